@@ -1,0 +1,36 @@
+"""cffi build script: compiles everything under lib/ into the one extension pytorch_like._C."""
+import glob
+import os
+
+import cffi
+import scipy_openblas32
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+HEADER = os.path.join(ROOT, "lib", "include", "TH.h")
+
+ffibuilder = cffi.FFI()
+with open(HEADER) as f:
+    ffibuilder.cdef(f.read())   # the ABI header, verbatim
+# Python-only: the deleter cffi hands to THStorage_newWithData for numpy-owned memory.
+ffibuilder.cdef('extern "Python" void _th_release_pyobject(void *ctx, void *data);')
+
+sources = sorted(glob.glob(os.path.join("lib", "TH*", "*.c")))
+blas_lib = scipy_openblas32.get_lib_dir()
+
+ffibuilder.set_source(
+    "pytorch_like._C",
+    '#include "TH.h"\n',
+    sources=sources,
+    include_dirs=[os.path.join("lib", "include"), "lib", scipy_openblas32.get_include_dir()],
+    define_macros=[("BLAS_SYMBOL_PREFIX", "scipy_")],
+    libraries=[scipy_openblas32.get_library()],
+    library_dirs=[blas_lib],
+    extra_compile_args=["-O3", "-fopenmp", "-std=gnu11", "-fno-strict-aliasing", "-Wall",
+                        "-Wno-unused-function"],
+    # $ORIGIN finds the wheel next to an installed package; the absolute path serves
+    # editable installs. pytorch_like/_loader.py preloads it as a last resort.
+    extra_link_args=["-fopenmp", "-Wl,-rpath,$ORIGIN/../scipy_openblas32/lib", "-Wl,-rpath," + blas_lib],
+)
+
+if __name__ == "__main__":
+    ffibuilder.compile(verbose=False)

@@ -1,0 +1,191 @@
+/* Errors, allocation accounting, threads, dtype facts. */
+#include "THGeneral.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+static _Thread_local char th_error_msg[2048];
+static _Thread_local int th_error_code = 0;
+static int64_t th_allocated = 0;
+
+int TH_setError(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(th_error_msg, sizeof th_error_msg, fmt, ap);
+    va_end(ap);
+    th_error_code = code ? code : TH_ERR_RUNTIME;
+    return th_error_code;
+}
+
+const char *TH_lastError(void) { return th_error_msg; }
+int TH_lastErrorCode(void) { return th_error_code; }
+void TH_clearError(void) { th_error_msg[0] = 0; th_error_code = 0; }
+
+void TH_trackBytes(int64_t delta) { __atomic_add_fetch(&th_allocated, delta, __ATOMIC_RELAXED); }
+int64_t TH_allocatedBytes(void) { return __atomic_load_n(&th_allocated, __ATOMIC_RELAXED); }
+
+void *TH_alloc(int64_t nbytes)
+{
+    if (nbytes < 0) { TH_setError(TH_ERR_MEMORY, "invalid memory size %lld -- maybe an overflow?", (long long)nbytes); return NULL; }
+    if (nbytes == 0) nbytes = 1;
+    void *p = NULL;
+    if (posix_memalign(&p, 64, (size_t)nbytes) != 0 || !p) {
+        TH_setError(TH_ERR_MEMORY, "not enough memory: failed to allocate %lld bytes", (long long)nbytes);
+        return NULL;
+    }
+    return p;
+}
+
+void *TH_realloc(void *p, int64_t old_nbytes, int64_t nbytes)
+{
+    void *q = TH_alloc(nbytes);
+    if (!q) return NULL;
+    if (p) { memcpy(q, p, (size_t)(old_nbytes < nbytes ? old_nbytes : nbytes)); free(p); }
+    return q;
+}
+
+void TH_free(void *p) { free(p); }
+
+int TH_getNumThreads(void)
+{
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
+void TH_setNumThreads(int n)
+{
+#ifdef _OPENMP
+    if (n > 0) omp_set_num_threads(n);
+#else
+    (void)n;
+#endif
+}
+
+int TH_getNumCores(void)
+{
+#ifdef _OPENMP
+    return omp_get_num_procs();
+#else
+    return 1;
+#endif
+}
+
+static const char *const th_dtype_names[TH_NDTYPES] = {
+    "float32", "float64", "float16", "uint8", "int8", "int16", "int32", "int64", "bool"};
+static const int th_dtype_sizes[TH_NDTYPES] = {4, 8, 2, 1, 1, 2, 4, 8, 1};
+
+int TH_dtypeSize(int dtype) { return TH_validDtype(dtype) ? th_dtype_sizes[dtype] : 0; }
+const char *TH_dtypeName(int dtype) { return TH_validDtype(dtype) ? th_dtype_names[dtype] : "undefined"; }
+int TH_isFloatingType(int dtype) { return TH_isFloat(dtype); }
+
+/* PyTorch's promotion lattice: bool < integers < floating; within a category the
+ * wider type wins; uint8 with a signed integer type goes to the next signed size. */
+int TH_promoteTypes(int a, int b)
+{
+    if (a == b) return a;
+    if (a < 0) return b;
+    if (b < 0) return a;
+    if (a == TH_BOOL) return b;
+    if (b == TH_BOOL) return a;
+    int fa = TH_isFloat(a), fb = TH_isFloat(b);
+    if (fa && fb) {
+        if (a == TH_FLOAT64 || b == TH_FLOAT64) return TH_FLOAT64;
+        return TH_FLOAT32;  /* float16 with float32 */
+    }
+    if (fa) return a;
+    if (fb) return b;
+    /* both integral */
+    if (a == TH_UINT8 || b == TH_UINT8) {
+        int o = a == TH_UINT8 ? b : a;
+        return o == TH_INT8 ? TH_INT16 : o;
+    }
+    return a > b ? a : b;   /* INT8 < INT16 < INT32 < INT64 in enum order */
+}
+
+float TH_halfToFloat(uint16_t h)
+{
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1f, mant = h & 0x3ff, bits;
+    if (exp == 0) {
+        if (mant == 0) bits = sign;
+        else {  /* subnormal: normalise */
+            exp = 127 - 15 + 1;
+            while (!(mant & 0x400)) { mant <<= 1; exp--; }
+            mant &= 0x3ff;
+            bits = sign | (exp << 23) | (mant << 13);
+        }
+    } else if (exp == 31) bits = sign | 0x7f800000 | (mant << 13);
+    else bits = sign | ((exp + 127 - 15) << 23) | (mant << 13);
+    float f; memcpy(&f, &bits, 4); return f;
+}
+
+uint16_t TH_floatToHalf(float f)
+{
+    uint32_t x; memcpy(&x, &f, 4);
+    uint32_t sign = (x >> 16) & 0x8000;
+    int32_t exp = (int32_t)((x >> 23) & 0xff) - 127 + 15;
+    uint32_t mant = x & 0x7fffff;
+    if (((x >> 23) & 0xff) == 0xff) return (uint16_t)(sign | 0x7c00 | (mant ? 0x200 | (mant >> 13) : 0));
+    if (exp >= 31) return (uint16_t)(sign | 0x7c00);
+    if (exp <= 0) {
+        if (exp < -10) return (uint16_t)sign;
+        mant |= 0x800000;
+        uint32_t shift = (uint32_t)(14 - exp);
+        uint32_t h = mant >> shift, rem = mant & ((1u << shift) - 1), half = 1u << (shift - 1);
+        if (rem > half || (rem == half && (h & 1))) h++;
+        return (uint16_t)(sign | h);
+    }
+    uint32_t h = sign | ((uint32_t)exp << 10) | (mant >> 13), rem = mant & 0x1fff;
+    if (rem > 0x1000 || (rem == 0x1000 && (h & 1))) h++;  /* round to nearest even; may carry into exp */
+    return (uint16_t)h;
+}
+
+double TH_loadDouble(const char *p, int dtype)
+{
+    switch (dtype) {
+#define TH_LOAD_(CODE, T, N) case CODE: return (double)*(const T *)p;
+    TH_FORALL_DTYPES(TH_LOAD_)
+#undef TH_LOAD_
+    case TH_FLOAT16: return TH_halfToFloat(*(const uint16_t *)p);
+    }
+    return 0;
+}
+
+int64_t TH_loadInt64(const char *p, int dtype)
+{
+    switch (dtype) {
+#define TH_LOAD_(CODE, T, N) case CODE: return (int64_t)*(const T *)p;
+    TH_FORALL_DTYPES(TH_LOAD_)
+#undef TH_LOAD_
+    case TH_FLOAT16: return (int64_t)TH_halfToFloat(*(const uint16_t *)p);
+    }
+    return 0;
+}
+
+void TH_storeDouble(char *p, int dtype, double v)
+{
+    switch (dtype) {
+    case TH_BOOL: *(uint8_t *)p = v != 0; return;
+    case TH_FLOAT16: *(uint16_t *)p = TH_floatToHalf((float)v); return;
+#define TH_STORE_(CODE, T, N) case CODE: *(T *)p = (T)v; return;
+    TH_FORALL_FLOAT_DTYPES(TH_STORE_) TH_FORALL_INT_DTYPES(TH_STORE_)
+#undef TH_STORE_
+    }
+}
+
+void TH_storeInt64(char *p, int dtype, int64_t v)
+{
+    switch (dtype) {
+    case TH_BOOL: *(uint8_t *)p = v != 0; return;
+    case TH_FLOAT16: *(uint16_t *)p = TH_floatToHalf((float)v); return;
+#define TH_STORE_(CODE, T, N) case CODE: *(T *)p = (T)v; return;
+    TH_FORALL_FLOAT_DTYPES(TH_STORE_) TH_FORALL_INT_DTYPES(TH_STORE_)
+#undef TH_STORE_
+    }
+}

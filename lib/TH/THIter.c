@@ -1,0 +1,272 @@
+/* The iteration engine. */
+#include "THIter.h"
+#include <stdlib.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+int THIter_build(THIter *it, int nt, THTensor *const *ts, int ndim, const int64_t *shape, int order_operand)
+{
+    TH_CHECK(nt > 0 && nt <= TH_ITER_MAX, TH_ERR_RUNTIME, "iterator: bad operand count %d", nt);
+    TH_CHECK(ndim >= 0 && ndim <= TH_MAX_DIMS, TH_ERR_VALUE, "iterator: bad number of dimensions %d", ndim);
+    it->ntensors = nt;
+    it->numel = 1;
+    for (int d = 0; d < ndim; d++) it->numel *= shape[d];
+    /* dim i of the iterator = row-major dim ndim-1-i (innermost first) */
+    for (int i = 0; i < ndim; i++) it->shape[i] = shape[ndim - 1 - i];
+    for (int k = 0; k < nt; k++) {
+        const THTensor *t = ts[k];
+        int es = TH_dtypeSize(t->dtype);
+        TH_CHECK(t->ndim <= ndim, TH_ERR_VALUE,
+                 "iterator: operand %d has %d dimensions, more than the %d of the result", k, t->ndim, ndim);
+        for (int i = 0; i < ndim; i++) {
+            int td = t->ndim - 1 - i;
+            if (td < 0) { it->strides[k][i] = 0; continue; }
+            int64_t sz = t->size[td];
+            if (sz == it->shape[i]) it->strides[k][i] = sz == 1 ? 0 : t->stride[td] * es;
+            else if (sz == 1) it->strides[k][i] = 0;
+            else return TH_setError(TH_ERR_VALUE,
+                                    "operand %d of size %lld cannot be broadcast to size %lld at dimension %d",
+                                    k, (long long)sz, (long long)it->shape[i], td + (ndim - t->ndim));
+        }
+        it->data[k] = it->numel ? (char *)THTensor_data(t) : NULL;
+    }
+    it->ndim = ndim;
+    if (it->numel == 0) return 0;
+
+    /* reorder: insertion sort of dims by |stride| of the order operand (innermost smallest) */
+    if (order_operand >= 0 && order_operand < nt) {
+        int64_t *key = it->strides[order_operand];
+        for (int i = 1; i < ndim; i++) {
+            for (int j = i; j > 0; j--) {
+                int64_t a = key[j - 1] < 0 ? -key[j - 1] : key[j - 1];
+                int64_t b = key[j] < 0 ? -key[j] : key[j];
+                /* stride-0 (broadcast) dims keep their place relative to others */
+                if (a == 0 || b == 0 || a <= b) break;
+                int64_t tmp = it->shape[j]; it->shape[j] = it->shape[j - 1]; it->shape[j - 1] = tmp;
+                for (int k = 0; k < nt; k++) {
+                    tmp = it->strides[k][j]; it->strides[k][j] = it->strides[k][j - 1]; it->strides[k][j - 1] = tmp;
+                }
+            }
+        }
+    }
+
+    /* drop size-1 dims, then coalesce neighbours that are contiguous for every operand */
+    int n = 0;
+    for (int i = 0; i < ndim; i++) {
+        if (it->shape[i] == 1) continue;
+        it->shape[n] = it->shape[i];
+        for (int k = 0; k < nt; k++) it->strides[k][n] = it->strides[k][i];
+        n++;
+    }
+    if (n > 1) {
+        int m = 0;
+        for (int i = 1; i < n; i++) {
+            int ok = 1;
+            for (int k = 0; k < nt; k++)
+                if (it->strides[k][i] != it->strides[k][m] * it->shape[m]) { ok = 0; break; }
+            if (ok) it->shape[m] *= it->shape[i];
+            else {
+                m++;
+                it->shape[m] = it->shape[i];
+                for (int k = 0; k < nt; k++) it->strides[k][m] = it->strides[k][i];
+            }
+        }
+        n = m + 1;
+    }
+    it->ndim = n;
+    return 0;
+}
+
+/* Visit linear positions [begin, end) of the iteration space. */
+static void run_range(const THIter *it, THLoop loop, void *ctx, int64_t begin, int64_t end, char **base)
+{
+    int nt = it->ntensors, nd = it->ndim;
+    int64_t inner_stride[TH_ITER_MAX];
+    char *ptr[TH_ITER_MAX];
+    if (nd == 0) {
+        for (int k = 0; k < nt; k++) { ptr[k] = base[k]; inner_stride[k] = 0; }
+        loop(ptr, inner_stride, 1, ctx);
+        return;
+    }
+    int64_t idx[TH_MAX_DIMS];
+    int64_t rem = begin;
+    for (int i = 0; i < nd; i++) { idx[i] = rem % it->shape[i]; rem /= it->shape[i]; }
+    for (int k = 0; k < nt; k++) {
+        inner_stride[k] = it->strides[k][0];
+        ptr[k] = base[k];
+        for (int i = 0; i < nd; i++) ptr[k] += idx[i] * it->strides[k][i];
+    }
+    int64_t pos = begin;
+    int64_t inner = it->shape[0];
+    while (pos < end) {
+        int64_t n = inner - idx[0];
+        if (n > end - pos) n = end - pos;
+        loop(ptr, inner_stride, n, ctx);
+        pos += n;
+        if (pos >= end) break;
+        /* advance: inner dim wraps to 0, carry into outer dims */
+        for (int k = 0; k < nt; k++) ptr[k] -= idx[0] * it->strides[k][0];
+        idx[0] = 0;
+        for (int i = 1; i < nd; i++) {
+            idx[i]++;
+            for (int k = 0; k < nt; k++) ptr[k] += it->strides[k][i];
+            if (idx[i] < it->shape[i]) break;
+            for (int k = 0; k < nt; k++) ptr[k] -= idx[i] * it->strides[k][i];
+            idx[i] = 0;
+        }
+    }
+}
+
+void THIter_run(THIter *it, THLoop loop, void *ctx, int parallel)
+{
+    if (it->numel == 0) return;
+#ifdef _OPENMP
+    if (parallel && it->numel >= TH_OMP_THRESHOLD && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+        #pragma omp parallel
+        {
+            int nth = omp_get_num_threads(), tid = omp_get_thread_num();
+            int64_t chunk = (it->numel + nth - 1) / nth;
+            int64_t b = tid * chunk, e = b + chunk < it->numel ? b + chunk : it->numel;
+            if (b < e) run_range(it, loop, ctx, b, e, it->data);
+        }
+        return;
+    }
+#else
+    (void)parallel;
+#endif
+    run_range(it, loop, ctx, 0, it->numel, it->data);
+}
+
+void THIter_reduce(THIter *it, const THReduceOps *ops, void *ctx, int parallel)
+{
+    if (it->numel == 0) return;
+#ifdef _OPENMP
+    int out_is_scalar = 1;
+    for (int i = 0; i < it->ndim; i++) if (it->strides[0][i] != 0) { out_is_scalar = 0; break; }
+    if (parallel && it->numel >= TH_OMP_THRESHOLD && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+        if (out_is_scalar && ops->init && ops->combine) {
+            int nth = omp_get_max_threads();
+            char *accs = malloc((size_t)nth * (size_t)ops->acc_size + 64);
+            if (accs) {
+                int used = 1;
+                #pragma omp parallel
+                {
+                    int n = omp_get_num_threads(), tid = omp_get_thread_num();
+                    #pragma omp single
+                    used = n;
+                    char *acc = accs + (size_t)tid * (size_t)ops->acc_size;
+                    ops->init(acc, ctx);
+                    int64_t chunk = (it->numel + n - 1) / n;
+                    int64_t b = tid * chunk, e = b + chunk < it->numel ? b + chunk : it->numel;
+                    char *base[TH_ITER_MAX];
+                    for (int k = 0; k < it->ntensors; k++) base[k] = it->data[k];
+                    base[0] = acc;
+                    if (b < e) run_range(it, ops->loop, ctx, b, e, base);
+                }
+                for (int t = 0; t < used; t++) ops->combine(it->data[0], accs + (size_t)t * (size_t)ops->acc_size, ctx);
+                free(accs);
+                return;
+            }
+        } else if (!out_is_scalar && it->ndim > 0 && it->strides[0][it->ndim - 1] != 0 && it->shape[it->ndim - 1] > 1) {
+            /* split the outermost dim, on which every thread owns distinct outputs */
+            int od = it->ndim - 1;
+            int64_t outer = it->shape[od], per = it->numel / outer;
+            #pragma omp parallel
+            {
+                int n = omp_get_num_threads(), tid = omp_get_thread_num();
+                int64_t chunk = (outer + n - 1) / n;
+                int64_t b = tid * chunk, e = b + chunk < outer ? b + chunk : outer;
+                if (b < e) run_range(it, ops->loop, ctx, b * per, e * per, it->data);
+            }
+            return;
+        }
+    }
+#else
+    (void)parallel;
+#endif
+    run_range(it, ops->loop, ctx, 0, it->numel, it->data);
+}
+
+typedef struct {
+    THDimLoop fn;
+    void *ctx;
+    int nt;
+    int64_t len[TH_ITER_MAX], stride[TH_ITER_MAX];
+} DimCtx;
+
+static void dim_loop(char **data, const int64_t *strides, int64_t n, void *vctx)
+{
+    DimCtx *c = vctx;
+    char *p[TH_ITER_MAX];
+    for (int k = 0; k < c->nt; k++) p[k] = data[k];
+    for (int64_t i = 0; i < n; i++) {
+        c->fn(p, c->len, c->stride, c->ctx);
+        for (int k = 0; k < c->nt; k++) p[k] += strides[k];
+    }
+}
+
+int THIter_dimApply(int nt, THTensor *const *ts, int dim, THDimLoop fn, void *ctx, int parallel)
+{
+    TH_CHECK(nt > 0 && nt <= TH_ITER_MAX, TH_ERR_RUNTIME, "dimApply: bad operand count %d", nt);
+    const THTensor *t0 = ts[0];
+    int nd = t0->ndim == 0 ? 1 : t0->ndim;
+    TH_CHECK(dim >= 0 && dim < nd, TH_ERR_INDEX, "dimension %d out of range for a %d-D tensor", dim, t0->ndim);
+    DimCtx c;
+    c.fn = fn; c.ctx = ctx; c.nt = nt;
+    THTensor views[TH_ITER_MAX];
+    THTensor *vp[TH_ITER_MAX];
+    int64_t shape[TH_MAX_DIMS];
+    for (int k = 0; k < nt; k++) {
+        const THTensor *t = ts[k];
+        int tnd = t->ndim == 0 ? 1 : t->ndim;
+        TH_CHECK(tnd == nd, TH_ERR_VALUE, "operand %d has %d dimensions, expected %d", k, t->ndim, nd);
+        views[k] = *t;
+        if (t->ndim == 0) { views[k].ndim = 1; views[k].size[0] = 1; views[k].stride[0] = 1; }
+        for (int d = 0; d < nd; d++)
+            if (d != dim) {
+                if (k == 0) shape[d] = views[k].size[d];
+                else TH_CHECK(views[k].size[d] == shape[d], TH_ERR_VALUE,
+                              "operand %d has size %lld at dimension %d, expected %lld", k,
+                              (long long)views[k].size[d], d, (long long)shape[d]);
+            }
+        c.len[k] = views[k].size[dim];
+        c.stride[k] = views[k].stride[dim] * TH_dtypeSize(t->dtype);
+        views[k].size[dim] = 1;
+        vp[k] = &views[k];
+    }
+    shape[dim] = 1;
+    for (int d = 0; d < nd; d++) if (shape[d] == 0) return 0;
+    /* an empty slice still visits (e.g. sum of nothing), but data may be NULL */
+    THIter it;
+    int64_t total = 1;
+    for (int d = 0; d < nd; d++) total *= shape[d];
+    TH_TRY(THIter_build(&it, nt, vp, nd, shape, 0));
+    for (int k = 0; k < nt; k++) if (!it.data[k]) it.data[k] = (char *)THTensor_data(ts[k]);
+    int64_t work = total * (c.len[0] > 0 ? c.len[0] : 1);
+    THIter_run(&it, dim_loop, &c, parallel && work >= TH_OMP_THRESHOLD && total > 1);
+    return 0;
+}
+
+int TH_prepareOut(THTensor *out, int dtype, int ndim, const int64_t *shape)
+{
+    TH_CHECK(out, TH_ERR_VALUE, "output tensor is NULL");
+    if (out->dtype < 0) TH_TRY(THTensor_setDtype(out, dtype));
+    return THTensor_resize(out, ndim, shape);
+}
+
+THTensor *TH_asDtype(THTensor *t, int dtype)
+{
+    if (t->dtype == dtype) { THTensor_retain(t); return t; }
+    return THTensor_newCast(t, dtype);
+}
+
+int TH_overlapsDifferently(const THTensor *out, const THTensor *in)
+{
+    if (!out->storage || out->storage != in->storage) return 0;
+    if (out == in) return 0;
+    if (out->offset != in->offset || out->ndim != in->ndim || out->dtype != in->dtype) return 1;
+    for (int d = 0; d < out->ndim; d++)
+        if (out->size[d] != in->size[d] || out->stride[d] != in->stride[d]) return 1;
+    return 0;
+}

@@ -1,0 +1,62 @@
+/* The one iteration engine (DESIGN.md): every elementwise op, copy, fill and reduction
+ * runs through it. Operands are broadcast to a common shape by stride 0, dimensions are
+ * reordered by memory layout and coalesced, and the inner loop is handed to a kernel as
+ * (data pointers, byte strides, count). Large iterations are split across OpenMP threads.
+ */
+#ifndef TH_ITER_H
+#define TH_ITER_H
+#include "THGeneral.h"
+
+#define TH_ITER_MAX 6
+
+typedef struct THIter {
+    int ntensors;
+    int ndim;                                  /* after coalescing; dim 0 is innermost */
+    int64_t numel;
+    int64_t shape[TH_MAX_DIMS];
+    int64_t strides[TH_ITER_MAX][TH_MAX_DIMS];  /* bytes */
+    char *data[TH_ITER_MAX];
+} THIter;
+
+/* Inner loop: n elements; operand k starts at data[k] and steps strides[k] bytes. */
+typedef void (*THLoop)(char **data, const int64_t *strides, int64_t n, void *ctx);
+
+/* Build over operands ts[0..nt) broadcast to shape[0..ndim) (row-major order of dims).
+ * order_operand: dims are reordered so this operand's strides grow outward (-1 keeps
+ * row-major order, as random fills need). Fails if an operand cannot broadcast. */
+int THIter_build(THIter *it, int nt, THTensor *const *ts, int ndim, const int64_t *shape, int order_operand);
+
+/* Run an elementwise loop. parallel = 0 forces one thread (and row-major visiting order
+ * when built with order_operand -1). Operand 0 must not have stride-0 dimensions when
+ * parallel (threads would race on it). */
+void THIter_run(THIter *it, THLoop loop, void *ctx, int parallel);
+
+/* Reductions: operand 0 is the output, broadcast by stride 0 over reduced dims.
+ * The loop accumulates into operand 0 (its strides[0] may be 0 inside the run).
+ * For a parallel full reduction (one output element) each thread accumulates into a
+ * private accumulator initialised by init(acc, ctx); results are merged with
+ * combine(dst, src, ctx) in thread order. acc_size is the output element size. */
+typedef struct THReduceOps {
+    THLoop loop;
+    void (*init)(char *acc, void *ctx);
+    void (*combine)(char *dst, const char *src, void *ctx);
+    int acc_size;
+} THReduceOps;
+void THIter_reduce(THIter *it, const THReduceOps *ops, void *ctx, int parallel);
+
+/* Slice-wise application along one dimension (sort, cumsum, max with index, ...).
+ * For every position of the other dims fn receives the first element of each operand's
+ * slice; len[k] and stride[k] (bytes) describe operand k along dim. All operands must
+ * have the same shape outside dim. */
+typedef void (*THDimLoop)(char **data, const int64_t *len, const int64_t *stride, void *ctx);
+int THIter_dimApply(int nt, THTensor *const *ts, int dim, THDimLoop fn, void *ctx, int parallel);
+
+/* Helpers every op uses. */
+/* Decide out's dtype if undecided (-1) and resize it to shape. */
+int TH_prepareOut(THTensor *out, int dtype, int ndim, const int64_t *shape);
+/* Returns t retained if it already has dtype, else a contiguous converted copy. NULL on error. */
+THTensor *TH_asDtype(THTensor *t, int dtype);
+/* 1 if out shares memory with in but with a different geometry (compute via a temporary). */
+int TH_overlapsDifferently(const THTensor *out, const THTensor *in);
+
+#endif

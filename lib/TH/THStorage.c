@@ -1,0 +1,121 @@
+/* Refcounted typed buffers. */
+#include "THGeneral.h"
+#include <stdlib.h>
+
+enum { ST_OWNS = 1, ST_RESIZABLE = 2 };
+
+static THStorage *storage_header(int dtype)
+{
+    THStorage *s = calloc(1, sizeof(THStorage));
+    if (!s) { TH_setError(TH_ERR_MEMORY, "not enough memory for a storage header"); return NULL; }
+    s->dtype = dtype;
+    s->refcount = 1;
+    return s;
+}
+
+THStorage *THStorage_new(int dtype, int64_t size)
+{
+    if (!TH_validDtype(dtype)) { TH_setError(TH_ERR_TYPE, "storage: invalid dtype %d", dtype); return NULL; }
+    if (size < 0) { TH_setError(TH_ERR_VALUE, "storage: size must be non-negative, got %lld", (long long)size); return NULL; }
+    int es = TH_dtypeSize(dtype);
+    if (size > INT64_MAX / es) { TH_setError(TH_ERR_VALUE, "storage: size %lld overflows", (long long)size); return NULL; }
+    THStorage *s = storage_header(dtype);
+    if (!s) return NULL;
+    s->data = TH_alloc(size * es);
+    if (!s->data) { free(s); return NULL; }
+    s->size = size;
+    s->flags = ST_OWNS | ST_RESIZABLE;
+    TH_trackBytes(size * es);
+    return s;
+}
+
+THStorage *THStorage_newWithData(int dtype, void *data, int64_t size,
+                                 void (*deleter)(void *, void *), void *ctx)
+{
+    if (!TH_validDtype(dtype)) { TH_setError(TH_ERR_TYPE, "storage: invalid dtype %d", dtype); return NULL; }
+    if (size < 0) { TH_setError(TH_ERR_VALUE, "storage: size must be non-negative, got %lld", (long long)size); return NULL; }
+    THStorage *s = storage_header(dtype);
+    if (!s) return NULL;
+    s->data = data;
+    s->size = size;
+    s->deleter = deleter;
+    s->deleter_ctx = ctx;
+    return s;
+}
+
+THStorage *THStorage_newView(THStorage *base, int64_t offset, int64_t size)
+{
+    if (!base) { TH_setError(TH_ERR_VALUE, "storage view: base storage is NULL"); return NULL; }
+    if (offset < 0 || size < 0 || offset > base->size || size > base->size - offset) {
+        TH_setError(TH_ERR_INDEX, "storage view: offset %lld and size %lld out of range for a storage of %lld elements",
+                    (long long)offset, (long long)size, (long long)base->size);
+        return NULL;
+    }
+    THStorage *s = storage_header(base->dtype);
+    if (!s) return NULL;
+    s->data = base->data + offset * TH_dtypeSize(base->dtype);
+    s->size = size;
+    s->base = base;
+    THStorage_retain(base);
+    return s;
+}
+
+void THStorage_retain(THStorage *s)
+{
+    if (s) __atomic_add_fetch(&s->refcount, 1, __ATOMIC_RELAXED);
+}
+
+void THStorage_free(THStorage *s)
+{
+    if (!s) return;
+    if (__atomic_sub_fetch(&s->refcount, 1, __ATOMIC_ACQ_REL) != 0) return;
+    if (s->flags & ST_OWNS) {
+        TH_trackBytes(-s->size * TH_dtypeSize(s->dtype));
+        TH_free(s->data);
+    }
+    if (s->deleter) s->deleter(s->deleter_ctx, s->data);
+    if (s->base) THStorage_free(s->base);
+    free(s);
+}
+
+int THStorage_resize(THStorage *s, int64_t size)
+{
+    TH_CHECK(s, TH_ERR_VALUE, "storage resize: storage is NULL");
+    TH_CHECK(size >= 0, TH_ERR_VALUE, "storage resize: size must be non-negative, got %lld", (long long)size);
+    if (size == s->size) return 0;
+    TH_CHECK(s->flags & ST_RESIZABLE, TH_ERR_RUNTIME, "Trying to resize storage that is not resizable");
+    int es = TH_dtypeSize(s->dtype);
+    TH_CHECK(size <= INT64_MAX / es, TH_ERR_VALUE, "storage resize: size %lld overflows", (long long)size);
+    char *p = TH_realloc(s->data, s->size * es, size * es);
+    if (!p) return TH_ERR_MEMORY;
+    TH_trackBytes((size - s->size) * es);
+    s->data = p;
+    s->size = size;
+    s->version++;
+    return 0;
+}
+
+int THStorage_fill(THStorage *s, double value)
+{
+    TH_CHECK(s, TH_ERR_VALUE, "storage fill: storage is NULL");
+    int64_t sz = s->size;
+    THTensor *t = THTensor_newWithStorage(s, 0, 1, &sz, NULL);
+    if (!t) return TH_lastErrorCode();
+    int st = THTensor_fill(t, value);
+    THTensor_free(t);
+    return st;
+}
+
+int THStorage_copy(THStorage *dst, THStorage *src)
+{
+    TH_CHECK(dst && src, TH_ERR_VALUE, "storage copy: storage is NULL");
+    TH_CHECK(dst->size == src->size, TH_ERR_VALUE, "storage copy: sizes differ (%lld vs %lld)",
+             (long long)dst->size, (long long)src->size);
+    int64_t sz = dst->size;
+    THTensor *a = THTensor_newWithStorage(dst, 0, 1, &sz, NULL);
+    THTensor *b = THTensor_newWithStorage(src, 0, 1, &sz, NULL);
+    int st = (a && b) ? THTensor_copy(a, b) : TH_lastErrorCode();
+    THTensor_free(a);
+    THTensor_free(b);
+    return st;
+}

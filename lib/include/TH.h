@@ -1,0 +1,303 @@
+/* The one ABI header of pytorch_like.
+ *
+ * This text is passed verbatim to cffi's cdef() (Python frontend) and to LuaJIT's
+ * ffi.cdef() (Lua frontend); the C sources include it too. So: plain C declarations
+ * only -- no #include, no macros, no inline code, fixed-size integer types.
+ *
+ * Conventions (see DESIGN.md):
+ *  - A function that can fail returns int (0 = ok, else a TH_ERR_* code) or a pointer
+ *    (NULL = failed); the message is in TH_lastError() (thread-local).
+ *  - Indices are 0-based in C. Functions that read or write element indices take an
+ *    index_base argument (Lua passes 1, Python 0).
+ *  - Functions returning THTensor* / THStorage* hand the caller one new reference.
+ *  - An output tensor `out` is resized to the result shape. If out->dtype is -1
+ *    (THTensor_new(-1)) it takes the natural result dtype (PyTorch promotion rules);
+ *    otherwise the result is computed in, and stored as, out's dtype.
+ */
+
+enum {
+    TH_FLOAT32 = 0, TH_FLOAT64 = 1, TH_FLOAT16 = 2, TH_UINT8 = 3, TH_INT8 = 4,
+    TH_INT16 = 5, TH_INT32 = 6, TH_INT64 = 7, TH_BOOL = 8, TH_NDTYPES = 9
+};
+
+enum {
+    TH_OK = 0, TH_ERR_RUNTIME = 1, TH_ERR_VALUE = 2, TH_ERR_INDEX = 3,
+    TH_ERR_TYPE = 4, TH_ERR_MEMORY = 5, TH_ERR_NOTIMPL = 6
+};
+
+enum { TH_MAX_DIMS = 32 };
+
+/* ---------------------------------------------------------------- general */
+const char *TH_lastError(void);
+int TH_lastErrorCode(void);
+void TH_clearError(void);
+int TH_getNumThreads(void);
+void TH_setNumThreads(int n);
+int TH_getNumCores(void);
+int64_t TH_allocatedBytes(void);        /* bytes currently held by storages */
+int TH_dtypeSize(int dtype);
+const char *TH_dtypeName(int dtype);     /* "float32", ... */
+int TH_isFloatingType(int dtype);
+int TH_promoteTypes(int a, int b);
+float TH_halfToFloat(uint16_t h);
+uint16_t TH_floatToHalf(float f);
+
+/* ---------------------------------------------------------------- storage */
+typedef struct THStorage {
+    char *data;
+    int64_t size;                  /* elements */
+    int dtype;
+    int flags;                     /* 1 owns data (freed), 2 resizable */
+    int refcount;
+    int _pad;
+    int64_t version;               /* bumped by every write through any view (autograd) */
+    struct THStorage *base;        /* storage this one views into (retained), or NULL */
+    void (*deleter)(void *ctx, void *data);  /* frees foreign memory, or NULL */
+    void *deleter_ctx;
+} THStorage;
+
+THStorage *THStorage_new(int dtype, int64_t size);
+THStorage *THStorage_newWithData(int dtype, void *data, int64_t size,
+                                 void (*deleter)(void *ctx, void *data), void *ctx);
+THStorage *THStorage_newView(THStorage *base, int64_t offset, int64_t size);
+void THStorage_retain(THStorage *s);
+void THStorage_free(THStorage *s);
+int THStorage_resize(THStorage *s, int64_t size);
+int THStorage_fill(THStorage *s, double value);
+int THStorage_copy(THStorage *dst, THStorage *src);   /* any dtypes, same size */
+
+/* ---------------------------------------------------------------- tensor */
+typedef struct THTensor {
+    THStorage *storage;            /* NULL only for a tensor with no elements */
+    int64_t offset;                /* elements */
+    int ndim;
+    int dtype;                     /* -1: not yet decided (fresh output) */
+    int refcount;
+    int flags;
+    int64_t size[32];
+    int64_t stride[32];            /* elements */
+} THTensor;
+
+THTensor *THTensor_new(int dtype);   /* 1-D, size 0, no storage */
+THTensor *THTensor_newWithSize(int dtype, int ndim, const int64_t *size);  /* uninitialised */
+THTensor *THTensor_newWithStorage(THStorage *s, int64_t offset, int ndim,
+                                  const int64_t *size, const int64_t *stride); /* stride NULL: contiguous */
+void THTensor_retain(THTensor *t);
+void THTensor_free(THTensor *t);
+int64_t THTensor_numel(const THTensor *t);
+int THTensor_isContiguous(const THTensor *t);
+void *THTensor_data(const THTensor *t);          /* pointer to element [0,...,0] */
+int THTensor_resize(THTensor *t, int ndim, const int64_t *size);  /* contiguous; may realloc */
+int THTensor_resizeAs(THTensor *t, const THTensor *like);
+int THTensor_setDtype(THTensor *t, int dtype);   /* only while t has no storage */
+int THTensor_set(THTensor *t, THTensor *src);    /* t views src's storage and geometry */
+int THTensor_setStorage(THTensor *t, THStorage *s, int64_t offset, int ndim,
+                        const int64_t *size, const int64_t *stride);
+int THTensor_bumpVersion(THTensor *t);
+
+/* views: new header on the same storage; NULL on error */
+THTensor *THTensor_newAlias(THTensor *t);
+THTensor *THTensor_newNarrow(THTensor *t, int dim, int64_t start, int64_t length);
+THTensor *THTensor_newSelect(THTensor *t, int dim, int64_t index);
+THTensor *THTensor_newTranspose(THTensor *t, int dim0, int dim1);
+THTensor *THTensor_newPermute(THTensor *t, int ndim, const int *dims);
+THTensor *THTensor_newView(THTensor *t, int ndim, const int64_t *size);   /* one -1 allowed */
+THTensor *THTensor_newReshape(THTensor *t, int ndim, const int64_t *size); /* view if possible, else copy */
+THTensor *THTensor_newExpand(THTensor *t, int ndim, const int64_t *size);  /* -1 keeps a dim */
+THTensor *THTensor_newUnfold(THTensor *t, int dim, int64_t size, int64_t step);
+THTensor *THTensor_newSqueeze(THTensor *t);
+THTensor *THTensor_newSqueezeDim(THTensor *t, int dim);
+THTensor *THTensor_newUnsqueeze(THTensor *t, int dim);
+THTensor *THTensor_newFlatten(THTensor *t, int start_dim, int end_dim);
+THTensor *THTensor_newDiagonal(THTensor *t, int64_t offset, int dim0, int dim1);
+THTensor *THTensor_newAsStrided(THTensor *t, int ndim, const int64_t *size,
+                                const int64_t *stride, int64_t offset);
+THTensor *THTensor_newContiguous(THTensor *t);   /* same tensor retained if contiguous */
+THTensor *THTensor_newClone(THTensor *t);         /* contiguous copy, same dtype */
+THTensor *THTensor_newCast(THTensor *t, int dtype); /* contiguous copy in dtype */
+
+/* copy and fill: src is broadcast to dst's shape; any dtypes */
+int THTensor_copy(THTensor *dst, THTensor *src);
+int THTensor_fill(THTensor *t, double value);
+int THTensor_fillInt(THTensor *t, int64_t value);
+int THTensor_zero(THTensor *t);
+int THTensor_itemDouble(THTensor *t, double *out);   /* t has exactly one element */
+int THTensor_itemInt64(THTensor *t, int64_t *out);
+int THTensor_equal(THTensor *a, THTensor *b, int *result);  /* same shape and values */
+int THTensor_broadcastShape(int ndim_a, const int64_t *a, int ndim_b, const int64_t *b,
+                            int *ndim_out, int64_t *out);
+
+/* ---------------------------------------------------------------- pointwise */
+enum {
+    TH_UNARY_NEG = 0, TH_UNARY_ABS, TH_UNARY_SIGN, TH_UNARY_EXP, TH_UNARY_EXPM1,
+    TH_UNARY_EXP2, TH_UNARY_LOG, TH_UNARY_LOG1P, TH_UNARY_LOG2, TH_UNARY_LOG10,
+    TH_UNARY_SQRT, TH_UNARY_RSQRT, TH_UNARY_SIN, TH_UNARY_COS, TH_UNARY_TAN,
+    TH_UNARY_ASIN, TH_UNARY_ACOS, TH_UNARY_ATAN, TH_UNARY_SINH, TH_UNARY_COSH,
+    TH_UNARY_TANH, TH_UNARY_SIGMOID, TH_UNARY_FLOOR, TH_UNARY_CEIL, TH_UNARY_ROUND,
+    TH_UNARY_TRUNC, TH_UNARY_FRAC, TH_UNARY_RECIPROCAL, TH_UNARY_SQUARE, TH_UNARY_ERF,
+    TH_UNARY_ERFC, TH_UNARY_LGAMMA, TH_UNARY_BITWISE_NOT, TH_UNARY_LOGICAL_NOT,
+    TH_UNARY_ISNAN, TH_UNARY_ISINF, TH_UNARY_ISFINITE, TH_UNARY_ROUND_HALF_AWAY,
+    TH_UNARY_COUNT
+};
+/* ROUND is round-half-to-even (PyTorch, numpy); ROUND_HALF_AWAY is C round() (Torch7). */
+
+enum {
+    TH_BINARY_ADD = 0, TH_BINARY_SUB, TH_BINARY_MUL, TH_BINARY_DIV, TH_BINARY_FLOOR_DIVIDE,
+    TH_BINARY_POW, TH_BINARY_FMOD, TH_BINARY_REMAINDER, TH_BINARY_ATAN2, TH_BINARY_MINIMUM,
+    TH_BINARY_MAXIMUM, TH_BINARY_BITAND, TH_BINARY_BITOR, TH_BINARY_BITXOR,
+    TH_BINARY_LSHIFT, TH_BINARY_RSHIFT, TH_BINARY_LOGICAL_AND, TH_BINARY_LOGICAL_OR,
+    TH_BINARY_LOGICAL_XOR, TH_BINARY_EQ, TH_BINARY_NE, TH_BINARY_LT, TH_BINARY_LE,
+    TH_BINARY_GT, TH_BINARY_GE, TH_BINARY_HYPOT, TH_BINARY_TRUNC_DIVIDE,
+    TH_BINARY_COUNT
+};
+/* DIV is true division (a float result for integer inputs when out->dtype is -1);
+ * with an integer out dtype it truncates (Torch7's div on integer tensors).
+ * ADD/SUB compute a + alpha*b / a - alpha*b; other ops ignore alpha.
+ * Comparisons give bool when out->dtype is -1. */
+
+int THTensor_unary(THTensor *out, int op, THTensor *a);
+int THTensor_binary(THTensor *out, int op, THTensor *a, THTensor *b, double alpha);
+/* tensor op scalar, or scalar op tensor when reversed != 0 */
+int THTensor_binaryScalar(THTensor *out, int op, THTensor *a, double s, int reversed);
+int THTensor_clamp(THTensor *out, THTensor *a, double min, double max, int has_min, int has_max);
+int THTensor_addcmul(THTensor *out, THTensor *a, THTensor *t1, THTensor *t2, double value);
+int THTensor_addcdiv(THTensor *out, THTensor *a, THTensor *t1, THTensor *t2, double value);
+int THTensor_lerp(THTensor *out, THTensor *a, THTensor *b, THTensor *weight);
+int THTensor_lerpScalar(THTensor *out, THTensor *a, THTensor *b, double weight);
+int THTensor_where(THTensor *out, THTensor *cond, THTensor *a, THTensor *b);
+
+/* ---------------------------------------------------------------- reductions */
+enum {
+    TH_REDUCE_SUM = 0, TH_REDUCE_PROD, TH_REDUCE_MEAN, TH_REDUCE_MAX, TH_REDUCE_MIN,
+    TH_REDUCE_ALL, TH_REDUCE_ANY, TH_REDUCE_NORM, TH_REDUCE_LOGSUMEXP, TH_REDUCE_VAR,
+    TH_REDUCE_STD, TH_REDUCE_COUNT_NONZERO, TH_REDUCE_COUNT
+};
+/* dims/ndims select the reduced dimensions (ndims == 0: all). arg is p for NORM
+ * (inf allowed) and the correction (0 biased, 1 unbiased) for VAR/STD. */
+int THTensor_reduce(THTensor *out, int op, THTensor *a, int ndims, const int *dims,
+                    int keepdim, double arg);
+/* values and/or indices may be NULL */
+int THTensor_maxDim(THTensor *values, THTensor *indices, THTensor *a, int dim, int keepdim, int index_base);
+int THTensor_minDim(THTensor *values, THTensor *indices, THTensor *a, int dim, int keepdim, int index_base);
+int THTensor_cumsum(THTensor *out, THTensor *a, int dim);
+int THTensor_cumprod(THTensor *out, THTensor *a, int dim);
+int THTensor_dist(THTensor *out, THTensor *a, THTensor *b, double p);
+
+/* ---------------------------------------------------------------- BLAS */
+/* out = beta*M + alpha*(a @ b); M may be NULL (then beta is ignored) */
+int THTensor_addmm(THTensor *out, double beta, THTensor *M, double alpha, THTensor *a, THTensor *b);
+int THTensor_addmv(THTensor *out, double beta, THTensor *v, double alpha, THTensor *mat, THTensor *vec);
+int THTensor_addr(THTensor *out, double beta, THTensor *M, double alpha, THTensor *x, THTensor *y);
+int THTensor_baddbmm(THTensor *out, double beta, THTensor *M, double alpha, THTensor *a, THTensor *b);
+int THTensor_addbmm(THTensor *out, double beta, THTensor *M, double alpha, THTensor *a, THTensor *b);
+int THTensor_dot(THTensor *out, THTensor *a, THTensor *b);     /* out is 0-dim */
+int THTensor_matmul(THTensor *out, THTensor *a, THTensor *b);  /* numpy matmul rules */
+
+/* ---------------------------------------------------------------- LAPACK (float32/float64) */
+int THTensor_gesv(THTensor *x, THTensor *lu, THTensor *b, THTensor *a);   /* solve a x = b */
+int THTensor_inverse(THTensor *out, THTensor *a);
+int THTensor_potrf(THTensor *out, THTensor *a, int upper);     /* Cholesky factor */
+int THTensor_potrs(THTensor *out, THTensor *b, THTensor *chol, int upper);
+int THTensor_potri(THTensor *out, THTensor *chol, int upper);
+int THTensor_qr(THTensor *q, THTensor *r, THTensor *a);        /* reduced QR */
+int THTensor_svd(THTensor *u, THTensor *s, THTensor *v, THTensor *a, int some);  /* a = u diag(s) v^T */
+int THTensor_symeig(THTensor *e, THTensor *v, THTensor *a, int eigenvectors, int upper); /* ascending */
+int THTensor_eig(THTensor *e, THTensor *v, THTensor *a, int eigenvectors); /* e: n x 2 (re, im) */
+int THTensor_det(THTensor *out, THTensor *a);
+int THTensor_trtrs(THTensor *x, THTensor *b, THTensor *a, int upper, int transpose, int unitriangular);
+int THTensor_gels(THTensor *x, THTensor *b, THTensor *a);      /* least squares / least norm */
+
+/* ---------------------------------------------------------------- indexing */
+int THTensor_indexSelect(THTensor *out, THTensor *src, int dim, THTensor *index, int index_base);
+int THTensor_indexCopy(THTensor *self, int dim, THTensor *index, THTensor *src, int index_base);
+int THTensor_indexAdd(THTensor *self, int dim, THTensor *index, THTensor *src, double alpha, int index_base);
+int THTensor_indexFill(THTensor *self, int dim, THTensor *index, double value, int index_base);
+int THTensor_gather(THTensor *out, THTensor *src, int dim, THTensor *index, int index_base);
+int THTensor_scatter(THTensor *self, int dim, THTensor *index, THTensor *src, int index_base);
+int THTensor_scatterAdd(THTensor *self, int dim, THTensor *index, THTensor *src, int index_base);
+int THTensor_scatterFill(THTensor *self, int dim, THTensor *index, double value, int index_base);
+int THTensor_maskedFill(THTensor *self, THTensor *mask, double value);   /* mask bool/uint8, broadcast */
+int THTensor_maskedSelect(THTensor *out, THTensor *src, THTensor *mask); /* 1-D result */
+int THTensor_maskedScatter(THTensor *self, THTensor *mask, THTensor *src);
+int THTensor_nonzero(THTensor *out, THTensor *src, int index_base);      /* n x ndim int64 */
+int THTensor_take(THTensor *out, THTensor *src, THTensor *index, int index_base); /* negative wraps */
+int THTensor_put(THTensor *self, THTensor *index, THTensor *src, int accumulate, int index_base);
+
+/* ---------------------------------------------------------------- sort and selection */
+int THTensor_sort(THTensor *values, THTensor *indices, THTensor *a, int dim, int descending,
+                  int stable, int index_base);
+int THTensor_topk(THTensor *values, THTensor *indices, THTensor *a, int64_t k, int dim,
+                  int largest, int sorted, int index_base);
+int THTensor_kthvalue(THTensor *values, THTensor *indices, THTensor *a, int64_t k, int dim,
+                      int keepdim, int index_base);   /* k-th smallest, k >= 1 */
+int THTensor_median(THTensor *values, THTensor *indices, THTensor *a, int dim, int keepdim,
+                    int index_base);                  /* lower median */
+int THTensor_mode(THTensor *values, THTensor *indices, THTensor *a, int dim, int keepdim,
+                  int index_base);
+
+/* ---------------------------------------------------------------- construction and shape */
+int THTensor_cat(THTensor *out, int n, THTensor **inputs, int dim);
+int THTensor_stack(THTensor *out, int n, THTensor **inputs, int dim);
+/* [start, end) when inclusive == 0 (PyTorch arange), [start, end] otherwise (Torch7 range) */
+int THTensor_arange(THTensor *out, double start, double end, double step, int inclusive);
+int THTensor_linspace(THTensor *out, double start, double end, int64_t steps);
+int THTensor_logspace(THTensor *out, double start, double end, int64_t steps, double base);
+int THTensor_eye(THTensor *out, int64_t n, int64_t m);
+int THTensor_diag(THTensor *out, THTensor *a, int64_t k);
+int THTensor_tril(THTensor *out, THTensor *a, int64_t k);
+int THTensor_triu(THTensor *out, THTensor *a, int64_t k);
+int THTensor_trace(THTensor *out, THTensor *a);
+int THTensor_cross(THTensor *out, THTensor *a, THTensor *b, int dim);
+int THTensor_histc(THTensor *out, THTensor *a, int64_t bins, double min, double max);
+int THTensor_renorm(THTensor *out, THTensor *a, double p, int dim, double maxnorm);
+int THTensor_flip(THTensor *out, THTensor *a, int ndims, const int *dims);
+int THTensor_roll(THTensor *out, THTensor *a, int nshifts, const int64_t *shifts, const int *dims);
+int THTensor_repeat(THTensor *out, THTensor *a, int nrepeats, const int64_t *repeats);
+
+/* ---------------------------------------------------------------- random (Torch7 MT19937) */
+typedef struct THGenerator {       /* byte layout of Torch7's THGenerator on LP64 */
+    uint64_t the_initial_seed;
+    int left;
+    int seeded;
+    uint64_t next;
+    uint64_t state[624];
+    double normal_x;
+    double normal_y;
+    double normal_rho;
+    int normal_is_valid;
+} THGenerator;
+
+THGenerator *THGenerator_new(void);          /* seeded from /dev/urandom */
+void THGenerator_free(THGenerator *g);
+THGenerator *THGenerator_default(void);      /* process-wide generator, never freed */
+int THGenerator_copy(THGenerator *dst, const THGenerator *src);
+void THGenerator_manualSeed(THGenerator *g, uint64_t seed);
+uint64_t THGenerator_seed(THGenerator *g);   /* reseed from /dev/urandom, return the seed */
+uint64_t THGenerator_initialSeed(THGenerator *g);
+int64_t THGenerator_stateSize(void);
+int THGenerator_getState(THGenerator *g, void *bytes, int64_t n);
+int THGenerator_setState(THGenerator *g, const void *bytes, int64_t n);
+uint32_t THRandom_random(THGenerator *g);                 /* raw 32-bit MT output */
+uint64_t THRandom_random64(THGenerator *g);               /* two draws: hi << 32 | lo */
+double THRandom_uniform(THGenerator *g, double a, double b);
+double THRandom_normal(THGenerator *g, double mean, double stdv);
+double THRandom_exponential(THGenerator *g, double lambda);
+double THRandom_cauchy(THGenerator *g, double median, double sigma);
+double THRandom_logNormal(THGenerator *g, double mean, double stdv);
+int THRandom_geometric(THGenerator *g, double p);
+int THRandom_bernoulli(THGenerator *g, double p);
+
+/* fills visit elements in row-major order, one draw each (Torch7's order) */
+int THTensor_uniform(THTensor *t, THGenerator *g, double a, double b);
+int THTensor_normal(THTensor *t, THGenerator *g, double mean, double stdv);
+int THTensor_exponential(THTensor *t, THGenerator *g, double lambda);
+int THTensor_cauchy(THTensor *t, THGenerator *g, double median, double sigma);
+int THTensor_logNormal(THTensor *t, THGenerator *g, double mean, double stdv);
+int THTensor_geometric(THTensor *t, THGenerator *g, double p);
+int THTensor_bernoulli(THTensor *t, THGenerator *g, double p);
+int THTensor_bernoulliTensor(THTensor *t, THGenerator *g, THTensor *probs);
+int THTensor_random(THTensor *t, THGenerator *g);   /* Torch7's per-dtype reduction of the raw draw */
+int THTensor_randomRange(THTensor *t, THGenerator *g, int64_t low, int64_t high); /* [low, high] */
+int THTensor_randperm(THTensor *out, THGenerator *g, int64_t n, int index_base);
+int THTensor_multinomial(THTensor *out, THGenerator *g, THTensor *probs, int64_t n,
+                         int replacement, int index_base);

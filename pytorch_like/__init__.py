@@ -1,0 +1,38 @@
+"""pytorch_like: PyTorch's API on a Torch7-compatible C core.
+
+    import pytorch_like as torch
+"""
+from . import dtypes as _dtypes
+from ._lib import lib as _clib
+from .dtypes import (bool, double, dtype, float, float16, float32, float64, get_default_dtype, half,  # noqa: A004
+                     int, int8, int16, int32, int64, long, promote_types, set_default_dtype, short, uint8)
+from .tensor import (Size, Tensor, as_tensor, empty, empty_like, from_numpy, full, full_like, is_tensor, numel,
+                     ones, ones_like, tensor, zeros, zeros_like)
+from . import _ops as _ops_pkg
+
+
+def _export_ops():
+    g = globals()
+    for m in _ops_pkg.MODULES:
+        for name in getattr(m, "__all__", ()):
+            g[name] = getattr(m, name)
+
+
+_export_ops()
+
+__version__ = "0.1.0"
+
+
+def is_floating_point(t):
+    """True if t has a floating-point dtype."""
+    return t.dtype.is_floating_point
+
+
+def set_num_threads(n):
+    """Threads used by the C core's parallel loops."""
+    _clib.TH_setNumThreads(n)
+
+
+def get_num_threads():
+    """Threads used by the C core's parallel loops."""
+    return _clib.TH_getNumThreads()

@@ -1,0 +1,774 @@
+"""The Python Tensor: a thin owner of one THTensor* reference, with PyTorch's API.
+
+Op families live in pytorch_like/_ops/ and attach their methods to Tensor when
+imported; this file holds the object model: wrapping, geometry, views, conversions
+and numpy interop.
+"""
+import builtins
+import numbers
+
+import numpy as np
+
+from . import dtypes as _dt
+from ._lib import check, check_ptr, error, ffi, lib
+
+_free = lib.THTensor_free
+_gc = ffi.gc
+_NULL = ffi.NULL
+
+
+def _wrap(ptr):
+    """Own a new THTensor* reference as a Tensor (raises the C error if ptr is NULL)."""
+    if ptr == _NULL:
+        raise error()
+    t = Tensor.__new__(Tensor)
+    t._t = _gc(ptr, _free)
+    return t
+
+
+def _new_out(dtype=None):
+    """A fresh C output tensor whose dtype the op decides (or the given dtype)."""
+    return lib.THTensor_new(-1 if dtype is None else dtype.code)
+
+
+def _finish(out, status):
+    """Wrap out after a C op returned status (freeing out and raising on failure)."""
+    if status:
+        lib.THTensor_free(out)
+        raise error(status)
+    t = Tensor.__new__(Tensor)
+    t._t = _gc(out, _free)
+    return t
+
+
+def _int64_array(values):
+    return ffi.new("int64_t[]", [int(v) for v in values])
+
+
+def _size_args(args, name="size"):
+    """Normalise f(2, 3) / f((2, 3)) / f([2, 3]) / f(Size) size arguments to a tuple of ints."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
+        args = tuple(args[0])
+    out = []
+    for a in args:
+        if isinstance(a, Tensor):
+            if a.numel() != 1 or a.dtype.is_floating_point:
+                raise TypeError(f"{name} must be a sequence of ints, got a tensor of {a.numel()} elements of {a.dtype}")
+            a = a.item()
+        if not isinstance(a, numbers.Integral) or isinstance(a, builtins.bool):
+            raise TypeError(f"{name} must be a sequence of ints, but got an element of type {type(a).__name__}")
+        out.append(int(a))
+    return tuple(out)
+
+
+def _wrap_dim(dim, ndim, name="dim"):
+    """PyTorch dim wrapping: -1 is the last dim; 0-dim tensors accept 0 and -1."""
+    if not isinstance(dim, numbers.Integral) or isinstance(dim, builtins.bool):
+        raise TypeError(f"{name} must be an int, got {type(dim).__name__}")
+    n = ndim if ndim > 0 else 1
+    if dim < -n or dim >= n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim + n if dim < 0 else dim
+
+
+class Size(tuple):
+    """torch.Size: a tuple of ints with PyTorch's repr."""
+
+    def __repr__(self):
+        return "pytorch_like.Size([" + ", ".join(str(s) for s in self) + "])"
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+class _ArrayView:
+    """Exposes a tensor's memory through __array_interface__ and keeps the tensor alive."""
+
+    __slots__ = ("__array_interface__", "_keep")
+
+    def __init__(self, tensor):
+        t = tensor._t
+        isz = tensor.dtype.itemsize
+        n = t.ndim
+        shape = tuple(t.size[i] for i in range(n))
+        strides = tuple(t.stride[i] * isz for i in range(n))
+        ptr = lib.THTensor_data(t)
+        addr = int(ffi.cast("uintptr_t", ptr)) if ptr != _NULL else 0
+        if addr == 0:  # numpy refuses a NULL pointer even for empty arrays
+            addr = int(ffi.cast("uintptr_t", _EMPTY_BUF))
+        self.__array_interface__ = {
+            "shape": shape, "typestr": tensor.dtype.numpy.str, "data": (addr, False),
+            "strides": strides, "version": 3,
+        }
+        self._keep = tensor
+
+
+_EMPTY_BUF = ffi.new("char[64]")
+
+# numpy arrays kept alive while a C storage uses their memory
+_pinned = {}
+
+
+@ffi.def_extern()
+def _th_release_pyobject(ctx, data):
+    _pinned.pop(int(ffi.cast("uintptr_t", ctx)), None)
+
+
+class Tensor:
+    """A multi-dimensional array of one dtype backed by the C core (PyTorch semantics)."""
+
+    __slots__ = ("_t", "__dict__", "__weakref__")
+    __array_priority__ = 1000  # numpy defers binary operators to Tensor
+
+    # autograd state lives in the instance dict only when set
+    requires_grad = False
+    grad = None
+    grad_fn = None
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("use pytorch_like.tensor(...), pytorch_like.empty(...) or pytorch_like.zeros(...) "
+                        "to create tensors")
+
+    # ------------------------------------------------------------------ geometry
+    @property
+    def dtype(self):
+        return _dt.BY_CODE[self._t.dtype]
+
+    @property
+    def shape(self):
+        t = self._t
+        return Size(t.size[0:t.ndim] if t.ndim else ())
+
+    def size(self, dim=None):
+        """The shape (a Size), or the size of one dimension."""
+        t = self._t
+        if dim is None:
+            return Size(t.size[0:t.ndim] if t.ndim else ())
+        return t.size[_wrap_dim(dim, t.ndim)] if t.ndim else 1
+
+    def stride(self, dim=None):
+        """Strides in elements (a tuple), or the stride of one dimension."""
+        t = self._t
+        if dim is None:
+            return tuple(t.stride[0:t.ndim]) if t.ndim else ()
+        return t.stride[_wrap_dim(dim, t.ndim)] if t.ndim else 1
+
+    def dim(self):
+        """Number of dimensions."""
+        return self._t.ndim
+
+    ndimension = dim
+
+    @property
+    def ndim(self):
+        return self._t.ndim
+
+    def numel(self):
+        """Number of elements."""
+        return lib.THTensor_numel(self._t)
+
+    nelement = numel
+
+    def element_size(self):
+        """Bytes per element."""
+        return self.dtype.itemsize
+
+    def storage_offset(self):
+        """Offset of the first element in the storage, in elements."""
+        return self._t.offset
+
+    def is_contiguous(self):
+        """True if the elements are laid out densely in row-major order."""
+        return builtins.bool(lib.THTensor_isContiguous(self._t))
+
+    def data_ptr(self):
+        """Address of the first element (0 for a tensor without storage)."""
+        p = lib.THTensor_data(self._t)
+        return int(ffi.cast("uintptr_t", p)) if p != _NULL else 0
+
+    @property
+    def is_floating_point_type(self):
+        return self.dtype.is_floating_point
+
+    def is_floating_point(self):
+        """True for float16/32/64 tensors."""
+        return self.dtype.is_floating_point
+
+    @property
+    def device(self):
+        return "cpu"
+
+    @property
+    def is_cuda(self):
+        return False
+
+    @property
+    def T(self):
+        n = self._t.ndim
+        return self.permute(*range(n - 1, -1, -1))
+
+    @property
+    def mT(self):
+        return self.transpose(-2, -1)
+
+    def __len__(self):
+        t = self._t
+        if t.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return t.size[0]
+
+    # ------------------------------------------------------------------ views
+    def view(self, *shape):
+        """A view with a new shape (one -1 allowed); the layout must allow it, else use reshape."""
+        if len(shape) == 1 and isinstance(shape[0], _dt.dtype):
+            return self._view_dtype(shape[0])
+        s = _size_args(shape, "shape")
+        return _wrap(lib.THTensor_newView(self._t, len(s), _int64_array(s)))
+
+    def _view_dtype(self, d):
+        if d.itemsize != self.dtype.itemsize:
+            raise RuntimeError(f"view(dtype): {self.dtype} and {d} differ in element size")
+        arr = self.numpy().view(d.numpy)
+        return from_numpy(arr)
+
+    def view_as(self, other):
+        """view(other.shape)."""
+        return self.view(other.shape)
+
+    def reshape(self, *shape):
+        """A view when the layout allows it, else a copy, with the new shape."""
+        s = _size_args(shape, "shape")
+        return _wrap(lib.THTensor_newReshape(self._t, len(s), _int64_array(s)))
+
+    def reshape_as(self, other):
+        """reshape(other.shape)."""
+        return self.reshape(other.shape)
+
+    def transpose(self, dim0, dim1):
+        """Swap two dimensions (a view)."""
+        n = self._t.ndim
+        if n == 0:
+            _wrap_dim(dim0, 0), _wrap_dim(dim1, 0)
+            return self.detach_view()
+        return _wrap(lib.THTensor_newTranspose(self._t, _wrap_dim(dim0, n), _wrap_dim(dim1, n)))
+
+    swapaxes = transpose
+    swapdims = transpose
+
+    def t(self):
+        """Transpose of a tensor with at most 2 dimensions."""
+        n = self._t.ndim
+        if n > 2:
+            raise ValueError(f"t() expects a tensor with <= 2 dimensions, but self is {n}D")
+        return self.transpose(0, 1) if n == 2 else self.detach_view()
+
+    def permute(self, *dims):
+        """Reorder dimensions (a view)."""
+        dims = _size_args(dims, "dims")
+        n = self._t.ndim
+        if len(dims) != n:
+            raise ValueError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
+                             f"length of the desired ordering of dimensions i.e. input.dim() = {n} is not equal "
+                             f"to len(dims) = {len(dims)}")
+        wd = [_wrap_dim(d, n) for d in dims]
+        return _wrap(lib.THTensor_newPermute(self._t, n, ffi.new("int[]", wd)))
+
+    def narrow(self, dim, start, length):
+        """Elements [start, start+length) of one dimension (a view)."""
+        n = self._t.ndim
+        if n == 0:
+            raise IndexError("narrow() cannot be applied to a 0-dim tensor.")
+        dim = _wrap_dim(dim, n)
+        size = self._t.size[dim]
+        if isinstance(start, Tensor):
+            start = start.item()
+        if start < 0:
+            start += size
+        return _wrap(lib.THTensor_newNarrow(self._t, dim, start, length))
+
+    def select(self, dim, index):
+        """Index one dimension, removing it (a view)."""
+        n = self._t.ndim
+        if n == 0:
+            raise IndexError("select() cannot be applied to a 0-dim tensor.")
+        dim = _wrap_dim(dim, n)
+        size = self._t.size[dim]
+        if not -size <= index < size:
+            raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
+        if index < 0:
+            index += size
+        return _wrap(lib.THTensor_newSelect(self._t, dim, index))
+
+    def expand(self, *sizes):
+        """Broadcast size-1 dims to larger sizes without copying (-1 keeps a dim)."""
+        s = _size_args(sizes, "size")
+        return _wrap(lib.THTensor_newExpand(self._t, len(s), _int64_array(s)))
+
+    def expand_as(self, other):
+        """expand(other.shape)."""
+        return self.expand(other.shape)
+
+    def unfold(self, dimension, size, step):
+        """All slices of length size along dimension, every step elements (a view)."""
+        return _wrap(lib.THTensor_newUnfold(self._t, _wrap_dim(dimension, self._t.ndim), size, step))
+
+    def squeeze(self, dim=None):
+        """Remove size-1 dimensions (all, or the given one)."""
+        if dim is None:
+            return _wrap(lib.THTensor_newSqueeze(self._t))
+        if isinstance(dim, (tuple, list)):
+            out = self
+            for d in sorted((_wrap_dim(d, self._t.ndim) for d in dim), reverse=True):
+                out = out.squeeze(d)
+            return out
+        return _wrap(lib.THTensor_newSqueezeDim(self._t, _wrap_dim(dim, self._t.ndim)))
+
+    def unsqueeze(self, dim):
+        """Insert a size-1 dimension at dim."""
+        n = self._t.ndim
+        if not -n - 1 <= dim <= n:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-n - 1}, {n}], but got {dim})")
+        if dim < 0:
+            dim += n + 1
+        return _wrap(lib.THTensor_newUnsqueeze(self._t, dim))
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        """Merge dims start_dim..end_dim into one (a view when possible)."""
+        n = self._t.ndim
+        if n == 0:
+            return self.reshape(1)
+        return _wrap(lib.THTensor_newFlatten(self._t, _wrap_dim(start_dim, n), _wrap_dim(end_dim, n)))
+
+    def ravel(self):
+        """flatten()."""
+        return self.flatten()
+
+    def unflatten(self, dim, sizes):
+        """Split one dimension into the given sizes."""
+        n = self._t.ndim
+        dim = _wrap_dim(dim, n)
+        shape = list(self.shape)
+        return self.reshape(shape[:dim] + list(sizes) + shape[dim + 1:])
+
+    def diagonal(self, offset=0, dim1=0, dim2=1):
+        """The diagonal of the (dim1, dim2) planes, as the last dimension (a view)."""
+        n = self._t.ndim
+        return _wrap(lib.THTensor_newDiagonal(self._t, offset, _wrap_dim(dim1, n), _wrap_dim(dim2, n)))
+
+    def as_strided(self, size, stride, storage_offset=None):
+        """A view with explicit geometry over the same storage (checked against it)."""
+        size = _size_args((size,), "size")
+        stride = _size_args((stride,), "stride")
+        if len(size) != len(stride):
+            raise ValueError(f"mismatch in length of strides and shape ({len(stride)} vs {len(size)})")
+        off = self._t.offset if storage_offset is None else storage_offset
+        return _wrap(lib.THTensor_newAsStrided(self._t, len(size), _int64_array(size), _int64_array(stride), off))
+
+    def contiguous(self):
+        """self if contiguous, else a contiguous copy."""
+        if lib.THTensor_isContiguous(self._t):
+            return self
+        return _wrap(lib.THTensor_newClone(self._t))
+
+    def detach_view(self):
+        """A new Tensor object sharing self's storage and geometry."""
+        return _wrap(lib.THTensor_newAlias(self._t))
+
+    def clone(self):
+        """A contiguous copy."""
+        return _wrap(lib.THTensor_newClone(self._t))
+
+    # ------------------------------------------------------------------ data movement
+    def copy_(self, src):
+        """Copy src (broadcast, any dtype) into self in place."""
+        if not isinstance(src, Tensor):
+            src = tensor(src)
+        check(lib.THTensor_copy(self._t, src._t))
+        return self
+
+    def fill_(self, value):
+        """Set every element to value."""
+        if isinstance(value, Tensor):
+            value = value.item()
+        if isinstance(value, numbers.Integral) and not self.dtype.is_floating_point:
+            check(lib.THTensor_fillInt(self._t, int(value)))
+        else:
+            check(lib.THTensor_fill(self._t, float(value)))
+        return self
+
+    def zero_(self):
+        """Set every element to zero."""
+        check(lib.THTensor_zero(self._t))
+        return self
+
+    def to(self, *args, **kwargs):
+        """Convert to a dtype (device 'cpu' is accepted); self if nothing changes."""
+        dtype = kwargs.get("dtype")
+        copy = kwargs.get("copy", False)
+        for a in args:
+            if isinstance(a, _dt.dtype):
+                dtype = a
+            elif isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(a, str):
+                if a.split(":")[0] != "cpu":
+                    raise RuntimeError(f"device '{a}' is not available: pytorch_like runs on the CPU only here")
+            elif a is None:
+                pass
+            else:
+                raise TypeError(f"to() received an invalid argument of type {type(a).__name__}")
+        dev = kwargs.get("device")
+        if dev is not None and str(dev).split(":")[0] != "cpu":
+            raise RuntimeError(f"device '{dev}' is not available: pytorch_like runs on the CPU only here")
+        if dtype is None or dtype is self.dtype:
+            return self.clone() if copy else self
+        return _wrap(lib.THTensor_newCast(self._t, dtype.code))
+
+    def type(self, dtype=None):
+        """The type name ('pytorch_like.FloatTensor'), or a converted tensor."""
+        if dtype is None:
+            return "pytorch_like." + _TYPE_NAMES[self.dtype.name]
+        if isinstance(dtype, str):
+            name = dtype.split(".")[-1]
+            for k, v in _TYPE_NAMES.items():
+                if v == name:
+                    return self.to(_dt._by_name(k))
+            raise TypeError(f"invalid type: '{dtype}'")
+        return self.to(dtype)
+
+    def float(self):
+        return self.to(_dt.float32)
+
+    def double(self):
+        return self.to(_dt.float64)
+
+    def half(self):
+        return self.to(_dt.float16)
+
+    def long(self):
+        return self.to(_dt.int64)
+
+    def int(self):
+        return self.to(_dt.int32)
+
+    def short(self):
+        return self.to(_dt.int16)
+
+    def char(self):
+        return self.to(_dt.int8)
+
+    def byte(self):
+        return self.to(_dt.uint8)
+
+    def bool(self):
+        return self.to(_dt.bool)
+
+    def cpu(self):
+        return self
+
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        n = lib.THTensor_numel(self._t)
+        if n != 1:
+            raise ValueError(f"a Tensor with {n} elements cannot be converted to Scalar")
+        d = self.dtype
+        if d.is_floating_point:
+            v = ffi.new("double*")
+            check(lib.THTensor_itemDouble(self._t, v))
+            return v[0]
+        v = ffi.new("int64_t*")
+        check(lib.THTensor_itemInt64(self._t, v))
+        return builtins.bool(v[0]) if d is _dt.bool else v[0]
+
+    def tolist(self):
+        """Nested Python lists (a number for a 0-dim tensor)."""
+        return self.numpy().tolist()
+
+    def numpy(self, force=False):
+        """A numpy array sharing this tensor's memory (no copy)."""
+        if self.requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return np.asarray(_ArrayView(self))
+
+    def __array__(self, dtype=None, copy=None):
+        a = np.asarray(_ArrayView(self))
+        if dtype is not None:
+            a = a.astype(dtype, copy=False)
+        return a
+
+    def __bool__(self):
+        n = lib.THTensor_numel(self._t)
+        if n != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {'no' if n == 0 else 'more than one'} values is ambiguous")
+        return builtins.bool(self.item())
+
+    def __float__(self):
+        return builtins.float(self.item())
+
+    def __int__(self):
+        return builtins.int(self.item())
+
+    def __index__(self):
+        if self.dtype.is_floating_point or self.numel() != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return builtins.int(self.item())
+
+    def __complex__(self):
+        return complex(self.item())
+
+    def __hash__(self):
+        return id(self)
+
+    def __iter__(self):
+        if self._t.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self.select(0, i) for i in range(self._t.size[0]))
+
+    def __reversed__(self):
+        return iter(self.flip(0))
+
+    def __reduce_ex__(self, proto):
+        return (_rebuild, (np.array(self.numpy(force=True)),))
+
+    def __deepcopy__(self, memo):
+        r = self.clone()
+        memo[id(self)] = r
+        return r
+
+    def requires_grad_(self, requires_grad=True):
+        """Mark this tensor as a leaf whose gradient autograd should compute."""
+        if requires_grad and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self.requires_grad = builtins.bool(requires_grad)
+        return self
+
+    @property
+    def _version(self):
+        s = self._t.storage
+        return s.version if s != _NULL else 0
+
+
+def _rebuild(arr):
+    return tensor(arr)
+
+
+_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+               "uint8": "ByteTensor", "int8": "CharTensor", "int16": "ShortTensor", "int32": "IntTensor",
+               "int64": "LongTensor", "bool": "BoolTensor"}
+
+
+# ---------------------------------------------------------------------- construction
+
+def from_numpy(arr):
+    """A tensor sharing the memory of a numpy array (no copy)."""
+    if not isinstance(arr, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(arr).__name__})")
+    d = _dt.from_numpy_dtype(arr.dtype)
+    if not arr.dtype.isnative:
+        raise TypeError("given numpy array has byte order different from the native byte order; "
+                        "conversion between byte orders is currently not supported")
+    isz = arr.itemsize
+    for s in arr.strides:
+        if s < 0:
+            raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
+                             "strides are not currently supported. (You can probably work around this by making "
+                             "a copy of your array with array.copy().)")
+        if s % isz:
+            raise ValueError("given numpy array strides not a multiple of the element byte size. "
+                             "Copy the numpy array to reallocate the memory.")
+    n = arr.ndim
+    if n > lib.TH_MAX_DIMS:
+        raise ValueError(f"arrays of more than {lib.TH_MAX_DIMS} dimensions are not supported")
+    size = arr.shape
+    stride = [s // isz for s in arr.strides]
+    # storage spans from the array's first element to its last
+    span = 1
+    for sz, st in zip(size, stride):
+        if sz == 0:
+            span = 0
+            break
+        span += (sz - 1) * st
+    ptr = ffi.cast("void *", arr.__array_interface__["data"][0])
+    key = id(arr)
+    while key in _pinned:
+        key += 1
+    _pinned[key] = arr
+    s = lib.THStorage_newWithData(d.code, ptr, span, lib._th_release_pyobject, ffi.cast("void *", key))
+    if s == _NULL:
+        _pinned.pop(key, None)
+        raise error()
+    t = lib.THTensor_newWithStorage(s, 0, n, _int64_array(size), _int64_array(stride))
+    lib.THStorage_free(s)
+    return _wrap(t)
+
+
+def _infer_dtype(data):
+    """dtype PyTorch gives to nested Python data."""
+    kinds = set()
+
+    def walk(x):
+        if isinstance(x, Tensor):
+            kinds.add(x.dtype)
+        elif isinstance(x, (builtins.bool, np.bool_)):
+            kinds.add(_dt.bool)
+        elif isinstance(x, (numbers.Integral, np.integer)):
+            kinds.add(_dt.int64)
+        elif isinstance(x, (numbers.Real, np.floating)):
+            kinds.add(_dt.get_default_dtype())
+        elif isinstance(x, (list, tuple)):
+            for y in x:
+                walk(y)
+        elif isinstance(x, complex):
+            raise TypeError("complex tensors are not supported")
+        else:
+            raise TypeError(f"Could not infer dtype of {type(x).__name__}")
+
+    walk(data)
+    if not kinds:
+        return _dt.get_default_dtype()
+    res = None
+    for k in kinds:
+        res = k if res is None else _dt.promote_types(res, k)
+    return res
+
+
+def _nested_to_numpy(data, d):
+    def conv(x):
+        if isinstance(x, Tensor):
+            return x.numpy(force=True).tolist()
+        if isinstance(x, (list, tuple)):
+            return [conv(y) for y in x]
+        return x
+    try:
+        return np.array(conv(data), dtype=d.numpy)
+    except ValueError as e:
+        raise ValueError(f"expected a sequence of equal-length sequences (a rectangular nested list): {e}") from None
+    except OverflowError as e:
+        raise OverflowError(f"value cannot be converted to {d} without overflow: {e}") from None
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False):
+    """A new tensor holding a copy of data (nested lists, numbers, numpy arrays or tensors)."""
+    if device is not None and str(device).split(":")[0] != "cpu":
+        raise RuntimeError(f"device '{device}' is not available: pytorch_like runs on the CPU only here")
+    if dtype is not None and not isinstance(dtype, _dt.dtype):
+        raise TypeError(f"dtype must be a pytorch_like.dtype, got {type(dtype).__name__}")
+    if isinstance(data, Tensor):
+        r = data.to(dtype) if dtype is not None else data
+        r = r.clone() if r is data else r
+    elif isinstance(data, np.ndarray):
+        d = dtype or _dt.from_numpy_dtype(data.dtype)
+        r = from_numpy(np.ascontiguousarray(data).astype(d.numpy, copy=True))
+    else:
+        if isinstance(data, np.generic):
+            data = data.item()
+        d = dtype or _infer_dtype(data)
+        arr = _nested_to_numpy(data, d)
+        if arr.dtype == object:
+            raise TypeError("could not convert the data to a tensor (ragged or non-numeric entries)")
+        r = empty(arr.shape, dtype=d)
+        if arr.size:
+            r.numpy(force=True)[...] = arr
+    if requires_grad:
+        r.requires_grad_(True)
+    return r
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Like tensor(), but shares memory with a tensor or numpy array when the dtype already matches."""
+    if isinstance(data, Tensor):
+        return data if dtype is None or dtype is data.dtype else data.to(dtype)
+    if isinstance(data, np.ndarray):
+        try:
+            d = _dt.from_numpy_dtype(data.dtype)
+        except TypeError:
+            d = None
+        if (dtype is None or dtype is d) and d is not None and all(s >= 0 for s in data.strides):
+            return from_numpy(data)
+    return tensor(data, dtype=dtype, device=device)
+
+
+def _dtype_arg(dtype, default=None):
+    if dtype is None:
+        return default or _dt.get_default_dtype()
+    if not isinstance(dtype, _dt.dtype):
+        raise TypeError(f"dtype must be a pytorch_like.dtype, got {dtype!r}")
+    return dtype
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False, out=None, **_):
+    """An uninitialised tensor of the given shape."""
+    s = _size_args(size)
+    for v in s:
+        if v < 0:
+            raise ValueError(f"Trying to create tensor with negative dimension {v}: {list(s)}")
+    d = _dtype_arg(dtype)
+    if out is not None:
+        check(lib.THTensor_resize(out._t, len(s), _int64_array(s)))
+        return out
+    r = _wrap(lib.THTensor_newWithSize(d.code, len(s), _int64_array(s)))
+    if requires_grad:
+        r.requires_grad_(True)
+    return r
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+    """A tensor of zeros."""
+    r = empty(*size, dtype=dtype, out=out)
+    r.zero_()
+    if requires_grad:
+        r.requires_grad_(True)
+    return r
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+    """A tensor of ones."""
+    r = empty(*size, dtype=dtype, out=out)
+    r.fill_(1)
+    if requires_grad:
+        r.requires_grad_(True)
+    return r
+
+
+def full(size, fill_value, dtype=None, device=None, requires_grad=False, out=None):
+    """A tensor filled with fill_value (dtype inferred from the value when not given)."""
+    if dtype is None:
+        dtype = _infer_dtype(fill_value)
+    r = empty(size, dtype=dtype, out=out)
+    r.fill_(fill_value)
+    if requires_grad:
+        r.requires_grad_(True)
+    return r
+
+
+def empty_like(t, dtype=None, **kw):
+    """Uninitialised tensor with t's shape (and dtype unless given)."""
+    return empty(t.shape, dtype=dtype or t.dtype, **kw)
+
+
+def zeros_like(t, dtype=None, **kw):
+    """Zeros with t's shape and dtype."""
+    return zeros(t.shape, dtype=dtype or t.dtype, **kw)
+
+
+def ones_like(t, dtype=None, **kw):
+    """Ones with t's shape and dtype."""
+    return ones(t.shape, dtype=dtype or t.dtype, **kw)
+
+
+def full_like(t, fill_value, dtype=None, **kw):
+    """fill_value with t's shape and dtype."""
+    return full(t.shape, fill_value, dtype=dtype or t.dtype, **kw)
+
+
+def is_tensor(obj):
+    """True if obj is a pytorch_like Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def numel(t):
+    """Number of elements of t."""
+    return t.numel()
