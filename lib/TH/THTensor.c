@@ -324,6 +324,10 @@ static int compute_view_strides(const THTensor *t, int ndim, const int64_t *news
 {
     int64_t numel = THTensor_numel(t);
     if (numel == 0) {
+        if (ndim == t->ndim && memcmp(newsize, t->size, sizeof(int64_t) * (size_t)ndim) == 0) {
+            memcpy(newstride, t->stride, sizeof(int64_t) * (size_t)ndim);  /* PyTorch keeps the strides */
+            return 1;
+        }
         int64_t st = 1;
         for (int d = ndim - 1; d >= 0; d--) { newstride[d] = st; st *= newsize[d] > 1 ? newsize[d] : 1; }
         return 1;
@@ -417,13 +421,13 @@ THTensor *THTensor_newExpand(THTensor *t, int ndim, const int64_t *size)
 THTensor *THTensor_newUnfold(THTensor *t, int dim, int64_t size, int64_t step)
 {
     int ndim0 = t->ndim == 0 ? 1 : t->ndim;
-    int64_t dsize = t->ndim == 0 ? 1 : t->size[dim < 0 ? 0 : dim];
-    int64_t dstride = t->ndim == 0 ? 1 : t->stride[dim < 0 ? 0 : dim];
     if (dim < 0 || dim >= ndim0) {
         TH_setError(TH_ERR_INDEX, "unfold: dimension %d out of range for a %d-D tensor", dim, t->ndim);
         return NULL;
     }
-    if (ndim0 + 1 > TH_MAX_DIMS) { TH_setError(TH_ERR_VALUE, "unfold: too many dimensions"); return NULL; }
+    int64_t dsize = t->ndim == 0 ? 1 : t->size[dim];
+    int64_t dstride = t->ndim == 0 ? 1 : t->stride[dim];
+    if (t->ndim + 1 > TH_MAX_DIMS) { TH_setError(TH_ERR_VALUE, "unfold: at most %d dimensions are supported", TH_MAX_DIMS); return NULL; }
     if (size < 0 || size > dsize) {
         TH_setError(TH_ERR_VALUE, "unfold: size %lld exceeds the size %lld of dimension %d", (long long)size, (long long)dsize, dim);
         return NULL;
@@ -431,7 +435,10 @@ THTensor *THTensor_newUnfold(THTensor *t, int dim, int64_t size, int64_t step)
     if (step <= 0) { TH_setError(TH_ERR_VALUE, "unfold: step must be positive, got %lld", (long long)step); return NULL; }
     THTensor *r = THTensor_newAlias(t);
     if (!r) return NULL;
-    if (t->ndim == 0) { r->ndim = 1; r->size[0] = 1; r->stride[0] = 1; }
+    if (t->ndim == 0) {  /* PyTorch: a 0-dim tensor unfolds to shape (size,) */
+        r->ndim = 1; r->size[0] = size; r->stride[0] = 1;
+        return r;
+    }
     r->size[r->ndim] = size;
     r->stride[r->ndim] = dstride;
     r->size[dim] = (dsize - size) / step + 1;
