@@ -17,14 +17,15 @@ static void copy_##DN##_##SN(char **d, const int64_t *s, int64_t n, void *ctx) \
 { \
     (void)ctx; \
     char *dp = d[0]; const char *sp = d[1]; \
-    if (s[0] == sizeof(DT) && s[1] == sizeof(ST)) { \
+    const int64_t s0 = s[0], s1 = s[1]; \
+    if (s0 == sizeof(DT) && s1 == sizeof(ST)) { \
         DT *o = (DT *)dp; const ST *in = (const ST *)sp; \
         for (int64_t i = 0; i < n; i++) o[i] = CONVERT_TO_##DN(in[i]); \
-    } else if (s[1] == 0) { \
+    } else if (s1 == 0) { \
         DT v = CONVERT_TO_##DN(*(const ST *)sp); \
-        for (int64_t i = 0; i < n; i++) *(DT *)(dp + i * s[0]) = v; \
+        for (int64_t i = 0; i < n; i++) *(DT *)(dp + i * s0) = v; \
     } else { \
-        for (int64_t i = 0; i < n; i++) *(DT *)(dp + i * s[0]) = CONVERT_TO_##DN(*(const ST *)(sp + i * s[1])); \
+        for (int64_t i = 0; i < n; i++) *(DT *)(dp + i * s0) = CONVERT_TO_##DN(*(const ST *)(sp + i * s1)); \
     } \
 }
 #define PAIR_FOR(DCODE, DT, DN) \
@@ -40,9 +41,11 @@ static void copy_same_##ES(char **d, const int64_t *s, int64_t n, void *ctx) \
 { \
     (void)ctx; \
     char *dp = d[0]; const char *sp = d[1]; \
-    if (s[0] == ES && s[1] == ES) { memcpy(dp, sp, (size_t)(n * ES)); return; } \
-    if (s[1] == 0) { T v = *(const T *)sp; for (int64_t i = 0; i < n; i++) *(T *)(dp + i * s[0]) = v; return; } \
-    for (int64_t i = 0; i < n; i++) *(T *)(dp + i * s[0]) = *(const T *)(sp + i * s[1]); \
+    const int64_t s0 = s[0], s1 = s[1];  /* locals: -fno-strict-aliasing would reload them per element */ \
+    if (s0 == ES && s1 == ES) { memcpy(dp, sp, (size_t)(n * ES)); return; } \
+    if (s1 == 0) { T v = *(const T *)sp; for (int64_t i = 0; i < n; i++) *(T *)(dp + i * s0) = v; return; } \
+    if (s0 == ES) { T *o = (T *)dp; for (int64_t i = 0; i < n; i++) o[i] = *(const T *)(sp + i * s1); return; } \
+    for (int64_t i = 0; i < n; i++) *(T *)(dp + i * s0) = *(const T *)(sp + i * s1); \
 }
 DEFINE_COPY_SAME_(uint8_t, 1) DEFINE_COPY_SAME_(uint16_t, 2) DEFINE_COPY_SAME_(uint32_t, 4) DEFINE_COPY_SAME_(uint64_t, 8)
 
@@ -56,12 +59,16 @@ static THLoop copy_same_kernel(int es)
 static void copy_Half_Float(char **d, const int64_t *s, int64_t n, void *ctx)
 {
     (void)ctx;
-    for (int64_t i = 0; i < n; i++) *(uint16_t *)(d[0] + i * s[0]) = TH_floatToHalf(*(const float *)(d[1] + i * s[1]));
+    char *dp = d[0]; const char *sp = d[1];
+    const int64_t s0 = s[0], s1 = s[1];
+    for (int64_t i = 0; i < n; i++) *(uint16_t *)(dp + i * s0) = TH_floatToHalf(*(const float *)(sp + i * s1));
 }
 static void copy_Float_Half(char **d, const int64_t *s, int64_t n, void *ctx)
 {
     (void)ctx;
-    for (int64_t i = 0; i < n; i++) *(float *)(d[0] + i * s[0]) = TH_halfToFloat(*(const uint16_t *)(d[1] + i * s[1]));
+    char *dp = d[0]; const char *sp = d[1];
+    const int64_t s0 = s[0], s1 = s[1];
+    for (int64_t i = 0; i < n; i++) *(float *)(dp + i * s0) = TH_halfToFloat(*(const uint16_t *)(sp + i * s1));
 }
 
 typedef struct { int ddt, sdt; } SlowCtx;
@@ -138,14 +145,16 @@ int THTensor_copy(THTensor *dst, THTensor *src)
 static void fill_##N(char **d, const int64_t *s, int64_t n, void *ctx) \
 { \
     T v = *(T *)ctx; \
-    if (s[0] == sizeof(T)) { T *o = (T *)d[0]; for (int64_t i = 0; i < n; i++) o[i] = v; } \
-    else for (int64_t i = 0; i < n; i++) *(T *)(d[0] + i * s[0]) = v; \
+    char *dp = d[0]; const int64_t s0 = s[0]; \
+    if (s0 == sizeof(T)) { T *o = (T *)dp; for (int64_t i = 0; i < n; i++) o[i] = v; } \
+    else for (int64_t i = 0; i < n; i++) *(T *)(dp + i * s0) = v; \
 }
 TH_FORALL_DTYPES(DEFINE_FILL_)
 static void fill_Half(char **d, const int64_t *s, int64_t n, void *ctx)
 {
     uint16_t v = *(uint16_t *)ctx;
-    for (int64_t i = 0; i < n; i++) *(uint16_t *)(d[0] + i * s[0]) = v;
+    char *dp = d[0]; const int64_t s0 = s[0];
+    for (int64_t i = 0; i < n; i++) *(uint16_t *)(dp + i * s0) = v;
 }
 
 static int fill_bytes(THTensor *t, const char *value)
