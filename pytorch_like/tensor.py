@@ -689,13 +689,14 @@ def _nested_to_numpy(data, d):
     def conv(x):
         if isinstance(x, Tensor):
             return x.numpy(force=True).tolist()
-        if isinstance(x, np.ndarray):
+        if isinstance(x, (np.ndarray, np.generic)):
             return x.tolist()
         if isinstance(x, (list, tuple)):
             return [conv(y) for y in x]
         return x
     try:
-        return np.array(conv(data), dtype=d.numpy)
+        with np.errstate(over="ignore"):   # PyTorch gives inf for out-of-range floats, silently
+            return np.array(conv(data), dtype=d.numpy)
     except ValueError as e:
         raise ValueError(f"expected a sequence of equal-length sequences (a rectangular nested list): {e}") from None
     except OverflowError as e:

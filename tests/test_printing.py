@@ -105,7 +105,7 @@ def test_int_extremes(ref_torch):
 def test_non_contiguous_views_print_their_values(ref_torch, rng):
     base = rng.standard_normal((6, 8)).astype(np.float32)
     t = torch.from_numpy(base)
-    for ours, arr in ((t.t(), base.T), (t[::2] if False else t.narrow(1, 2, 3), base[:, 2:5]),
+    for ours, arr in ((t.t(), base.T), (t.narrow(1, 2, 3), base[:, 2:5]),
                       (t.select(1, 3), base[:, 3]), (t.unsqueeze(0).expand(3, 6, 8), np.broadcast_to(base, (3, 6, 8)))):
         assert repr(ours) == repr(ref_torch.from_numpy(np.ascontiguousarray(arr))).replace("torch.", "pytorch_like.")
 
