@@ -129,9 +129,9 @@ int64_t THGenerator_stateSize(void) { return (int64_t)sizeof(THGenerator); }
 int THGenerator_getState(THGenerator *g, void *bytes, int64_t n)
 {
     g = THRandom_resolve(g);
-    TH_CHECK(bytes, TH_ERR_VALUE, "get_state: destination buffer is NULL");
     TH_CHECK(n == (int64_t)sizeof *g, TH_ERR_VALUE,
              "get_state: the state buffer must hold %d bytes, got %lld", (int)sizeof *g, (long long)n);
+    TH_CHECK(bytes, TH_ERR_VALUE, "get_state: destination buffer is NULL");
     memcpy(bytes, g, sizeof *g);
     return 0;
 }
@@ -139,10 +139,10 @@ int THGenerator_getState(THGenerator *g, void *bytes, int64_t n)
 int THGenerator_setState(THGenerator *g, const void *bytes, int64_t n)
 {
     g = THRandom_resolve(g);
-    TH_CHECK(bytes, TH_ERR_VALUE, "set_state: source buffer is NULL");
     TH_CHECK(n == (int64_t)sizeof *g, TH_ERR_VALUE,
              "set_state: the RNG state must be %d bytes (a Torch7 THGenerator), got %lld",
              (int)sizeof *g, (long long)n);
+    TH_CHECK(bytes, TH_ERR_VALUE, "set_state: source buffer is NULL");
     THGenerator tmp;
     memcpy(&tmp, bytes, sizeof tmp);
     /* Torch7's validity checks, plus next + left <= 625: every state Torch7 produces meets

@@ -326,12 +326,10 @@ int THTensor_random(THTensor *t, THGenerator *g)
     return run_fill(t, random_kernel(t->dtype), &c);
 }
 
-/* the values [low, high] the dtype holds exactly */
+/* the integers [low, high] the dtype holds (floating types: any int64, rounded on store) */
 static void dtype_int_bounds(int dt, int64_t *lo, int64_t *hi)
 {
     switch (dt) {
-    case TH_FLOAT32: *lo = -(1LL << 24); *hi = 1LL << 24; return;
-    case TH_FLOAT64: *lo = -(1LL << 53); *hi = 1LL << 53; return;
     case TH_UINT8: *lo = 0; *hi = 255; return;
     case TH_INT8: *lo = -128; *hi = 127; return;
     case TH_INT16: *lo = -32768; *hi = 32767; return;
@@ -366,6 +364,8 @@ int THTensor_randperm(THTensor *out, THGenerator *g, int64_t n, int index_base)
     TH_TRY(check_fill("randperm", out, 0));
     int64_t lo, hi;
     dtype_int_bounds(out->dtype, &lo, &hi);
+    if (out->dtype == TH_FLOAT32) hi = 1LL << 24;       /* beyond, values are not exact */
+    if (out->dtype == TH_FLOAT64) hi = 1LL << 53;
     TH_CHECK(n == 0 || (n - 1 + index_base <= hi && index_base >= lo), TH_ERR_VALUE,
              "randperm: n=%lld does not fit dtype %s (largest value %lld)", (long long)n,
              TH_dtypeName(out->dtype), (long long)hi);
