@@ -2,8 +2,11 @@
  * THTensorRandom.c: elements are visited in row-major order of the destination, one
  * draw each, on one thread (THIter with order_operand -1 and parallel 0). Raw 32-bit
  * draws are taken in blocks (THRandom_rawBlock) so the conversion loops vectorise. */
-/* No fused multiply-add: the values must round exactly as Torch7's separate operations. */
+/* No fused multiply-add where the target has one: values must round exactly as Torch7's
+ * separate operations (x86-64 without -march has no FMA, and the pragma costs speed). */
+#if defined(__FP_FAST_FMA)
 #pragma GCC optimize("fp-contract=off")
+#endif
 #include "THRandom.h"
 #include "THIter.h"
 #include <float.h>
