@@ -327,6 +327,51 @@ def test_fills_visit_row_major_order_of_noncontiguous_views():
     assert tuple(e.shape) == (0, 3)
 
 
+FILLS = [
+    ("uniform_", (-1.0, 2.0), [torch.float32, torch.float64]),
+    ("normal_", (0.5, 2.0), [torch.float32, torch.float64]),
+    ("exponential_", (1.5,), [torch.float32, torch.float64]),
+    ("cauchy_", (0.0, 1.0), [torch.float64]),
+    ("log_normal_", (0.0, 1.0), [torch.float32]),
+    ("geometric_", (0.3,), [torch.int64, torch.float32, torch.uint8]),
+    ("bernoulli_", (0.4,), [torch.bool, torch.int16, torch.float64]),
+    ("random_", (), [torch.int32, torch.uint8, torch.float32, torch.int8]),
+    ("random_", (-7, 9), [torch.int64, torch.float64, torch.int8]),
+]
+
+
+@pytest.mark.parametrize("name,args,dtypes", FILLS, ids=[f[0] + str(len(f[1])) for f in FILLS])
+@pytest.mark.parametrize("shape,perm", [((3, 5, 7), (2, 0, 1)), ((4, 1, 3), (1, 2, 0)), ((2, 0, 3), (2, 1, 0)),
+                                        ((5,), (0,))])
+def test_fill_of_permuted_view_equals_contiguous_fill(name, args, dtypes, shape, perm):
+    for dt in dtypes:
+        base = torch.zeros(*shape, dtype=dt)
+        view = base.permute(*perm)
+        getattr(view, name)(*args, generator=gen(41))
+        want = getattr(torch.zeros(*view.shape, dtype=dt), name)(*args, generator=gen(41))
+        np.testing.assert_array_equal(view.numpy(), want.numpy())
+    z = getattr(torch.zeros((), dtype=dtypes[0]), name)(*args, generator=gen(41))
+    w = getattr(torch.zeros(1, dtype=dtypes[0]), name)(*args, generator=gen(41))
+    assert z.dim() == 0 and z.item() == w.item()
+
+
+def test_c_generator_copy_and_default():
+    a = lib.THGenerator_new()
+    b = lib.THGenerator_new()
+    try:
+        lib.THGenerator_manualSeed(a, 42)
+        lib.THRandom_normal(a, 0, 1)
+        assert lib.THGenerator_copy(b, a) == 0
+        assert [lib.THRandom_normal(b, 0, 1) for _ in range(3)] == [lib.THRandom_normal(a, 0, 1) for _ in range(3)]
+        assert lib.THGenerator_copy(b, ffi.NULL) != 0
+        assert lib.THGenerator_default() == lib.THGenerator_default() == torch.default_generator._g
+        lib.THGenerator_free(lib.THGenerator_default())    # a no-op: never freed
+        assert lib.THGenerator_initialSeed(ffi.NULL) == torch.initial_seed()
+    finally:
+        lib.THGenerator_free(a)
+        lib.THGenerator_free(b)
+
+
 def test_fill_bumps_version_and_returns_self():
     t = torch.zeros(3)
     v = t._version
@@ -557,7 +602,7 @@ def test_bad_distribution_parameters():
         (lambda: torch.randint(5, 2, (3,)), RuntimeError, "from=5 >= to=2"),
         (lambda: torch.randint(0, 300, (3,), dtype=torch.uint8), ValueError, "does not fit dtype uint8"),
         (lambda: torch.empty(3, dtype=torch.int8).random_(-200, 0), ValueError, "does not fit dtype int8"),
-        (lambda: torch.randint(3, (2,), dtype=torch.bool).random_(0, 3), ValueError, "does not fit dtype bool"),
+        (lambda: torch.empty(2, dtype=torch.bool).random_(0, 3), ValueError, "does not fit dtype bool"),
         (lambda: torch.randint(1.5, (2,)), TypeError, "high must be an int"),
         (lambda: torch.randint((2,)), TypeError, "high"),
         (lambda: torch.normal(0.0, -1.0, (3,)), RuntimeError, "normal expects std >= 0.0"),
