@@ -674,3 +674,31 @@ def test_c_scalar_forms_report_bad_parameters():
         gen(1).normal(0, -1)
     with pytest.raises(ValueError, match=r"geometric: p must be in \(0, 1\)"):
         gen(1).geometric(0)
+
+
+def test_luajit_ffi_shares_the_generator():
+    """The Lua frontend reaches the same generators through LuaJIT's FFI."""
+    luajit21 = pytest.importorskip("lupa.luajit21")
+    import os
+    from pytorch_like import _lib
+    with open(os.path.join(os.path.dirname(_lib.__file__), "..", "lib", "include", "TH.h")) as f:
+        hdr = f.read()
+    lua = luajit21.LuaRuntime()
+    fn = lua.eval("""function(hdr, path)
+      local ffi = require 'ffi'
+      ffi.cdef(hdr)
+      local C = ffi.load(path)
+      local g = ffi.gc(C.THGenerator_new(), C.THGenerator_free)
+      C.THGenerator_manualSeed(g, 1)
+      local t = ffi.gc(C.THTensor_new(-1), C.THTensor_free)
+      assert(C.THTensor_randperm(t, g, 10, 1) == 0)
+      local p = ffi.cast('int64_t *', C.THTensor_data(t))
+      local r = {}
+      for i = 0, 9 do r[#r + 1] = tonumber(p[i]) end
+      C.THGenerator_manualSeed(nil, 42)
+      return table.concat(r, ' '), tonumber(C.THRandom_random(nil))
+    end""")
+    perm, first = fn(hdr, _lib.C_LIBRARY_PATH)
+    assert perm == "6 7 2 3 1 9 10 4 8 5"
+    assert first == REF_RAW[42][0]
+    assert torch.initial_seed() == 42

@@ -208,14 +208,14 @@ def _float_dtype(dtype, fn):
     return d
 
 
-def _factory(size, dtype, out, requires_grad):
+def _factory(size, dtype, out):
+    """A new tensor of size and dtype, or out resized to size."""
     s = _size_args(size)
     if out is not None:
         if not isinstance(out, Tensor):
             raise TypeError(f"out must be a Tensor, got {type(out).__name__}")
         return empty(*s, out=out)
-    r = empty(*s, dtype=dtype)
-    return r
+    return empty(*s, dtype=dtype)
 
 
 def _finish_factory(r, requires_grad):
@@ -258,7 +258,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
     """Uniform samples in [0, 1) (Torch7's uniform fill)."""
     g = _gen(generator)
     d = _float_dtype(dtype if out is None or dtype is not None else out.dtype, "rand")
-    r = _factory(size, d, out, requires_grad)
+    r = _factory(size, d, out)
     _fill(r, lib.THTensor_uniform, g, 0.0, 1.0)
     return _finish_factory(r, requires_grad)
 
@@ -268,7 +268,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     """Standard normal samples (Torch7's Box-Muller fill)."""
     g = _gen(generator)
     d = _float_dtype(dtype if out is None or dtype is not None else out.dtype, "randn")
-    r = _factory(size, d, out, requires_grad)
+    r = _factory(size, d, out)
     _fill(r, lib.THTensor_normal, g, 0.0, 1.0)
     return _finish_factory(r, requires_grad)
 
@@ -304,8 +304,7 @@ def randint(*args, size=None, low=None, high=None, generator=None, out=None, dty
     d = _dt.int64 if dtype is None and out is None else (dtype or out.dtype)
     if not isinstance(d, _dt.dtype):
         raise TypeError(f"randint: dtype must be a pytorch_like.dtype, got {d!r}")
-    r = _factory(_size_args((size,) if not isinstance(size, (tuple, list)) else size, "size"), d, out,
-                 requires_grad)
+    r = _factory(_size_args((size,) if not isinstance(size, (tuple, list)) else size, "size"), d, out)
     _fill(r, lib.THTensor_randomRange, g, low, high - 1)
     return _finish_factory(r, requires_grad)
 
@@ -393,7 +392,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         if not s >= 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {s}")
         d = _float_dtype(dtype if out is None or dtype is not None else out.dtype, "normal")
-        r = _factory(size, d, out, requires_grad)
+        r = _factory(size, d, out)
         _fill(r, lib.THTensor_normal, g, m, s)
         return _finish_factory(r, requires_grad)
     if size is not None:
