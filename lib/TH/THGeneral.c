@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -10,6 +11,8 @@
 static _Thread_local char th_error_msg[2048];
 static _Thread_local int th_error_code = 0;
 static int64_t th_allocated = 0;
+
+enum { TH_HUGE_PAGE = 2 << 20, TH_HUGE_THRESHOLD = 4 << 20 };
 
 int TH_setError(int code, const char *fmt, ...)
 {
@@ -33,10 +36,16 @@ void *TH_alloc(int64_t nbytes)
     if (nbytes < 0) { TH_setError(TH_ERR_MEMORY, "invalid memory size %lld -- maybe an overflow?", (long long)nbytes); return NULL; }
     if (nbytes == 0) nbytes = 1;
     void *p = NULL;
-    if (posix_memalign(&p, 64, (size_t)nbytes) != 0 || !p) {
+    /* Large buffers ask for transparent huge pages (as numpy does): first-touch page
+     * faults otherwise dominate fresh multi-megabyte results. */
+    int huge = nbytes >= TH_HUGE_THRESHOLD;
+    if (posix_memalign(&p, huge ? TH_HUGE_PAGE : 64, (size_t)nbytes) != 0 || !p) {
         TH_setError(TH_ERR_MEMORY, "not enough memory: failed to allocate %lld bytes", (long long)nbytes);
         return NULL;
     }
+#ifdef MADV_HUGEPAGE
+    if (huge) madvise(p, (size_t)(nbytes & ~(int64_t)(TH_HUGE_PAGE - 1)), MADV_HUGEPAGE);
+#endif
     return p;
 }
 
