@@ -509,9 +509,9 @@ class Tensor:
 
     def __array__(self, dtype=None, copy=None):
         a = _array_view(self)
-        if dtype is not None:
-            a = a.astype(dtype, copy=False)
-        return a
+        if dtype is not None and np.dtype(dtype) != a.dtype:
+            return a.astype(dtype)        # a fresh array
+        return a.copy() if copy else a    # np.array(t) passes copy=True: it must not alias t
 
     def __bool__(self):
         n = lib.THTensor_numel(self._t)

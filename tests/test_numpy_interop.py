@@ -136,6 +136,9 @@ def test_array_protocol_and_ufuncs():
     assert np.asarray(t, dtype=np.float64).dtype == np.float64
     np.testing.assert_array_equal(np.add(t.t(), 1), [[2, 10], [5, 17]])
     np.testing.assert_array_equal(np.array(t), [[1, 4], [9, 16]])
+    assert not np.shares_memory(np.array(t), t.numpy())          # np.array copies
+    assert not np.shares_memory(np.array(t, dtype=np.float32), t.numpy())
+    assert np.shares_memory(np.asarray(t, dtype=np.float32), t.numpy())
     assert np.array(torch.tensor(3)).shape == ()
 
 
