@@ -6,6 +6,7 @@ and numpy interop.
 """
 import builtins
 import itertools
+import operator
 import numbers
 
 import numpy as np
@@ -66,6 +67,17 @@ def _size_args(args, name="size"):
 
 
 _INT64_LIMIT = 1 << 63
+
+
+def _int_arg(v, name):
+    """An int argument (Python/numpy ints, one-element integer tensors) that fits in 64 bits."""
+    try:
+        v = operator.index(v)
+    except TypeError:
+        raise TypeError(f"{name} must be an int, got {type(v).__name__}") from None
+    if not -_INT64_LIMIT <= v < _INT64_LIMIT:
+        raise ValueError(f"{name}: {v} does not fit in a 64-bit integer")
+    return v
 
 
 def _wrap_dim(dim, ndim, name="dim"):
@@ -296,8 +308,7 @@ class Tensor:
             raise IndexError("narrow() cannot be applied to a 0-dim tensor.")
         dim = _wrap_dim(dim, n)
         size = self._t.size[dim]
-        if isinstance(start, Tensor):
-            start = start.item()
+        start, length = _int_arg(start, "start"), _int_arg(length, "length")
         if start < 0:
             start += size
         return _wrap(lib.THTensor_newNarrow(self._t, dim, start, length))
@@ -309,6 +320,7 @@ class Tensor:
             raise IndexError("select() cannot be applied to a 0-dim tensor.")
         dim = _wrap_dim(dim, n)
         size = self._t.size[dim]
+        index = _int_arg(index, "index")
         if not -size <= index < size:
             raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
         if index < 0:
@@ -326,7 +338,8 @@ class Tensor:
 
     def unfold(self, dimension, size, step):
         """All slices of length size along dimension, every step elements (a view)."""
-        return _wrap(lib.THTensor_newUnfold(self._t, _wrap_dim(dimension, self._t.ndim), size, step))
+        return _wrap(lib.THTensor_newUnfold(self._t, _wrap_dim(dimension, self._t.ndim), _int_arg(size, "size"),
+                                            _int_arg(step, "step")))
 
     def squeeze(self, dim=None):
         """Remove size-1 dimensions (all, or the given one)."""
@@ -369,7 +382,8 @@ class Tensor:
     def diagonal(self, offset=0, dim1=0, dim2=1):
         """The diagonal of the (dim1, dim2) planes, as the last dimension (a view)."""
         n = self._t.ndim
-        return _wrap(lib.THTensor_newDiagonal(self._t, offset, _wrap_dim(dim1, n), _wrap_dim(dim2, n)))
+        return _wrap(lib.THTensor_newDiagonal(self._t, _int_arg(offset, "offset"), _wrap_dim(dim1, n),
+                                              _wrap_dim(dim2, n)))
 
     def as_strided(self, size, stride, storage_offset=None):
         """A view with explicit geometry over the same storage (checked against it)."""
@@ -377,7 +391,7 @@ class Tensor:
         stride = _size_args((stride,), "stride")
         if len(size) != len(stride):
             raise ValueError(f"mismatch in length of strides and shape ({len(stride)} vs {len(size)})")
-        off = self._t.offset if storage_offset is None else storage_offset
+        off = self._t.offset if storage_offset is None else _int_arg(storage_offset, "storage_offset")
         return _wrap(lib.THTensor_newAsStrided(self._t, len(size), _int64_array(size), _int64_array(stride), off))
 
     def contiguous(self):

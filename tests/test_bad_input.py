@@ -90,6 +90,20 @@ def test_out_of_range_narrow_select_unfold():
     _raises(ValueError, "unfold: size -1", t.unfold, 1, -1, 1)
 
 
+def test_int_arguments_are_checked():
+    t = torch.zeros(4, 5)
+    _raises(TypeError, "start must be an int, got float", t.narrow, 0, 1.5, 1)
+    _raises(TypeError, "length must be an int", t.narrow, 0, 1, "2")
+    _raises(TypeError, "index must be an int, got float", t.select, 0, 1.0)
+    _raises(TypeError, "step must be an int", t.unfold, 0, 2, 1.5)
+    _raises(TypeError, "offset must be an int", t.diagonal, 0.5)
+    _raises(ValueError, "start: .* does not fit", t.narrow, 0, 2 ** 64, 1)
+    _raises(ValueError, "storage_offset: .* does not fit", t.as_strided, (1,), (1,), 2 ** 64)
+    # integer-like values are accepted
+    assert t.narrow(np.int64(0), np.int32(1), torch.tensor(2)).shape == (2, 5)
+    assert t.select(1, torch.tensor(4)).shape == (4,)
+
+
 def test_expand_mismatch():
     t = torch.zeros(3, 1)
     _raises(ValueError, "expanded size of the tensor \\(4\\) must match the existing size \\(3\\) at non-singleton "
