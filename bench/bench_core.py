@@ -28,4 +28,6 @@ def run():
     ours = median_time(lambda: dst.copy_(src), repeat=9)
     ref = median_time(lambda: y.astype(np.float64), repeat=9)
     rows.append(row("copy_ float32->float64, 10M elements", ours, ref, "numpy", 1.2))
+    ours = median_time(lambda: src.double(), repeat=9)
+    rows.append(row("double() float32->float64, 10M (allocating, like astype)", ours, ref, "numpy", 1.2))
     return rows

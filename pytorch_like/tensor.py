@@ -114,6 +114,7 @@ _EMPTY_ADDR = int(ffi.cast("uintptr_t", _EMPTY_BUF))
 _unpack = ffi.unpack
 _cast = ffi.cast
 _data = lib.THTensor_data
+_is_contiguous = lib.THTensor_isContiguous
 _asarray = np.asarray
 
 
@@ -128,7 +129,8 @@ def _array_view(tensor):
     v = _ArrayView()
     v.__array_interface__ = {
         "shape": tuple(_unpack(t.size, n)), "typestr": d.typestr, "data": (addr, False),
-        "strides": tuple([st * isz for st in _unpack(t.stride, n)]), "version": 3,
+        # None: C-contiguous, which numpy lays out itself (cheaper than converting strides)
+        "strides": None if _is_contiguous(t) else tuple([st * isz for st in _unpack(t.stride, n)]), "version": 3,
     }
     v._keep = tensor
     return _asarray(v)

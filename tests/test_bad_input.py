@@ -141,8 +141,11 @@ def test_copy_errors():
     _raises(ValueError, "cannot be broadcast", t.copy_, torch.zeros(2, 2, 3))
     _raises(RuntimeError, "more than one element of the written-to tensor refers to a single memory location",
             torch.zeros(1).expand(3).copy_, torch.ones(3))
-    ok = torch.zeros(1).expand(3, 1)   # size-1 dims of stride 0 are fine
-    assert ok.unsqueeze(0).shape == (1, 3, 1)
+    ok = torch.zeros(1, 1).expand(1, 1)   # size-1 dims of stride 0 are fine
+    ok.copy_(torch.ones(1))
+    assert ok.tolist() == [[1.0]]
+    empty = torch.zeros(1, 0).expand(3, 0)   # nothing is written twice when nothing is written
+    empty.copy_(torch.ones(3, 0))
 
 
 def test_construction_errors():
