@@ -146,6 +146,7 @@ def test_copy_errors():
     assert ok.tolist() == [[1.0]]
     empty = torch.zeros(1, 0).expand(3, 0)   # nothing is written twice when nothing is written
     empty.copy_(torch.ones(3, 0))
+    _raises(ValueError, "cannot be broadcast", torch.zeros(0, 2).copy_, torch.zeros(3))
 
 
 def test_construction_errors():
