@@ -591,3 +591,93 @@ def test_pickle_and_deepcopy():
     c = copy.deepcopy(t)
     assert c.tolist() == t.tolist() and c.data_ptr() != t.data_ptr()
     assert pickle.loads(pickle.dumps(torch.float16)) is torch.float16
+
+
+# ---------------------------------------------------------------------- random view chains
+
+def _random_view_step(rng, t, a):
+    """Apply one random view op to tensor t and the same op to numpy view a."""
+    n = a.ndim
+    op = rng.integers(9)
+    if op == 0 and n >= 2:
+        d0, d1 = (int(x) for x in rng.integers(-n, n, 2))
+        return t.transpose(d0, d1), np.swapaxes(a, d0, d1)
+    if op == 1 and n >= 1:
+        p = [int(x) for x in rng.permutation(n)]
+        return t.permute(*p), a.transpose(p)
+    if op == 2 and n >= 1:
+        d = int(rng.integers(n))
+        size = a.shape[d]
+        start = int(rng.integers(0, size + 1))
+        length = int(rng.integers(0, size - start + 1))
+        idx = [slice(None)] * n
+        idx[d] = slice(start, start + length)
+        return t.narrow(d, start, length), a[tuple(idx)]
+    if op == 3 and n >= 1 and all(a.shape):
+        d = int(rng.integers(n))
+        i = int(rng.integers(-a.shape[d], a.shape[d]))
+        idx = [slice(None)] * n
+        idx[d] = i
+        return t.select(d, i), a[tuple(idx)]
+    if op == 4 and n < 6:
+        d = int(rng.integers(-n - 1, n + 1))
+        return t.unsqueeze(d), np.expand_dims(a, d)
+    if op == 5:
+        return t.squeeze(), a.squeeze()
+    if op == 6 and n >= 1:
+        d = int(rng.integers(n))
+        if a.shape[d] == 1:
+            new = list(a.shape)
+            new[d] = int(rng.integers(0, 4))
+            return t.expand(*new), np.broadcast_to(a, new)
+    if op == 7 and n >= 1 and a.shape[-1] >= 1:
+        size = int(rng.integers(1, a.shape[-1] + 1))
+        step = int(rng.integers(1, 3))
+        w = sliding_window_view(a, size, axis=n - 1)
+        return t.unfold(n - 1, size, step), w[..., ::step, :]
+    if op == 8 and n >= 2:
+        off = int(rng.integers(-2, 3))
+        return t.diagonal(off, 0, 1), np.diagonal(a, off, 0, 1)
+    return t, a
+
+
+def test_random_view_chains_match_numpy(rng):
+    for trial in range(300):
+        shape = tuple(int(x) for x in rng.integers(0, 5, rng.integers(0, 5)))
+        base = np.asarray(np.arange(int(np.prod(shape)), dtype=np.float64).reshape(shape) + 1)
+        t, a = torch.from_numpy(base), base
+        for step in range(6):
+            t, a = _random_view_step(rng, t, a)
+            assert tuple(t.shape) == a.shape, (trial, step)
+            n = t.numpy()
+            np.testing.assert_array_equal(n, a)
+            if a.size:
+                assert np.shares_memory(n, base)
+            # reshape / contiguous / clone of any view give the same values
+            np.testing.assert_array_equal(t.contiguous().numpy(), a)
+            np.testing.assert_array_equal(t.reshape(-1).numpy(), a.reshape(-1))
+            np.testing.assert_array_equal(t.clone().numpy(), a)
+            if t.numel():
+                np.testing.assert_array_equal(t.flatten().numpy(), a.reshape(-1))
+
+
+@pytest.mark.parametrize("shape,perm", [((70, 100), (1, 0)), ((3, 70, 100), (0, 2, 1)), ((65, 33, 3), (1, 0, 2)),
+                                        ((2, 3, 65, 97), (0, 3, 1, 2)), ((129, 2, 64), (2, 1, 0)),
+                                        ((200, 300), (1, 0))])
+@pytest.mark.parametrize("dt", [np.float32, np.float64, np.int8, np.int16])
+def test_large_transposed_copies(rng, shape, perm, dt):
+    """Layouts big enough for the engine's tiled (cache-blocked) visiting order, with partial tiles."""
+    a = (rng.standard_normal(shape) * 50).astype(dt)
+    v = torch.from_numpy(a).permute(*perm)
+    expect = np.ascontiguousarray(a.transpose(perm))
+    np.testing.assert_array_equal(v.contiguous().numpy(), expect)
+    np.testing.assert_array_equal(v.double().numpy(), expect.astype(np.float64))
+    # transposed destination, contiguous source
+    d = torch.empty(tuple(reversed(expect.shape)), dtype=torch.dtypes.NUMPY_TO_DTYPE[np.dtype(dt)])
+    d = d.permute(*range(d.dim() - 1, -1, -1))
+    d.copy_(torch.from_numpy(expect))
+    np.testing.assert_array_equal(d.numpy(), expect)
+    # a broadcast source into a transposed destination
+    row = torch.from_numpy(np.ascontiguousarray(expect[..., :1]))
+    d.copy_(row)
+    np.testing.assert_array_equal(d.numpy(), np.broadcast_to(expect[..., :1], expect.shape))
