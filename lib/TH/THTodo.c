@@ -37,48 +37,6 @@ int THTensor_cumprod(THTensor *out, THTensor *a, int dim)
 int THTensor_dist(THTensor *out, THTensor *a, THTensor *b, double p)
 { return TH_setError(TH_ERR_NOTIMPL, "THTensor_dist is not implemented yet"); }
 
-/* ---- blas */
-int THTensor_addmm(THTensor *out, double beta, THTensor *M, double alpha, THTensor *a, THTensor *b)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_addmm is not implemented yet"); }
-int THTensor_addmv(THTensor *out, double beta, THTensor *v, double alpha, THTensor *mat, THTensor *vec)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_addmv is not implemented yet"); }
-int THTensor_addr(THTensor *out, double beta, THTensor *M, double alpha, THTensor *x, THTensor *y)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_addr is not implemented yet"); }
-int THTensor_baddbmm(THTensor *out, double beta, THTensor *M, double alpha, THTensor *a, THTensor *b)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_baddbmm is not implemented yet"); }
-int THTensor_addbmm(THTensor *out, double beta, THTensor *M, double alpha, THTensor *a, THTensor *b)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_addbmm is not implemented yet"); }
-int THTensor_dot(THTensor *out, THTensor *a, THTensor *b)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_dot is not implemented yet"); }
-int THTensor_matmul(THTensor *out, THTensor *a, THTensor *b)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_matmul is not implemented yet"); }
-
-/* ---- lapack */
-int THTensor_gesv(THTensor *x, THTensor *lu, THTensor *b, THTensor *a)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_gesv is not implemented yet"); }
-int THTensor_inverse(THTensor *out, THTensor *a)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_inverse is not implemented yet"); }
-int THTensor_potrf(THTensor *out, THTensor *a, int upper)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_potrf is not implemented yet"); }
-int THTensor_potrs(THTensor *out, THTensor *b, THTensor *chol, int upper)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_potrs is not implemented yet"); }
-int THTensor_potri(THTensor *out, THTensor *chol, int upper)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_potri is not implemented yet"); }
-int THTensor_qr(THTensor *q, THTensor *r, THTensor *a)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_qr is not implemented yet"); }
-int THTensor_svd(THTensor *u, THTensor *s, THTensor *v, THTensor *a, int some)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_svd is not implemented yet"); }
-int THTensor_symeig(THTensor *e, THTensor *v, THTensor *a, int eigenvectors, int upper)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_symeig is not implemented yet"); }
-int THTensor_eig(THTensor *e, THTensor *v, THTensor *a, int eigenvectors)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_eig is not implemented yet"); }
-int THTensor_det(THTensor *out, THTensor *a)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_det is not implemented yet"); }
-int THTensor_trtrs(THTensor *x, THTensor *b, THTensor *a, int upper, int transpose, int unitriangular)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_trtrs is not implemented yet"); }
-int THTensor_gels(THTensor *x, THTensor *b, THTensor *a)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_gels is not implemented yet"); }
-
 /* ---- index */
 int THTensor_indexSelect(THTensor *out, THTensor *src, int dim, THTensor *index, int index_base)
 { return TH_setError(TH_ERR_NOTIMPL, "THTensor_indexSelect is not implemented yet"); }
