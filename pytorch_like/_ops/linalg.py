@@ -25,6 +25,7 @@ LinalgSVD = collections.namedtuple("linalg_svd", ["U", "S", "Vh"])
 Eigh = collections.namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
 Eig = collections.namedtuple("linalg_eig", ["eigenvalues", "eigenvectors"])
 SymEig = collections.namedtuple("symeig", ["eigenvalues", "eigenvectors"])
+Eig7 = collections.namedtuple("eig", ["eigenvalues", "eigenvectors"])
 SlogDet = collections.namedtuple("slogdet", ["sign", "logabsdet"])
 Lstsq = collections.namedtuple("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
 Solution = collections.namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
@@ -422,7 +423,7 @@ def eig(input, eigenvectors=False):
         raise ValueError(f"eig: A must be a 2-D matrix, got a {input.dim()}-D tensor")
     _sq("eig")(input)
     e, v = _call_n(2, lambda e, v: lib.THTensor_eig(e, v, input._t, 1 if eigenvectors else 0))
-    return SymEig(e, v)
+    return Eig7(e, v)
 
 
 def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False):
