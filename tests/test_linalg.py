@@ -588,3 +588,45 @@ def test_lapack_outputs_do_not_alias_inputs(rng):
     r = torch.inverse(ta, out=out)
     assert r is out
     np.testing.assert_allclose(N(out) @ a, np.eye(4), atol=1e-10)
+
+
+def test_nonfinite_inputs_refused_clearly():
+    a = np.eye(3)
+    a[1, 2] = np.nan
+    with pytest.raises(ValueError, match=r"svd: the input matrix contains non-finite values"):
+        torch.linalg.svd(T(a))
+    with pytest.raises(ValueError, match=r"eig: the input matrix contains non-finite values"):
+        torch.eig(T(a))
+    with pytest.raises(ValueError, match=r"symeig: the input matrix contains non-finite values"):
+        torch.linalg.eigvalsh(T(a.T.copy()))          # NaN in the lower triangle, which is read
+    np.testing.assert_allclose(N(torch.linalg.eigvalsh(T(a))), [1, 1, 1])   # upper NaN is not read
+
+
+try:
+    from hypothesis import given, settings, strategies as st
+except ImportError:  # pragma: no cover
+    given = None
+
+if given is not None:
+    @settings(max_examples=40, deadline=None)
+    @given(st.data())
+    def test_matmul_hypothesis(data):
+        """Random shapes (incl. zero sizes, broadcast batches) and layouts against numpy."""
+        rng = np.random.default_rng(data.draw(st.integers(0, 2 ** 32 - 1)))
+        m, k, n = (data.draw(st.integers(0, 6)) for _ in range(3))
+        batch_a = tuple(data.draw(st.lists(st.sampled_from([1, 2, 3]), max_size=2)))
+        batch_b = batch_a[len(batch_a) - data.draw(st.integers(0, len(batch_a))):]
+        batch_b = tuple(1 if data.draw(st.booleans()) else s for s in batch_b)
+        dt = data.draw(st.sampled_from([np.float32, np.float64, np.int64]))
+        a = (rng.standard_normal(batch_a + (m, k)) * 3).astype(dt)
+        b = (rng.standard_normal(batch_b + (k, n)) * 3).astype(dt)
+        if data.draw(st.booleans()):
+            a = np.swapaxes(np.ascontiguousarray(np.swapaxes(a, -1, -2)), -1, -2)   # column-major matrices
+        if data.draw(st.booleans()):
+            b = np.swapaxes(np.ascontiguousarray(np.swapaxes(b, -1, -2)), -1, -2)
+        if data.draw(st.booleans()) and not batch_a:
+            a = (rng.standard_normal(2 * k) * 3).astype(dt)[::2]                    # 1-D strided left operand
+        want = np.matmul(a.astype(np.float64), b.astype(np.float64))
+        got = torch.matmul(T(a), T(b))
+        assert tuple(got.shape) == want.shape
+        np.testing.assert_allclose(N(got).astype(np.float64), want, rtol=1e-4, atol=1e-4)

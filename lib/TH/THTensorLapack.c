@@ -135,6 +135,18 @@ static void symmetrize(THTensor *t, int from_upper)
         }
 }
 
+/* LAPACK's eigen/SVD drivers reject or loop on NaN/Inf: refuse them up front.
+ * tri: 0 the whole matrix, 1 the upper triangle only, 2 the lower one (what is read). */
+static int check_finite(const char *fn, const THTensor *t, int tri)
+{
+    for (int64_t j = 0; j < t->size[1]; j++)
+        for (int64_t i = 0; i < t->size[0]; i++)
+            if ((tri == 0 || (tri == 1 ? i <= j : i >= j)) && !isfinite(get2(t, i, j)))
+                return TH_setError(TH_ERR_VALUE, "%s: the input matrix contains non-finite values (NaN or Inf) at "
+                                   "(%lld, %lld)", fn, (long long)i, (long long)j);
+    return 0;
+}
+
 static void set_identity(THTensor *t)
 {
     THTensor_zero(t);
@@ -416,6 +428,7 @@ int THTensor_svd(THTensor *u, THTensor *s, THTensor *v, THTensor *a, int some)
     int *iwork = VT ? TH_alloc((int64_t)sizeof(int) * 8 * k) : NULL;
     void *work = NULL;
     int st = iwork ? 0 : TH_lastErrorCode();
+    if (!st) st = check_finite(fn, A, 0);
     if (!st) {
         char jobz = some ? 'S' : 'A';
         int lda = m, ldu = m, ldvt = vtrows, info = 0, lwork = -1;
@@ -464,6 +477,7 @@ int THTensor_symeig(THTensor *e, THTensor *v, THTensor *a, int eigenvectors, int
     int st = W ? 0 : TH_lastErrorCode();
     void *work = NULL;
     int *iwork = NULL;
+    if (!st) st = check_finite(fn, A, upper ? 1 : 2);
     if (!st && n > 0) {
         char jobz = eigenvectors ? 'V' : 'N', uplo = upper ? 'U' : 'L';
         int lda = n, info = 0, lwork = -1, liwork = -1, qi = 0;
@@ -504,6 +518,7 @@ int THTensor_eig(THTensor *e, THTensor *v, THTensor *a, int eigenvectors)
     THTensor *VR = E ? colmajor(NULL, dt, n, eigenvectors ? n : 0, n) : NULL;
     int st = VR ? 0 : TH_lastErrorCode();
     void *work = NULL;
+    if (!st) st = check_finite(fn, A, 0);
     if (!st && n > 0) {
         char jobvl = 'N', jobvr = eigenvectors ? 'V' : 'N';
         int lda = n, ldvl = 1, ldvr = n, info = 0, lwork = -1;
