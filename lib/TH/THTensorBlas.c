@@ -235,7 +235,7 @@ static int run_product(const char *fn, THTensor *out, double beta, THTensor *M, 
 {
     TH_CHECK(out, TH_ERR_VALUE, "%s: output tensor is NULL", fn);
     if (M) {
-        TH_TRY(check_same_dtype(fn, "self", M, "mat2", b));
+        TH_TRY(check_same_dtype(fn, "input", M, "the product operands", a));
         int nd; int64_t bs[TH_MAX_DIMS];
         TH_CHECK(M->ndim <= ndim, TH_ERR_VALUE, "%s: the input of %d dimensions cannot be broadcast to the result "
                  "of %d dimensions", fn, M->ndim, ndim);
