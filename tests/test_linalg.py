@@ -15,6 +15,11 @@ def T(a):
     return from_numpy(a)
 
 
+def owned(a):
+    """A tensor with C-owned (resizable) storage holding a copy of a."""
+    return torch.empty(a.shape, dtype=torch.float64 if a.dtype == np.float64 else torch.float32).copy_(T(a))
+
+
 def N(t):
     return np.array(t.numpy())
 
@@ -133,6 +138,21 @@ def test_out_aliasing_input(rng):
     tb = T(b.copy())
     torch.matmul(tb.t(), tb, out=tb)
     np.testing.assert_allclose(N(tb), b.T @ b, rtol=1e-12)
+    # out is an input and the result has another shape: inputs are read before out is resized
+    a2, b2 = randn(rng, 2, 3), randn(rng, 3, 5)
+    ta2 = owned(a2)
+    torch.mm(ta2, T(b2), out=ta2)
+    np.testing.assert_allclose(N(ta2), a2 @ b2, rtol=1e-12)
+    ta2 = owned(a2)
+    torch.matmul(ta2, T(b2[None]), out=ta2)
+    np.testing.assert_allclose(N(ta2), (a2 @ b2)[None], rtol=1e-12)
+    M = randn(rng, 1, 5)
+    tM = owned(M)
+    torch.addmm(tM, T(a2), T(b2), out=tM)      # out is a broadcast M: read before the resize
+    np.testing.assert_allclose(N(tM), M + a2 @ b2, rtol=1e-12)
+    x = owned(a2)
+    torch.inverse(T(np.eye(2) * 2), out=x)      # LAPACK: inputs are copied first
+    np.testing.assert_allclose(N(x), np.eye(2) / 2)
 
 
 def test_out_with_other_dtype(rng):

@@ -249,9 +249,13 @@ static int run_product(const char *fn, THTensor *out, double beta, THTensor *M, 
                                fn, got, want);
         }
     }
-    TH_TRY(TH_prepareOut(out, dt, ndim, shape));
-    int need_tmp = out->dtype != dt || shares_storage(out, a) || shares_storage(out, b) ||
-                   (M && TH_overlapsDifferently(out, M));
+    /* An out sharing memory with an input is only written (and resized) at the end:
+     * the one exception is out being M itself, already of the result's shape. */
+    int m_in_place = M && !TH_overlapsDifferently(out, M) && out->storage == M->storage &&
+                     out->ndim == ndim && !memcmp(out->size, shape, sizeof(int64_t) * ndim);
+    int need_tmp = (out->dtype >= 0 && out->dtype != dt) || shares_storage(out, a) || shares_storage(out, b) ||
+                   (shares_storage(out, M) && !m_in_place);
+    if (!need_tmp) TH_TRY(TH_prepareOut(out, dt, ndim, shape));
     THTensor *R = out;
     if (need_tmp) {
         R = THTensor_newWithSize(dt, ndim, shape);
@@ -264,6 +268,7 @@ static int run_product(const char *fn, THTensor *out, double beta, THTensor *M, 
         if (R != M) st = THTensor_copy(R, M);
     }
     if (!st) st = body(fn, R, alpha, a, b, beff);
+    if (!st && need_tmp) st = TH_prepareOut(out, dt, ndim, shape);
     if (!st && need_tmp) st = THTensor_copy(out, R);
     if (need_tmp) THTensor_free(R);
     if (!st) THTensor_bumpVersion(out);
@@ -512,14 +517,18 @@ int THTensor_matmul(THTensor *out, THTensor *a, THTensor *b)
     if (a->ndim > 1) shape[nd++] = m;
     if (b->ndim > 1) shape[nd++] = n;
     int dt = a->dtype;
-    TH_TRY(TH_prepareOut(out, dt, nd, shape));
-    int need_tmp = out->dtype != dt || shares_storage(out, a) || shares_storage(out, b) || !THTensor_isContiguous(out);
+    int need_tmp = (out->dtype >= 0 && out->dtype != dt) || shares_storage(out, a) || shares_storage(out, b);
+    if (!need_tmp) {
+        TH_TRY(TH_prepareOut(out, dt, nd, shape));
+        need_tmp = !THTensor_isContiguous(out);
+    }
     THTensor *R = out;
     if (need_tmp) {
         R = THTensor_newWithSize(dt, nd, shape);
         if (!R) return TH_lastErrorCode();
     }
     int st = matmul_compute(fn, R, &A, &B, nb, bshape);
+    if (!st && need_tmp) st = TH_prepareOut(out, dt, nd, shape);
     if (!st && need_tmp) st = THTensor_copy(out, R);
     if (need_tmp) THTensor_free(R);
     if (!st) THTensor_bumpVersion(out);
