@@ -70,7 +70,7 @@ static int cat_skipped(const THTensor *t) { return t->ndim == 1 && t->size[0] ==
 int THTensor_cat(THTensor *out, int n, THTensor **inputs, int dim)
 {
     TH_CHECK(out, TH_ERR_VALUE, "cat(): output tensor is NULL");
-    TH_CHECK(n > 0, TH_ERR_RUNTIME, "cat(): expected a non-empty list of Tensors");
+    TH_CHECK(n > 0, TH_ERR_VALUE, "cat(): expected a non-empty list of Tensors");
     int dtype = -1, ref = -1;
     for (int i = 0; i < n; i++) {
         TH_CHECK(inputs[i], TH_ERR_VALUE, "cat(): tensor number %d in the list is NULL", i);
@@ -222,14 +222,14 @@ int THTensor_arange(THTensor *out, double start, double end, double step, int in
         int64_t s = (int64_t)start, e = (int64_t)end, st = (int64_t)step;
         TH_CHECK(st != 0, TH_ERR_RUNTIME, "step must be nonzero");
         TH_CHECK((st > 0 && e >= s) || (st < 0 && e <= s), TH_ERR_RUNTIME,
-                 "upper bound and larger bound inconsistent with step sign");
+                 "upper bound and lower bound inconsistent with step sign");
         int64_t sgn = st > 0 ? 1 : -1;
         size_d = inclusive ? (double)((e - s) / st + 1) : (double)((e - s + st - sgn) / st);
         c.istart = s; c.istep = st;
     } else {
         TH_CHECK(step != 0, TH_ERR_RUNTIME, "step must be nonzero");
         TH_CHECK((step > 0 && end >= start) || (step < 0 && end <= start), TH_ERR_RUNTIME,
-                 "upper bound and larger bound inconsistent with step sign");
+                 "upper bound and lower bound inconsistent with step sign");
         size_d = inclusive ? floor((end - start) / step) + 1 : ceil((end - start) / step);
         c.start = start; c.step = step;
     }
@@ -645,7 +645,7 @@ int THTensor_renorm(THTensor *out, THTensor *a, double p, int dim, double maxnor
              "renorm: expected a floating point input (float32 or float64), got %s", TH_dtypeName(a->dtype));
     TH_CHECK(p > 0, TH_ERR_RUNTIME, "renorm: non-positive-norm not supported (p = %g)", p);
     TH_CHECK(maxnorm >= 0, TH_ERR_RUNTIME, "renorm: expected maxnorm to be >= 0 but got %g", maxnorm);
-    TH_CHECK(a->ndim >= 1, TH_ERR_INDEX, "renorm: input needs at least 1 dimension, got a 0-dim tensor");
+    TH_CHECK(a->ndim >= 2, TH_ERR_RUNTIME, "renorm: input needs at least 2 dimensions, got %d dimensions", a->ndim);
     TH_CHECK(dim >= 0 && dim < a->ndim, TH_ERR_INDEX,
              "renorm: dimension %d out of range (expected to be in range of [0, %d])", dim, a->ndim - 1);
     THTensor *res = out_begin(out, a->dtype, 1, &a, 1);
