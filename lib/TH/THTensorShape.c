@@ -156,15 +156,28 @@ int THTensor_stack(THTensor *out, int n, THTensor **inputs, int dim)
 
 typedef struct { double start, step, end, logbase; int64_t istart, istep, n, half; char *base; int dt; } RangeCtx;
 
-/* Arithmetic sequences: the element index comes from the pointer (out is contiguous). */
+/* Arithmetic sequences: the element index comes from the pointer (out is contiguous).
+ * The value is start + k*step with k = i0 + i; i runs as int32 in blocks so the
+ * int -> double conversion vectorises (k0 + i is exact below 2^53). */
 #define DEFINE_RANGE_(CODE, T, N) \
+__attribute__((target_clones("avx2", "default"))) \
 static void arange_##N(char **d, const int64_t *s, int64_t n, void *vctx) \
 { \
     const RangeCtx *c = vctx; \
     int64_t i0 = (d[0] - c->base) / (int64_t)sizeof(T); \
     T *o = (T *)d[0]; (void)s; \
-    if (TH_isIntegral(CODE)) { for (int64_t i = 0; i < n; i++) o[i] = (T)(c->istart + (i0 + i) * c->istep); } \
-    else { for (int64_t i = 0; i < n; i++) o[i] = (T)(c->start + (double)(i0 + i) * c->step); } \
+    if (TH_isIntegral(CODE)) { \
+        int64_t v0 = c->istart + i0 * c->istep, st = c->istep; \
+        for (int64_t i = 0; i < n; i++) o[i] = (T)(v0 + i * st); \
+        return; \
+    } \
+    double start = c->start, step = c->step; \
+    for (int64_t b = 0; b < n; b += (1 << 30)) { \
+        int32_t m = (int32_t)(n - b < (1 << 30) ? n - b : (1 << 30)); \
+        double k0 = (double)(i0 + b); \
+        T *ob = o + b; \
+        for (int32_t i = 0; i < m; i++) ob[i] = (T)(start + (k0 + (double)i) * step); \
+    } \
 }
 TH_FORALL_DTYPES(DEFINE_RANGE_)
 

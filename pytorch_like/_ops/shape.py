@@ -750,6 +750,7 @@ def narrow_copy(input, dim, start, length):
 # ---------------------------------------------------------------------- methods
 
 def _split_method(self, split_size, dim=0):
+    """Views of consecutive pieces along dim (see split)."""
     return split(self, split_size, dim)
 
 
