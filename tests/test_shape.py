@@ -655,3 +655,54 @@ def test_narrow_copy(rng):
     r.fill_(0)
     assert not (N(x)[:, 1:4] == 0).all()
     np.testing.assert_array_equal(N(x.narrow_copy(0, 2, 2)), N(x)[2:4])
+
+
+# ---------------------------------------------------------------------- random layouts (hypothesis)
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@st.composite
+def layouts(draw):
+    """A numpy array and a tensor viewing the same values through a random permuted/strided layout."""
+    nd = draw(st.integers(1, 4))
+    shape = draw(st.lists(st.integers(0, 4), min_size=nd, max_size=nd))
+    perm = draw(st.permutations(range(nd)))
+    step = draw(st.integers(1, 2))
+    base = np.arange(int(np.prod([s * step for s in shape])) or 1, dtype=np.float32)[:int(np.prod([s * step for s in shape]))]
+    big = base.reshape([s * step for s in shape])
+    view = big[tuple(slice(None, None, step) for _ in shape)]
+    t = torch.from_numpy(np.ascontiguousarray(big.transpose(perm))).permute(*np.argsort(perm))
+    t = t.as_strided(view.shape, [st_ * step for st_ in t.stride()], t.storage_offset()) if step > 1 else t
+    return np.array(t.numpy()), t
+
+
+@settings(max_examples=60, deadline=None)
+@given(layouts(), st.data())
+def test_flip_roll_repeat_random_layouts(case, data):
+    arr, t = case
+    nd = arr.ndim
+    dims = data.draw(st.lists(st.integers(-nd, nd - 1), unique_by=lambda d: d % nd, max_size=nd))
+    np.testing.assert_array_equal(N(torch.flip(t, dims)), np.flip(arr, dims) if dims else arr)
+    shifts = data.draw(st.lists(st.integers(-9, 9), min_size=len(dims), max_size=len(dims)))
+    if dims:
+        np.testing.assert_array_equal(N(torch.roll(t, shifts, dims)), np.roll(arr, shifts, dims))
+    reps = data.draw(st.lists(st.integers(0, 3), min_size=nd, max_size=nd + 1))
+    np.testing.assert_array_equal(N(t.repeat(*reps)), np.tile(arr, reps))
+    d = data.draw(st.integers(-nd, nd - 1))
+    np.testing.assert_array_equal(N(torch.cat([t, t.contiguous(), t], d)), np.concatenate([arr] * 3, d))
+    np.testing.assert_array_equal(N(torch.stack([t, t], d)), np.stack([arr, arr], d))
+    if nd >= 2:
+        np.testing.assert_array_equal(N(torch.tril(t, shifts[0] if shifts else 0)),
+                                      np.tril(arr, shifts[0] if shifts else 0))
+
+
+def test_float16_storage_only_paths():
+    assert N(torch.arange(5, dtype=torch.float16)).tolist() == [0, 1, 2, 3, 4]
+    assert torch.linspace(0, 1, 3, dtype=torch.float16).dtype is torch.float16
+    np.testing.assert_array_equal(N(torch.logspace(0, 1, 2, dtype=torch.float16)), [1, 10])
+    h = torch.ones(2, 3).half()
+    np.testing.assert_array_equal(N(torch.tril(h)), np.tril(np.ones((2, 3))))
+    np.testing.assert_array_equal(N(h.repeat(2, 1)), np.ones((4, 3)))
+    with pytest.raises(TypeError, match="float16"):
+        torch.cross(torch.ones(3).half(), torch.ones(3).half())

@@ -329,8 +329,21 @@ def _range_impl(fn, start, end, step, out, dtype, inclusive, requires_grad):
     for v, n in zip(args, ("start", "end", "step")):
         if isinstance(v, _b.bool):
             raise TypeError(f"{fn}(): argument '{n}' must be a number, not bool")
-    r = _run(out, lib.THTensor_arange, float(args[0]), float(args[1]), float(args[2]), inclusive, dtype=dtype)
+    r = _half_via_float(out, dtype, lib.THTensor_arange, float(args[0]), float(args[1]), float(args[2]), inclusive)
     return _finish_factory(r, requires_grad)
+
+
+def _half_via_float(out, dtype, fn, *args):
+    """Run a range kernel; float16 (storage-only in the core) is computed in float32."""
+    if (dtype if out is None else out.dtype) is _dt.float16:
+        r = _run(None, fn, *args, dtype=_dt.float32).to(_dt.float16)
+        return r if out is None else _copy_out(out, r)
+    return _run(out, fn, *args, dtype=dtype)
+
+
+def _copy_out(out, r):
+    check(lib.THTensor_resize(out._t, r.ndim, _int64_array(r.shape)))
+    return out.copy_(r)
 
 
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -353,8 +366,8 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     _check_dtype(dtype)
     s, e = _scalar(start, "linspace", "start"), _scalar(end, "linspace", "end")
     n = _int_arg(steps, "linspace", "steps")
-    r = _run(out, lib.THTensor_linspace, float(s), float(e), n,
-             dtype=dtype or (None if out is not None else _dt.get_default_dtype()))
+    r = _half_via_float(out, dtype or (None if out is not None else _dt.get_default_dtype()),
+                        lib.THTensor_linspace, float(s), float(e), n)
     return _finish_factory(r, requires_grad)
 
 
@@ -364,8 +377,8 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     s, e = _scalar(start, "logspace", "start"), _scalar(end, "logspace", "end")
     n = _int_arg(steps, "logspace", "steps")
     bs = _scalar(base, "logspace", "base")
-    r = _run(out, lib.THTensor_logspace, float(s), float(e), n, float(bs),
-             dtype=dtype or (None if out is not None else _dt.get_default_dtype()))
+    r = _half_via_float(out, dtype or (None if out is not None else _dt.get_default_dtype()),
+                        lib.THTensor_logspace, float(s), float(e), n, float(bs))
     return _finish_factory(r, requires_grad)
 
 
