@@ -183,7 +183,7 @@ def split(tensor, split_size_or_sections, dim=0):
             if s < 0:
                 raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, "
                                    f"but got split_sizes={sizes}")
-        if sum(sizes) != size:
+        if _b.sum(sizes) != size:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size "
                                f"at dimension {d}), but got split_sizes={sizes}")
     else:
@@ -408,7 +408,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     last = input.shape[-1] if input.ndim else 1
-    k = last + abs(offset)
+    k = last + _b.abs(offset)
     batch = iter(input.shape[:-1])
     shape = [k if i in (d1, d2) else next(batch) for i in _b.range(n)]
     r = zeros(shape, dtype=input.dtype)
