@@ -79,36 +79,3 @@ int THTensor_median(THTensor *values, THTensor *indices, THTensor *a, int dim, i
 int THTensor_mode(THTensor *values, THTensor *indices, THTensor *a, int dim, int keepdim, int index_base)
 { return TH_setError(TH_ERR_NOTIMPL, "THTensor_mode is not implemented yet"); }
 
-/* ---- shape */
-int THTensor_cat(THTensor *out, int n, THTensor **inputs, int dim)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_cat is not implemented yet"); }
-int THTensor_stack(THTensor *out, int n, THTensor **inputs, int dim)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_stack is not implemented yet"); }
-int THTensor_arange(THTensor *out, double start, double end, double step, int inclusive)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_arange is not implemented yet"); }
-int THTensor_linspace(THTensor *out, double start, double end, int64_t steps)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_linspace is not implemented yet"); }
-int THTensor_logspace(THTensor *out, double start, double end, int64_t steps, double base)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_logspace is not implemented yet"); }
-int THTensor_eye(THTensor *out, int64_t n, int64_t m)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_eye is not implemented yet"); }
-int THTensor_diag(THTensor *out, THTensor *a, int64_t k)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_diag is not implemented yet"); }
-int THTensor_tril(THTensor *out, THTensor *a, int64_t k)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_tril is not implemented yet"); }
-int THTensor_triu(THTensor *out, THTensor *a, int64_t k)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_triu is not implemented yet"); }
-int THTensor_trace(THTensor *out, THTensor *a)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_trace is not implemented yet"); }
-int THTensor_cross(THTensor *out, THTensor *a, THTensor *b, int dim)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_cross is not implemented yet"); }
-int THTensor_histc(THTensor *out, THTensor *a, int64_t bins, double min, double max)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_histc is not implemented yet"); }
-int THTensor_renorm(THTensor *out, THTensor *a, double p, int dim, double maxnorm)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_renorm is not implemented yet"); }
-int THTensor_flip(THTensor *out, THTensor *a, int ndims, const int *dims)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_flip is not implemented yet"); }
-int THTensor_roll(THTensor *out, THTensor *a, int nshifts, const int64_t *shifts, const int *dims)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_roll is not implemented yet"); }
-int THTensor_repeat(THTensor *out, THTensor *a, int nrepeats, const int64_t *repeats)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_repeat is not implemented yet"); }
