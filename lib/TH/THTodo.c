@@ -37,48 +37,6 @@ int THTensor_cumprod(THTensor *out, THTensor *a, int dim)
 int THTensor_dist(THTensor *out, THTensor *a, THTensor *b, double p)
 { return TH_setError(TH_ERR_NOTIMPL, "THTensor_dist is not implemented yet"); }
 
-/* ---- blas */
-int THTensor_addmm(THTensor *out, double beta, THTensor *M, double alpha, THTensor *a, THTensor *b)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_addmm is not implemented yet"); }
-int THTensor_addmv(THTensor *out, double beta, THTensor *v, double alpha, THTensor *mat, THTensor *vec)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_addmv is not implemented yet"); }
-int THTensor_addr(THTensor *out, double beta, THTensor *M, double alpha, THTensor *x, THTensor *y)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_addr is not implemented yet"); }
-int THTensor_baddbmm(THTensor *out, double beta, THTensor *M, double alpha, THTensor *a, THTensor *b)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_baddbmm is not implemented yet"); }
-int THTensor_addbmm(THTensor *out, double beta, THTensor *M, double alpha, THTensor *a, THTensor *b)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_addbmm is not implemented yet"); }
-int THTensor_dot(THTensor *out, THTensor *a, THTensor *b)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_dot is not implemented yet"); }
-int THTensor_matmul(THTensor *out, THTensor *a, THTensor *b)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_matmul is not implemented yet"); }
-
-/* ---- lapack */
-int THTensor_gesv(THTensor *x, THTensor *lu, THTensor *b, THTensor *a)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_gesv is not implemented yet"); }
-int THTensor_inverse(THTensor *out, THTensor *a)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_inverse is not implemented yet"); }
-int THTensor_potrf(THTensor *out, THTensor *a, int upper)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_potrf is not implemented yet"); }
-int THTensor_potrs(THTensor *out, THTensor *b, THTensor *chol, int upper)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_potrs is not implemented yet"); }
-int THTensor_potri(THTensor *out, THTensor *chol, int upper)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_potri is not implemented yet"); }
-int THTensor_qr(THTensor *q, THTensor *r, THTensor *a)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_qr is not implemented yet"); }
-int THTensor_svd(THTensor *u, THTensor *s, THTensor *v, THTensor *a, int some)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_svd is not implemented yet"); }
-int THTensor_symeig(THTensor *e, THTensor *v, THTensor *a, int eigenvectors, int upper)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_symeig is not implemented yet"); }
-int THTensor_eig(THTensor *e, THTensor *v, THTensor *a, int eigenvectors)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_eig is not implemented yet"); }
-int THTensor_det(THTensor *out, THTensor *a)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_det is not implemented yet"); }
-int THTensor_trtrs(THTensor *x, THTensor *b, THTensor *a, int upper, int transpose, int unitriangular)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_trtrs is not implemented yet"); }
-int THTensor_gels(THTensor *x, THTensor *b, THTensor *a)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_gels is not implemented yet"); }
-
 /* ---- index */
 int THTensor_indexSelect(THTensor *out, THTensor *src, int dim, THTensor *index, int index_base)
 { return TH_setError(TH_ERR_NOTIMPL, "THTensor_indexSelect is not implemented yet"); }
@@ -121,36 +79,3 @@ int THTensor_median(THTensor *values, THTensor *indices, THTensor *a, int dim, i
 int THTensor_mode(THTensor *values, THTensor *indices, THTensor *a, int dim, int keepdim, int index_base)
 { return TH_setError(TH_ERR_NOTIMPL, "THTensor_mode is not implemented yet"); }
 
-/* ---- shape */
-int THTensor_cat(THTensor *out, int n, THTensor **inputs, int dim)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_cat is not implemented yet"); }
-int THTensor_stack(THTensor *out, int n, THTensor **inputs, int dim)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_stack is not implemented yet"); }
-int THTensor_arange(THTensor *out, double start, double end, double step, int inclusive)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_arange is not implemented yet"); }
-int THTensor_linspace(THTensor *out, double start, double end, int64_t steps)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_linspace is not implemented yet"); }
-int THTensor_logspace(THTensor *out, double start, double end, int64_t steps, double base)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_logspace is not implemented yet"); }
-int THTensor_eye(THTensor *out, int64_t n, int64_t m)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_eye is not implemented yet"); }
-int THTensor_diag(THTensor *out, THTensor *a, int64_t k)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_diag is not implemented yet"); }
-int THTensor_tril(THTensor *out, THTensor *a, int64_t k)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_tril is not implemented yet"); }
-int THTensor_triu(THTensor *out, THTensor *a, int64_t k)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_triu is not implemented yet"); }
-int THTensor_trace(THTensor *out, THTensor *a)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_trace is not implemented yet"); }
-int THTensor_cross(THTensor *out, THTensor *a, THTensor *b, int dim)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_cross is not implemented yet"); }
-int THTensor_histc(THTensor *out, THTensor *a, int64_t bins, double min, double max)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_histc is not implemented yet"); }
-int THTensor_renorm(THTensor *out, THTensor *a, double p, int dim, double maxnorm)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_renorm is not implemented yet"); }
-int THTensor_flip(THTensor *out, THTensor *a, int ndims, const int *dims)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_flip is not implemented yet"); }
-int THTensor_roll(THTensor *out, THTensor *a, int nshifts, const int64_t *shifts, const int *dims)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_roll is not implemented yet"); }
-int THTensor_repeat(THTensor *out, THTensor *a, int nrepeats, const int64_t *repeats)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_repeat is not implemented yet"); }
