@@ -14,15 +14,6 @@ DTYPES = [torch.float32, torch.float64, torch.float16, torch.uint8, torch.int8, 
 SHAPES = [(), (0,), (1,), (5,), (2, 3), (3, 1, 4), (0, 3), (2, 0, 5), (1, 1), (2, 3, 4, 5), (4, 1, 3, 1)]
 
 
-def _geom(t):
-    return tuple(t.shape), t.stride(), t.storage_offset()
-
-
-def _np_geom(a, base_itemsize=None):
-    isz = a.itemsize
-    return tuple(a.shape), tuple(s // isz for s in a.strides)
-
-
 def _same_view(ours, arr):
     """ours is a view whose values and geometry equal the numpy view arr."""
     assert tuple(ours.shape) == arr.shape
