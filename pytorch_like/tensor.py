@@ -174,14 +174,18 @@ class Tensor:
         t = self._t
         if dim is None:
             return Size(t.size[0:t.ndim] if t.ndim else ())
-        return t.size[_wrap_dim(dim, t.ndim)] if t.ndim else 1
+        if not t.ndim:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        return t.size[_wrap_dim(dim, t.ndim)]
 
     def stride(self, dim=None):
         """Strides in elements (a tuple), or the stride of one dimension."""
         t = self._t
         if dim is None:
             return tuple(t.stride[0:t.ndim]) if t.ndim else ()
-        return t.stride[_wrap_dim(dim, t.ndim)] if t.ndim else 1
+        if not t.ndim:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        return t.stride[_wrap_dim(dim, t.ndim)]
 
     def dim(self):
         """Number of dimensions."""

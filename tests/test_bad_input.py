@@ -68,6 +68,8 @@ def test_bad_dims():
                     (t.squeeze, (2,)), (t.unsqueeze, (3,)), (t.unsqueeze, (-4,)), (t.flatten, (0, 5)),
                     (t.diagonal, (0, 0, 2)), (t.unfold, (2, 1, 1)), (t.size, (2,)), (t.stride, (-3,))):
         _raises(IndexError, "[Dd]imension out of range", f, *args)
+    _raises(IndexError, "Dimension specified as 0 but tensor has no dimensions", torch.tensor(1.0).size, 0)
+    _raises(IndexError, "Dimension specified as -1 but tensor has no dimensions", torch.tensor(1.0).stride, -1)
     _raises(TypeError, "dim must be an int", t.transpose, 0.5, 1)
     _raises(TypeError, "dim must be an int", t.size, "0")
     _raises(ValueError, "start_dim .* cannot come after end_dim", t.flatten, 1, 0)
