@@ -714,13 +714,23 @@ def _nested_to_numpy(data, d):
         if isinstance(x, (list, tuple)):
             return [conv(y) for y in x]
         return x
+    obj = conv(data)
     try:
         with np.errstate(over="ignore"):   # PyTorch gives inf for out-of-range floats, silently
-            return np.array(conv(data), dtype=d.numpy)
-    except ValueError as e:
-        raise ValueError(f"expected a sequence of equal-length sequences (a rectangular nested list): {e}") from None
-    except OverflowError as e:
-        raise OverflowError(f"value cannot be converted to {d} without overflow: {e}") from None
+            return np.array(obj, dtype=d.numpy)
+    except (ValueError, OverflowError) as e:
+        if isinstance(e, ValueError) and ("sequence" in str(e) or "inhomogeneous" in str(e)):
+            raise ValueError(f"expected a sequence of equal-length sequences (a rectangular nested list): {e}") from None
+        err = e
+    if d is _dt.uint8:
+        # PyTorch's checked conversion lets uint8 take -255..255, wrapping negatives
+        try:
+            wide = np.array(obj, dtype=np.int64)
+            if wide.size == 0 or (wide.min() >= -255 and wide.max() <= 255):
+                return wide.astype(np.uint8)
+        except (ValueError, OverflowError):
+            pass
+    raise RuntimeError(f"value cannot be converted to type {d.name} without overflow ({err})")
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False):

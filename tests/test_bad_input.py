@@ -156,7 +156,11 @@ def test_construction_errors():
     _raises(TypeError, "Could not infer dtype of NoneType", torch.tensor, [1, None])
     _raises(TypeError, "Could not infer dtype of str", torch.tensor, "abc")
     _raises(TypeError, "complex", torch.tensor, [1 + 2j])
-    _raises(OverflowError, "int64", torch.tensor, [2 ** 63])
+    _raises(RuntimeError, "value cannot be converted to type int64 without overflow", torch.tensor, [2 ** 63])
+    _raises(RuntimeError, "to type int8 without overflow", torch.tensor, [1, 300], dtype=torch.int8)
+    _raises(RuntimeError, "to type int64 without overflow", torch.tensor, [float("nan")], dtype=torch.int64)
+    _raises(RuntimeError, "to type uint8 without overflow", torch.tensor, [-256], dtype=torch.uint8)
+    assert torch.tensor([-1, 255], dtype=torch.uint8).tolist() == [255, 255]   # as PyTorch
     _raises(TypeError, "can't convert np.ndarray of type complex128", torch.tensor, np.zeros(2, complex))
     _raises(RuntimeError, "not available", torch.tensor, [1.0], device="cuda")
     _raises(TypeError, "only floating-point types", torch.set_default_dtype, torch.int32)
@@ -197,7 +201,7 @@ n = 0
 for c in calls:
     try:
         c()
-    except (ValueError, IndexError, TypeError, RuntimeError, MemoryError, OverflowError) as e:
+    except (ValueError, IndexError, TypeError, RuntimeError, MemoryError) as e:
         assert str(e), c
         n += 1
 print("caught", n, "of", len(calls))
