@@ -530,6 +530,9 @@ class Tensor:
     def __array__(self, dtype=None, copy=None):
         a = _array_view(self)
         if dtype is not None and np.dtype(dtype) != a.dtype:
+            if copy is False:
+                raise ValueError(f"__array__: converting {self.dtype} to {np.dtype(dtype)} needs a copy, "
+                                 "but copy=False was requested")
             return a.astype(dtype)        # a fresh array
         return a.copy() if copy else a    # np.array(t) passes copy=True: it must not alias t
 

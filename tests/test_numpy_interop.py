@@ -139,6 +139,9 @@ def test_array_protocol_and_ufuncs():
     assert not np.shares_memory(np.array(t), t.numpy())          # np.array copies
     assert not np.shares_memory(np.array(t, dtype=np.float32), t.numpy())
     assert np.shares_memory(np.asarray(t, dtype=np.float32), t.numpy())
+    with pytest.raises(ValueError, match="needs a copy"):
+        np.asarray(t, dtype=np.float64, copy=False)
+    assert np.shares_memory(np.asarray(t, copy=False), t.numpy())
     assert np.array(torch.tensor(3)).shape == ()
 
 
