@@ -56,11 +56,15 @@ int THNN_SpatialFractionalMaxPooling_updateOutput(THTensor *input, THTensor *out
              "%s: expected an int64 tensor for indices, got %s", fn, TH_dtypeName(indices->dtype));
     TH_CHECK(randomSamples, TH_ERR_VALUE, "%s: randomSamples is NULL", fn);
     THNN_CHECK_FLOAT(fn, randomSamples);
-    TH_CHECK(randomSamples->ndim >= 2 && randomSamples->size[randomSamples->ndim - 1] == 2 &&
-             THTensor_numel(randomSamples) == np * 2, TH_ERR_VALUE,
-             "%s: expected randomSamples of size [%lld x 2] (batch x planes x 2), got %s", fn, (long long)np,
-             THNN_sizeDesc(randomSamples, buf, sizeof buf));
     int dt = input->dtype, nd = input->ndim;
+    {
+        THTensor *r = randomSamples;
+        int64_t nb = nd == 4 ? input->size[0] : 1, C = input->size[nd - 3];
+        int ok = (r->ndim == 3 && r->size[0] == nb && r->size[1] == C && r->size[2] == 2) ||
+                 (nd == 3 && r->ndim == 2 && r->size[0] == C && r->size[1] == 2);
+        TH_CHECK(ok, TH_ERR_VALUE, "%s: expected randomSamples of size [%lld x %lld x 2] (batch x planes x 2), got %s",
+                 fn, (long long)nb, (long long)C, THNN_sizeDesc(r, buf, sizeof buf));
+    }
     int64_t iH = input->size[nd - 2], iW = input->size[nd - 1];
     THTensor *in = THNN_contig(input, dt);
     if (!in) return TH_lastErrorCode();

@@ -38,7 +38,7 @@ static int up_shapeCheck(const char *fn, THTensor *input, int64_t oH, int64_t oW
 static int up_run(const char *fn, int bilinear, int backward, THTensor *input, THTensor *gradOutput, THTensor *out,
                   int64_t oH, int64_t oW, int align_corners, int scale)
 {
-    int64_t oshape[4], np;
+    int64_t oshape[4], np = 0;
     TH_TRY(up_shapeCheck(fn, input, oH, oW, oshape, &np));
     int nd = input->ndim, dt = input->dtype;
     int64_t iH = input->size[nd - 2], iW = input->size[nd - 1];
