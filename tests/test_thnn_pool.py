@@ -175,7 +175,8 @@ def test_max_pool3d(ref_torch, rng, cfg, base):
 
 
 def test_ceil_mode_edge_cases(ref_torch):
-    # THNN's (= PyTorch's) rule: in ceil mode the last window must start inside input + left pad.
+    # THNN's rule: in ceil mode the last window must start inside input + left pad. PyTorch inherited
+    # it unchanged (pooling_output_shape), so there is no case where Torch7 and PyTorch differ here.
     F = ref_torch.nn.functional
     cases = [  # H(=W), k, s, p, expected ceil output size
         (5, 2, 2, 0, 3),   # window at 4 starts inside: kept
@@ -692,3 +693,56 @@ def test_pooling_backward_bad_inputs(rng):
         bad[1, 2, 0, 0] = base - 1
         with pytest.raises(IndexError, match="index %d in indices is out of bounds" % (base - 1)):
             call(lib.THNN_SpatialAdaptiveMaxPooling_updateGradInput, x, o, fresh(), T(bad, np.int64), base)
+
+
+def test_noncontiguous_grad_output(ref_torch, rng):
+    F = ref_torch.nn.functional
+    x = rng.standard_normal((2, 3, 8, 8))
+    gbase = rng.standard_normal((2, 4, 3, 4))
+    g = P.from_numpy(gbase).transpose(2, 3)           # 2 x 4 x 4 x 3 -> want 2 x 3 x 4 x 4
+    g = g.transpose(1, 3)                             # 2 x 3 x 4 x 4, non-contiguous
+    assert not g.is_contiguous() and g.shape == (2, 3, 4, 4)
+    gn = npy(g)
+    xt = ref_torch.tensor(x, requires_grad=True)
+    (rgi,) = ref_torch.autograd.grad(F.avg_pool2d(xt, 3, 2, 1), xt, ref_torch.tensor(gn))
+    gi = fresh()
+    call(lib.THNN_SpatialAveragePooling_updateGradInput, T(x), g, gi, 3, 3, 2, 2, 1, 1, 0, 1)
+    np.testing.assert_allclose(npy(gi), rgi.numpy(), rtol=1e-12)
+
+
+def test_padding_jacobian():
+    for fn in ("SpatialReflectionPadding", "SpatialReplicationPadding"):
+        def fwd(x):
+            o = fresh()
+            call(getattr(lib, "THNN_%s_updateOutput" % fn), T(x), o, 2, -1, 1, 3)
+            return npy(o)
+
+        def bwd(x, g):
+            gi = fresh()
+            call(getattr(lib, "THNN_%s_updateGradInput" % fn), T(x), T(g), gi, 2, -1, 1, 3)
+            return npy(gi)
+        jacobian_check(fwd, bwd, np.random.default_rng(11).standard_normal((2, 4, 5)))
+
+
+def test_random_pool2d_configs(ref_torch):
+    # a seeded sweep over kernel/stride/pad/dilation/ceil/count_include_pad and sizes
+    F = ref_torch.nn.functional
+    r = np.random.default_rng(2024)
+    for _ in range(60):
+        kH, kW = r.integers(1, 5, 2)
+        dH, dW = r.integers(1, 4, 2)
+        pH, pW = r.integers(0, kH // 2 + 1), r.integers(0, kW // 2 + 1)
+        dlH, dlW = r.integers(1, 3, 2)
+        ceil, cip = int(r.integers(0, 2)), int(r.integers(0, 2))
+        H, W = r.integers(max(kH, (kH - 1) * dlH + 1), 12), r.integers(max(kW, (kW - 1) * dlW + 1), 12)
+        x = r.standard_normal((2, 2, H, W))
+        ro, ri = F.max_pool2d(ref_torch.tensor(x), (kH, kW), (dH, dW), (pH, pW), (dlH, dlW), ceil_mode=bool(ceil),
+                              return_indices=True)
+        o, i = fresh(), fresh()
+        call(lib.THNN_SpatialDilatedMaxPooling_updateOutput, T(x), o, i, kW, kH, dW, dH, pW, pH, dlW, dlH, ceil, 0)
+        np.testing.assert_array_equal(npy(o), ro.numpy())
+        np.testing.assert_array_equal(npy(i), ri.numpy())
+        ra = F.avg_pool2d(ref_torch.tensor(x), (kH, kW), (dH, dW), (pH, pW), ceil_mode=bool(ceil), count_include_pad=bool(cip))
+        oa = fresh()
+        call(lib.THNN_SpatialAveragePooling_updateOutput, T(x), oa, kW, kH, dW, dH, pW, pH, ceil, cip)
+        np.testing.assert_allclose(npy(oa), ra.numpy(), rtol=1e-12, atol=1e-15)

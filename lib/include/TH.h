@@ -362,7 +362,9 @@ int THNN_VolumetricDilatedMaxPooling_updateGradInput(THTensor *input, THTensor *
                                                      THTensor *indices, int kT, int kW, int kH, int dT, int dW, int dH,
                                                      int pT, int pW, int pH, int dilationT, int dilationW, int dilationH,
                                                      int ceilMode, int index_base);
-/* Average pooling: divisor as THNN/PyTorch (count_include_pad: window clipped to the padded input). */
+/* Average pooling: divisor as THNN/PyTorch (count_include_pad: window clipped to the padded input).
+ * Torch7's VolumetricAveragePooling took only (kT, kW, kH, dT, dW, dH): pass pads 0, ceil_mode 0,
+ * count_include_pad 1 for its behaviour (padding/ceil are PyTorch's additions). */
 int THNN_SpatialAveragePooling_updateOutput(THTensor *input, THTensor *output, int kW, int kH, int dW, int dH,
                                             int padW, int padH, int ceil_mode, int count_include_pad);
 int THNN_SpatialAveragePooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
