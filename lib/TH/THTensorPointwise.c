@@ -669,6 +669,14 @@ int THTensor_binary(THTensor *out, int op, THTensor *a, THTensor *b, double alph
     return binary_impl(out, op, a, b, alpha, binary_natural(op, pt), pt, ndim, shape);
 }
 
+THTensor *THTensor_newBinary(int op, THTensor *a, THTensor *b)
+{
+    THTensor *out = THTensor_new(-1);
+    if (!out) return NULL;
+    if (THTensor_binary(out, op, a, b, 1.0)) { THTensor_free(out); return NULL; }
+    return out;
+}
+
 static int is_integral_value(double s) { return s == floor(s) && fabs(s) < 9.2e18; }
 
 /* a scalar as a 0-dim tensor of dtype (integers wrap like a C cast of an int64) */

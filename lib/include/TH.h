@@ -157,6 +157,8 @@ enum {
 
 int THTensor_unary(THTensor *out, int op, THTensor *a);
 int THTensor_binary(THTensor *out, int op, THTensor *a, THTensor *b, double alpha);
+/* a op b into a new tensor of the natural dtype (one call for the frontends' operator fast path); NULL on error */
+THTensor *THTensor_newBinary(int op, THTensor *a, THTensor *b);
 /* tensor op scalar, or scalar op tensor when reversed != 0 */
 int THTensor_binaryScalar(THTensor *out, int op, THTensor *a, double s, int reversed);
 int THTensor_clamp(THTensor *out, THTensor *a, double min, double max, int has_min, int has_max);

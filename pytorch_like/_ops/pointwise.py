@@ -20,6 +20,8 @@ _new = lib.THTensor_new
 _binary = lib.THTensor_binary
 _binary_scalar = lib.THTensor_binaryScalar
 _unary = lib.THTensor_unary
+_new_binary = lib.THTensor_newBinary
+_NULL = ffi.NULL
 _tnew = object.__new__
 
 _BOOL = lib.TH_BOOL
@@ -617,11 +619,9 @@ def _make_operator(op):
     the hot path: one C call into a fresh output whose dtype the C op decides."""
     def fwd(self, other):
         if type(other) is Tensor:
-            out = _new(-1)
-            st = _binary(out, op, self._t, other._t, 1.0)
-            if st:
-                _free(out)
-                raise error(st)
+            out = _new_binary(op, self._t, other._t)
+            if out == _NULL:
+                raise error()
             t = _tnew(Tensor)
             t._t = _gc(out, _free)
             return t
@@ -649,11 +649,9 @@ def _make_operator(op):
 def _truediv(self, other):
     if type(other) is Tensor and (_is_float(self._t.dtype) or _is_float(other._t.dtype)
                                   or _dt.get_default_dtype() is _dt.float32):
-        out = _new(-1)
-        st = _binary(out, B.TH_BINARY_DIV, self._t, other._t, 1.0)
-        if st:
-            _free(out)
-            raise error(st)
+        out = _new_binary(B.TH_BINARY_DIV, self._t, other._t)
+        if out == _NULL:
+            raise error()
         t = _tnew(Tensor)
         t._t = _gc(out, _free)
         return t
