@@ -286,7 +286,8 @@ FLOAT_TYPES(DEFU_, atan, atan(x))
 FLOAT_TYPES(DEFU_, sinh, sinh(x))
 FLOAT_TYPES(DEFU_, cosh, cosh(x))
 FLOAT_TYPES(DEFU_, tanh, tanh(x))
-FLOAT_TYPES(DEFU_, sigmoid, (T_)1 / ((T_)1 + exp(-x)))
+/* e^x / (1 + e^x) below 0 keeps the subnormal tail instead of flushing to 0 */
+FLOAT_TYPES(DEFU_, sigmoid, x >= 0 ? (T_)1 / ((T_)1 + exp(-x)) : ({ T_ e_ = exp(x); e_ / ((T_)1 + e_); }))
 FLOAT_TYPES(DEFU_, floor, floor(x))
 FLOAT_TYPES(DEFU_, ceil, ceil(x))
 FLOAT_TYPES(DEFU_, round, nearbyint(x))
@@ -600,6 +601,32 @@ static int out_was_fresh(const THTensor *out) { return out->storage == NULL; }
 
 /* ------------------------------------------------------------------ binary */
 
+static int is_int_division(int op)
+{
+    return op == TH_BINARY_DIV || op == TH_BINARY_FLOOR_DIVIDE || op == TH_BINARY_TRUNC_DIVIDE ||
+           op == TH_BINARY_FMOD || op == TH_BINARY_REMAINDER;
+}
+
+static void zero_scan(char **d, const int64_t *s, int64_t n, void *vc)
+{
+    int *found = vc;   /* found[0]: element size in, found[1]: result out */
+    int es = found[0];
+    static const char zeros[8];
+    for (int64_t i = 0; i < n && !found[1]; i++)
+        if (memcmp(d[0] + i * s[0], zeros, (size_t)es) == 0) found[1] = 1;
+}
+
+/* 1 if an integer tensor holds a zero: integer division checks its divisor before writing
+ * anything, so a failed in-place division leaves its tensor untouched */
+static int has_zero(THTensor *t)
+{
+    THIter it;
+    if (THIter_build(&it, 1, &t, t->ndim, t->size, 0)) return 0;
+    int found[2] = {TH_dtypeSize(t->dtype), 0};
+    THIter_run(&it, zero_scan, found, 0);
+    return found[1];
+}
+
 /* Shared by the tensor-tensor and tensor-scalar forms: a and b already broadcastable,
  * natural = the result dtype when out's is undecided, pt = dtype to compute a
  * comparison in. */
@@ -643,6 +670,10 @@ static int binary_impl(THTensor *out, int op, THTensor *a, THTensor *b, double a
         return TH_setError(TH_ERR_TYPE, "%s: not implemented for %s tensors", fn, TH_dtypeName(cdt));
     THTensor *conv[2];
     TH_TRY(convert_inputs(2, ins, cdt, conv));
+    if (!TH_isFloat(cdt) && is_int_division(op) && has_zero(conv[1])) {
+        free_inputs(2, conv);
+        return TH_setError(TH_ERR_RUNTIME, "ZeroDivisionError: %s: integer division by zero", fn);
+    }
     PWCtx ctx = {.alpha = alpha};
     int st = exec_loop(fn, out, kdt, 2, conv, loop, &ctx, fresh);
     free_inputs(2, conv);
@@ -703,16 +734,12 @@ int THTensor_binaryScalar(THTensor *out, int op, THTensor *a, double s, int reve
      * adds 0.5), else the input's */
     int sdt;
     if (bin_is_bool_out(op)) {
+        /* as PyTorch: an integral scalar joins an integer tensor's dtype (wrapping: uint8 < 300
+         * compares with 44), a fractional one compares in floating point, and a bool tensor
+         * meets integers other than 0/1 in int64 */
         sdt = compute_dtype(adt);
-        if (!TH_isFloat(sdt) && (!is_integral_value(s) || (sdt == TH_BOOL && s != 0 && s != 1)))
-            sdt = TH_FLOAT64;   /* 2 < 2.5 must compare exactly */
-        else if (!TH_isFloat(sdt)) {
-            /* out-of-range integers compare exactly too (uint8 < 300) */
-            int64_t v = (int64_t)s;
-            char buf[8];
-            TH_storeInt64(buf, sdt, v);
-            if (TH_loadInt64(buf, sdt) != v) sdt = TH_FLOAT64;
-        }
+        if (!TH_isFloat(sdt) && !is_integral_value(s)) sdt = TH_FLOAT64;
+        else if (sdt == TH_BOOL && s != 0 && s != 1) sdt = TH_INT64;
     } else {
         int odt = out->dtype >= 0 ? out->dtype : natural;
         sdt = compute_dtype(odt);

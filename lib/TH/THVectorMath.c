@@ -61,18 +61,31 @@ __attribute__((target("avx2,fma"))) static void expf_avx2(float *out, const floa
     for (; i < n; i++) out[i] = expf(in[i]);
 }
 
+static inline float sigmoidf_1(float x)
+{
+    if (x >= 0) return 1.0f / (1.0f + expf(-x));
+    float e = expf(x);
+    return e / (1.0f + e);
+}
+
+/* z = e^-|x|, r = 1/(1+z): sigmoid is r for x >= 0 and z*r below (keeps the subnormal tail) */
 __attribute__((target("avx2,fma"))) static void sigmoidf_avx2(float *out, const float *in, int64_t n)
 {
-    const __m256 one = _mm256_set1_ps(1.0f), sign = _mm256_set1_ps(-0.0f);
+    const __m256 one = _mm256_set1_ps(1.0f), sign = _mm256_set1_ps(-0.0f), zero = _mm256_setzero_ps();
     int64_t i = 0;
     for (; i + 8 <= n; i += 8) {
         int ok;
         __m256 x = _mm256_loadu_ps(in + i);
-        __m256 y = exp8(_mm256_xor_ps(x, sign), &ok);
-        if (ok) _mm256_storeu_ps(out + i, _mm256_div_ps(one, _mm256_add_ps(one, y)));
-        else for (int j = 0; j < 8; j++) out[i + j] = 1.0f / (1.0f + expf(-in[i + j]));
+        __m256 z = exp8(_mm256_or_ps(x, sign), &ok);
+        if (ok) {
+            __m256 r = _mm256_div_ps(one, _mm256_add_ps(one, z));
+            __m256 neg = _mm256_cmp_ps(x, zero, _CMP_LT_OQ);
+            _mm256_storeu_ps(out + i, _mm256_blendv_ps(r, _mm256_mul_ps(z, r), neg));
+        } else {
+            for (int j = 0; j < 8; j++) out[i + j] = sigmoidf_1(in[i + j]);
+        }
     }
-    for (; i < n; i++) out[i] = 1.0f / (1.0f + expf(-in[i]));
+    for (; i < n; i++) out[i] = sigmoidf_1(in[i]);
 }
 
 int THVector_expf(float *out, const float *in, int64_t n)
