@@ -7,7 +7,6 @@
 #include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 
 /* from THVectorMath.c: contiguous float32 kernels, 0 when the CPU lacks AVX2/FMA */
 int THVector_expf(float *out, const float *in, int64_t n);
@@ -524,25 +523,10 @@ static int prepare_out(const char *fn, THTensor *out, int dtype, int ndim, const
     return 0;
 }
 
-/* Large fresh outputs: ask for transparent huge pages before the first touch (fewer faults). */
-static void advise_huge(THTensor *t)
-{
-#ifdef MADV_HUGEPAGE
-    int64_t bytes = THTensor_numel(t) * TH_dtypeSize(t->dtype);
-    if (bytes < ((int64_t)4 << 20)) return;
-    uintptr_t p = (uintptr_t)THTensor_data(t), e = p + (uintptr_t)bytes, h = (uintptr_t)2 << 20;
-    uintptr_t b = (p + h - 1) & ~(h - 1), en = e & ~(h - 1);
-    if (en > b) madvise((void *)b, en - b, MADV_HUGEPAGE);
-#else
-    (void)t;
-#endif
-}
-
 /* Run loop over [out, in...] (inputs already in the kernel's dtype). The kernel writes
  * kdt; when out has another dtype or overlaps an input with another layout, the result
  * goes through a temporary. */
-static int exec_loop(const char *fn, THTensor *out, int kdt, int nin, THTensor **in, THLoop loop, PWCtx *ctx,
-                     int fresh)
+static int exec_loop(const char *fn, THTensor *out, int kdt, int nin, THTensor **in, THLoop loop, PWCtx *ctx)
 {
     THTensor *dst = out;
     int need_tmp = out->dtype != kdt;
@@ -550,9 +534,7 @@ static int exec_loop(const char *fn, THTensor *out, int kdt, int nin, THTensor *
     if (need_tmp) {
         dst = THTensor_newWithSize(kdt, out->ndim, out->size);
         if (!dst) return TH_lastErrorCode();
-        fresh = 1;
     }
-    if (fresh) advise_huge(dst);
     THTensor *ops[TH_ITER_MAX];
     ops[0] = dst;
     for (int k = 0; k < nin; k++) ops[k + 1] = in[k];
@@ -596,8 +578,6 @@ static int broadcast(const char *fn, THTensor *a, THTensor *b, int *ndim, int64_
     }
     return 0;
 }
-
-static int out_was_fresh(const THTensor *out) { return out->storage == NULL; }
 
 /* ------------------------------------------------------------------ binary */
 
@@ -645,7 +625,6 @@ static int binary_impl(THTensor *out, int op, THTensor *a, THTensor *b, double a
         return TH_setError(TH_ERR_TYPE, "%s: not implemented for %s tensors (integer or bool tensors only)",
                            fn, TH_dtypeName(pt));
     THTensor *ins[2] = {a, b};
-    int fresh = out_was_fresh(out);
     TH_TRY(prepare_out(fn, out, natural, ndim, shape, 2, ins));
     int cdt, kdt;
     THLoop loop;
@@ -675,7 +654,7 @@ static int binary_impl(THTensor *out, int op, THTensor *a, THTensor *b, double a
         return TH_setError(TH_ERR_RUNTIME, "ZeroDivisionError: %s: integer division by zero", fn);
     }
     PWCtx ctx = {.alpha = alpha};
-    int st = exec_loop(fn, out, kdt, 2, conv, loop, &ctx, fresh);
+    int st = exec_loop(fn, out, kdt, 2, conv, loop, &ctx);
     free_inputs(2, conv);
     return st;
 }
@@ -788,7 +767,6 @@ int THTensor_unary(THTensor *out, int op, THTensor *a)
     else if (un_is_float_op(op)) natural = float_of(adt);
     else if (op == TH_UNARY_SQUARE && adt == TH_BOOL) natural = TH_INT64;
     else natural = adt;
-    int fresh = out_was_fresh(out);
     TH_TRY(prepare_out(fn, out, natural, a->ndim, a->size, 1, &a));
     int cdt, kdt;
     THLoop loop;
@@ -811,7 +789,7 @@ int THTensor_unary(THTensor *out, int op, THTensor *a)
     THTensor *conv;
     TH_TRY(convert_inputs(1, &a, cdt, &conv));
     PWCtx ctx = {.alpha = 1};
-    int st = exec_loop(fn, out, kdt, 1, &conv, loop, &ctx, fresh);
+    int st = exec_loop(fn, out, kdt, 1, &conv, loop, &ctx);
     free_inputs(1, &conv);
     return st;
 }
@@ -830,7 +808,6 @@ int THTensor_clamp(THTensor *out, THTensor *a, double min, double max, int has_m
 {
     TH_TRY(check_input("clamp", "input", a));
     TH_CHECK(has_min || has_max, TH_ERR_VALUE, "clamp: at least one of 'min' or 'max' must be given");
-    int fresh = out_was_fresh(out);
     TH_TRY(prepare_out("clamp", out, a->dtype, a->ndim, a->size, 1, &a));
     int cdt = compute_dtype(out->dtype);
     PWCtx ctx = {.alpha = 1};
@@ -857,7 +834,7 @@ int THTensor_clamp(THTensor *out, THTensor *a, double min, double max, int has_m
     TH_CHECK(loop, TH_ERR_TYPE, "clamp: not implemented for %s tensors", TH_dtypeName(cdt));
     THTensor *conv;
     TH_TRY(convert_inputs(1, &a, cdt, &conv));
-    int st = exec_loop("clamp", out, cdt, 1, &conv, loop, &ctx, fresh);
+    int st = exec_loop("clamp", out, cdt, 1, &conv, loop, &ctx);
     free_inputs(1, &conv);
     return st;
 }
@@ -887,7 +864,6 @@ static int ternary(const char *fn, int top, THTensor *out, THTensor *a, THTensor
         return TH_setError(TH_ERR_TYPE, "%s: not implemented for %s tensors (floating point only)", fn,
                            TH_dtypeName(natural));
     }
-    int fresh = out_was_fresh(out);
     TH_TRY(prepare_out(fn, out, natural, nd2, s2, 3, ins));
     int cdt = compute_dtype(out->dtype);
     if (need_float && !TH_isFloat(cdt)) cdt = compute_dtype(natural);
@@ -896,7 +872,7 @@ static int ternary(const char *fn, int top, THTensor *out, THTensor *a, THTensor
     THTensor *conv[3];
     TH_TRY(convert_inputs(3, ins, cdt, conv));
     PWCtx ctx = {.alpha = value};
-    int st = exec_loop(fn, out, cdt, 3, conv, loop, &ctx, fresh);
+    int st = exec_loop(fn, out, cdt, 3, conv, loop, &ctx);
     free_inputs(3, conv);
     return st;
 }
@@ -949,7 +925,6 @@ int THTensor_where(THTensor *out, THTensor *cond, THTensor *a, THTensor *b)
     THTensor *ab[2] = {a, b};
     int natural = result_type(2, ab);
     THTensor *ins[3] = {cond, a, b};
-    int fresh = out_was_fresh(out);
     TH_TRY(prepare_out("where", out, natural, nd2, s2, 3, ins));
     int cdt = out->dtype;   /* where only moves values: float16 is fine */
     THLoop loop;
@@ -966,7 +941,7 @@ int THTensor_where(THTensor *out, THTensor *cond, THTensor *a, THTensor *b)
     int st = convert_inputs(2, ab, cdt, conv + 1);
     if (st) { THTensor_free(conv[0]); return st; }
     PWCtx ctx = {.alpha = 1};
-    st = exec_loop("where", out, cdt, 3, conv, loop, &ctx, fresh);
+    st = exec_loop("where", out, cdt, 3, conv, loop, &ctx);
     free_inputs(3, conv);
     return st;
 }
