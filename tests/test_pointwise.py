@@ -794,3 +794,39 @@ def test_exports_and_methods():
     for name in ["sqrt_", "add_", "clamp_", "sigmoid_", "abs_", "floor_", "pow_", "remainder_", "lerp_", "eq_"]:
         assert hasattr(t, name), name
     assert math.isclose(t.sqrt().tolist()[1], 2.0)
+
+
+def test_fast_and_slow_paths_agree(rng):
+    """The operator/function fast paths and the general path give the same results."""
+    a = rand(rng, (3, 4), np.float32)
+    b = rand(rng, (4,), np.float32)
+    ta, tb = T(a), T(b)
+    assert_close(P.add(ta, tb, alpha=2), a + 2 * b)
+    assert_close(P.add(ta, tb, alpha=0.5), a + np.float32(0.5) * b)
+    t = T(a)
+    assert t.add_(tb, alpha=-1) is t
+    assert_close(t, a - b)
+    out = P.empty(3, 4)
+    assert P.sub(ta, tb, alpha=3, out=out) is out
+    assert_close(out, a - 3 * b, rtol=1e-6)
+    i = T(np.array([1, 2, 3]))
+    with pytest.raises(RuntimeError, match="alpha must not be a floating point number"):
+        i.add_(i, alpha=0.5)
+    with pytest.raises(RuntimeError, match="can't be cast"):
+        i.add_(T(np.array([0.5, 0.5, 0.5], np.float32)))
+    assert i.tolist() == [1, 2, 3]
+    f = T(np.array([1.0, 2.0, 3.0], np.float32))
+    f.add_(i)
+    assert f.tolist() == [2.0, 4.0, 6.0]
+    for op in (operator.add, operator.mul, operator.sub, operator.truediv, operator.lt, operator.pow):
+        for s in (2, 2.5, -3):
+            with np.errstate(invalid="ignore"):
+                r1, r2 = op(a, np.float32(s)), op(np.float32(s), np.abs(a) + 1)
+            assert_close(op(ta, s), r1, rtol=1e-5)
+            assert_close(op(s, T(np.abs(a) + 1)), r2, rtol=1e-5)
+    assert_close(P.clamp(ta, 0, 1), np.clip(a, 0, 1))
+    assert_close(P.clamp(ta, max=0), np.minimum(a, 0))
+    c = a > 0
+    assert_close(P.where(T(c), ta, tb), np.where(c, a, b))
+    assert_close(P.mul(ta, tb), a * b)
+    assert_close(P.sigmoid(ta), 1 / (1 + np.exp(-a.astype(np.float64))), rtol=1e-6)

@@ -212,6 +212,28 @@ def _binop(op, a, b, out=None, alpha=1, name="op", inplace=False):
     return out
 
 
+_DEFAULT = _dt._default   # [default float dtype]; read directly on hot paths
+_SCALAR_REQ = {}
+
+
+def _scalar_req(op, tdt, tp):
+    """Output dtype code to request for tensor(tdt) op scalar-of-type-tp (-1: the C op
+    decides), or None when the slow path must handle it (it raises the error)."""
+    key = (op, tdt, tp, _DEFAULT[0])
+    req = _SCALAR_REQ.get(key, 0)
+    if req != 0:
+        return req
+    sc = _scalar_code(tp(1))
+    if op == B.TH_BINARY_SUB and (sc == _BOOL or tdt == _BOOL):
+        req = None
+    elif op in _CMP_OPS:
+        req = -1
+    else:
+        req = _op_result_code(op, _combine(tdt, sc))
+    _SCALAR_REQ[key] = req
+    return req
+
+
 def _check_alpha(alpha, rt):
     if not _is_float(rt) and isinstance(alpha, numbers.Real) and not isinstance(alpha, numbers.Integral):
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
@@ -245,34 +267,71 @@ _BOOL_UNARY = frozenset([B.TH_UNARY_ISNAN, B.TH_UNARY_ISINF, B.TH_UNARY_ISFINITE
 # ---------------------------------------------------------------------- binary functions
 
 def _make_binary(op, name, doc):
+    fast_new = op not in _FLOAT_OUT_OPS   # int / int gives the default float dtype: slow path
+
     def f(input, other, *, out=None):
+        if out is None and type(other) is Tensor and type(input) is Tensor and (
+                fast_new or _DEFAULT[0] is _dt.float32):
+            o = _new_binary(op, input._t, other._t)
+            if o == _NULL:
+                raise error()
+            r = _tnew(Tensor)
+            r._t = _gc(o, _free)
+            return r
         return _binop(op, input, other, out, name=name)
     f.__name__ = f.__qualname__ = name
     f.__doc__ = doc
 
     def f_(self, other):
+        if type(other) is Tensor and other._t.dtype == self._t.dtype and fast_new:
+            st = _binary(self._t, op, self._t, other._t, 1.0)
+            if st:
+                raise error(st)
+            return self
         return _binop(op, self, other, name=name + "_", inplace=True)
     f_.__name__ = f_.__qualname__ = name + "_"
     f_.__doc__ = "In-place " + name + "."
     return f, f_
 
 
+def _addsub(op, input, other, alpha, out, name):
+    if type(other) is Tensor and type(input) is Tensor:
+        at, bt = input._t, other._t
+        # a fractional alpha is refused for integral results: only the slow path checks it
+        if type(alpha) is int or (type(alpha) is float and _is_float(_promote(at.dtype, bt.dtype))):
+            if out is None:
+                o = _new(-1)
+                st = _binary(o, op, at, bt, alpha)
+                if st:
+                    _free(o)
+                    raise error(st)
+                r = _tnew(Tensor)
+                r._t = _gc(o, _free)
+                return r
+            if type(out) is Tensor and at.dtype == bt.dtype == out._t.dtype:
+                st = _binary(out._t, op, at, bt, alpha)
+                if st:
+                    raise error(st)
+                return out
+    return _binop(op, input, other, out, alpha, name)
+
+
 def add(input, other, *, alpha=1, out=None):
     """input + alpha * other, broadcasting."""
-    return _binop(B.TH_BINARY_ADD, input, other, out, alpha, "add")
+    return _addsub(B.TH_BINARY_ADD, input, other, alpha, out, "add")
 
 
 def sub(input, other, *, alpha=1, out=None):
     """input - alpha * other, broadcasting."""
-    return _binop(B.TH_BINARY_SUB, input, other, out, alpha, "sub")
+    return _addsub(B.TH_BINARY_SUB, input, other, alpha, out, "sub")
 
 
 def _add_(self, other, *, alpha=1):
-    return _binop(B.TH_BINARY_ADD, self, other, None, alpha, "add_", inplace=True)
+    return _addsub(B.TH_BINARY_ADD, self, other, alpha, self, "add_")
 
 
 def _sub_(self, other, *, alpha=1):
-    return _binop(B.TH_BINARY_SUB, self, other, None, alpha, "sub_", inplace=True)
+    return _addsub(B.TH_BINARY_SUB, self, other, alpha, self, "sub_")
 
 
 subtract = sub
@@ -341,6 +400,17 @@ not_equal, greater, greater_equal, less, less_equal = ne, gt, ge, lt, le
 
 def _make_unary(op, name, doc, float_op=False):
     def f(input, *, out=None):
+        if out is None and type(input) is Tensor:
+            t = input._t
+            if not float_op or t.dtype in _FLOATS or _DEFAULT[0] is _dt.float32:
+                o = _new(-1)
+                st = _unary(o, op, t)
+                if st:
+                    _free(o)
+                    raise error(st)
+                r = _tnew(Tensor)
+                r._t = _gc(o, _free)
+                return r
         return _unop(op, input, out, name, float_op=float_op)
     f.__name__ = f.__qualname__ = name
     f.__doc__ = doc
@@ -463,6 +533,19 @@ def isneginf(input):
 
 def clamp(input, min=None, max=None, *, out=None):
     """Clamp every element into [min, max] (numbers or tensors; either may be None)."""
+    tmin, tmax = type(min), type(max)
+    if out is None and type(input) is Tensor and input._t.dtype in _FLOATS and \
+            (tmin is float or tmin is int or min is None) and (tmax is float or tmax is int or max is None) and \
+            (min is not None or max is not None):
+        o = _new(-1)
+        st = lib.THTensor_clamp(o, input._t, 0.0 if min is None else min, 0.0 if max is None else max,
+                                min is not None, max is not None)
+        if st:
+            _free(o)
+            raise error(st)
+        r = _tnew(Tensor)
+        r._t = _gc(o, _free)
+        return r
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
@@ -559,6 +642,16 @@ def _lerp_(self, end, weight):
 def where(condition, input=None, other=None, *, out=None):
     """Elements of input where condition is true, else of other (numbers allowed);
     where(condition) alone gives the indices of the true elements, as a tuple."""
+    if type(condition) is Tensor and type(input) is Tensor and type(other) is Tensor and out is None and \
+            condition._t.dtype == _BOOL:
+        o = _new(-1)
+        st = lib.THTensor_where(o, condition._t, input._t, other._t)
+        if st:
+            _free(o)
+            raise error(st)
+        r = _tnew(Tensor)
+        r._t = _gc(o, _free)
+        return r
     cond = _tensor_arg(condition, "where", "condition")
     if input is None and other is None:
         return tuple(tensor(ix, dtype=_dt.int64) for ix in np.nonzero(cond.numpy(force=True)))
@@ -618,18 +711,24 @@ def _make_operator(op):
     """Forward, reflected and in-place operator methods. The forward tensor-tensor case is
     the hot path: one C call into a fresh output whose dtype the C op decides."""
     def fwd(self, other):
-        if type(other) is Tensor:
+        tp = type(other)
+        if tp is Tensor:
             out = _new_binary(op, self._t, other._t)
             if out == _NULL:
                 raise error()
             t = _tnew(Tensor)
             t._t = _gc(out, _free)
             return t
+        if tp is float or (tp is int and -_EXACT <= other <= _EXACT):
+            return _scalar_fast(op, self, other, tp, 0)
         if _as_operand(other, "other") is None and _scalar_code(other) is None:
             return NotImplemented
         return _binop(op, self, other)
 
     def rev(self, other):
+        tp = type(other)
+        if tp is float or (tp is int and -_EXACT <= other <= _EXACT):
+            return _scalar_fast(op, self, other, tp, 1)
         if _as_operand(other, "other") is None and _scalar_code(other) is None:
             return NotImplemented
         return _binop(op, other, self)
@@ -644,6 +743,24 @@ def _make_operator(op):
             return self
         return _binop(op, self, other, inplace=True)
     return fwd, rev, inplace
+
+
+_EXACT = 1 << 53   # Python ints up to this travel as a double exactly
+
+
+def _scalar_fast(op, self, s, tp, rev):
+    t = self._t
+    req = _scalar_req(op, t.dtype, tp)
+    if req is None:
+        return _binop(op, s, self) if rev else _binop(op, self, s)
+    out = _new(req)
+    st = _binary_scalar(out, op, t, s, rev)
+    if st:
+        _free(out)
+        raise error(st)
+    r = _tnew(Tensor)
+    r._t = _gc(out, _free)
+    return r
 
 
 def _truediv(self, other):
