@@ -830,3 +830,46 @@ def test_fast_and_slow_paths_agree(rng):
     assert_close(P.where(T(c), ta, tb), np.where(c, a, b))
     assert_close(P.mul(ta, tb), a * b)
     assert_close(P.sigmoid(ta), 1 / (1 + np.exp(-a.astype(np.float64))), rtol=1e-6)
+
+
+try:
+    from hypothesis import given, settings, strategies as st
+    from hypothesis.extra import numpy as hnp
+except ImportError:  # pragma: no cover
+    given = None
+
+if given is not None:
+    _DTS = [np.float32, np.float64, np.int32, np.int64, np.uint8, np.int16, np.bool_]
+
+    @st.composite
+    def _layout_pair(draw):
+        """Two broadcast-compatible arrays, each possibly transposed or strided."""
+        shapes = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=4, max_side=5))
+        arrs = []
+        for shape in shapes.input_shapes:
+            dt = draw(st.sampled_from(_DTS))
+            base_shape = tuple(s * 2 for s in shape)
+            full = draw(hnp.arrays(dt, base_shape, elements=st.integers(-20, 20).map(
+                lambda v, dt=dt: np.asarray(v).astype(dt)[()])))
+            view = full[(Ellipsis,) + tuple(slice(None, None, 2) for _ in shape)]
+            if view.ndim >= 2 and draw(st.booleans()):
+                view = np.ascontiguousarray(view.swapaxes(0, -1)).swapaxes(0, -1)
+            arrs.append(view)
+        return arrs
+
+    @given(_layout_pair(), st.sampled_from([operator.add, operator.mul, operator.lt, operator.eq, P.maximum]))
+    @settings(max_examples=60, deadline=None)
+    def test_random_layouts_match_numpy(pair, op):
+        a, b = pair
+        ta, tb = P.from_numpy(a), P.from_numpy(b)
+        if op is operator.add and a.dtype == np.bool_ and b.dtype == np.bool_:
+            ref = a | b
+        elif op is operator.mul and a.dtype == np.bool_ and b.dtype == np.bool_:
+            ref = a & b
+        else:
+            npop = np.maximum if op is P.maximum else op
+            with np.errstate(all="ignore"):
+                ref = npop(a, b)
+        got = op(ta, tb)
+        assert got.shape == ref.shape
+        np.testing.assert_allclose(got.numpy().astype(np.float64), np.asarray(ref).astype(np.float64), rtol=1e-6)

@@ -153,7 +153,12 @@ enum {
 /* DIV is true division (a float result for integer inputs when out->dtype is -1);
  * with an integer out dtype it truncates (Torch7's div on integer tensors).
  * ADD/SUB compute a + alpha*b / a - alpha*b; other ops ignore alpha.
- * Comparisons give bool when out->dtype is -1. */
+ * Comparisons give bool when out->dtype is -1.
+ * Integer DIV/FLOOR_DIVIDE/TRUNC_DIVIDE/FMOD/REMAINDER by zero fail (TH_ERR_RUNTIME, the message
+ * starts with "ZeroDivisionError") before anything is written; INT_MIN / -1 wraps.
+ * FLOOR_DIVIDE and REMAINDER follow Python (floor, sign of the divisor), FMOD follows C.
+ * In binaryScalar an integral scalar joins an integer tensor's dtype (wrapping, as PyTorch);
+ * a fractional one makes a comparison compute in float64. */
 
 int THTensor_unary(THTensor *out, int op, THTensor *a);
 int THTensor_binary(THTensor *out, int op, THTensor *a, THTensor *b, double alpha);
