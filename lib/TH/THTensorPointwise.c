@@ -689,15 +689,20 @@ THTensor *THTensor_newBinary(int op, THTensor *a, THTensor *b)
 
 static int is_integral_value(double s) { return s == floor(s) && fabs(s) < 9.2e18; }
 
-/* a scalar as a 0-dim tensor of dtype (integers wrap like a C cast of an int64) */
+/* store a scalar in dtype (integers wrap like a C cast of an int64) */
+static void store_scalar(char *p, int dtype, double s)
+{
+    if (TH_isFloat(dtype)) TH_storeDouble(p, dtype, s);
+    else if (dtype == TH_BOOL) *(uint8_t *)p = s != 0;
+    else TH_storeInt64(p, dtype, isfinite(s) && fabs(s) < 9.2e18 ? (int64_t)s : 0);
+}
+
+/* a scalar as a 0-dim tensor of dtype */
 static THTensor *scalar_tensor(int dtype, double s)
 {
     THTensor *t = THTensor_newWithSize(dtype, 0, NULL);
     if (!t) return NULL;
-    char *p = THTensor_data(t);
-    if (TH_isFloat(dtype)) TH_storeDouble(p, dtype, s);
-    else if (dtype == TH_BOOL) *(uint8_t *)p = s != 0;
-    else TH_storeInt64(p, dtype, isfinite(s) && fabs(s) < 9.2e18 ? (int64_t)s : 0);
+    store_scalar(THTensor_data(t), dtype, s);
     return t;
 }
 
@@ -731,15 +736,28 @@ int THTensor_binaryScalar(THTensor *out, int op, THTensor *a, double s, int reve
                 return TH_setError(TH_ERR_RUNTIME, "ZeroDivisionError: %s: integer division by zero", fn);
         }
     }
-    THTensor *st = scalar_tensor(sdt, s);
-    if (!st) return TH_lastErrorCode();
+    /* the scalar as a 0-dim tensor on the stack: no allocation on this hot path (the
+     * references taken while the op runs are all returned before it ends) */
+    THStorage sst;
+    THTensor stt;
+    uint64_t sbuf = 0;
+    memset(&sst, 0, sizeof sst);
+    sst.data = (char *)&sbuf;
+    sst.size = 1;
+    sst.dtype = sdt;
+    sst.refcount = 1;
+    memset(&stt, 0, offsetof(THTensor, size));
+    stt.storage = &sst;
+    stt.dtype = sdt;
+    stt.refcount = 1;
+    store_scalar(sst.data, sdt, s);
+    THTensor *st = &stt;
     int pt = bin_is_bool_out(op) ? TH_promoteTypes(compute_dtype(adt), sdt) : adt;
     int ndim = a->ndim;
     int64_t shape[TH_MAX_DIMS];
     memcpy(shape, a->size, sizeof(int64_t) * (size_t)ndim);
     int r = reversed ? binary_impl(out, op, st, a, 1.0, natural, pt, ndim, shape)
                      : binary_impl(out, op, a, st, 1.0, natural, pt, ndim, shape);
-    THTensor_free(st);
     return r;
 }
 

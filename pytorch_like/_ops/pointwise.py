@@ -734,13 +734,23 @@ def _make_operator(op):
         return _binop(op, other, self)
 
     def inplace(self, other):
-        if _as_operand(other, "other") is None and _scalar_code(other) is None:
+        tp = type(other)
+        t = self._t
+        if tp is Tensor:
+            if other._t.dtype == t.dtype and op not in _FLOAT_OUT_OPS:
+                st = _binary(t, op, t, other._t, 1.0)
+                if st:
+                    raise error(st)
+                return self
+        elif tp is float or (tp is int and -_EXACT <= other <= _EXACT):
+            req = _scalar_req(op, t.dtype, tp)
+            if req is not None and (req == -1 or _can_cast(req, t.dtype)):
+                st = _binary_scalar(t, op, t, other, 0)
+                if st:
+                    raise error(st)
+                return self
+        elif _as_operand(other, "other") is None and _scalar_code(other) is None:
             return NotImplemented
-        if type(other) is Tensor and other._t.dtype == self._t.dtype and op not in _FLOAT_OUT_OPS:
-            st = _binary(self._t, op, self._t, other._t, 1.0)
-            if st:
-                raise error(st)
-            return self
         return _binop(op, self, other, inplace=True)
     return fwd, rev, inplace
 
