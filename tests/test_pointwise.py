@@ -873,3 +873,31 @@ if given is not None:
         got = op(ta, tb)
         assert got.shape == ref.shape
         np.testing.assert_allclose(got.numpy().astype(np.float64), np.asarray(ref).astype(np.float64), rtol=1e-6)
+
+
+def test_no_leaks_across_many_ops():
+    """Results, temporaries, converted inputs and failed ops all give their memory back."""
+    import gc
+    from pytorch_like._lib import lib
+    a = T(np.arange(64, dtype=np.float32).reshape(8, 8))
+    i = T(np.arange(64).reshape(8, 8))
+    gc.collect()
+    before = lib.TH_allocatedBytes()
+    for _ in range(200):
+        r = a + a.T + 1.5
+        r = P.exp(i) < a
+        r = P.where(r, a, i)
+        r = P.clamp(i, 0.5, 3)
+        r = P.addcmul(a, a, i)
+        r.add_(r.T.contiguous())
+        try:
+            i // T(np.zeros(8, np.int64))
+        except RuntimeError:
+            pass
+        try:
+            a + T(np.ones(3, np.float32))
+        except RuntimeError:
+            pass
+    del r
+    gc.collect()
+    assert lib.TH_allocatedBytes() == before
