@@ -214,14 +214,15 @@ def _binop(op, a, b, out=None, alpha=1, name="op", inplace=False):
 
 _DEFAULT = _dt._default   # [default float dtype]; read directly on hot paths
 _SCALAR_REQ = {}
+_MISS = object()
 
 
 def _scalar_req(op, tdt, tp):
     """Output dtype code to request for tensor(tdt) op scalar-of-type-tp (-1: the C op
     decides), or None when the slow path must handle it (it raises the error)."""
     key = (op, tdt, tp, _DEFAULT[0])
-    req = _SCALAR_REQ.get(key, 0)
-    if req != 0:
+    req = _SCALAR_REQ.get(key, _MISS)
+    if req is not _MISS:
         return req
     sc = _scalar_code(tp(1))
     if op == B.TH_BINARY_SUB and (sc == _BOOL or tdt == _BOOL):
