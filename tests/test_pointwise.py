@@ -901,3 +901,31 @@ def test_no_leaks_across_many_ops():
     del r
     gc.collect()
     assert lib.TH_allocatedBytes() == before
+
+
+def test_c_entry_points_reject_bad_arguments():
+    """The C functions (also called from Lua) validate op codes, NULLs and undecided dtypes."""
+    from pytorch_like._lib import ffi, lib
+    a = T(np.ones(3, np.float32))
+    fresh = P.tensor([0.0])
+    undecided = lib.THTensor_new(-1)
+    try:
+        assert lib.THTensor_binary(fresh._t, 999, a._t, a._t, 1.0) == lib.TH_ERR_VALUE
+        assert "unknown op 999" in ffi.string(lib.TH_lastError()).decode()
+        assert lib.THTensor_unary(fresh._t, -1, a._t) == lib.TH_ERR_VALUE
+        assert lib.THTensor_binary(fresh._t, lib.TH_BINARY_ADD, undecided, a._t, 1.0) == lib.TH_ERR_TYPE
+        assert "has no dtype" in ffi.string(lib.TH_lastError()).decode()
+        assert lib.THTensor_binary(ffi.NULL, lib.TH_BINARY_ADD, a._t, a._t, 1.0) == lib.TH_ERR_VALUE
+        assert lib.THTensor_unary(fresh._t, lib.TH_UNARY_EXP, ffi.NULL) == lib.TH_ERR_VALUE
+        assert lib.THTensor_clamp(fresh._t, a._t, 0, 0, 0, 0) == lib.TH_ERR_VALUE
+        assert lib.THTensor_where(fresh._t, ffi.NULL, a._t, a._t) == lib.TH_ERR_VALUE
+        assert lib.THTensor_newBinary(lib.TH_BINARY_ADD, a._t, T(np.ones(2, np.float32))._t) == ffi.NULL
+        assert "must match the size" in ffi.string(lib.TH_lastError()).decode()
+    finally:
+        lib.THTensor_free(undecided)
+    # Torch7 semantics through C: an integer out truncates DIV, ROUND_HALF_AWAY rounds away
+    o = P.empty(3, dtype=P.int64)
+    assert lib.THTensor_binaryScalar(o._t, lib.TH_BINARY_DIV, T(np.array([7, -7, 5]))._t, 2.0, 0) == 0
+    assert o.tolist() == [3, -3, 2]
+    assert lib.THTensor_binaryScalar(o._t, lib.TH_BINARY_DIV, T(np.array([7, -7, 5]))._t, 0.0, 0) != 0
+    assert "ZeroDivisionError" in ffi.string(lib.TH_lastError()).decode()
