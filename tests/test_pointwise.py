@@ -929,3 +929,22 @@ def test_c_entry_points_reject_bad_arguments():
     assert o.tolist() == [3, -3, 2]
     assert lib.THTensor_binaryScalar(o._t, lib.TH_BINARY_DIV, T(np.array([7, -7, 5]))._t, 0.0, 0) != 0
     assert "ZeroDivisionError" in ffi.string(lib.TH_lastError()).decode()
+
+
+def test_streaming_float32_kernels_large_unaligned(rng):
+    """Runs above a million elements take the non-temporal store path: check every op, an
+    output offset off the 32-byte grid, in-place, and the tail."""
+    n = 2_500_003
+    a = rng.random(n + 3, dtype=np.float32) + 0.5
+    b = rng.random(n + 3, dtype=np.float32) + 0.5
+    ta, tb = T(a).narrow(0, 1, n), T(b).narrow(0, 2, n)
+    for op in (operator.add, operator.sub, operator.mul, operator.truediv):
+        ref = op(a[1:n + 1], b[2:n + 2])
+        assert_close(op(ta, tb), ref)
+        out = P.zeros(n + 5).narrow(0, 3, n)
+        P.add(ta, tb, out=out) if op is operator.add else None
+        if op is operator.add:
+            assert_close(out, ref)
+    x = T(a)
+    x.mul_(T(b))
+    assert_close(x, a * b)

@@ -12,6 +12,7 @@
 /* from THVectorMath.c: contiguous float32 kernels, 0 when the CPU lacks AVX2/FMA */
 int THVector_expf(float *out, const float *in, int64_t n);
 int THVector_sigmoidf(float *out, const float *in, int64_t n);
+int THVector_binaryfStream(int op, float *out, const float *a, const float *b, int64_t n);
 
 typedef struct {
     double alpha;       /* ADD/SUB alpha, addcmul/addcdiv value, lerp weight */
@@ -333,6 +334,20 @@ static void un_sigmoid_vec(char **d, const int64_t *s, int64_t n, void *c)
     un_sigmoid_Float(d, s, n, c);
 }
 
+/* float32 add/sub/mul/div over contiguous runs far larger than the caches: streaming stores */
+enum { TH_STREAM_MIN = 1 << 20 };
+#define STREAM_KERNEL(OPN, K) \
+static void bin_##OPN##_stream(char **d, const int64_t *s, int64_t n, void *c) \
+{ \
+    if (n >= TH_STREAM_MIN && s[0] == 4 && s[1] == 4 && s[2] == 4 && \
+        THVector_binaryfStream(K, (float *)d[0], (const float *)d[1], (const float *)d[2], n)) return; \
+    bin_##OPN##_Float(d, s, n, c); \
+}
+STREAM_KERNEL(add, 0)
+STREAM_KERNEL(sub, 1)
+STREAM_KERNEL(mul, 2)
+STREAM_KERNEL(div, 3)
+
 /* where: the value is chosen bytewise, so one kernel per element size */
 #define WHERE_KERNEL(NAME, T) \
 static void NAME(char **d, const int64_t *s, int64_t n, void *vc) \
@@ -411,6 +426,10 @@ __attribute__((constructor)) static void pointwise_init_tables(void)
     FLOAT_TYPES(REGU_, TH_UNARY_LGAMMA, lgamma)
     INT_TYPES(REGU_, TH_UNARY_BITWISE_NOT, bnot) BOOL_TYPES(REGU_, TH_UNARY_BITWISE_NOT, bnot)
     FLOAT_TYPES(REGU_, UX_CLAMP, clamp) IB_TYPES(REGU_, UX_CLAMP, clamp)
+    bin_tab[TH_BINARY_ADD][TH_FLOAT32] = bin_add_stream;
+    bin_tab[TH_BINARY_SUB][TH_FLOAT32] = bin_sub_stream;
+    bin_tab[TH_BINARY_MUL][TH_FLOAT32] = bin_mul_stream;
+    bin_tab[TH_BINARY_DIV][TH_FLOAT32] = bin_div_stream;
     un_tab[TH_UNARY_EXP][TH_FLOAT32] = un_exp_vec;
     un_tab[TH_UNARY_SIGMOID][TH_FLOAT32] = un_sigmoid_vec;
     ALL_TYPES(REGUB_, TH_UNARY_LOGICAL_NOT, lnot)
