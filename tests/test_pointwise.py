@@ -19,25 +19,13 @@ def T(a):
     return P.from_numpy(np.array(a, copy=True))
 
 
-def npdt(t):
-    return t.dtype.numpy
-
-
 def rand(rng, shape, dt, lo=-5, hi=5):
     if dt == np.bool_:
         return rng.random(shape) < 0.5
     if np.issubdtype(dt, np.integer):
         info = np.iinfo(dt)
-        return rng.integers(builtins_max(info.min, lo * 10), builtins_min(info.max, hi * 10) + 1, shape).astype(dt)
+        return rng.integers(max(info.min, lo * 10), min(info.max, hi * 10) + 1, shape).astype(dt)
     return (rng.random(shape) * (hi - lo) + lo).astype(dt)
-
-
-def builtins_max(a, b):
-    return a if a > b else b
-
-
-def builtins_min(a, b):
-    return a if a < b else b
 
 
 def assert_close(ours, ref, rtol=None, atol=0.0, dtype=None):
