@@ -23,20 +23,6 @@ int THTensor_lerpScalar(THTensor *out, THTensor *a, THTensor *b, double weight)
 int THTensor_where(THTensor *out, THTensor *cond, THTensor *a, THTensor *b)
 { return TH_setError(TH_ERR_NOTIMPL, "THTensor_where is not implemented yet"); }
 
-/* ---- reduce */
-int THTensor_reduce(THTensor *out, int op, THTensor *a, int ndims, const int *dims, int keepdim, double arg)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_reduce is not implemented yet"); }
-int THTensor_maxDim(THTensor *values, THTensor *indices, THTensor *a, int dim, int keepdim, int index_base)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_maxDim is not implemented yet"); }
-int THTensor_minDim(THTensor *values, THTensor *indices, THTensor *a, int dim, int keepdim, int index_base)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_minDim is not implemented yet"); }
-int THTensor_cumsum(THTensor *out, THTensor *a, int dim)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_cumsum is not implemented yet"); }
-int THTensor_cumprod(THTensor *out, THTensor *a, int dim)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_cumprod is not implemented yet"); }
-int THTensor_dist(THTensor *out, THTensor *a, THTensor *b, double p)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_dist is not implemented yet"); }
-
 /* ---- blas */
 int THTensor_addmm(THTensor *out, double beta, THTensor *M, double alpha, THTensor *a, THTensor *b)
 { return TH_setError(TH_ERR_NOTIMPL, "THTensor_addmm is not implemented yet"); }
