@@ -154,17 +154,40 @@ static void NAME##_comb(char *dst, const char *src, void *vctx) \
 #define U_AND(acc, v) acc &= (uint8_t)((v) != 0)
 #define U_OR(acc, v) acc |= (uint8_t)((v) != 0)
 #define U_CNZ(acc, v) acc += ((v) != 0)
-/* NaN wins (PyTorch): once acc is NaN no comparison replaces it */
-#define U_FMAX(acc, v) acc = (((v) > acc) | ((v) != (v))) ? (v) : acc
-#define U_FMIN(acc, v) acc = (((v) < acc) | ((v) != (v))) ? (v) : acc
+/* NaN wins (PyTorch): once acc is NaN no comparison replaces it, and a NaN v replaces
+ * acc. The NaN select is a bit blend so scalar loops stay branch-free (random data
+ * would mispredict a branch half the time); the compare-select maps to maxss/minss. */
+#define DEF_FSEL(T, U, N) \
+static inline T fmax_##N(T acc, T v) \
+{ \
+    T m = v > acc ? v : acc; \
+    U bv, bm, k = (U)0 - (U)(v != v); \
+    memcpy(&bv, &v, sizeof bv); memcpy(&bm, &m, sizeof bm); \
+    bm = (bv & k) | (bm & ~k); \
+    memcpy(&m, &bm, sizeof m); \
+    return m; \
+} \
+static inline T fmin_##N(T acc, T v) \
+{ \
+    T m = v < acc ? v : acc; \
+    U bv, bm, k = (U)0 - (U)(v != v); \
+    memcpy(&bv, &v, sizeof bv); memcpy(&bm, &m, sizeof bm); \
+    bm = (bv & k) | (bm & ~k); \
+    memcpy(&m, &bm, sizeof m); \
+    return m; \
+}
+DEF_FSEL(float, uint32_t, f)
+DEF_FSEL(double, uint64_t, d)
+#define U_FMAX(acc, v) acc = _Generic(acc, float: fmax_f, double: fmax_d)(acc, v)
+#define U_FMIN(acc, v) acc = _Generic(acc, float: fmin_f, double: fmin_d)(acc, v)
 #define U_IMAX(acc, v) acc = (v) > acc ? (v) : acc
 #define U_IMIN(acc, v) acc = (v) < acc ? (v) : acc
 /* norms of a double x */
 #define X_N0(acc, x) acc += ((x) != 0)
 #define X_N1(acc, x) acc += fabs(x)
 #define X_N2(acc, x) acc += (x) * (x)
-#define X_NINF(acc, x) do { double a_ = fabs(x); acc = ((a_ > acc) | (a_ != a_)) ? a_ : acc; } while (0)
-#define X_NNINF(acc, x) do { double a_ = fabs(x); acc = ((a_ < acc) | (a_ != a_)) ? a_ : acc; } while (0)
+#define X_NINF(acc, x) acc = fmax_d(acc, fabs(x))
+#define X_NNINF(acc, x) acc = fmin_d(acc, fabs(x))
 #define X_NP(acc, x) acc += pow(fabs(x), ctx->p)
 #define N0_1(acc, v) X_N0(acc, (double)(v))
 #define N1_1(acc, v) X_N1(acc, (double)(v))
