@@ -695,3 +695,56 @@ def test_bad_empty_and_orders():
         P.dist(P.zeros(2), [1, 2])
     with pytest.raises(RuntimeError, match="Bad in-place call"):
         P.zeros(3).cumsum_(0, dtype=P.float64)
+
+
+# ---------------------------------------------------------------------- properties and memory
+
+try:
+    from hypothesis import given, settings, strategies as st
+    from hypothesis.extra import numpy as hnp
+except ImportError:  # pragma: no cover
+    given = None
+
+if given is not None:
+    @settings(max_examples=60, deadline=None)
+    @given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=4, min_side=0, max_side=5),
+                      elements=st.floats(-1e3, 1e3)),
+           st.data())
+    def test_random_shapes_dims_layouts(x, data):
+        nd = x.ndim
+        dims = data.draw(st.lists(st.integers(-nd, nd - 1), min_size=1, max_size=nd, unique_by=lambda d: d % nd))
+        keepdim = data.draw(st.booleans())
+        perm = data.draw(st.permutations(range(nd)))
+        xp = np.ascontiguousarray(x.transpose(perm)).transpose(np.argsort(perm))  # same values, permuted memory
+        t = P.from_numpy(xp)
+        ax = tuple(d % nd for d in dims)
+        _close(P.sum(t, tuple(dims), keepdim), np.sum(x, axis=ax, keepdims=keepdim), 1e-12, 1e-9)
+        _close(P.mean(t, tuple(dims), keepdim), np.mean(x, axis=ax, keepdims=keepdim) if all(x.shape[a] for a in ax)
+               else np.full(np.sum(x, axis=ax, keepdims=keepdim).shape, np.nan), 1e-12, 1e-9)
+        if all(x.shape[a] for a in ax):
+            _close(P.amax(t, tuple(dims), keepdim), np.max(x, axis=ax, keepdims=keepdim))
+            _close(P.var(t, tuple(dims), keepdim=keepdim, correction=0), np.var(x, axis=ax, keepdims=keepdim),
+                   1e-9, 1e-9)
+        _close(P.norm(t, 3, tuple(dims), keepdim), np.sum(np.abs(x) ** 3, axis=ax, keepdims=keepdim) ** (1 / 3),
+               1e-9, 1e-9)
+
+
+def test_no_leaks():
+    from pytorch_like._lib import lib
+    x = P.from_numpy(np.random.default_rng(0).standard_normal((50, 40)).astype(np.float32))
+    xi = P.tensor([[1, 2], [3, 4]])
+
+    def work():
+        x.sum(0), x.mean(), x.var(1), x.std(), x.max(1), x.argmin(), x.amax((0, 1)), x.cumsum(0), x.cumprod(1)
+        P.logsumexp(x, 1), x.norm(3), P.dist(x, x.select(0, 0)), x.all(), x.any(0), P.count_nonzero(x), x.nansum()
+        xi.sum(dtype=P.float32), xi.prod(0), xi.float().mean(0, keepdim=True)
+        for bad in (lambda: xi.mean(), lambda: P.max(P.zeros(0)), lambda: x.sum((0, 0))):
+            with pytest.raises(Exception):
+                bad()
+
+    for _ in range(3):
+        work()
+    before = lib.TH_allocatedBytes()
+    for _ in range(50):
+        work()
+    assert lib.TH_allocatedBytes() <= before
