@@ -1,6 +1,5 @@
 """Reductions: differential tests against numpy (values) and PyTorch (dtype rules, NaN,
 empty tensors, error messages) over dtypes, dims, keepdim, shapes and layouts."""
-import itertools
 import math
 
 import numpy as np
@@ -93,32 +92,31 @@ def test_sum_prod_vs_numpy(rng, keepdim):
             _close(r, ref, rt, at, "sum " + what)
             assert r.dtype is (P.int64 if acc is np.int64 else t.dtype)
             if dim is None or isinstance(dim, int):
-                _close(P.prod(t, dim, keepdim), np.prod(x, axis=ax, dtype=acc, keepdims=keepdim), rt, at, "prod " + what)
+                ref_p = np.prod(x, axis=ax, dtype=acc, keepdims=keepdim)
+                _close(P.prod(t, dim, keepdim), ref_p, rt, at, "prod " + what)
             _close(t.nansum(dim, keepdim), ref, rt, at, "nansum " + what)
 
 
 @pytest.mark.parametrize("keepdim", [False, True])
+@pytest.mark.filterwarnings("ignore")
 def test_mean_var_std_vs_numpy(rng, keepdim):
     for dt, shape, lname, x in _cases(FLOATS, rng):
         t = P.from_numpy(x)
         rt, at = _tol(dt)
+        vt = 1e-4 if dt == np.float32 else 1e-10
+        x64 = x.astype(np.float64)
         for dim in _dims(x.ndim):
             ax = _axis(dim, x.ndim)
             what = f"{dt.__name__} {shape} {lname} dim={dim}"
             with np.errstate(all="ignore"):
-                import warnings
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    _close(P.mean(t, dim, keepdim), np.mean(x.astype(np.float64), axis=ax, keepdims=keepdim),
-                           rt, at, "mean " + what)
-                    for corr in (0, 1, 2):
-                        ref_v = np.var(x.astype(np.float64), axis=ax, ddof=corr, keepdims=keepdim)
-                        _close(P.var(t, dim, keepdim=keepdim, correction=corr), ref_v, 1e-4 if dt == np.float32 else 1e-10,
-                               at, f"var c={corr} " + what)
-                        _close(t.std(dim, keepdim=keepdim, correction=corr), np.sqrt(ref_v),
-                               1e-4 if dt == np.float32 else 1e-10, at, f"std c={corr} " + what)
-                    _close(P.var(t, dim, False, keepdim), np.var(x.astype(np.float64), axis=ax, keepdims=keepdim),
-                           1e-4 if dt == np.float32 else 1e-10, at, "var unbiased=False " + what)
+                _close(P.mean(t, dim, keepdim), np.mean(x64, axis=ax, keepdims=keepdim), rt, at, "mean " + what)
+                for corr in (0, 1, 2):
+                    ref_v = np.var(x64, axis=ax, ddof=corr, keepdims=keepdim)
+                    _close(P.var(t, dim, keepdim=keepdim, correction=corr), ref_v, vt, at, f"var c={corr} " + what)
+                    _close(t.std(dim, keepdim=keepdim, correction=corr), np.sqrt(ref_v), vt, at,
+                           f"std c={corr} " + what)
+                _close(P.var(t, dim, False, keepdim), np.var(x64, axis=ax, keepdims=keepdim), vt, at,
+                       "var unbiased=False " + what)
 
 
 @pytest.mark.parametrize("keepdim", [False, True])
@@ -215,7 +213,8 @@ def test_max_min_dim_vs_numpy(rng):
         for dim in range(-max(x.ndim, 1), max(x.ndim, 1)):
             ax = None if x.ndim == 0 else dim
             if x.ndim and x.shape[dim] == 0:
-                with pytest.raises(IndexError, match=f"max\\(\\): Expected reduction dim {dim % x.ndim} to have non-zero size"):
+                msg = f"max\\(\\): Expected reduction dim {dim % x.ndim} to have non-zero size"
+                with pytest.raises(IndexError, match=msg):
                     P.max(t, dim)
                 continue
             for keepdim in (False, True):
@@ -466,14 +465,6 @@ def test_many_threads_partial_reductions(rng):
 
 # ---------------------------------------------------------------------- PyTorch semantics
 
-_DT = {"float32": "float32", "float64": "float64", "float16": "float16", "uint8": "uint8", "int8": "int8",
-       "int16": "int16", "int32": "int32", "int64": "int64", "bool": "bool"}
-
-
-def _tdt(ref_torch, name):
-    return getattr(ref_torch, name)
-
-
 @pytest.mark.parametrize("dt", ALL + [np.float16])
 def test_result_dtypes_match_pytorch(ref_torch, rng, dt):
     x = _data((3, 4), dt, rng)
@@ -573,7 +564,8 @@ def test_dim_list_empty_means_all(ref_torch):
     x = np.arange(6, dtype=np.float32).reshape(2, 3)
     ours, theirs = P.from_numpy(x), ref_torch.from_numpy(x)
     for name in ("sum", "mean", "amax", "count_nonzero"):
-        np.testing.assert_allclose(getattr(P, name)(ours, dim=[]).numpy(), getattr(ref_torch, name)(theirs, dim=[]).numpy())
+        np.testing.assert_allclose(getattr(P, name)(ours, dim=[]).numpy(),
+                                   getattr(ref_torch, name)(theirs, dim=[]).numpy())
     # all/any with an empty dim tuple reduce nothing (PyTorch)
     np.testing.assert_array_equal(P.all(ours, dim=()).numpy(), ref_torch.all(theirs, dim=()).numpy())
     np.testing.assert_array_equal(P.any(ours, dim=()).numpy(), ref_torch.any(theirs, dim=()).numpy())
@@ -650,7 +642,8 @@ def test_bad_dtypes():
         P.var(i)
     with pytest.raises(TypeError, match="std and var only support floating point"):
         i.std(0)
-    with pytest.raises(TypeError, match="linalg.vector_norm: Expected a floating point or complex tensor as input. Got Long"):
+    with pytest.raises(TypeError, match="linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                                        "Got Long"):
         P.norm(i)
     with pytest.raises(TypeError, match="norm\\(\\): input dtype should be either floating point or complex. Got Long"):
         P.dist(i, i)
@@ -660,7 +653,8 @@ def test_bad_dtypes():
 
 def test_bad_empty_and_orders():
     e = P.zeros(0)
-    with pytest.raises(RuntimeError, match="max\\(\\): Expected reduction dim to be specified for input.numel\\(\\) == 0. "
+    with pytest.raises(RuntimeError, match="max\\(\\): Expected reduction dim to be specified for "
+                                           "input.numel\\(\\) == 0. "
                                            "Specify the reduction dim with the 'dim' argument."):
         P.max(e)
     with pytest.raises(RuntimeError, match="min\\(\\): Expected reduction dim to be specified"):
@@ -671,7 +665,8 @@ def test_bad_empty_and_orders():
         P.amin(P.zeros(0, 3), 0)
     with pytest.raises(IndexError, match="max\\(\\): Expected reduction dim 1 to have non-zero size"):
         P.max(P.zeros(3, 0), 1)
-    with pytest.raises(IndexError, match="argmax\\(\\): Expected reduction dim to be specified for input.numel\\(\\) == 0"):
+    with pytest.raises(IndexError, match="argmax\\(\\): Expected reduction dim to be specified for "
+                                         "input.numel\\(\\) == 0"):
         P.argmax(e)
     with pytest.raises(IndexError, match="argmin\\(\\): Expected reduction dim 0 to have non-zero size"):
         P.argmin(P.zeros(0, 2), 0)
@@ -748,3 +743,32 @@ def test_no_leaks():
     for _ in range(50):
         work()
     assert lib.TH_allocatedBytes() <= before
+
+
+def test_c_maxdim_null_outputs_and_index_base():
+    # the C contract the Lua frontend uses: either output may be NULL, indices 1-based
+    from pytorch_like._lib import ffi, lib
+    x = P.tensor([[1.0, 7.0, 3.0], [9.0, 2.0, 9.0]])
+    idx = lib.THTensor_new(-1)
+    try:
+        assert lib.THTensor_maxDim(ffi.NULL, idx, x._t, 1, 1, 1) == 0
+        assert idx.dtype == lib.TH_INT64 and idx.ndim == 2
+        assert [idx.size[0], idx.size[1]] == [2, 1]
+        data = ffi.cast("int64_t *", lib.THTensor_data(idx))
+        assert [data[0], data[1]] == [2, 1]
+    finally:
+        lib.THTensor_free(idx)
+    vals = lib.THTensor_new(-1)
+    try:
+        assert lib.THTensor_minDim(vals, ffi.NULL, x._t, 0, 0, 1) == 0
+        data = ffi.cast("float *", lib.THTensor_data(vals))
+        assert [data[0], data[1], data[2]] == [1.0, 2.0, 3.0]
+    finally:
+        lib.THTensor_free(vals)
+    out = lib.THTensor_new(-1)
+    try:
+        assert lib.THTensor_reduce(out, 99, x._t, 0, ffi.NULL, 0, 0.0) != 0
+        assert "unknown operation" in ffi.string(lib.TH_lastError()).decode()
+        assert lib.THTensor_reduce(out, lib.TH_REDUCE_SUM, x._t, 1, ffi.new("int[]", [-1]), 0, 0.0) == lib.TH_ERR_INDEX
+    finally:
+        lib.THTensor_free(out)

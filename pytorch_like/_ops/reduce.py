@@ -206,8 +206,7 @@ def _all_any(op, name, input, dim, keepdim, out):
     _check_out(out, name)
     if isinstance(dim, (tuple, list)) and len(dim) == 0:
         # an empty dim list reduces nothing (PyTorch): fold a new size-1 dim instead
-        for_view = input.unsqueeze(0)
-        return _reduce(op, for_view, [0], False, out=out, name=name)
+        return _reduce(op, input.unsqueeze(0), [0], False, out=out, name=name)
     return _reduce(op, input, _dims(dim, input.ndim, name), keepdim, out=out, name=name)
 
 
@@ -299,7 +298,8 @@ def aminmax(input, *, dim=None, keepdim=False):
     dims = [] if dim is None else [_one_dim(dim, input.ndim, "aminmax")]
     n = input.numel() if dim is None else (input.shape[dims[0]] if input.ndim else 1)
     if n == 0:
-        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.")
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
+                           "identity.")
     return _AminmaxRT(_reduce(lib.TH_REDUCE_MIN, input, dims, keepdim, name="aminmax", cname="min"),
                       _reduce(lib.TH_REDUCE_MAX, input, dims, keepdim, name="aminmax", cname="max"))
 
