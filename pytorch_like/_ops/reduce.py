@@ -414,109 +414,51 @@ def dist(input, other, p=2):
     return _finish(o, lib.THTensor_dist(o, input._t, other._t, pv))
 
 
-# ---------------------------------------------------------------------- Tensor methods
+# ---------------------------------------------------------------------- numpy-style aliases, Tensor methods
 
-def _m_sum(self, dim=None, keepdim=False, dtype=None):
-    return sum(self, dim, keepdim, dtype=dtype)
-
-
-def _m_nansum(self, dim=None, keepdim=False, dtype=None):
-    return nansum(self, dim, keepdim, dtype=dtype)
-
-
-def _m_prod(self, dim=None, keepdim=False, dtype=None):
-    return prod(self, dim, keepdim, dtype=dtype)
-
-
-def _m_mean(self, dim=None, keepdim=False, dtype=None):
-    return mean(self, dim, keepdim, dtype=dtype)
-
-
-def _m_var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return var(self, dim, unbiased, keepdim, correction=correction)
+def _np_aliases(fn):
+    """Accept PyTorch's numpy-compatible keyword aliases axis= (dim) and keepdims= (keepdim)."""
+    def wrapper(*args, **kwargs):
+        if kwargs:
+            for alias, name in (("axis", "dim"), ("keepdims", "keepdim")):
+                if alias in kwargs:
+                    if name in kwargs:
+                        raise TypeError(f"{fn.__name__}() got both '{name}' and its alias '{alias}'")
+                    kwargs[name] = kwargs.pop(alias)
+        return fn(*args, **kwargs)
+    wrapper.__name__ = wrapper.__qualname__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    wrapper.__wrapped__ = fn
+    return wrapper
 
 
-def _m_std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return std(self, dim, unbiased, keepdim, correction=correction)
+def _method(fn, name):
+    def method(self, *args, **kwargs):
+        return fn(self, *args, **kwargs)
+    method.__name__ = name
+    method.__qualname__ = "Tensor." + name
+    method.__doc__ = fn.__doc__
+    return method
 
 
-def _m_max(self, dim=None, keepdim=False):
-    return max(self, dim, keepdim)
-
-
-def _m_min(self, dim=None, keepdim=False):
-    return min(self, dim, keepdim)
-
-
-def _m_amax(self, dim=(), keepdim=False):
-    return amax(self, dim, keepdim)
-
-
-def _m_amin(self, dim=(), keepdim=False):
-    return amin(self, dim, keepdim)
-
-
-def _m_aminmax(self, *, dim=None, keepdim=False):
-    return aminmax(self, dim=dim, keepdim=keepdim)
-
-
-def _m_argmax(self, dim=None, keepdim=False):
-    return argmax(self, dim, keepdim)
-
-
-def _m_argmin(self, dim=None, keepdim=False):
-    return argmin(self, dim, keepdim)
-
-
-def _m_cumsum(self, dim, dtype=None):
-    return cumsum(self, dim, dtype=dtype)
-
-
-def _m_cumprod(self, dim, dtype=None):
-    return cumprod(self, dim, dtype=dtype)
-
-
-def _m_cumsum_(self, dim, dtype=None):
+def _cumsum_(self, dim, dtype=None):
+    """In-place cumsum along dim (keeps self's dtype)."""
     return _cumulative_(lib.THTensor_cumsum, "cumsum_", self, dim, dtype)
 
 
-def _m_cumprod_(self, dim, dtype=None):
+def _cumprod_(self, dim, dtype=None):
+    """In-place cumprod along dim (keeps self's dtype)."""
     return _cumulative_(lib.THTensor_cumprod, "cumprod_", self, dim, dtype)
 
 
-def _m_norm(self, p="fro", dim=None, keepdim=False, dtype=None):
-    return norm(self, p, dim, keepdim, dtype=dtype)
-
-
-def _m_dist(self, other, p=2):
-    return dist(self, other, p)
-
-
-def _m_all(self, dim=None, keepdim=False):
-    return all(self, dim, keepdim)
-
-
-def _m_any(self, dim=None, keepdim=False):
-    return any(self, dim, keepdim)
-
-
-def _m_logsumexp(self, dim, keepdim=False):
-    return logsumexp(self, dim, keepdim)
-
-
-def _m_count_nonzero(self, dim=None):
-    return count_nonzero(self, dim)
-
-
-for _name, _fn in [("sum", _m_sum), ("nansum", _m_nansum), ("prod", _m_prod), ("mean", _m_mean), ("var", _m_var),
-                   ("std", _m_std), ("max", _m_max), ("min", _m_min), ("amax", _m_amax), ("amin", _m_amin),
-                   ("aminmax", _m_aminmax), ("argmax", _m_argmax), ("argmin", _m_argmin), ("cumsum", _m_cumsum),
-                   ("cumprod", _m_cumprod), ("cumsum_", _m_cumsum_), ("cumprod_", _m_cumprod_), ("norm", _m_norm),
-                   ("dist", _m_dist), ("all", _m_all), ("any", _m_any), ("logsumexp", _m_logsumexp),
-                   ("count_nonzero", _m_count_nonzero)]:
-    _fn.__name__ = _name
-    _fn.__qualname__ = "Tensor." + _name
-    _fn.__doc__ = globals()[_name.rstrip("_")].__doc__ if not _name.endswith("_") else \
-        f"In-place {_name[:-1]} along dim (keeps self's dtype)."
-    setattr(Tensor, _name, _fn)
-del _name, _fn
+for _name in ["sum", "nansum", "prod", "mean", "var", "std", "var_mean", "std_mean", "max", "min", "amax", "amin",
+              "aminmax", "argmax", "argmin", "cumsum", "cumprod", "norm", "all", "any", "logsumexp",
+              "count_nonzero"]:
+    globals()[_name] = _np_aliases(globals()[_name])
+for _name in ["sum", "nansum", "prod", "mean", "var", "std", "max", "min", "amax", "amin", "aminmax", "argmax",
+              "argmin", "cumsum", "cumprod", "norm", "dist", "all", "any", "logsumexp", "count_nonzero"]:
+    setattr(Tensor, _name, _method(globals()[_name], _name))
+Tensor.cumsum_ = _np_aliases(_cumsum_)
+Tensor.cumprod_ = _np_aliases(_cumprod_)
+Tensor.cumsum_.__name__, Tensor.cumprod_.__name__ = "cumsum_", "cumprod_"
+del _name
