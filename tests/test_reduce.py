@@ -772,3 +772,21 @@ def test_c_maxdim_null_outputs_and_index_base():
         assert lib.THTensor_reduce(out, lib.TH_REDUCE_SUM, x._t, 1, ffi.new("int[]", [-1]), 0, 0.0) == lib.TH_ERR_INDEX
     finally:
         lib.THTensor_free(out)
+
+
+def test_linalg_vector_norm(ref_torch, rng):
+    x = rng.standard_normal((3, 4)).astype(np.float32)
+    ours, theirs = P.from_numpy(x), ref_torch.from_numpy(x)
+    for ord_, dim, keepdim in [(2, None, False), (1, (0, 1), True), (math.inf, 1, False), (0, 0, True),
+                               (-math.inf, -1, False), (0.5, None, False), (3, 1, True)]:
+        r = P.linalg.vector_norm(ours, ord_, dim, keepdim)
+        e = ref_torch.linalg.vector_norm(theirs, ord_, dim, keepdim)
+        assert tuple(r.shape) == tuple(e.shape)
+        np.testing.assert_allclose(r.numpy(), e.numpy(), rtol=1e-5)
+    r = P.linalg.vector_norm(ours, math.inf, dim=1, dtype=P.float64)
+    assert r.dtype is P.float64
+    np.testing.assert_allclose(r.numpy(), np.abs(x).max(1))
+    with pytest.raises(TypeError, match="'ord' must be Number"):
+        P.linalg.vector_norm(ours, "fro")
+    with pytest.raises(TypeError, match="linalg.vector_norm: Expected a floating point"):
+        P.linalg.vector_norm(P.tensor([1, 2]))

@@ -405,6 +405,21 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
                    name="norm")
 
 
+def _vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002  (PyTorch's name)
+    """linalg.vector_norm: the ord-norm of x over all elements or the given dims (x cast to dtype first)."""
+    _check_tensor(x, "linalg.vector_norm", "x")
+    _check_out(out, "linalg.vector_norm")
+    if not isinstance(ord, numbers.Real) or isinstance(ord, _b.bool):
+        raise TypeError(f"linalg.vector_norm(): argument 'ord' must be Number, not {type(ord).__name__}")
+    if math.isnan(ord):
+        raise ValueError("linalg.vector_norm(): the order must not be nan")
+    dtype = _dtype_arg(dtype, "linalg.vector_norm")
+    if dtype is not None and x.dtype.is_floating_point and dtype is not x.dtype:
+        x = x.to(dtype)
+    return _reduce(lib.TH_REDUCE_NORM, x, _dims(dim, x.ndim, "linalg.vector_norm"), keepdim, float(ord), out=out,
+                   name="linalg.vector_norm")
+
+
 def dist(input, other, p=2):
     """p-norm of input - other (broadcast)."""
     _check_tensor(input, "dist")
@@ -453,7 +468,7 @@ def _cumprod_(self, dim, dtype=None):
 
 for _name in ["sum", "nansum", "prod", "mean", "var", "std", "var_mean", "std_mean", "max", "min", "amax", "amin",
               "aminmax", "argmax", "argmin", "cumsum", "cumprod", "norm", "all", "any", "logsumexp",
-              "count_nonzero"]:
+              "count_nonzero", "_vector_norm"]:
     globals()[_name] = _np_aliases(globals()[_name])
 for _name in ["sum", "nansum", "prod", "mean", "var", "std", "max", "min", "amax", "amin", "aminmax", "argmax",
               "argmin", "cumsum", "cumprod", "norm", "dist", "all", "any", "logsumexp", "count_nonzero"]:
