@@ -3,19 +3,6 @@
  * file goes away when it is empty. */
 #include "THGeneral.h"
 
-/* ---- reduce */
-int THTensor_reduce(THTensor *out, int op, THTensor *a, int ndims, const int *dims, int keepdim, double arg)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_reduce is not implemented yet"); }
-int THTensor_maxDim(THTensor *values, THTensor *indices, THTensor *a, int dim, int keepdim, int index_base)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_maxDim is not implemented yet"); }
-int THTensor_minDim(THTensor *values, THTensor *indices, THTensor *a, int dim, int keepdim, int index_base)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_minDim is not implemented yet"); }
-int THTensor_cumsum(THTensor *out, THTensor *a, int dim)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_cumsum is not implemented yet"); }
-int THTensor_cumprod(THTensor *out, THTensor *a, int dim)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_cumprod is not implemented yet"); }
-int THTensor_dist(THTensor *out, THTensor *a, THTensor *b, double p)
-{ return TH_setError(TH_ERR_NOTIMPL, "THTensor_dist is not implemented yet"); }
 
 /* ---- index */
 int THTensor_indexSelect(THTensor *out, THTensor *src, int dim, THTensor *index, int index_base)

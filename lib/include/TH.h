@@ -177,10 +177,11 @@ int THTensor_where(THTensor *out, THTensor *cond, THTensor *a, THTensor *b);
 enum {
     TH_REDUCE_SUM = 0, TH_REDUCE_PROD, TH_REDUCE_MEAN, TH_REDUCE_MAX, TH_REDUCE_MIN,
     TH_REDUCE_ALL, TH_REDUCE_ANY, TH_REDUCE_NORM, TH_REDUCE_LOGSUMEXP, TH_REDUCE_VAR,
-    TH_REDUCE_STD, TH_REDUCE_COUNT_NONZERO, TH_REDUCE_COUNT
+    TH_REDUCE_STD, TH_REDUCE_COUNT_NONZERO, TH_REDUCE_NANSUM, TH_REDUCE_COUNT
 };
 /* dims/ndims select the reduced dimensions (ndims == 0: all). arg is p for NORM
- * (inf allowed) and the correction (0 biased, 1 unbiased) for VAR/STD. */
+ * (inf allowed) and the correction (0 biased, 1 unbiased) for VAR/STD. NANSUM is SUM
+ * with NaN counted as zero. */
 int THTensor_reduce(THTensor *out, int op, THTensor *a, int ndims, const int *dims,
                     int keepdim, double arg);
 /* values and/or indices may be NULL */
