@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <stdio.h>
 
+/* Gathers and fills are memory-bound: a second thread buys little below a few million
+ * elements, while waking a team on a busy machine costs milliseconds. */
+#define IDX_PARALLEL_MIN ((int64_t)1 << 22)
+
 typedef struct {
     int64_t stride;      /* bytes between positions of the indexed dimension */
     int64_t size;        /* valid indices are [0, size) after subtracting base */
@@ -219,7 +223,7 @@ static int run_validate(THTensor *index, IdxCtx *c)
 {
     THIter it;
     TH_TRY(THIter_build(&it, 1, &index, index->ndim, index->size, 0));
-    THIter_run(&it, validate_loop, c, 1);
+    THIter_run(&it, validate_loop, c, it.numel >= IDX_PARALLEL_MIN);
     return 0;
 }
 
@@ -279,7 +283,7 @@ int THTensor_indexSelect(THTensor *out, THTensor *src, int dim, THTensor *index,
     THIter it;
     int st = THIter_build(&it, 3, ops, o1.ndim, o1.size, 0);
     if (!st) {
-        THIter_run(&it, SIZE_DISPATCH(gather_, TH_dtypeSize(src->dtype)), &c, 1);
+        THIter_run(&it, SIZE_DISPATCH(gather_, TH_dtypeSize(src->dtype)), &c, it.numel >= IDX_PARALLEL_MIN);
         if (c.bad) st = dim_bounds_error(fn, &c, dim);
     }
     return finish_out(out, t, st);
@@ -414,7 +418,7 @@ int THTensor_gather(THTensor *out, THTensor *src, int dim, THTensor *index, int 
         THIter it;
         st = THIter_build(&it, 3, ops, o1.ndim, o1.size, 0);
         if (!st) {
-            THIter_run(&it, SIZE_DISPATCH(gather_, TH_dtypeSize(src->dtype)), &c, 1);
+            THIter_run(&it, SIZE_DISPATCH(gather_, TH_dtypeSize(src->dtype)), &c, it.numel >= IDX_PARALLEL_MIN);
             if (c.bad) st = dim_bounds_error(fn, &c, dim);
         }
     }
@@ -518,7 +522,7 @@ int THTensor_take(THTensor *out, THTensor *src, THTensor *index, int index_base)
         if (!st) {
             static char nothing[8];
             if (!it.data[1]) it.data[1] = nothing;   /* empty source: every index is out of range */
-            THIter_run(&it, SIZE_DISPATCH(gather_, TH_dtypeSize(src->dtype)), &c, 1);
+            THIter_run(&it, SIZE_DISPATCH(gather_, TH_dtypeSize(src->dtype)), &c, it.numel >= IDX_PARALLEL_MIN);
             if (c.bad)
                 st = TH_setError(TH_ERR_INDEX, "take(): index %lld is out of bounds for a tensor with %lld elements",
                                  (long long)c.badval, (long long)c.size);
@@ -607,7 +611,7 @@ int THTensor_maskedFill(THTensor *self, THTensor *mask, double value)
         return TH_setError(TH_ERR_VALUE, "masked_fill(): mask of shape %s cannot be broadcast to self of shape %s",
                            shape_str(a, sizeof a, mask), shape_str(b, sizeof b, self));
     }
-    THIter_run(&it, SIZE_DISPATCH(maskedfill_, TH_dtypeSize(self->dtype)), val, 1);
+    THIter_run(&it, SIZE_DISPATCH(maskedfill_, TH_dtypeSize(self->dtype)), val, it.numel >= IDX_PARALLEL_MIN);
     THTensor_bumpVersion(self);
     THTensor_free(tmp);
     return 0;

@@ -48,37 +48,90 @@ static inline uint64_t key_Bool(uint8_t x) { return x != 0; }
 #define ISNAN_Long(x) 0
 #define ISNAN_Bool(x) 0
 
-/* Loaders fill items for one slice and return the number of NaNs in it. */
-typedef int64_t (*LoadPacked)(const char *p, int64_t st, int64_t n, uint64_t flip, uint64_t *a);
-typedef int64_t (*LoadWide)(const char *p, int64_t st, int64_t n, uint64_t flip, Wide *a);
+/* Loaders fill items for one slice and return the number of NaNs in it. When hist is
+ * not NULL they also count the radix digits (passes digits of B bits) on the way. */
+typedef struct { int B, passes; uint32_t *hist; } Digits;   /* radix only runs on slices < 2^32 */
+#define COUNT_DIGITS_(k) do { if (dg) { \
+        uint64_t k_ = (k); \
+        for (int p_ = 0; p_ < dg->passes; p_++) dg->hist[((int64_t)p_ << dg->B) + ((k_ >> (p_ * dg->B)) & mask)]++; \
+    } } while (0)
+typedef int64_t (*LoadPacked)(const char *p, int64_t st, int64_t n, uint64_t flip, uint64_t *a, const Digits *dg);
+typedef int64_t (*LoadWide)(const char *p, int64_t st, int64_t n, uint64_t flip, Wide *a, const Digits *dg);
 #define DEFINE_LOADERS_(CODE, T, N) \
-static int64_t loadp_##N(const char *p, int64_t st, int64_t n, uint64_t flip, uint64_t *a) \
+static int64_t loadp_##N(const char *p, int64_t st, int64_t n, uint64_t flip, uint64_t *a, const Digits *dg) \
 { \
     int64_t nans = 0; \
-    if (st == sizeof(T)) { \
-        const T *x = (const T *)p; \
-        for (int64_t i = 0; i < n; i++) { nans += ISNAN_##N(x[i]); a[i] = ((key_##N(x[i]) ^ flip) << 32) | (uint64_t)i; } \
-    } else { \
-        for (int64_t i = 0; i < n; i++) { \
-            T x = *(const T *)(p + i * st); \
-            nans += ISNAN_##N(x); \
-            a[i] = ((key_##N(x) ^ flip) << 32) | (uint64_t)i; \
-        } \
+    uint64_t mask = dg ? ((uint64_t)1 << dg->B) - 1 : 0; \
+    for (int64_t i = 0; i < n; i++) { \
+        T x = *(const T *)(p + i * st); \
+        uint64_t k = key_##N(x) ^ flip; \
+        nans += ISNAN_##N(x); \
+        a[i] = (k << 32) | (uint64_t)i; \
+        COUNT_DIGITS_(k); \
     } \
     return nans; \
 } \
-static int64_t loadw_##N(const char *p, int64_t st, int64_t n, uint64_t flip, Wide *a) \
+static int64_t loadw_##N(const char *p, int64_t st, int64_t n, uint64_t flip, Wide *a, const Digits *dg) \
 { \
     int64_t nans = 0; \
+    uint64_t mask = dg ? ((uint64_t)1 << dg->B) - 1 : 0; \
     for (int64_t i = 0; i < n; i++) { \
         T x = *(const T *)(p + i * st); \
+        uint64_t k = key_##N(x) ^ flip; \
         nans += ISNAN_##N(x); \
-        a[i].key = key_##N(x) ^ flip; \
+        a[i].key = k; \
         a[i].idx = (uint64_t)i; \
+        COUNT_DIGITS_(k); \
     } \
     return nans; \
 }
 TH_FORALL_DTYPES(DEFINE_LOADERS_)
+
+/* Values back from keys (sequential writes instead of a random gather). 0 when the key
+ * does not tell the value: zeros (sign) and NaNs (payload) are read from the source. */
+static inline int unkey_Float(uint64_t k, float *x)
+{
+    if (k == 0xFFFFFFFFu || k == 0x80000000u) return 0;
+    uint32_t b = (k & 0x80000000u) ? (uint32_t)(k & 0x7FFFFFFFu) : (uint32_t)~k;
+    memcpy(x, &b, 4);
+    return 1;
+}
+static inline int unkey_Double(uint64_t k, double *x)
+{
+    if (k == ~(uint64_t)0 || k == 0x8000000000000000ull) return 0;
+    uint64_t b = (k >> 63) ? (k & 0x7FFFFFFFFFFFFFFFull) : ~k;
+    memcpy(x, &b, 8);
+    return 1;
+}
+static inline int unkey_Byte(uint64_t k, uint8_t *x) { *x = (uint8_t)k; return 1; }
+static inline int unkey_Char(uint64_t k, int8_t *x) { *x = (int8_t)(uint8_t)(k ^ 0x80u); return 1; }
+static inline int unkey_Short(uint64_t k, int16_t *x) { *x = (int16_t)(uint16_t)(k ^ 0x8000u); return 1; }
+static inline int unkey_Int(uint64_t k, int32_t *x) { *x = (int32_t)(uint32_t)(k ^ 0x80000000u); return 1; }
+static inline int unkey_Long(uint64_t k, int64_t *x) { *x = (int64_t)(k ^ 0x8000000000000000ull); return 1; }
+static inline int unkey_Bool(uint64_t k, uint8_t *x) { *x = (uint8_t)k; return 1; }
+
+typedef void (*DecodePacked)(char *vp, int64_t vs, const uint64_t *it, int64_t m, uint64_t flip,
+                             const char *src, int64_t ss);
+typedef void (*DecodeWide)(char *vp, int64_t vs, const Wide *it, int64_t m, uint64_t flip,
+                           const char *src, int64_t ss);
+#define DEFINE_DECODERS_(CODE, T, N) \
+static void decp_##N(char *vp, int64_t vs, const uint64_t *it, int64_t m, uint64_t flip, const char *src, int64_t ss) \
+{ \
+    for (int64_t j = 0; j < m; j++) { \
+        T x; \
+        if (!unkey_##N((it[j] >> 32) ^ flip, &x)) x = *(const T *)(src + (int64_t)(it[j] & 0xFFFFFFFFu) * ss); \
+        *(T *)(vp + j * vs) = x; \
+    } \
+} \
+static void decw_##N(char *vp, int64_t vs, const Wide *it, int64_t m, uint64_t flip, const char *src, int64_t ss) \
+{ \
+    for (int64_t j = 0; j < m; j++) { \
+        T x; \
+        if (!unkey_##N(it[j].key ^ flip, &x)) x = *(const T *)(src + (int64_t)it[j].idx * ss); \
+        *(T *)(vp + j * vs) = x; \
+    } \
+}
+TH_FORALL_DTYPES(DEFINE_DECODERS_)
 
 /* ---------------------------------------------------------------- sort engines */
 #define P_LESS(x, y) ((x) < (y))
@@ -124,33 +177,27 @@ static void quick_##NAME(ITEM *a, int64_t n) \
     } \
     insertion_##NAME(a, n); \
 } \
-/* LSD radix on the key bits; returns the buffer (a or b) holding the result. */ \
-static ITEM *radix_##NAME(ITEM *a, ITEM *b, int64_t n) \
+/* LSD radix on the key bits with the digit counts from the loader; returns the buffer \
+ * (a or b) holding the result. */ \
+static ITEM *radix_##NAME(ITEM *a, ITEM *b, int64_t n, const Digits *dg) \
 { \
-    const int B = n >= 65536 ? 11 : 8, R = 1 << B; \
-    const int passes = (KEYBITS + B - 1) / B; \
-    int64_t *hist = calloc((size_t)passes * (size_t)R, sizeof(int64_t)); \
-    if (!hist) { quick_##NAME(a, n); return a; } \
-    for (int64_t i = 0; i < n; i++) { \
-        uint64_t k = KEY(a[i]); \
-        for (int p = 0; p < passes; p++) hist[p * R + ((k >> (p * B)) & (uint64_t)(R - 1))]++; \
-    } \
-    for (int p = 0; p < passes; p++) { \
-        int64_t *h = hist + (int64_t)p * R; \
+    const int B = dg->B, R = 1 << B; \
+    for (int p = 0; p < dg->passes; p++) { \
+        uint32_t *h = dg->hist + ((int64_t)p << B); \
         int sh = p * B; \
-        if (h[(KEY(a[0]) >> sh) & (uint64_t)(R - 1)] == n) continue;   /* one digit value: nothing moves */ \
-        int64_t sum = 0; \
-        for (int r = 0; r < R; r++) { int64_t c = h[r]; h[r] = sum; sum += c; } \
+        if (h[(KEY(a[0]) >> sh) & (uint64_t)(R - 1)] == (uint64_t)n) continue;   /* one digit value: nothing moves */ \
+        uint32_t sum = 0; \
+        for (int r = 0; r < R; r++) { uint32_t c = h[r]; h[r] = sum; sum += c; } \
         for (int64_t i = 0; i < n; i++) { ITEM x = a[i]; b[h[(KEY(x) >> sh) & (uint64_t)(R - 1)]++] = x; } \
         ITEM *t = a; a = b; b = t; \
     } \
-    free(hist); \
     return a; \
 } \
-static ITEM *sort_##NAME(ITEM *a, ITEM *tmp, int64_t n) \
+/* Sort n loaded items; dg holds their digit counts when the loader made them. */ \
+static ITEM *sort_##NAME(ITEM *a, ITEM *tmp, int64_t n, const Digits *dg) \
 { \
-    if (n < 1024) { quick_##NAME(a, n); return a; } \
-    return radix_##NAME(a, tmp, n); \
+    if (!dg) { quick_##NAME(a, n); return a; } \
+    return radix_##NAME(a, tmp, n, dg); \
 } \
 /* Reorder so that a[k] is the k-th item and a[0..k) are the k smaller ones. */ \
 static void select_##NAME(ITEM *a, int64_t n, int64_t k) \
@@ -175,53 +222,53 @@ typedef struct {
     int sorted;
     LoadPacked loadp;
     LoadWide loadw;
+    DecodePacked decp;
+    DecodeWide decw;
+    int keybits;
     int64_t scratch_bytes;
     char **scratch;
     int nscratch;
     int failed;
 } SortCtx;
 
-#define ELEM_COPY_(ES, dst, src) do { switch (ES) { \
-    case 1: *(uint8_t *)(dst) = *(const uint8_t *)(src); break; \
-    case 2: *(uint16_t *)(dst) = *(const uint16_t *)(src); break; \
-    case 4: *(uint32_t *)(dst) = *(const uint32_t *)(src); break; \
-    default: *(uint64_t *)(dst) = *(const uint64_t *)(src); } } while (0)
-
-/* Write items[0..m) out: values gathered from the slice, positions + base. */
-#define DEFINE_WRITE_(NAME, ITEM, POS) \
+/* Write items[0..m) out: values decoded from the keys, positions + base. */
+#define DEFINE_WRITE_(NAME, ITEM, POS, DEC) \
 static void write_##NAME(SortCtx *c, char **d, const int64_t *stride, const ITEM *it, int64_t m) \
 { \
-    const char *src = d[0]; \
-    int64_t ss = stride[0]; \
-    if (c->vpos >= 0) { \
-        char *vp = d[c->vpos]; int64_t vs = stride[c->vpos]; \
-        switch (c->es) { \
-        case 1: for (int64_t j = 0; j < m; j++) *(uint8_t *)(vp + j * vs) = *(const uint8_t *)(src + (int64_t)POS(it[j]) * ss); break; \
-        case 2: for (int64_t j = 0; j < m; j++) *(uint16_t *)(vp + j * vs) = *(const uint16_t *)(src + (int64_t)POS(it[j]) * ss); break; \
-        case 4: for (int64_t j = 0; j < m; j++) *(uint32_t *)(vp + j * vs) = *(const uint32_t *)(src + (int64_t)POS(it[j]) * ss); break; \
-        default: for (int64_t j = 0; j < m; j++) *(uint64_t *)(vp + j * vs) = *(const uint64_t *)(src + (int64_t)POS(it[j]) * ss); \
-        } \
-    } \
+    if (c->vpos >= 0) c->DEC(d[c->vpos], stride[c->vpos], it, m, c->flip, d[0], stride[0]); \
     if (c->ipos >= 0) { \
         char *ip = d[c->ipos]; int64_t is = stride[c->ipos]; \
         for (int64_t j = 0; j < m; j++) *(int64_t *)(ip + j * is) = (int64_t)POS(it[j]) + c->base; \
     } \
 }
-DEFINE_WRITE_(packed, uint64_t, P_POS)
-DEFINE_WRITE_(wide, Wide, W_POS)
+DEFINE_WRITE_(packed, uint64_t, P_POS, decp)
+DEFINE_WRITE_(wide, Wide, W_POS, decw)
 
+#define RADIX_MIN 256
 #define DEFINE_SLICE_(NAME, ITEM, KEY, LOAD) \
 static void slice_##NAME(SortCtx *c, char **d, const int64_t *len, const int64_t *stride, char *scr) \
 { \
     int64_t n = len[0]; \
     ITEM *a = (ITEM *)scr, *tmp = a + n; \
-    int64_t nans = c->LOAD(d[0], stride[0], n, c->flip, a); \
+    /* a full sort of a long slice goes by radix: digits are counted while loading */ \
+    int full = c->op == OP_SORT || c->op == OP_MODE || (c->op == OP_TOPK && c->sorted && 2 * c->k >= n); \
+    Digits dgs, *dg = NULL; \
+    if (full && n >= RADIX_MIN && n < (int64_t)UINT32_MAX) { \
+        dgs.B = n >= 65536 ? 11 : 8; \
+        dgs.passes = (c->keybits + dgs.B - 1) / dgs.B; \
+        dgs.hist = (uint32_t *)(tmp + n); \
+        memset(dgs.hist, 0, sizeof(uint32_t) * ((size_t)dgs.passes << dgs.B)); \
+        dg = &dgs; \
+    } \
+    int64_t nans = c->LOAD(d[0], stride[0], n, c->flip, a, dg); \
     switch (c->op) { \
-    case OP_SORT: write_##NAME(c, d, stride, sort_##NAME(a, tmp, n), n); break; \
+    case OP_SORT: write_##NAME(c, d, stride, sort_##NAME(a, tmp, n, dg), n); break; \
     case OP_TOPK: \
         if (c->k == 0) break; \
+        if (dg) { write_##NAME(c, d, stride, sort_##NAME(a, tmp, n, dg), c->k); break; } \
         if (c->k < n) select_##NAME(a, n, c->k - 1); \
-        write_##NAME(c, d, stride, c->sorted ? sort_##NAME(a, tmp, c->k) : a, c->k); \
+        if (c->sorted) quick_##NAME(a, c->k); \
+        write_##NAME(c, d, stride, a, c->k); \
         break; \
     case OP_KTH: select_##NAME(a, n, c->k - 1); write_##NAME(c, d, stride, a + c->k - 1, 1); break; \
     case OP_MEDIAN: { \
@@ -231,11 +278,12 @@ static void slice_##NAME(SortCtx *c, char **d, const int64_t *len, const int64_t
         write_##NAME(c, d, stride, a + pos, 1); \
         break; } \
     case OP_MODE: { \
-        ITEM *s = sort_##NAME(a, tmp, n); \
+        ITEM *s = sort_##NAME(a, tmp, n, dg); \
         int64_t best = 0, best_end = 0, run = 0; \
         for (int64_t i = 0; i < n; i++) { \
             run = (i > 0 && KEY(s[i]) == KEY(s[i - 1])) ? run + 1 : 1; \
-            /* strictly more: among equally frequent values the smallest (first) wins; a growing best run moves best_end to its last element */ \
+            /* strictly more: among equally frequent values the smallest (first) wins; a growing best run \
+             * moves best_end to its last element */ \
             if (run > best) { best = run; best_end = i; } \
         } \
         write_##NAME(c, d, stride, s + best_end, 1);   /* last position holding the mode */ \
@@ -322,16 +370,19 @@ static int run_select(const char *fn, THTensor *values, THTensor *indices, THTen
     c.op = op;
     c.es = TH_dtypeSize(a->dtype);
     c.wide = c.es > 4 || n > (int64_t)UINT32_MAX;
-    c.flip = descending ? (c.wide ? ~(uint64_t)0 : 0xFFFFFFFFu) : 0;
+    c.keybits = 8 * c.es;
+    c.flip = descending ? (c.keybits == 64 ? ~(uint64_t)0 : ((uint64_t)1 << c.keybits) - 1) : 0;
     c.k = k;
     c.sorted = sorted;
     c.base = index_base;
     switch (a->dtype) {
-#define CASE_(CODE, T, N) case CODE: c.loadp = loadp_##N; c.loadw = loadw_##N; break;
+#define CASE_(CODE, T, N) case CODE: c.loadp = loadp_##N; c.loadw = loadw_##N; c.decp = decp_##N; c.decw = decw_##N; break;
     TH_FORALL_DTYPES(CASE_)
 #undef CASE_
     }
-    c.scratch_bytes = 2 * (n > 0 ? n : 1) * (int64_t)(c.wide ? sizeof(Wide) : sizeof(uint64_t));
+    /* items, a second buffer for the radix passes, and the digit histograms */
+    c.scratch_bytes = 2 * (n > 0 ? n : 1) * (int64_t)(c.wide ? sizeof(Wide) : sizeof(uint64_t))
+                      + (int64_t)sizeof(int64_t) * (64 / 8 + 1) * 2048;
 #ifdef _OPENMP
     c.nscratch = omp_get_max_threads();
 #else
