@@ -287,6 +287,8 @@ def _classify(item):
             return ("mask", item)
         if d.is_floating_point:
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        if item.dim() == 0:
+            return ("int", int(item.item()), True)   # PyTorch: placed like an int, result copied
         return ("adv", item.numpy(force=True))
     if isinstance(item, (list, tuple, np.ndarray)):
         arr = np.asarray(item)
@@ -330,12 +332,13 @@ def _strided(t, size, stride, offset):
 
 
 class _Parsed:
-    __slots__ = ("view", "adv", "single_mask")
+    __slots__ = ("view", "adv", "single_mask", "copy")
 
-    def __init__(self, view, adv, single_mask):
+    def __init__(self, view, adv, single_mask, copy=False):
         self.view = view          # the tensor after basic indexing (a view of self)
         self.adv = adv            # [(dim in view, int64 ndarray, dim as the user counts it)]
         self.single_mask = single_mask  # a mask covering every dim of view, when it is the only index
+        self.copy = copy          # a 0-dim index tensor was used: the result is not a view
 
 
 def _parse(self, key):
@@ -370,9 +373,11 @@ def _parse(self, key):
     d = 0          # current dim in the view being built
     user_d = 0     # the dim as the user's index counts it (for messages)
     adv = []
+    copy = False
     for p in parsed:
         k = p[0]
         if k == "int":
+            copy = copy or len(p) > 2
             i, n = p[1], size[d]
             if not -n <= i < n:
                 raise IndexError(f"index {i} is out of bounds for dimension {user_d} with size {n}")
@@ -418,7 +423,7 @@ def _parse(self, key):
             d += m.ndim
             user_d += m.ndim
     view = _strided(self, size, stride, offset)
-    return _Parsed(view, adv, None)
+    return _Parsed(view, adv, None, copy)
 
 
 def _check_mask_shape(m, shape, at):
@@ -495,7 +500,7 @@ def _getitem(self, key):
         return masked_select(self, mt)
     view, adv = p.view, p.adv
     if not adv:
-        return view
+        return view.clone() if p.copy else view
     if len(adv) == 1 and adv[0][1].ndim <= 1 and view.dim() > 0:
         # one 1-D integer index: index_select keeps every other dim in place
         arrays, _ = _checked_indices(view, adv)
