@@ -523,3 +523,15 @@ def test_out_aliasing_input():
     i = T([2, 0, 1])
     torch.index_select(T(np.array([7, 8, 9])), 0, i, out=i)
     same(i, np.array([9, 7, 8]))
+
+
+def test_out_is_the_input_with_another_shape():
+    x = T(arange(6))
+    torch.index_select(x, 0, T([5, 0]), out=x)
+    same(x, np.array([5.0, 0.0], np.float32))
+    y = T(arange(2, 3))
+    torch.masked_select(y, T(arange(2, 3) > 2), out=y)
+    same(y, np.array([3.0, 4.0, 5.0], np.float32))
+    i = T([0, 2, 0])
+    torch.nonzero(i, out=i)
+    same(i, np.array([[1]]))

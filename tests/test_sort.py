@@ -296,3 +296,18 @@ def test_searchsorted_matches_pytorch(ref_torch, rng):
     assert torch.searchsorted(T(s), T(v), out_int32=True).dtype is torch.int32
     with pytest.raises(ValueError, match="side can only be"):
         torch.searchsorted(T(s), T(v), side="middle")
+
+
+def test_out_is_the_input_with_another_shape(rng):
+    a = rng.standard_normal(20).astype(np.float32)
+    x = T(a)
+    i = torch.empty(0, dtype=torch.int64)
+    torch.topk(x, 3, out=(x, i))                       # x is read before it is resized
+    np.testing.assert_array_equal(N(x), np.sort(a)[::-1][:3])
+    y = T(np.array([5, 1, 4], np.int64))
+    torch.sort(T(np.array([3.0, 1.0, 2.0], np.float32)), out=(torch.empty(0), y))
+    assert N(y).tolist() == [1, 2, 0]
+    z = T(np.array([[4, 1], [3, 2]], np.int64))
+    v = torch.empty(0, dtype=torch.int64)
+    torch.median(z, 1, out=(v, z))                     # indices written over the input
+    assert N(v).tolist() == [1, 2] and N(z).tolist() == [1, 1]

@@ -199,22 +199,27 @@ static int dim_bounds_error(const char *fn, IdxCtx *c, int dim)
                        fn, (long long)c->badval, dim, (long long)c->size);
 }
 
-/* Where an op writes its result: out itself, or a temporary when out has another dtype
- * or shares memory with an input. finish_out moves the temporary into out. */
+/* Where an op writes its result: out itself, or a temporary when out shares memory with
+ * an input (out is then left untouched until the result is complete) or has another
+ * dtype. finish_out moves the temporary into out. */
 static THTensor *begin_out(THTensor *out, int dtype, int ndim, const int64_t *shape,
                            const THTensor *in1, const THTensor *in2)
 {
-    if (TH_prepareOut(out, dtype, ndim, shape)) return NULL;
-    int alias = (in1 && out->storage && in1->storage == out->storage) ||
-                (in2 && out->storage && in2->storage == out->storage);
-    if (out->dtype == dtype && !alias) { THTensor_retain(out); return out; }
+    if (!out) { TH_setError(TH_ERR_VALUE, "output tensor is NULL"); return NULL; }
+    int alias = out->storage && ((in1 && in1->storage == out->storage) || (in2 && in2->storage == out->storage));
+    if (!alias) {
+        if (TH_prepareOut(out, dtype, ndim, shape)) return NULL;
+        if (out->dtype == dtype) { THTensor_retain(out); return out; }
+    }
     return THTensor_newWithSize(dtype, ndim, shape);
 }
 
 static int finish_out(THTensor *out, THTensor *target, int status)
 {
-    if (target != out && status == 0) status = THTensor_copy(out, target);
-    else if (status == 0) THTensor_bumpVersion(out);
+    if (target != out && status == 0) {
+        status = TH_prepareOut(out, target->dtype, target->ndim, target->size);
+        if (!status) status = THTensor_copy(out, target);
+    } else if (status == 0) THTensor_bumpVersion(out);
     THTensor_free(target);
     return status;
 }

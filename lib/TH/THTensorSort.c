@@ -311,13 +311,19 @@ static void slice_fn(char **d, const int64_t *len, const int64_t *stride, void *
 
 /* ---------------------------------------------------------------- entry points */
 
+/* out itself, or a temporary when out overlaps the input with another geometry (out is
+ * then left untouched until the result is complete) or has another dtype. Same-geometry
+ * aliasing is fine: a slice is read completely before it is written. */
 static THTensor *begin_out(THTensor *out, int dtype, int ndim, const int64_t *shape, const THTensor *in)
 {
-    if (!out) return NULL;
-    if (TH_prepareOut(out, dtype, ndim, shape)) return NULL;
-    if (out->dtype == dtype && !(in->storage && out->storage == in->storage && TH_overlapsDifferently(out, in))) {
-        THTensor_retain(out);
-        return out;
+    int alias = 0;
+    if (out->storage && out->storage == in->storage) {
+        alias = TH_overlapsDifferently(out, in) || out->ndim != ndim || out->dtype != dtype;
+        for (int d = 0; !alias && d < ndim; d++) alias = out->size[d] != shape[d];
+    }
+    if (!alias) {
+        if (TH_prepareOut(out, dtype, ndim, shape)) return NULL;
+        if (out->dtype == dtype) { THTensor_retain(out); return out; }
     }
     return THTensor_newWithSize(dtype, ndim, shape);
 }
@@ -325,8 +331,10 @@ static THTensor *begin_out(THTensor *out, int dtype, int ndim, const int64_t *sh
 static int finish_out(THTensor *out, THTensor *target, int status)
 {
     if (!out) return status;
-    if (target != out && status == 0) status = THTensor_copy(out, target);
-    else if (status == 0) THTensor_bumpVersion(out);
+    if (target && target != out && status == 0) {
+        status = TH_prepareOut(out, target->dtype, target->ndim, target->size);
+        if (!status) status = THTensor_copy(out, target);
+    } else if (target && status == 0) THTensor_bumpVersion(out);
     THTensor_free(target);
     return status;
 }
