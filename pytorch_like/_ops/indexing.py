@@ -269,6 +269,11 @@ _BAD_INDEX = ("only integers, slices (`:`), ellipsis (`...`), None and long or b
 def _classify(item):
     """('int', i) | ('slice', s) | ('none',) | ('ellipsis',) | ('bool', b) | ('adv', int64 ndarray)
     | ('mask', bool ndarray or Tensor)."""
+    tp = type(item)
+    if tp is int:
+        return ("int", item)
+    if tp is slice:
+        return ("slice", item)
     if item is None:
         return ("none",)
     if item is Ellipsis:
@@ -493,6 +498,12 @@ def _storage_view(t):
 
 
 def _getitem(self, key):
+    if type(key) is int:          # the commonest case, without the general machinery
+        t = self._t
+        if t.ndim:
+            n = t.size[0]
+            if -n <= key < n:
+                return _wrap(lib.THTensor_newSelect(t, 0, key + n if key < 0 else key))
     p = _parse(self, key)
     if p.single_mask is not None:
         m = p.single_mask
