@@ -535,3 +535,34 @@ def test_out_is_the_input_with_another_shape():
     i = T([0, 2, 0])
     torch.nonzero(i, out=i)
     same(i, np.array([[1]]))
+
+
+def test_zero_dim_advanced_indices():
+    a = arange(3, 4)
+    same(T(a)[np.array(1), np.array(2)], a[1, 2])
+    same(T(a)[[1], np.array(2)], a[[1], 2])
+    x = T(a)
+    x[np.array(1), np.array(2)] = -5
+    assert N(x)[1, 2] == -5
+
+
+def test_index_put(ref_torch):
+    a = arange(3, 4)
+    idx = (T([0, 0, 2]), T([1, 1, 3]))
+    vals = T([1.0, 2.0, 3.0], torch.float32)
+    r = ref_torch.from_numpy(a.copy())
+    ridx = (ref_torch.tensor([0, 0, 2]), ref_torch.tensor([1, 1, 3]))
+    rv = ref_torch.tensor([1.0, 2.0, 3.0])
+    same(T(a).index_put(idx, vals, accumulate=True), r.index_put(ridx, rv, accumulate=True).numpy())
+    x = T(a)
+    x.index_put_((T([1, 2]),), T(np.float32(7)))
+    e = a.copy()
+    e[[1, 2]] = 7
+    same(x, e)
+    m = T(a > 5)
+    same(T(a).index_put((m,), T(np.float32(1)), accumulate=True),
+         r.index_put((ref_torch.from_numpy(a > 5),), ref_torch.tensor(1.0), accumulate=True).numpy())
+    same(T(a).index_put((T(1), T(2)), T(np.float32(10)), accumulate=True),
+         r.index_put((ref_torch.tensor(1), ref_torch.tensor(2)), ref_torch.tensor(10.0), accumulate=True).numpy())
+    with pytest.raises(IndexError, match="must be long, int, byte or bool"):
+        T(a).index_put_((T([1.0]),), T(np.float32(1)))

@@ -311,3 +311,12 @@ def test_out_is_the_input_with_another_shape(rng):
     v = torch.empty(0, dtype=torch.int64)
     torch.median(z, 1, out=(v, z))                     # indices written over the input
     assert N(v).tolist() == [1, 2] and N(z).tolist() == [1, 1]
+
+
+def test_nanmedian_zero_dim_results(ref_torch):
+    a = np.array([3.0, NAN, 1.0], np.float32)
+    v, i = torch.nanmedian(T(a), 0)
+    rv, ri = ref_torch.nanmedian(R(ref_torch, a), 0)
+    assert v.shape == () and i.shape == ()
+    assert v.item() == rv.item() and i.item() == ri.item()
+    assert torch.unique(T(np.array([2, 2]))).shape == (1,)

@@ -141,7 +141,7 @@ TH_FORALL_DTYPES(DEFINE_DECODERS_)
 #define W_KEY(x) ((x).key)
 #define W_POS(x) ((x).idx)
 
-#define DEFINE_ENGINE_(NAME, ITEM, LESS, KEY, KEYBITS) \
+#define DEFINE_ENGINE_(NAME, ITEM, LESS, KEY) \
 static void insertion_##NAME(ITEM *a, int64_t n) \
 { \
     for (int64_t i = 1; i < n; i++) { \
@@ -209,8 +209,8 @@ static void select_##NAME(ITEM *a, int64_t n, int64_t k) \
     } \
     insertion_##NAME(a + lo, hi - lo); \
 }
-DEFINE_ENGINE_(packed, uint64_t, P_LESS, P_KEY, 32)
-DEFINE_ENGINE_(wide, Wide, W_LESS, W_KEY, 64)
+DEFINE_ENGINE_(packed, uint64_t, P_LESS, P_KEY)
+DEFINE_ENGINE_(wide, Wide, W_LESS, W_KEY)
 
 /* ---------------------------------------------------------------- slice driver */
 enum { OP_SORT, OP_TOPK, OP_KTH, OP_MEDIAN, OP_MODE };

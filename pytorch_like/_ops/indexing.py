@@ -17,10 +17,15 @@ from ..tensor import Tensor, _finish, _int64_array, _new_out, _wrap, _wrap_dim, 
 
 __all__ = ["index_select", "index_copy", "index_add", "index_fill", "gather", "scatter", "scatter_add",
            "masked_fill", "masked_select", "masked_scatter", "nonzero", "argwhere", "take", "put",
-           "take_along_dim"]
+           "take_along_dim", "index_put"]
 
 
 # ---------------------------------------------------------------------- argument helpers
+
+def _c_array(a):
+    """a as a C-contiguous array (np.ascontiguousarray would turn 0-d into 1-d)."""
+    return np.asarray(a, order="C")
+
 
 def _tensor_arg(x, name, fn):
     if not isinstance(x, Tensor):
@@ -507,7 +512,7 @@ def _getitem(self, key):
     p = _parse(self, key)
     if p.single_mask is not None:
         m = p.single_mask
-        mt = m if isinstance(m, Tensor) else from_numpy(np.ascontiguousarray(m))
+        mt = m if isinstance(m, Tensor) else from_numpy(_c_array(m))
         return masked_select(self, mt)
     view, adv = p.view, p.adv
     if not adv:
@@ -516,21 +521,21 @@ def _getitem(self, key):
         # one 1-D integer index: index_select keeps every other dim in place
         arrays, _ = _checked_indices(view, adv)
         idx = arrays[0]
-        r = index_select(view, adv[0][0], from_numpy(np.ascontiguousarray(idx.reshape(-1))))
+        r = index_select(view, adv[0][0], from_numpy(_c_array(idx.reshape(-1))))
         if idx.ndim == 0:
             r = r.squeeze(adv[0][0])
         return r
     offs = _offsets(view, adv)
     if offs.size == 0:
         return empty(offs.shape, dtype=self.dtype)
-    return take(_storage_view(view), from_numpy(np.ascontiguousarray(offs)))
+    return take(_storage_view(view), from_numpy(_c_array(offs)))
 
 
 def _as_value_tensor(value, dtype):
     if isinstance(value, Tensor):
         return value if value.dtype is dtype else value.to(dtype)
     if isinstance(value, np.ndarray):
-        return from_numpy(np.ascontiguousarray(value.astype(dtype.numpy, copy=False)))
+        return from_numpy(_c_array(value.astype(dtype.numpy, copy=False)))
     return tensor(value, dtype=dtype)
 
 
@@ -545,14 +550,25 @@ def _fit_value(v, shape):
                            f"result of shape {list(shape)}") from None
 
 
-def _setitem(self, key, value):
+def _all_offsets(view):
+    """Storage offsets of every element of view (row-major), for accumulating writes."""
+    size, stride = _geometry(view)
+    total = np.full([1] * len(size), view._t.offset, dtype=np.int64)
+    for d, (n, st) in enumerate(zip(size, stride)):
+        shape = [1] * len(size)
+        shape[d] = n
+        total = total + (np.arange(n, dtype=np.int64) * st).reshape(shape)
+    return np.broadcast_to(total, size)
+
+
+def _setitem(self, key, value, accumulate=False):
     p = _parse(self, key)
     scalar = isinstance(value, (numbers.Number, np.generic)) and not isinstance(value, complex)
     if isinstance(value, Tensor) and value.dim() == 0:
         scalar, value = True, value.item()
-    if p.single_mask is not None:
+    if p.single_mask is not None and not accumulate:
         m = p.single_mask
-        mt = m if isinstance(m, Tensor) else from_numpy(np.ascontiguousarray(m))
+        mt = m if isinstance(m, Tensor) else from_numpy(_c_array(m))
         if scalar:
             masked_fill_(self, mt, value)
             return
@@ -562,21 +578,48 @@ def _setitem(self, key, value):
         masked_scatter_(self, mt, v.contiguous())
         return
     view, adv = p.view, p.adv
-    if not adv:
+    if p.single_mask is not None:        # accumulate through a mask: its coordinates
+        marr = p.single_mask.numpy(force=True) if isinstance(p.single_mask, Tensor) else p.single_mask
+        view, adv = self, [(d, c.astype(np.int64), d) for d, c in enumerate(np.nonzero(marr))]
+    if not adv and not accumulate:
         if scalar:
             view.fill_(value)
         else:
             v = _as_value_tensor(value, self.dtype)
             view.copy_(_fit_value(v, view.shape))
         return
-    offs = _offsets(view, adv)
+    offs = _offsets(view, adv) if adv else _all_offsets(view)
     if offs.size == 0:
         return
     if scalar:
         v = empty(list(offs.shape), dtype=self.dtype).fill_(value)
     else:
         v = _fit_value(_as_value_tensor(value, self.dtype), offs.shape).contiguous()
-    put_(_storage_view(view), from_numpy(np.ascontiguousarray(offs)), v)   # same storage: bumps self's version
+    # the storage view shares self's storage: the write bumps self's version
+    put_(_storage_view(view), from_numpy(_c_array(offs)), v, accumulate)
+
+
+def index_put_(self, indices, values, accumulate=False):
+    """self[indices] = values (or += with accumulate: repeated indices add up), in place."""
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"index_put_(): indices must be a tuple of tensors, not {type(indices).__name__}")
+    key = []
+    for i in indices:
+        if isinstance(i, Tensor) and i.dtype is not _dt.bool and i.dtype is not _dt.uint8:
+            if i.dtype.is_floating_point:
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            key.append(i.numpy(force=True))      # advanced even when 0-dim
+        elif i is None:
+            key.append(slice(None))
+        else:
+            key.append(i)
+    _setitem(self, tuple(key), values, accumulate)
+    return self
+
+
+def index_put(input, indices, values, accumulate=False):
+    """Out-of-place index_put_."""
+    return index_put_(input.clone(), indices, values, accumulate)
 
 
 def _tensor_getitem(self, key):
@@ -612,3 +655,5 @@ Tensor.take = take
 Tensor.put_ = put_
 Tensor.put = put
 Tensor.take_along_dim = take_along_dim
+Tensor.index_put_ = index_put_
+Tensor.index_put = index_put

@@ -20,6 +20,14 @@ _NanmedianResult = collections.namedtuple("nanmedian", ["values", "indices"])
 _ModeResult = collections.namedtuple("mode", ["values", "indices"])
 
 
+def _from_np(a):
+    """A tensor copy of a numpy array (0-d arrays stay 0-d)."""
+    a = np.asarray(a)
+    if a.ndim == 0:
+        return tensor(a.reshape(1)).reshape(())
+    return tensor(np.asarray(a, order="C"))
+
+
 def _pair(fn_c, out, *args):
     """Call a C op filling (values, indices); into out=(values, indices) when given."""
     if out is not None:
@@ -103,7 +111,7 @@ def nanmedian(input, dim=None, keepdim=False):
         keep = arr[~np.isnan(arr)]
         if keep.size == 0:
             return tensor(float("nan"), dtype=input.dtype)
-        return median(from_numpy(np.ascontiguousarray(keep)))
+        return median(from_numpy(np.asarray(keep, order="C")))
     d = _wrap_dim(dim, input.dim())
     if input.dim() == 0:
         return _NanmedianResult(input.clone(), tensor(0))
@@ -121,7 +129,7 @@ def nanmedian(input, dim=None, keepdim=False):
         vals, idx = np.moveaxis(vals, -1, d), np.moveaxis(idx, -1, d)
     else:
         vals, idx = vals[..., 0], idx[..., 0]
-    return _NanmedianResult(tensor(np.ascontiguousarray(vals)), tensor(np.ascontiguousarray(idx)))
+    return _NanmedianResult(_from_np(vals), _from_np(idx))
 
 
 def mode(input, dim=-1, keepdim=False, *, out=None):
@@ -155,7 +163,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         starts = np.flatnonzero(new)
     else:
         starts = np.zeros(0, dtype=np.int64)
-    values = tensor(np.ascontiguousarray(a[starts])) if n else empty(0, dtype=input.dtype)
+    values = _from_np(a[starts]) if n else empty(0, dtype=input.dtype)
     res = [values]
     if return_inverse:
         group = np.cumsum(new) - 1 if n else np.zeros(0, dtype=np.int64)
