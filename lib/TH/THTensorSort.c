@@ -141,6 +141,9 @@ TH_FORALL_DTYPES(DEFINE_DECODERS_)
 #define W_KEY(x) ((x).key)
 #define W_POS(x) ((x).idx)
 
+/* introsort depth budget: 2 log2(n) lopsided partitions before falling back */
+static int depth_limit(int64_t n) { int d = 0; while (n > 1) { n >>= 1; d++; } return 2 * d + 4; }
+
 #define DEFINE_ENGINE_(NAME, ITEM, LESS, KEY) \
 static void insertion_##NAME(ITEM *a, int64_t n) \
 { \
@@ -168,15 +171,36 @@ static int64_t partition_##NAME(ITEM *a, int64_t n) \
         t = a[i]; a[i] = a[j]; a[j] = t; \
     } \
 } \
-static void quick_##NAME(ITEM *a, int64_t n) \
+static void sift_##NAME(ITEM *a, int64_t n, int64_t i) \
+{ \
+    ITEM x = a[i]; \
+    for (;;) { \
+        int64_t c = 2 * i + 1; \
+        if (c >= n) break; \
+        if (c + 1 < n && LESS(a[c], a[c + 1])) c++; \
+        if (!LESS(x, a[c])) break; \
+        a[i] = a[c]; \
+        i = c; \
+    } \
+    a[i] = x; \
+} \
+static void heapsort_##NAME(ITEM *a, int64_t n) \
+{ \
+    for (int64_t i = n / 2 - 1; i >= 0; i--) sift_##NAME(a, n, i); \
+    for (int64_t e = n - 1; e > 0; e--) { ITEM t = a[0]; a[0] = a[e]; a[e] = t; sift_##NAME(a, e, 0); } \
+} \
+/* introsort: quicksort that turns to heapsort when partitions keep coming out lopsided */ \
+static void intro_##NAME(ITEM *a, int64_t n, int depth) \
 { \
     while (n > 16) { \
+        if (depth-- <= 0) { heapsort_##NAME(a, n); return; } \
         int64_t j = partition_##NAME(a, n) + 1; \
-        if (j < n - j) { quick_##NAME(a, j); a += j; n -= j; } \
-        else { quick_##NAME(a + j, n - j); n = j; } \
+        if (j < n - j) { intro_##NAME(a, j, depth); a += j; n -= j; } \
+        else { intro_##NAME(a + j, n - j, depth); n = j; } \
     } \
     insertion_##NAME(a, n); \
 } \
+static void quick_##NAME(ITEM *a, int64_t n) { intro_##NAME(a, n, depth_limit(n)); } \
 /* LSD radix on the key bits with the digit counts from the loader; returns the buffer \
  * (a or b) holding the result. */ \
 static ITEM *radix_##NAME(ITEM *a, ITEM *b, int64_t n, const Digits *dg) \
@@ -203,7 +227,9 @@ static ITEM *sort_##NAME(ITEM *a, ITEM *tmp, int64_t n, const Digits *dg) \
 static void select_##NAME(ITEM *a, int64_t n, int64_t k) \
 { \
     int64_t lo = 0, hi = n; \
+    int depth = depth_limit(n); \
     while (hi - lo > 16) { \
+        if (depth-- <= 0) { quick_##NAME(a + lo, hi - lo); return; }   /* guaranteed n log n */ \
         int64_t j = lo + partition_##NAME(a + lo, hi - lo) + 1; \
         if (k < j) hi = j; else lo = j; \
     } \
