@@ -185,9 +185,9 @@ def test_getitem_hypothesis_vs_pytorch(ref_torch, case):
             T(a)[_ours(key)]
         return
     same(T(a)[_ours(key)], expected)
-    # numpy agrees whenever ints do not mix with advanced indices
+    # numpy agrees whenever ints and None do not mix with advanced indices (PyTorch applies them first)
     has_adv = any(isinstance(k, np.ndarray) for k in key)
-    if not (has_adv and any(isinstance(k, int) for k in key)) and all(
+    if not (has_adv and any(isinstance(k, int) or k is None for k in key)) and all(
             not isinstance(k, np.ndarray) or k.dtype != bool or k.ndim for k in key):
         np.testing.assert_array_equal(N(T(a)[_ours(key)]), a[key])
 
@@ -566,3 +566,22 @@ def test_index_put(ref_torch):
          r.index_put((ref_torch.tensor(1), ref_torch.tensor(2)), ref_torch.tensor(10.0), accumulate=True).numpy())
     with pytest.raises(IndexError, match="must be long, int, byte or bool"):
         T(a).index_put_((T([1.0]),), T(np.float32(1)))
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(_index_case(), st.booleans())
+def test_setitem_hypothesis_vs_pytorch(ref_torch, case, tensor_value):
+    shape, key = case
+    a = np.arange(int(np.prod(shape)), dtype=np.float64).reshape(shape)
+    rkey = tuple(ref_torch.from_numpy(k) if isinstance(k, np.ndarray) else k for k in key)
+    r = ref_torch.from_numpy(a.copy())
+    try:
+        target_shape = tuple(r[rkey].shape)
+    except (IndexError, RuntimeError, ValueError):
+        return
+    val = np.arange(int(np.prod(target_shape[-1:])), dtype=np.float64) + 100 if tensor_value else -1.0
+    r[rkey] = ref_torch.from_numpy(np.asarray(val)) if tensor_value else val
+    x = T(a)
+    x[_ours(key)] = T(val) if tensor_value else val
+    np.testing.assert_array_equal(N(x), r.numpy())
