@@ -509,6 +509,11 @@ def test_op_errors():
         x.clone().put_(T([0, 1]), T([1.0], torch.float32))
     with pytest.raises(IndexError, match="out of bounds"):
         T(np.zeros(0, np.float32)).take(T([0]))
+    m = T(arange(3, 4))                                    # rows: the block-copy path
+    with pytest.raises(IndexError, match=r"index_select\(\): index 9 is out of bounds for dimension 0 with size 3"):
+        m.index_select(0, T([0, 9]))
+    with pytest.raises(IndexError, match=r"index_copy\(\): index -4 is out of bounds for dimension 0 with size 3"):
+        m.clone().index_copy_(0, T([0, -4]), T(np.ones((2, 4), np.float32)))
     # errors leave the target untouched
     y = x.clone()
     with pytest.raises(IndexError):

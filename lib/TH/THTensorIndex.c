@@ -46,6 +46,13 @@ static void gather_##N(char **d, const int64_t *s, int64_t n, void *vctx) \
 { \
     IdxCtx *c = vctx; \
     int64_t st = c->stride, v; \
+    if (s[2] == 0) {   /* one index for the whole run (index_select of rows): a block copy */ \
+        if (!idx_resolve(c, *(const int64_t *)d[2], &v)) return; \
+        const char *sp = d[1] + v * st; \
+        if (s[0] == sizeof(T) && s[1] == sizeof(T)) { memcpy(d[0], sp, (size_t)n * sizeof(T)); return; } \
+        for (int64_t i = 0; i < n; i++) *(T *)(d[0] + i * s[0]) = *(const T *)(sp + i * s[1]); \
+        return; \
+    } \
     if (s[0] == sizeof(T) && s[1] == 0 && s[2] == 8) { \
         T *o = (T *)d[0]; const char *src = d[1]; const int64_t *ix = (const int64_t *)d[2]; \
         for (int64_t i = 0; i < n; i++) \
@@ -62,6 +69,13 @@ static void scatter_##N(char **d, const int64_t *s, int64_t n, void *vctx) \
 { \
     IdxCtx *c = vctx; \
     int64_t st = c->stride, v; \
+    if (s[1] == 0) {   /* one index for the whole run (index_copy of rows) */ \
+        if (!idx_resolve(c, *(const int64_t *)d[1], &v)) return; \
+        char *dp = d[0] + v * st; \
+        if (s[0] == sizeof(T) && s[2] == sizeof(T)) { memcpy(dp, d[2], (size_t)n * sizeof(T)); return; } \
+        for (int64_t i = 0; i < n; i++) *(T *)(dp + i * s[0]) = *(const T *)(d[2] + i * s[2]); \
+        return; \
+    } \
     for (int64_t i = 0; i < n; i++) \
         if (idx_resolve(c, *(const int64_t *)(d[1] + i * s[1]), &v)) \
             *(T *)(d[0] + i * s[0] + v * st) = *(const T *)(d[2] + i * s[2]); \
