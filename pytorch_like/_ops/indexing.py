@@ -588,6 +588,18 @@ def _setitem(self, key, value, accumulate=False):
             v = _as_value_tensor(value, self.dtype)
             view.copy_(_fit_value(v, view.shape))
         return
+    if len(adv) == 1 and adv[0][1].ndim == 1 and not accumulate and view.dim() > 0:
+        # one 1-D integer index: index_fill_ / index_copy_ along its dim (whole rows at once)
+        d = adv[0][0]
+        arrays, _ = _checked_indices(view, adv)
+        idx = from_numpy(_c_array(arrays[0]))
+        if scalar:
+            index_fill_(view, d, idx, value)
+        else:
+            shape = list(view.shape)
+            shape[d] = idx.numel()
+            index_copy_(view, d, idx, _fit_value(_as_value_tensor(value, self.dtype), shape))
+        return
     offs = _offsets(view, adv) if adv else _all_offsets(view)
     if offs.size == 0:
         return
