@@ -87,6 +87,12 @@ static void scatterfill_##N(char **d, const int64_t *s, int64_t n, void *vctx) \
     IdxCtx *c = vctx; \
     int64_t st = c->stride, v; \
     T val; memcpy(&val, c->value, sizeof(T)); \
+    if (s[1] == 0) {   /* one index for the whole run (index_fill of rows) */ \
+        if (!idx_resolve(c, *(const int64_t *)d[1], &v)) return; \
+        char *dp = d[0] + v * st; \
+        for (int64_t i = 0; i < n; i++) *(T *)(dp + i * s[0]) = val; \
+        return; \
+    } \
     for (int64_t i = 0; i < n; i++) \
         if (idx_resolve(c, *(const int64_t *)(d[1] + i * s[1]), &v)) \
             *(T *)(d[0] + i * s[0] + v * st) = val; \
