@@ -90,7 +90,8 @@ static void scatterfill_##N(char **d, const int64_t *s, int64_t n, void *vctx) \
     if (s[1] == 0) {   /* one index for the whole run (index_fill of rows) */ \
         if (!idx_resolve(c, *(const int64_t *)d[1], &v)) return; \
         char *dp = d[0] + v * st; \
-        for (int64_t i = 0; i < n; i++) *(T *)(dp + i * s[0]) = val; \
+        if (s[0] == sizeof(T)) { T *o = (T *)dp; for (int64_t i = 0; i < n; i++) o[i] = val; } \
+        else for (int64_t i = 0; i < n; i++) *(T *)(dp + i * s[0]) = val; \
         return; \
     } \
     for (int64_t i = 0; i < n; i++) \
