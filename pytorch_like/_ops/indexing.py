@@ -446,24 +446,30 @@ def _check_mask_shape(m, shape, at):
 
 def _checked_indices(view, adv):
     """Broadcast advanced indices, bounds-checked and wrapped; returns (arrays, broadcast shape)."""
+    try:
+        shape = tuple(np.broadcast_shapes(*[a.shape for _, a, _ in adv]))
+    except ValueError:
+        raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
+                         + " ".join(str(list(a.shape)) for _, a, _ in adv)) from None
     size = view.shape
+    adims = {d for d, _, _ in adv}
+    # like PyTorch: nothing is checked when the result is empty, except indexing an empty dim
+    empty_result = int(np.prod(shape)) == 0 or any(size[d] == 0 for d in range(len(size)) if d not in adims)
     arrays = []
     for d, arr, user_d in adv:
         n = size[d]
-        if arr.size:
+        if arr.size and int(np.prod(shape)):
             lo, hi = int(arr.min()), int(arr.max())
             if lo < -n or hi >= n:
                 bad = hi if hi >= n else lo
-                raise IndexError(f"index {bad} is out of bounds for dimension {user_d} with size {n}")
+                if n == 0 or not empty_result:
+                    raise IndexError(f"index {bad} is out of bounds for dimension {user_d} with size {n}")
+                arr = np.zeros_like(arr)
+                lo = 0
             if lo < 0:
                 arr = np.where(arr < 0, arr + n, arr)
         arrays.append(arr.astype(np.int64, copy=False))
-    try:
-        shape = np.broadcast_shapes(*[a.shape for a in arrays])
-    except ValueError:
-        raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
-                         + " ".join(str(list(a.shape)) for a in arrays)) from None
-    return arrays, tuple(shape)
+    return arrays, shape
 
 
 def _offsets(view, adv):
