@@ -1,6 +1,8 @@
 """sort / topk / kthvalue / median / mode / unique / searchsorted against PyTorch and numpy."""
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import pytorch_like as torch
 from pytorch_like._lib import ffi, lib
@@ -22,7 +24,7 @@ def N(t):
 
 
 def R(ref, a):
-    return ref.from_numpy(np.ascontiguousarray(a))
+    return ref.from_numpy(np.array(a, order="C"))
 
 
 def eq(ours, ref_t):
@@ -320,3 +322,34 @@ def test_nanmedian_zero_dim_results(ref_torch):
     assert v.shape == () and i.shape == ()
     assert v.item() == rv.item() and i.item() == ri.item()
     assert torch.unique(T(np.array([2, 2]))).shape == (1,)
+
+
+@st.composite
+def _sort_case(draw):
+    shape = draw(st.lists(st.integers(0, 6), min_size=0, max_size=3))
+    dtype = draw(st.sampled_from([np.float32, np.float64, np.int32, np.int8, np.uint8, np.bool_]))
+    seed = draw(st.integers(0, 2 ** 16))
+    dim = draw(st.integers(-max(len(shape), 1), max(len(shape), 1) - 1))
+    return shape, dtype, seed, dim, draw(st.booleans()), draw(st.booleans())
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_sort_case())
+def test_sort_topk_hypothesis_vs_pytorch(ref_torch, case):
+    shape, dtype, seed, dim, desc, transpose = case
+    rng = np.random.default_rng(seed)
+    a = _data(rng, int(np.prod(shape)), dtype).reshape(shape)
+    x = noncontig(a) if transpose and a.ndim >= 2 else T(a)
+    r = R(ref_torch, a)
+    v, i = torch.sort(x, dim, descending=desc, stable=True)
+    rv, ri = ref_torch.sort(r, dim=dim, descending=desc, stable=True)
+    eq(v, rv)
+    eq(i, ri)
+    n = a.shape[dim] if a.ndim else 1
+    k = int(rng.integers(0, n + 1))
+    if dtype != np.bool_:
+        tv = torch.topk(x, k, dim, largest=desc).values
+        np.testing.assert_array_equal(N(tv), ref_torch.topk(r, k, dim, largest=desc).values.numpy())
+    if n and dtype != np.bool_:
+        mv = torch.median(x, dim).values
+        np.testing.assert_array_equal(N(mv), ref_torch.median(r, dim).values.numpy())

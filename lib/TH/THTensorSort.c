@@ -467,7 +467,9 @@ int THTensor_topk(THTensor *values, THTensor *indices, THTensor *a, int64_t k, i
     int64_t n = dim_size(a, dim);
     TH_CHECK(k >= 0 && k <= n, TH_ERR_INDEX, "topk(): k (%lld) is out of range for dimension %d of size %lld",
              (long long)k, dim, (long long)n);
-    return run_select("topk", values, indices, a, dim, OP_TOPK, k, k, 1, largest, sorted, index_base);
+    /* a 0-dim input gives a 0-dim result holding its one element, whatever k (PyTorch) */
+    int64_t kk = a->ndim == 0 ? 1 : k;
+    return run_select("topk", values, indices, a, dim, OP_TOPK, kk, kk, 1, largest, sorted, index_base);
 }
 
 int THTensor_kthvalue(THTensor *values, THTensor *indices, THTensor *a, int64_t k, int dim,
