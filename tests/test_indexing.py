@@ -591,3 +591,35 @@ def test_setitem_hypothesis_vs_pytorch(ref_torch, case, tensor_value):
     x = T(a)
     x[_ours(key)] = T(val) if tensor_value else val
     np.testing.assert_array_equal(N(x), r.numpy())
+
+
+@st.composite
+def _gather_case(draw):
+    shape = draw(st.lists(st.integers(1, 5), min_size=1, max_size=3))
+    dim = draw(st.integers(0, len(shape) - 1))
+    ishape = [draw(st.integers(0, s)) for s in shape]
+    ishape[dim] = draw(st.integers(0, 6))
+    return shape, dim, ishape, draw(st.integers(0, 2 ** 16)), draw(st.booleans())
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_gather_case())
+def test_dim_ops_hypothesis_vs_pytorch(ref_torch, case):
+    shape, dim, ishape, seed, transposed = case
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal(shape).astype(np.float32)
+    x = noncontig(a) if transposed else T(a)
+    r = ref_torch.from_numpy(a)
+    idx = rng.integers(0, shape[dim], ishape)
+    same(x.gather(dim, T(idx)), r.gather(dim, ref_torch.from_numpy(idx)).numpy())
+    src = rng.standard_normal(ishape).astype(np.float32)
+    ref = r.scatter_add(dim, ref_torch.from_numpy(idx), ref_torch.from_numpy(src))
+    np.testing.assert_allclose(N(x.scatter_add(dim, T(idx), T(src))), ref.numpy(), rtol=1e-5, atol=1e-5)
+    v = rng.integers(0, shape[dim], ishape[dim])
+    same(x.index_select(dim, T(v)), r.index_select(dim, ref_torch.from_numpy(v)).numpy())
+    sshape = list(shape)
+    sshape[dim] = len(v)
+    s2 = rng.standard_normal(sshape).astype(np.float32)
+    ref = r.clone().index_add_(dim, ref_torch.from_numpy(v), ref_torch.from_numpy(s2), alpha=2.0)
+    np.testing.assert_allclose(N(x.index_add(dim, T(v), T(s2), alpha=2.0)), ref.numpy(), rtol=1e-6, atol=1e-6)
+    same(x.index_fill(dim, T(v), -3.0), r.index_fill(dim, ref_torch.from_numpy(v), -3.0).numpy())
