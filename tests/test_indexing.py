@@ -623,3 +623,14 @@ def test_dim_ops_hypothesis_vs_pytorch(ref_torch, case):
     ref = r.clone().index_add_(dim, ref_torch.from_numpy(v), ref_torch.from_numpy(s2), alpha=2.0)
     np.testing.assert_allclose(N(x.index_add(dim, T(v), T(s2), alpha=2.0)), ref.numpy(), rtol=1e-6, atol=1e-6)
     same(x.index_fill(dim, T(v), -3.0), r.index_fill(dim, ref_torch.from_numpy(v), -3.0).numpy())
+
+
+def test_take_along_dim_broadcasts(ref_torch, rng):
+    a = rng.standard_normal((3, 1, 5)).astype(np.float32)
+    idx = rng.integers(0, 5, (1, 4, 2))
+    same(torch.take_along_dim(T(a), T(idx), 2),
+         ref_torch.take_along_dim(ref_torch.from_numpy(a), ref_torch.from_numpy(idx), 2).numpy())
+    same(torch.take_along_dim(T(a), T(idx)), ref_torch.take_along_dim(ref_torch.from_numpy(a),
+                                                                     ref_torch.from_numpy(idx)).numpy())
+    with pytest.raises(ValueError, match="same number of dimensions"):
+        torch.take_along_dim(T(a), T([0]), 0)

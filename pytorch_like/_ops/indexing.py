@@ -230,26 +230,22 @@ def put(input, index, source, accumulate=False):
 
 
 def take_along_dim(input, indices, dim=None, *, out=None):
-    """Gather along dim with input and indices broadcast over the other dims."""
+    """Gather along dim with input and indices broadcast over the other dims (dim None: flattened)."""
     indices = _index_arg(indices, "take_along_dim")
     if dim is None:
-        return take(input, indices.reshape(-1)) if out is None else \
-            _out_call(out, lib.THTensor_take, input._t, indices.reshape(-1)._t, 0)
-    n = max(input.dim(), indices.dim())
+        return _out_call(out, lib.THTensor_take, input._t, indices.reshape(-1)._t, 0)
     if input.dim() != indices.dim():
         raise ValueError(f"take_along_dim(): input and indices should have the same number of dimensions, but got "
                          f"{input.dim()} dimensions for input, and {indices.dim()} dimensions for indices")
-    d = _wrap_dim(dim, n)
-    ish, xsh = list(input.shape), list(indices.shape)
-    a = list(ish)
-    b = list(xsh)
-    a[d] = b[d] = 1
-    common = _broadcast_shapes(tuple(a), tuple(b), "take_along_dim")
-    ish2 = list(common)
-    ish2[d] = ish[d] if ish else 1
-    xsh2 = list(common)
-    xsh2[d] = xsh[d] if xsh else 1
-    return gather(input.expand(ish2) if ish else input, d, indices.expand(xsh2) if xsh else indices, out=out)
+    if input.dim() == 0:
+        return gather(input, 0, indices, out=out)
+    d = _wrap_dim(dim, input.dim())
+    others_in, others_ix = list(input.shape), list(indices.shape)
+    others_in[d] = others_ix[d] = 1
+    common = list(_broadcast_shapes(others_in, others_ix, "take_along_dim"))
+    in_shape, ix_shape = list(common), list(common)
+    in_shape[d], ix_shape[d] = input.shape[d], indices.shape[d]
+    return gather(input.expand(in_shape), d, indices.expand(ix_shape), out=out)
 
 
 def _broadcast_shapes(a, b, fn):
