@@ -326,13 +326,17 @@ static void slice_fn(char **d, const int64_t *len, const int64_t *stride, void *
 #ifdef _OPENMP
     tid = omp_get_thread_num();
 #endif
-    if (tid >= c->nscratch) { c->failed = 1; return; }
-    if (!c->scratch[tid]) {
-        c->scratch[tid] = malloc((size_t)c->scratch_bytes);
-        if (!c->scratch[tid]) { c->failed = 1; return; }
+    char *scr, *own = NULL;
+    if (tid < c->nscratch) {     /* one buffer per team thread, reused across its slices */
+        if (!c->scratch[tid]) c->scratch[tid] = malloc((size_t)c->scratch_bytes);
+        scr = c->scratch[tid];
+    } else {                     /* called from inside someone else's parallel region */
+        scr = own = malloc((size_t)c->scratch_bytes);
     }
-    if (c->wide) slice_wide(c, d, len, stride, c->scratch[tid]);
-    else slice_packed(c, d, len, stride, c->scratch[tid]);
+    if (!scr) { __atomic_store_n(&c->failed, 1, __ATOMIC_RELAXED); return; }
+    if (c->wide) slice_wide(c, d, len, stride, scr);
+    else slice_packed(c, d, len, stride, scr);
+    free(own);
 }
 
 /* ---------------------------------------------------------------- entry points */
