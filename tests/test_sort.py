@@ -226,8 +226,9 @@ def test_mode_matches_pytorch(ref_torch, rng, dtype):
             ii = N(i) if keep else np.expand_dims(N(i), dim)
             vv = N(v) if keep else np.expand_dims(N(v), dim)
             np.testing.assert_array_equal(np.take_along_axis(a, ii, dim), vv)
-            last = np.array([[np.flatnonzero(row == m).max() for row, m in zip(np.moveaxis(a, dim, -1), vv.reshape(-1))]])
-            np.testing.assert_array_equal(ii.reshape(-1), last.reshape(-1))
+            slices = np.moveaxis(a, dim, -1)
+            last = [np.flatnonzero(row == m).max() for row, m in zip(slices, vv.reshape(-1))]
+            np.testing.assert_array_equal(ii.reshape(-1), last)
             if dim == 0:
                 eq(i, ri)                                      # 7-element slices
     v, i = torch.mode(T(np.array([3, 3, 1, 1, 2])))
