@@ -746,3 +746,40 @@ def test_random_pool2d_configs(ref_torch):
         oa = fresh()
         call(lib.THNN_SpatialAveragePooling_updateOutput, T(x), oa, kW, kH, dW, dH, pW, pH, ceil, cip)
         np.testing.assert_allclose(npy(oa), ra.numpy(), rtol=1e-12, atol=1e-15)
+
+
+def test_output_aliasing_input(ref_torch, rng):
+    # output == input (Lua code may pass the same tensor): the kernel reads a private copy
+    F = ref_torch.nn.functional
+    x = rng.standard_normal((2, 3, 6, 6))
+    ref = F.max_pool2d(ref_torch.tensor(x), 2, 2).numpy()
+    t = _wrap(lib.THTensor_newClone(T(x)._t))   # TH-owned, resizable storage
+    call(lib.THNN_SpatialMaxPooling_updateOutput, t, t, fresh(), 2, 2, 2, 2, 0, 0, 0, 0)
+    np.testing.assert_array_equal(npy(t), ref)
+    t = _wrap(lib.THTensor_newClone(T(x)._t))   # TH-owned, resizable storage
+    call(lib.THNN_SpatialUpSamplingNearest_updateOutput, t, t, 2)
+    np.testing.assert_array_equal(npy(t), x.repeat(2, axis=2).repeat(2, axis=3))
+    t = _wrap(lib.THTensor_newClone(T(x)._t))   # TH-owned, resizable storage
+    call(lib.THNN_SpatialReflectionPadding_updateOutput, t, t, 1, 2, 0, 1)
+    np.testing.assert_array_equal(npy(t), np.pad(x, ((0, 0), (0, 0), (0, 1), (1, 2)), mode="reflect"))
+
+
+def test_no_leaks(rng):
+    import gc
+    gc.collect()
+    before = lib.TH_allocatedBytes()
+    x = T(rng.standard_normal((2, 3, 6, 6)))
+    o, i, gi = fresh(), fresh(), fresh()
+    call(lib.THNN_SpatialMaxPooling_updateOutput, x, o, i, 2, 2, 2, 2, 0, 0, 0, 0)
+    bad = T(npy(i) + 100, np.int64)
+    with pytest.raises(IndexError):
+        call(lib.THNN_SpatialMaxPooling_updateGradInput, x, o, gi, bad, 2, 2, 2, 2, 0, 0, 0, 0)
+    with pytest.raises(IndexError):
+        call(lib.THNN_SpatialMaxUnpooling_updateOutput, o, fresh(), bad, 6, 6, 0)
+    with pytest.raises(ValueError):
+        call(lib.THNN_SpatialFractionalMaxPooling_updateOutput, x, fresh(), 3, 3, 2, 2, fresh(), T(np.full((2, 3, 2), 2.0)), 0)
+    call(lib.THNN_SpatialUpSamplingBilinear_updateOutput, T(npy(x), np.float32), fresh(), 9, 9, 0)
+    call(lib.THNN_SpatialReplicationPadding_updateGradInput, x, T(np.ones((2, 3, 8, 8))), fresh(), 1, 1, 1, 1)
+    del x, o, i, gi, bad
+    gc.collect()
+    assert lib.TH_allocatedBytes() == before

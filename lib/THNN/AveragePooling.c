@@ -26,7 +26,7 @@ static int avgpool_updateOutput(const char *fn, int nsp, THTensor *input, THTens
     int dt = input->dtype;
     int64_t oshape[5];
     int ond = THNN_poolOutShape(&s, nsp, oshape);
-    THTensor *in = THNN_contig(input, dt);
+    THTensor *in = THNN_contig(input, dt, output);
     if (!in) return TH_lastErrorCode();
     THTensor *ow = NULL;
     int st = THNN_outOpen(output, dt, ond, oshape, &ow);
@@ -53,7 +53,7 @@ static int avgpool_updateGradInput(const char *fn, int nsp, THTensor *input, THT
     int64_t oshape[5];
     int ond = THNN_poolOutShape(&s, nsp, oshape);
     TH_TRY(THNN_checkGradOutput(fn, gradOutput, ond, oshape));
-    THTensor *go = THNN_contig(gradOutput, dt);
+    THTensor *go = THNN_contig(gradOutput, dt, gradInput);
     if (!go) return TH_lastErrorCode();
     THTensor *gw = NULL;
     int st = THNN_outOpen(gradInput, dt, input->ndim, input->size, &gw);

@@ -79,7 +79,7 @@ static int maxpool_updateOutput(const char *fn, int nsp, THTensor *input, THTens
     int dt = input->dtype;
     int64_t oshape[5];
     int ond = THNN_poolOutShape(&s, nsp, oshape);
-    THTensor *in = THNN_contig(input, dt);
+    THTensor *in = THNN_contig(input, dt, output);
     if (!in) return TH_lastErrorCode();
     THTensor *ow = NULL, *iw = NULL;
     int st = THNN_outOpen(output, dt, ond, oshape, &ow);
@@ -109,7 +109,7 @@ static int maxpool_updateGradInput(const char *fn, int nsp, THTensor *input, THT
     int ond = THNN_poolOutShape(&s, nsp, oshape);
     TH_TRY(THNN_checkGradOutput(fn, gradOutput, ond, oshape));
     TH_TRY(THNN_checkIndices(fn, "indices", indices, gradOutput));
-    THTensor *go = THNN_contig(gradOutput, dt);
+    THTensor *go = THNN_contig(gradOutput, dt, gradInput);
     if (!go) return TH_lastErrorCode();
     THTensor *ind = THTensor_newContiguous(indices);
     if (!ind) { THTensor_free(go); return TH_lastErrorCode(); }

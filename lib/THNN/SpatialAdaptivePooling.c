@@ -59,7 +59,7 @@ int THNN_SpatialAdaptiveMaxPooling_updateOutput(THTensor *input, THTensor *outpu
     int dt = input->dtype;
     int64_t oshape[4];
     int ond = adaptive_outShape(input, &s, oshape);
-    THTensor *in = THNN_contig(input, dt);
+    THTensor *in = THNN_contig(input, dt, output);
     if (!in) return TH_lastErrorCode();
     THTensor *ow = NULL, *iw = NULL;
     int st = THNN_outOpen(output, dt, ond, oshape, &ow);
@@ -90,7 +90,7 @@ int THNN_SpatialAdaptiveMaxPooling_updateGradInput(THTensor *input, THTensor *gr
     int ond = adaptive_outShape(input, &s, oshape);
     TH_TRY(THNN_checkGradOutput(fn, gradOutput, ond, oshape));
     TH_TRY(THNN_checkIndices(fn, "indices", indices, gradOutput));
-    THTensor *go = THNN_contig(gradOutput, dt);
+    THTensor *go = THNN_contig(gradOutput, dt, gradInput);
     if (!go) return TH_lastErrorCode();
     THTensor *ind = THTensor_newContiguous(indices);
     if (!ind) { THTensor_free(go); return TH_lastErrorCode(); }
@@ -120,7 +120,7 @@ int THNN_SpatialAdaptiveAveragePooling_updateOutput(THTensor *input, THTensor *o
     int dt = input->dtype;
     int64_t oshape[4];
     int ond = adaptive_outShape(input, &s, oshape);
-    THTensor *in = THNN_contig(input, dt);
+    THTensor *in = THNN_contig(input, dt, output);
     if (!in) return TH_lastErrorCode();
     THTensor *ow = NULL;
     int st = THNN_outOpen(output, dt, ond, oshape, &ow);
@@ -145,7 +145,7 @@ int THNN_SpatialAdaptiveAveragePooling_updateGradInput(THTensor *input, THTensor
     int64_t oshape[4];
     int ond = adaptive_outShape(input, &s, oshape);
     TH_TRY(THNN_checkGradOutput(fn, gradOutput, ond, oshape));
-    THTensor *go = THNN_contig(gradOutput, dt);
+    THTensor *go = THNN_contig(gradOutput, dt, gradInput);
     if (!go) return TH_lastErrorCode();
     THTensor *gw = NULL;
     int st = THNN_outOpen(gradInput, dt, input->ndim, input->size, &gw);

@@ -66,9 +66,9 @@ int THNN_SpatialFractionalMaxPooling_updateOutput(THTensor *input, THTensor *out
                  fn, (long long)nb, (long long)C, THNN_sizeDesc(r, buf, sizeof buf));
     }
     int64_t iH = input->size[nd - 2], iW = input->size[nd - 1];
-    THTensor *in = THNN_contig(input, dt);
+    THTensor *in = THNN_contig(input, dt, output);
     if (!in) return TH_lastErrorCode();
-    THTensor *smp = THNN_contig(randomSamples, dt);
+    THTensor *smp = THNN_contig(randomSamples, dt, output);
     if (!smp) { THTensor_free(in); return TH_lastErrorCode(); }
     THTensor *ow = NULL, *iw = NULL;
     int st = THNN_outOpen(output, dt, nd, oshape, &ow);
@@ -100,7 +100,7 @@ int THNN_SpatialFractionalMaxPooling_updateGradInput(THTensor *input, THTensor *
     TH_TRY(THNN_checkGradOutput(fn, gradOutput, nd, oshape));
     TH_TRY(THNN_checkIndices(fn, "indices", indices, gradOutput));
     int64_t ipl = input->size[nd - 2] * input->size[nd - 1], opl = (int64_t)outputH * outputW;
-    THTensor *go = THNN_contig(gradOutput, dt);
+    THTensor *go = THNN_contig(gradOutput, dt, gradInput);
     if (!go) return TH_lastErrorCode();
     THTensor *ind = THTensor_newContiguous(indices);
     if (!ind) { THTensor_free(go); return TH_lastErrorCode(); }

@@ -45,7 +45,7 @@ int THNN_SpatialMaxUnpooling_updateOutput(THTensor *input, THTensor *output, THT
     int64_t ipl = input->size[nd - 2] * input->size[nd - 1], opl = (int64_t)owidth * oheight;
     int64_t np = 1;
     for (int d = 0; d < nd - 2; d++) np *= input->size[d];
-    THTensor *in = THNN_contig(input, dt);
+    THTensor *in = THNN_contig(input, dt, output);
     if (!in) return TH_lastErrorCode();
     THTensor *ind = THTensor_newContiguous(indices);
     if (!ind) { THTensor_free(in); return TH_lastErrorCode(); }
@@ -76,7 +76,7 @@ int THNN_SpatialMaxUnpooling_updateGradInput(THTensor *input, THTensor *gradOutp
     int64_t ipl = input->size[nd - 2] * input->size[nd - 1], opl = (int64_t)owidth * oheight;
     int64_t np = 1;
     for (int d = 0; d < nd - 2; d++) np *= input->size[d];
-    THTensor *go = THNN_contig(gradOutput, dt);
+    THTensor *go = THNN_contig(gradOutput, dt, gradInput);
     if (!go) return TH_lastErrorCode();
     THTensor *ind = THTensor_newContiguous(indices);
     if (!ind) { THTensor_free(go); return TH_lastErrorCode(); }

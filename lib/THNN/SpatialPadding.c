@@ -61,7 +61,7 @@ static int pad_run(const char *fn, int reflect, int backward, THTensor *input, T
     if (!map) return TH_lastErrorCode();
     pad_map(map, iH, pt, pb, reflect);
     pad_map(map + oH, iW, pl, pr, reflect);
-    THTensor *src = THNN_contig(backward ? gradOutput : input, dt);
+    THTensor *src = THNN_contig(backward ? gradOutput : input, dt, out);
     if (!src) { TH_free(map); return TH_lastErrorCode(); }
     THTensor *w = NULL;
     int st = THNN_outOpen(out, dt, nd, backward ? input->size : oshape, &w);

@@ -44,7 +44,7 @@ static int up_run(const char *fn, int bilinear, int backward, THTensor *input, T
     int64_t iH = input->size[nd - 2], iW = input->size[nd - 1];
     TH_CHECK(out, TH_ERR_VALUE, "%s: %s is NULL", fn, backward ? "gradInput" : "output");
     if (backward) TH_TRY(THNN_checkGradOutput(fn, gradOutput, nd, oshape));
-    THTensor *src = THNN_contig(backward ? gradOutput : input, dt);
+    THTensor *src = THNN_contig(backward ? gradOutput : input, dt, out);
     if (!src) return TH_lastErrorCode();
     THTensor *w = NULL;
     int st = THNN_outOpen(out, dt, nd, backward ? input->size : oshape, &w);

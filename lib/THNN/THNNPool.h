@@ -13,10 +13,12 @@
 /* Work (elements x window) above which plane loops go parallel. */
 #define THNN_POOL_OMP_WORK 16384
 
-/* A new reference to t as a contiguous tensor of dtype dt (t itself when it already is). */
-static inline THTensor *THNN_contig(THTensor *t, int dt)
+/* A new reference to t as a contiguous tensor of dtype dt (t itself when it already is), or a
+ * private copy when t shares memory with the tensor `out` the op is about to write (NULL: none). */
+static inline THTensor *THNN_contig(THTensor *t, int dt, const THTensor *out)
 {
     if (t->dtype != dt) return THTensor_newCast(t, dt);
+    if (out && (out == t || (out->storage && out->storage == t->storage))) return THTensor_newClone(t);
     return THTensor_newContiguous(t);
 }
 

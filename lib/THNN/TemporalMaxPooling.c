@@ -51,7 +51,7 @@ int THNN_TemporalMaxPooling_updateOutput(THTensor *input, THTensor *output, THTe
     TH_CHECK(indices->dtype == TH_INT64 || indices->dtype < 0, TH_ERR_TYPE,
              "%s: expected an int64 tensor for indices, got %s", fn, TH_dtypeName(indices->dtype));
     int dt = input->dtype;
-    THTensor *in = THNN_contig(input, dt);
+    THTensor *in = THNN_contig(input, dt, output);
     if (!in) return TH_lastErrorCode();
     THTensor *ow = NULL, *iw = NULL;
     int st = THNN_outOpen(output, dt, s.ond, s.oshape, &ow);
@@ -78,7 +78,7 @@ int THNN_TemporalMaxPooling_updateGradInput(THTensor *input, THTensor *gradOutpu
     TH_TRY(THNN_checkGradOutput(fn, gradOutput, s.ond, s.oshape));
     TH_TRY(THNN_checkIndices(fn, "indices", indices, gradOutput));
     int dt = input->dtype;
-    THTensor *go = THNN_contig(gradOutput, dt);
+    THTensor *go = THNN_contig(gradOutput, dt, gradInput);
     if (!go) return TH_lastErrorCode();
     THTensor *ind = THTensor_newContiguous(indices);
     if (!ind) { THTensor_free(go); return TH_lastErrorCode(); }

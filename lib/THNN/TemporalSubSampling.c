@@ -66,7 +66,7 @@ int THNN_TemporalSubSampling_updateOutput(THTensor *input, THTensor *output, THT
     TH_TRY(tss_checkParam(fn, "weight", weight, s.F, dt, 0));
     if (bias) TH_TRY(tss_checkParam(fn, "bias", bias, s.F, dt, 0));
     TH_CHECK(output, TH_ERR_VALUE, "%s: output is NULL", fn);
-    THTensor *t[4] = {THNN_contig(input, dt), THNN_contig(weight, dt), bias ? THNN_contig(bias, dt) : NULL, NULL};
+    THTensor *t[4] = {THNN_contig(input, dt, output), THNN_contig(weight, dt, output), bias ? THNN_contig(bias, dt, output) : NULL, NULL};
     if (!t[0] || !t[1] || (bias && !t[2])) { THNN_freeAll(t, 3); return TH_lastErrorCode(); }
     int st = THNN_outOpen(output, dt, s.ond, s.oshape, &t[3]);
     if (!st && THTensor_numel(t[3]) > 0) {
@@ -93,7 +93,7 @@ int THNN_TemporalSubSampling_updateGradInput(THTensor *input, THTensor *gradOutp
     TH_TRY(tss_checkParam(fn, "weight", weight, s.F, dt, 0));
     TH_TRY(THNN_checkGradOutput(fn, gradOutput, s.ond, s.oshape));
     TH_CHECK(gradInput, TH_ERR_VALUE, "%s: gradInput is NULL", fn);
-    THTensor *t[3] = {THNN_contig(gradOutput, dt), THNN_contig(weight, dt), NULL};
+    THTensor *t[3] = {THNN_contig(gradOutput, dt, gradInput), THNN_contig(weight, dt, gradInput), NULL};
     if (!t[0] || !t[1]) { THNN_freeAll(t, 2); return TH_lastErrorCode(); }
     int st = THNN_outOpen(gradInput, dt, input->ndim, input->size, &t[2]);
     if (!st && THTensor_numel(t[2]) > 0) {
@@ -118,7 +118,7 @@ int THNN_TemporalSubSampling_accGradParameters(THTensor *input, THTensor *gradOu
     TH_TRY(tss_checkParam(fn, "gradWeight", gradWeight, s.F, dt, 1));
     if (gradBias) TH_TRY(tss_checkParam(fn, "gradBias", gradBias, s.F, dt, 1));
     TH_TRY(THNN_checkGradOutput(fn, gradOutput, s.ond, s.oshape));
-    THTensor *t[2] = {THNN_contig(input, dt), THNN_contig(gradOutput, dt)};
+    THTensor *t[2] = {THNN_contig(input, dt, NULL), THNN_contig(gradOutput, dt, NULL)};
     if (!t[0] || !t[1]) { THNN_freeAll(t, 2); return TH_lastErrorCode(); }
     if (dt == TH_FLOAT32)
         tss_acc_f(THTensor_data(t[0]), THTensor_data(t[1]), THTensor_data(gradWeight), gradBias ? THTensor_data(gradBias) : NULL,
