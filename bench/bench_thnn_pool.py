@@ -38,11 +38,11 @@ def run():
         o = F.max_pool2d(tx, 2, 2)
         torch.autograd.grad(o, tx, tg)
 
-    ours = median_time(ours_fwd, repeat=15)
-    ref = median_time(ref_fwd, repeat=15)
+    ours = median_time(ours_fwd, repeat=31)
+    ref = median_time(ref_fwd, repeat=31)
     rows.append(row("SpatialMaxPooling 2x2/2 64x64x32x32 f32 forward", ours, ref, "torch", 1.3))
-    ours = median_time(ours_fb, repeat=15)
-    ref = median_time(ref_fb, repeat=15)
+    ours = median_time(ours_fb, repeat=31)
+    ref = median_time(ref_fb, repeat=31)
     rows.append(row("SpatialMaxPooling 2x2/2 64x64x32x32 f32 forward+backward", ours, ref, "torch", 1.3))
     return rows
 
