@@ -543,28 +543,6 @@ static int prepare_out(const char *fn, THTensor *out, int dtype, int ndim, const
     return 0;
 }
 
-/* Splitting an op across threads pays only while cores are free: on an oversubscribed
- * machine every op waits for its slowest, descheduled thread (a scheduler tick, ~4 ms) and
- * runs 2-4x slower than on one thread (10M-element add: 8-16 ms against 3.4 ms). As
- * libgomp's dynamic mode does, the load average decides; it is re-read at most every 100 ms. */
-static int pw_parallel(int64_t numel)
-{
-    static int64_t next_check_ns = 0;
-    static int free_cores = 1;
-    if (numel < TH_OMP_THRESHOLD) return 0;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-    int64_t now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-    if (now >= __atomic_load_n(&next_check_ns, __ATOMIC_RELAXED)) {
-        double la[1];
-        int ok = 1;
-        if (getloadavg(la, 1) == 1) ok = la[0] < TH_getNumCores() - 0.5;
-        __atomic_store_n(&free_cores, ok, __ATOMIC_RELAXED);
-        __atomic_store_n(&next_check_ns, now + 100000000, __ATOMIC_RELAXED);
-    }
-    return __atomic_load_n(&free_cores, __ATOMIC_RELAXED);
-}
-
 /* Run loop over [out, in...] (inputs already in the kernel's dtype). The kernel writes
  * kdt; when out has another dtype or overlaps an input with another layout, the result
  * goes through a temporary. */
@@ -584,7 +562,7 @@ static int exec_loop(const char *fn, THTensor *out, int kdt, int nin, THTensor *
     int st = THIter_build(&it, nin + 1, ops, dst->ndim, dst->size, 0);
     if (!st) {
         ctx->err = 0;
-        THIter_run(&it, loop, ctx, pw_parallel(it.numel));
+        THIter_run(&it, loop, ctx, 1);
         if (ctx->err) st = TH_setError(TH_ERR_RUNTIME, "ZeroDivisionError: %s: integer division by zero", fn);
     }
     if (!st && need_tmp) st = THTensor_copy(out, dst);
