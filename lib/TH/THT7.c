@@ -763,6 +763,11 @@ static int finish_tensor(THT7Reader *r, Frame *f)
         numel = size[i] == 0 || numel == 0 ? 0 : (numel > INT64_MAX / size[i] ? INT64_MAX : numel * size[i]);
     }
     if (nd == 0) numel = 0;     /* Torch7: no dimensions = an empty tensor */
+    int64_t span = 1;           /* also bounds the contiguous strides of an empty tensor */
+    for (int i = 0; i < nd; i++)
+        if (size[i] > 1 && __builtin_mul_overflow(span, size[i], &span)) span = INT64_MAX;
+    TH_CHECK(span <= INT64_MAX / 16, TH_ERR_VALUE, "t7: %s at offset %lld has sizes whose product overflows",
+             n->str, (long long)f->at);
     THTensor *t;
     if (s->kind == THT7_NIL) {
         TH_CHECK(numel == 0, TH_ERR_VALUE, "t7: %s at offset %lld has %lld elements but no storage",

@@ -31,6 +31,7 @@ their whole storage, once per storage: views of one storage come back sharing it
 Writing: dicts and lists/tuples become tables (list index i is key i+1), bool tensors are
 written as ByteTensors, 0-dim tensors as 1-element tensors.
 """
+import math
 import numbers
 import os
 
@@ -165,6 +166,9 @@ def _decode_str(b):
         return b
 
 
+_EXACT = float(2 ** 53)
+
+
 def _is_list(node):
     """True when the table's keys are exactly the numbers 1..n."""
     m = node.n
@@ -204,7 +208,9 @@ def _decode(g, list_heuristic, int_heuristic):
         k = nd.kind
         if k == NUMBER:
             x = nd.number
-            objs[i] = int(x) if int_heuristic and x.is_integer() else x
+            # only exact integers (|x| <= 2**53) become ints; -0.0 keeps its sign as a float
+            objs[i] = int(x) if int_heuristic and -_EXACT <= x <= _EXACT and x.is_integer() and (
+                x or math.copysign(1.0, x) > 0) else x
         elif k == STRING:
             objs[i] = _decode_str(ffi.unpack(nd.str, nd.len))
         elif k == BOOLEAN:
