@@ -40,6 +40,12 @@ def run():
         if torchfile is not None:
             ref = median_time(lambda: torchfile.load(path), repeat=7)
             rows.append(row("load_lua 100 MiB float32 (25 tensors)", ours, ref, "torchfile.load", 1.0))
+            # table-heavy files (vocabularies, configs): 300k Lua values
+            tab = os.path.join(d, "tables.t7")
+            torch.save_lua({"ids": list(range(200000)), "vocab": {f"w{i}": i for i in range(100000)}}, tab)
+            ours = median_time(lambda: torch.load_lua(tab), repeat=3)
+            ref = median_time(lambda: torchfile.load(tab), repeat=3)
+            rows.append(row("load_lua tables of 300k numbers/strings", ours, ref, "torchfile.load", 1.0))
     return rows
 
 

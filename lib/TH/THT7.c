@@ -131,6 +131,20 @@ int THT7_tableAppend(THT7Node *t, THT7Node *key, THT7Node *value)
     return 0;
 }
 
+void THT7Graph_kinds(THT7Graph *g, int32_t *kinds, double *numbers)
+{
+    for (int64_t i = 0; g && i < g->nnodes; i++) {
+        const THT7Node *n = g->nodes[i];
+        kinds[i] = n->kind == THT7_TORCH ? 16 + n->cls : n->kind;
+        numbers[i] = n->kind == THT7_NUMBER ? n->number : n->kind == THT7_BOOLEAN ? n->boolean : 0;
+    }
+}
+
+void THT7_tableIds(THT7Node *t, int64_t *ids)
+{
+    for (int64_t i = 0; t && t->kind == THT7_TABLE && i < 2 * t->n; i++) ids[i] = t->kv[i]->id;
+}
+
 /* ---------------------------------------------------------------- class names */
 
 static const struct { const char *word; int dtype; } TYPE_WORDS[] = {

@@ -403,6 +403,12 @@ THT7Node *THT7_newObject(THT7Graph *g, const char *class_name, int version, THT7
 THT7Node *THT7_newFunction(THT7Graph *g, int type_code, const char *bytecode, int64_t len,
                            THT7Node *upvalues);
 
+/* Bulk access for frontends converting big graphs: kinds[i] is the kind of node i (TORCH
+ * nodes: 16 + cls), numbers[i] its number (BOOLEAN: 0 or 1; else 0); ids gets the 2n node
+ * ids of a table's pairs (key, value, key, value...). */
+void THT7Graph_kinds(THT7Graph *g, int32_t *kinds, double *numbers);
+void THT7_tableIds(THT7Node *table, int64_t *ids);
+
 /* Read one object (torch.load). long_size: 4 or 8, or 0 = binary: try 8 then 4 (the one
  * that parses and consumes the whole input wins). functions == 0 refuses Lua functions
  * (bytecode runs arbitrary code). NULL on error; the message names the byte offset. */

@@ -166,111 +166,114 @@ def _decode_str(b):
         return b
 
 
-_EXACT = float(2 ** 53)
+_T_NIL, _T_NUMBER, _T_STRING, _T_TABLE, _T_BOOLEAN, _T_FUNCTION = (
+    lib.THT7_NIL, lib.THT7_NUMBER, lib.THT7_STRING, lib.THT7_TABLE, lib.THT7_BOOLEAN, lib.THT7_FUNCTION)
+# THT7Graph_kinds gives TORCH nodes as 16 + their class kind
+_T_OBJECT, _T_TENSOR, _T_STORAGE, _T_HASH, _T_VEC, _T_GENERATOR = (16 + c for c in (
+    lib.THT7_OBJECT, lib.THT7_TENSOR, lib.THT7_STORAGE, lib.THT7_TDS_HASH, lib.THT7_TDS_VEC, lib.THT7_GENERATOR))
 
 
-def _is_list(node):
-    """True when the table's keys are exactly the numbers 1..n."""
-    m = node.n
-    kv = node.kv
-    seen = bytearray(m + 1)
-    for j in range(m):
-        k = kv[2 * j]
-        if k.kind != lib.THT7_NUMBER:
-            return False
-        x = k.number
-        if not (1 <= x <= m) or x != int(x) or seen[int(x)]:
-            return False
-        seen[int(x)] = 1
-    return True
+def _int_mask(vals):
+    """Which numbers the int heuristic turns into ints: exact integers (|x| <= 2**53), not -0.0."""
+    with np.errstate(invalid="ignore"):
+        return (np.abs(vals) <= 2.0 ** 53) & (vals == np.floor(vals)) & ~((vals == 0) & np.signbit(vals))
+
+
+def _table_ids(ptr, m):
+    ids = np.empty(2 * m, np.int64)
+    if m:
+        lib.THT7_tableIds(ptr, ffi.from_buffer("int64_t[]", ids))
+    return ids
 
 
 def _decode(g, list_heuristic, int_heuristic):
     n = g.nnodes
-    nodes = g.nodes
-    NIL, NUMBER, STRING, TABLE, TORCH, BOOLEAN = (lib.THT7_NIL, lib.THT7_NUMBER, lib.THT7_STRING, lib.THT7_TABLE,
-                                                   lib.THT7_TORCH, lib.THT7_BOOLEAN)
-    OBJECT, TENSOR, STORAGE, HASH, VEC, GENERATOR = (lib.THT7_OBJECT, lib.THT7_TENSOR, lib.THT7_STORAGE,
-                                                      lib.THT7_TDS_HASH, lib.THT7_TDS_VEC, lib.THT7_GENERATOR)
+    kinds = np.empty(n, np.int32)
+    nums = np.empty(n, np.float64)
+    lib.THT7Graph_kinds(g, ffi.from_buffer("int32_t[]", kinds), ffi.from_buffer("double[]", nums))
+    ptrs = ffi.unpack(g.nodes, n)
+    objs = [None] * n
+    # scalars, vectorised
+    idx = np.flatnonzero(kinds == _T_NUMBER)
+    vals = nums[idx]
+    if int_heuristic:
+        for i, v, b in zip(idx.tolist(), vals.tolist(), _int_mask(vals).tolist()):
+            objs[i] = int(v) if b else v
+    else:
+        for i, v in zip(idx.tolist(), vals.tolist()):
+            objs[i] = v
+    for i in np.flatnonzero(kinds == _T_BOOLEAN).tolist():
+        objs[i] = bool(nums[i])
+    for i in np.flatnonzero(kinds == _T_STRING).tolist():
+        p = ptrs[i]
+        objs[i] = _decode_str(ffi.unpack(p.str, p.len))
     # tables that must stay dicts (field tables, tds.Hash) or lists (tds.Vec)
     as_dict, as_list = set(), set()
-    for i in range(n):
-        nd = nodes[i]
-        if nd.kind == TORCH and nd.payload != ffi.NULL:
-            if nd.cls in (OBJECT, HASH):
-                as_dict.add(nd.payload.id)
-            elif nd.cls == VEC:
-                as_list.add(nd.payload.id)
-    objs = [None] * n
-    fill = []
-    for i in range(n):     # every node gets its Python object first, so cycles need no recursion
-        nd = nodes[i]
-        k = nd.kind
-        if k == NUMBER:
-            x = nd.number
-            # only exact integers (|x| <= 2**53) become ints; -0.0 keeps its sign as a float
-            objs[i] = int(x) if int_heuristic and -_EXACT <= x <= _EXACT and x.is_integer() and (
-                x or math.copysign(1.0, x) > 0) else x
-        elif k == STRING:
-            objs[i] = _decode_str(ffi.unpack(nd.str, nd.len))
-        elif k == BOOLEAN:
-            objs[i] = bool(nd.boolean)
-        elif k == TABLE:
-            if i in as_list or (i not in as_dict and list_heuristic and _is_list(nd)):
-                objs[i] = LuaList()
-            else:
-                objs[i] = LuaTable()
-            fill.append(i)
-        elif k == TORCH:
-            c = nd.cls
-            if c == TENSOR:
-                lib.THTensor_retain(nd.tensor)
-                objs[i] = _wrap(nd.tensor)
-            elif c == STORAGE:
-                s = nd.storage
-                size = ffi.new("int64_t[1]", [s.size])
-                t = _wrap(lib.THTensor_newWithStorage(s, 0, 1, size, ffi.NULL))
-                t._t7_storage = True
-                objs[i] = t
-            elif c == GENERATOR:
-                objs[i] = _generator(ffi.unpack(nd.payload.str, nd.payload.len))
-            elif c == OBJECT:
-                name = ffi.unpack(nd.str, nd.len).decode("utf-8", "surrogateescape")
-                objs[i] = TorchObject(name, None, nd.version)
-                fill.append(i)
-            else:
-                fill.append(i)     # tds: the payload's object, below
-        elif k == lib.THT7_FUNCTION:
-            objs[i] = LuaFunction(ffi.unpack(nd.str, nd.len), None, nd.cls)
-            fill.append(i)
-        elif k != NIL:
-            raise ValueError(f"load_lua: unknown node kind {k}")
-    for i in fill:
-        nd = nodes[i]
-        if nd.kind == TORCH and nd.cls in (HASH, VEC):
-            objs[i] = objs[nd.payload.id]
-    for i in fill:
-        nd = nodes[i]
-        k = nd.kind
-        if k == TABLE:
-            o = objs[i]
-            kv = nd.kv
-            m = nd.n
-            if isinstance(o, list):
-                if i in as_list:
-                    o.extend(objs[kv[2 * j + 1].id] for j in range(m))
-                else:
-                    o.extend([None] * m)
-                    for j in range(m):
-                        o[int(kv[2 * j].number) - 1] = objs[kv[2 * j + 1].id]
-            else:
-                for j in range(m):
-                    o[objs[kv[2 * j].id]] = objs[kv[2 * j + 1].id]
-        elif k == TORCH:
-            if nd.cls == OBJECT:
-                object.__setattr__(objs[i], "_fields", objs[nd.payload.id])
+    torch_idx = np.flatnonzero(kinds >= 16).tolist()
+    tkinds = kinds.tolist()
+    for i in torch_idx:
+        k = tkinds[i]
+        if k in (_T_OBJECT, _T_HASH):
+            as_dict.add(ptrs[i].payload.id)
+        elif k == _T_VEC:
+            as_list.add(ptrs[i].payload.id)
+    # containers first (empty), so that cycles and shared references need no recursion
+    tables = []
+    for i in np.flatnonzero(kinds == _T_TABLE).tolist():
+        p = ptrs[i]
+        ids = _table_ids(p, p.n)
+        keys, values = ids[0::2], ids[1::2]
+        order = None
+        if i in as_list:
+            order = values
+        elif i not in as_dict and list_heuristic:
+            # a list when the keys are exactly the numbers 1..n
+            if (kinds[keys] == _T_NUMBER).all():
+                kv = nums[keys]
+                perm = np.argsort(kv, kind="stable")
+                if np.array_equal(kv[perm], np.arange(1, len(kv) + 1)):
+                    order = values[perm]
+        if order is not None:
+            objs[i] = LuaList()
+            tables.append((i, None, order.tolist()))
         else:
-            objs[i].upvalues = objs[nd.payload.id]
+            objs[i] = LuaTable()
+            tables.append((i, keys.tolist(), values.tolist()))
+    for i in torch_idx:
+        p = ptrs[i]
+        k = tkinds[i]
+        if k == _T_TENSOR:
+            lib.THTensor_retain(p.tensor)
+            objs[i] = _wrap(p.tensor)
+        elif k == _T_STORAGE:
+            s = p.storage
+            size = ffi.new("int64_t[1]", [s.size])
+            t = _wrap(lib.THTensor_newWithStorage(s, 0, 1, size, ffi.NULL))
+            t._t7_storage = True
+            objs[i] = t
+        elif k == _T_GENERATOR:
+            objs[i] = _generator(ffi.unpack(p.payload.str, p.payload.len))
+        elif k in (_T_HASH, _T_VEC):
+            objs[i] = objs[p.payload.id]
+        else:
+            name = ffi.unpack(p.str, p.len).decode("utf-8", "surrogateescape")
+            objs[i] = TorchObject(name, None, p.version)
+    funcs = np.flatnonzero(kinds == _T_FUNCTION).tolist()
+    for i in funcs:
+        p = ptrs[i]
+        objs[i] = LuaFunction(ffi.unpack(p.str, p.len), None, p.cls)
+    # then fill them
+    for i, keys, values in tables:
+        o = objs[i]
+        if keys is None:
+            o.extend([objs[v] for v in values])
+        else:
+            o.update(zip([objs[k] for k in keys], [objs[v] for v in values]))
+    for i in torch_idx:
+        if tkinds[i] == _T_OBJECT:
+            object.__setattr__(objs[i], "_fields", objs[ptrs[i].payload.id])
+    for i in funcs:
+        objs[i].upvalues = objs[ptrs[i].payload.id]
     return objs[g.root.id]
 
 
@@ -325,6 +328,11 @@ def _path_str(chain):
     return "obj" + "".join(reversed(parts))
 
 
+_new_number = lib.THT7_newNumber
+_new_string = lib.THT7_newString
+_INT_FAST = 2 ** 62
+
+
 class _Encoder:
     def __init__(self, g):
         self.g = g
@@ -339,6 +347,12 @@ class _Encoder:
 
     def node(self, x, path):
         g = self.g
+        t = type(x)
+        if t is float or (t is int and -_INT_FAST <= x <= _INT_FAST):     # fast path for plain numbers
+            return self._new(_new_number(g, x))
+        if t is str:
+            b = x.encode("utf-8", "surrogateescape")
+            return self._new(_new_string(g, b, len(b)))
         if x is None:
             return self._new(lib.THT7_newNil(g))
         if isinstance(x, (bool, np.bool_)):
@@ -406,14 +420,15 @@ class _Encoder:
     def encode(self, obj):
         root = self.node(obj, None)
         todo = self.todo
+        node = self.node
+        append = lib.THT7_tableAppend
         while todo:        # tables are filled after they exist, so cycles and depth need no recursion
             tnode, items, path = todo.pop()
             for k, v in items:
                 if k is None or (isinstance(k, float) and k != k):
                     raise ValueError(f"save_lua: a Lua table key cannot be {k!r} (at {_path_str(path)})")
-                kn = self.node(k, path)
-                vn = self.node(v, (path, k))
-                check(lib.THT7_tableAppend(tnode, kn, vn))
+                if append(tnode, node(k, path), node(v, (path, k))):
+                    raise error()
         return root
 
 
