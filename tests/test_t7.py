@@ -732,3 +732,4 @@ def test_fuzz_mutated_files(t7dir, tmp_path):
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert out.returncode == 0, (out.returncode, out.stdout[-2000:], out.stderr[-4000:])
     assert "DONE 8000" in out.stdout, out.stdout
+    print(out.stdout)
