@@ -532,6 +532,11 @@ def test_streams_keep_the_memo():
         a = lib.THT7Reader_readBuffer(r, data, len(data), pos)
         b = lib.THT7Reader_readBuffer(r, data, len(data), pos)
         assert a != ffi.NULL and a == b and pos[0] == len(data) and a.n == 1
+        assert lib.THT7Reader_readBuffer(r, data, len(data), pos) == ffi.NULL      # nothing left
+        assert "truncated file at offset %d" % len(data) in ffi.string(lib.TH_lastError()).decode()
+        pos[0] = 0   # after a failure the memo may hold half-read objects: the reader refuses to go on
+        assert lib.THT7Reader_readBuffer(r, data, len(data), pos) == ffi.NULL
+        assert "failed on an earlier object" in ffi.string(lib.TH_lastError()).decode()
     finally:
         lib.THT7Reader_free(r)
 

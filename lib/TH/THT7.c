@@ -372,6 +372,7 @@ static locale_t c_locale(void)
 
 struct THT7Reader {
     int ascii, long_size, functions, referenced;
+    int failed;                   /* a failed read may leave half-read objects in the memo */
     THT7Graph *g;
     Map memo;                     /* file reference index -> node */
     /* the current source: a memory buffer, or a binary FILE read sequentially */
@@ -916,6 +917,10 @@ void THT7Reader_free(THT7Reader *r)
 
 static THT7Node *reader_run(THT7Reader *r)
 {
+    if (r->failed) {
+        TH_setError(TH_ERR_RUNTIME, "t7: this reader failed on an earlier object; its references are unusable");
+        return NULL;
+    }
     locale_t old = (locale_t)0;
     if (r->ascii) old = uselocale(c_locale());
     THT7Node *n = read_object(r);
@@ -923,6 +928,8 @@ static THT7Node *reader_run(THT7Reader *r)
     if (n) {
         r->g->root = n;
         r->g->consumed = r->pos;
+    } else {
+        r->failed = 1;
     }
     return n;
 }
@@ -1075,6 +1082,7 @@ THT7Graph *THT7_readFile(const char *path, int format, int long_size, int functi
 
 struct THT7Writer {
     int ascii, long_size, referenced;
+    int failed;               /* a failed write may leave indices of unwritten objects in the memo */
     int64_t counter;          /* last reference index handed out */
     Map memo;                 /* node or THStorage* -> reference index */
     FILE *fp;                 /* sink: a file, or the growable buffer below */
@@ -1382,9 +1390,13 @@ static int writer_run(THT7Writer *w, THT7Node *node)
 int THT7Writer_write(THT7Writer *w, THT7Node *node)
 {
     TH_CHECK(w, TH_ERR_VALUE, "t7: writer is NULL");
+    TH_CHECK(!w->failed, TH_ERR_RUNTIME, "t7: this writer failed on an earlier object; its references are unusable");
     int64_t len = w->len;
     int st = writer_run(w, node);
-    if (st) w->len = len;    /* a failed object leaves no partial bytes behind */
+    if (st) {
+        w->len = len;    /* a failed object leaves no partial bytes behind */
+        w->failed = 1;
+    }
     return st;
 }
 
