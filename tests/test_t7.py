@@ -132,6 +132,23 @@ def test_hello(t7dir):
         obj.nope
 
 
+def test_torch_object_api():
+    import copy
+    import pickle
+    m = TorchObject("nn.Linear", {"weight": 1, "_type": "torch.DoubleTensor"})
+    assert m.weight == 1 and m["weight"] == 1 and m._type == "torch.DoubleTensor" and "weight" in m
+    m.bias = 2
+    assert m.fields == {"weight": 1, "_type": "torch.DoubleTensor", "bias": 2}
+    with pytest.raises(AttributeError, match="nn.Linear object has no field 'nope'"):
+        m.nope
+    for c in (copy.copy(m), copy.deepcopy(m), pickle.loads(pickle.dumps(m))):
+        assert c.torch_typename() == "nn.Linear" and c.fields == m.fields and c.version == 1
+    with pytest.raises(TypeError, match="typename must be a str"):
+        TorchObject(b"nn.Linear")
+    with pytest.raises(ValueError, match="type_code must be 6, 7 or 8"):
+        LuaFunction(b"", type_code=3)
+
+
 def test_custom_class(t7dir):
     obj = torch.load_lua(real("custom_class.t7"))
     assert isinstance(obj, TorchObject)

@@ -95,13 +95,18 @@ class TorchObject:
         return self._fields
 
     def __getattr__(self, key):
+        if key in _OBJECT_SLOTS:    # not set yet (copy, pickle)
+            raise AttributeError(key)
         try:
             return self._fields[key]
         except (KeyError, IndexError, TypeError):
             raise AttributeError(f"{self._typename} object has no field {key!r}") from None
 
     def __setattr__(self, key, value):
-        self._fields[key] = value
+        if key in _OBJECT_SLOTS:
+            object.__setattr__(self, key, value)
+        else:
+            self._fields[key] = value
 
     def __getitem__(self, key):
         return self._fields[key]
@@ -118,6 +123,9 @@ class TorchObject:
     def __repr__(self):
         keys = list(self._fields) if isinstance(self._fields, dict) else []
         return f"TorchObject({self._typename}, fields {keys})"
+
+
+_OBJECT_SLOTS = frozenset(TorchObject.__slots__)
 
 
 class LuaFunction:
