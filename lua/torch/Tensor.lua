@@ -501,6 +501,7 @@ local function tableindex(self, k)
       if type(e) == 'number' then
          local j = elemoffset(tth, e, cd)
          if tth.ndim == 1 then
+            if i < #k then torch._error('too many indices provided') end
             return nil, tth.offset + j * tth.stride[0], tth.storage
          end
          t = wrap(C.THTensor_newSelect(tth, cd, j))

@@ -19,13 +19,21 @@ local function isgenerator(x) return ffi.istype(GenBox, x) end
 I.isgenerator = isgenerator
 table.insert(torch._cdata_typename, function(x) if isgenerator(x) then return 'torch.Generator' end end)
 local gmt = torch.newmetatable('torch.Generator', nil, function()
-   local g = C.THGenerator_new()
+   local g = scall(C.THGenerator_new)
    if g == nil then torch._error(I.lasterror()) end
    return GenBox(g, 1)
 end)
 for k, v in pairs(Generator) do gmt[k] = v end
 
 torch._gen = GenBox(C.THGenerator_default(), 0)
+
+-- C functions returning a value (not a status) report failures through TH_lastError
+local function scall(f, ...)
+   C.TH_clearError()
+   local r = f(...)
+   if C.TH_lastErrorCode() ~= 0 then torch._error(I.lasterror()) end
+   return r
+end
 
 -- optional generator first: returns gen, rest...
 local function gen(...)
@@ -38,19 +46,19 @@ function torch.manualSeed(...)
    local g, s = gen(...)
    if type(s) ~= 'number' then torch._argerror(1, 'manualSeed', 'number expected') end
    local u = ffi.cast('uint64_t', ffi.cast('int64_t', s))
-   C.THGenerator_manualSeed(g, u)
+   scall(C.THGenerator_manualSeed, g, u)
 end
 function torch.seed(...)
    local g = gen(...)
-   return tonumber(C.THGenerator_seed(g))
+   return tonumber(scall(C.THGenerator_seed, g))
 end
 function torch.initialSeed(...)
    local g = gen(...)
-   return tonumber(C.THGenerator_initialSeed(g))
+   return tonumber(scall(C.THGenerator_initialSeed, g))
 end
 function torch.getRNGState(...)
    local g = gen(...)
-   local n = tonumber(C.THGenerator_stateSize())
+   local n = tonumber(scall(C.THGenerator_stateSize))
    local t = wrap(C.THTensor_newWithSize(3, 1, ffi.new('int64_t[1]', n)))
    check(C.THGenerator_getState(g, C.THTensor_data(t.__th), n))
    return t
@@ -64,7 +72,7 @@ end
 
 -- ------------------------------------------------------------------ scalar draws
 function I.random_scalar(g, a, b)
-   local r = tonumber(C.THRandom_random(g))
+   local r = tonumber(scall(C.THRandom_random, g))
    if a == nil then return r end
    if b == nil then
       if a <= 0 then torch._error('random: upper bound must be strictly positive') end
@@ -89,7 +97,7 @@ local function dist(name, defaults, scalarfn, tensorfn)
       local a = ...
       if istensor(a) then return Tensor[name](...) end
       local g = gen(...)
-      return scalarfn(g, params(select(isgenerator(a) and 2 or 1, ...)))
+      return scall(scalarfn, g, params(select(isgenerator(a) and 2 or 1, ...)))
    end
    Tensor[name] = function(self, ...)
       local g = gen(...)
