@@ -58,7 +58,7 @@ class LuaObject:
     def __getattr__(self, name):
         s = self._session
         value = s._index(self._obj, name)
-        if s._is_function(value):
+        if s._is_function(value) and s._is_object(self._obj):
             obj = self._obj
             return lambda *args: s._call(value, obj, *args)
         return s._to_py(value)
@@ -88,6 +88,11 @@ class LuaSession:
         self._setindex = rt.eval("function(o, k, v) o[k] = v end")
         self._tostring = rt.eval("function(o) return tostring(o) end")
         self._is_function = rt.eval("function(o) return type(o) == 'function' end")
+        # objects (class instances, tensors) get obj:method(...) calls; plain tables
+        # (modules) get plain function calls
+        self._is_object = rt.eval("function(o) if type(o) == 'cdata' then return true end "
+                                  "local mt = getmetatable(o) return type(mt) == 'table' and "
+                                  "rawget(mt, '__typename') ~= nil end")
         self._call_raw = rt.eval("function(f, ...) return f(...) end")
         self.torch = None
         if load_torch:
@@ -116,7 +121,7 @@ class LuaSession:
             return tuple(self._to_py(v) for v in x)
         import lupa.luajit21 as luajit
         kind = luajit.lua_type(x)
-        if kind is None and self.torch is not None:     # cdata: maybe a torch tensor
+        if kind == "cdata" and self.torch is not None:     # maybe a torch tensor
             addr = self._tensor_ptr(x)
             if addr is not None:
                 return tensor_from_address(int(addr))

@@ -32,7 +32,11 @@ local function report(ok, err)
    return true
 end
 if mode == 'require' then
-   return report(xpcall(function() require(payload) end, traceback))
+   return report(xpcall(function()
+      local m = require(payload)
+      local short = payload:match('^[%w_]+$')
+      if short and rawget(_G, short) == nil and m ~= nil then _G[short] = m end
+   end, traceback))
 elseif mode == 'exec' then
    local f, err = loadstring(payload, '=(command line)')
    if not f then return report(false, err) end
@@ -107,7 +111,7 @@ end
 def _repl(session):
     rt = session.runtime
     rt.execute(_REPL_PRINT)
-    step = rt.eval("function(src) " + _REPL_STEP + " end")
+    step = rt.eval("function(...) " + _REPL_STEP + " end")
     buf = ""
     while True:
         try:

@@ -160,4 +160,5 @@ function paths.is_win() return false end
 function paths.is_mac() return paths.uname() == 'Darwin' end
 
 package.loaded.paths = paths
+_G.paths = paths   -- Torch7 packages define their global
 return paths

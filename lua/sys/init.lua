@@ -66,4 +66,5 @@ sys.COLORS = {
 }
 
 package.loaded.sys = sys
+_G.sys = sys
 return sys

@@ -25,8 +25,50 @@ function torch.tic()
 end
 function torch.toc() return tic0 and tic0:time().real or 0 end
 
+-- FFInterface: raw pointers for LuaJIT code (torch.data(x) = first element, typed)
+function torch.data(obj, asnumber)
+   local ffi = require 'ffi'
+   local p
+   if I.istensor(obj) then
+      p = ffi.cast(I.PTRCT[obj.__th.dtype], C.THTensor_data(obj.__th))
+   elseif I.isstorage(obj) then
+      p = ffi.cast(I.PTRCT[obj.__st.dtype], obj.__st.data)
+   else
+      error('torch.data: tensor or storage expected', 2)
+   end
+   if asnumber then return tonumber(ffi.cast('intptr_t', p)) end
+   return p
+end
+function torch.cdata(obj, asnumber)
+   local ffi = require 'ffi'
+   local p = I.istensor(obj) and obj.__th or (I.isstorage(obj) and obj.__st)
+   if not p then error('torch.cdata: tensor or storage expected', 2) end
+   if asnumber then return tonumber(ffi.cast('intptr_t', p)) end
+   return p
+end
+
 -- help stubs where Torch7 had dok-generated documentation
 function torch.help(x)
    print('no documentation available for ' .. tostring(torch.typename(x) or x) .. ' (dok is not bundled)')
 end
+
+-- Calling a Tensor/Storage method on something else gives Torch7's "bad argument #1" error
+-- instead of an indexing error deep inside (e.g. torch.Tensor.size(torch.Timer())).
+do
+   local function guard(methods, ok, what)
+      for name, f in pairs(methods) do
+         if type(f) == 'function' and not name:match('^__') then
+            methods[name] = function(self, ...)
+               if not ok(self) then
+                  torch._argerror(1, name, what .. ' expected, got ' .. (torch.typename(self) or type(self)))
+               end
+               return f(self, ...)
+            end
+         end
+      end
+   end
+   guard(I.Tensor, I.istensor, 'torch.*Tensor')
+   guard(I.Storage, I.isstorage, 'torch.*Storage')
+end
+
 return torch

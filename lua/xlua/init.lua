@@ -117,4 +117,5 @@ end
 function xlua.clearLine() io.write('\r' .. string.rep(' ', 80) .. '\r') end
 
 package.loaded.xlua = xlua
+_G.xlua = xlua
 return xlua
