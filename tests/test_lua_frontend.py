@@ -292,3 +292,13 @@ def test_bad_input_is_a_lua_error(lua, code, pattern):
     with pytest.raises(lj.LuaError, match=pattern):
         lua.execute("return " + code)
     assert lua.eval("torch.Tensor(1):fill(2)[1]") == 2.0
+
+
+def test_demo_runs():
+    r = th(os.path.join("examples", "demo.lua"), "-size", "2", "-verbose")
+    assert r.returncode == 0, r.stderr
+    assert "[torch.DoubleTensor of size 2x2]" in r.stdout and "done in" in r.stdout
+    r = th(os.path.join("examples", "demo.lua"), "-help")
+    assert r.returncode == 0 and "-size" in r.stdout and "matrix size [3]" in r.stdout
+    r = th(os.path.join("examples", "demo.lua"), "-size")
+    assert r.returncode == 1 and "missing argument for option -size" in r.stderr
