@@ -7,7 +7,7 @@ from ._lib import lib
 class dtype:
     """A tensor element type (pytorch_like.float32, ...)."""
 
-    __slots__ = ("name", "code", "itemsize", "is_floating_point", "is_signed", "numpy", "_pyname")
+    __slots__ = ("name", "code", "itemsize", "is_floating_point", "is_signed", "numpy", "typestr", "_pyname")
 
     def __init__(self, name, code, np_dtype, is_floating_point, is_signed):
         self.name = name
@@ -16,6 +16,7 @@ class dtype:
         self.is_floating_point = is_floating_point
         self.is_signed = is_signed
         self.numpy = np.dtype(np_dtype)
+        self.typestr = self.numpy.str
 
     def __repr__(self):
         return "pytorch_like." + self.name
@@ -43,7 +44,8 @@ long = int64
 
 BY_CODE = {d.code: d for d in (float32, float64, float16, uint8, int8, int16, int32, int64, bool)}
 _NAMES = {d.name: d for d in BY_CODE.values()}
-_NUMPY = {d.numpy: d for d in BY_CODE.values()}
+NUMPY_TO_DTYPE = {d.numpy: d for d in BY_CODE.values()}
+_NUMPY = NUMPY_TO_DTYPE
 
 
 def _by_name(name):

@@ -5,6 +5,8 @@ imported; this file holds the object model: wrapping, geometry, views, conversio
 and numpy interop.
 """
 import builtins
+import itertools
+import operator
 import numbers
 
 import numpy as np
@@ -57,8 +59,25 @@ def _size_args(args, name="size"):
             a = a.item()
         if not isinstance(a, numbers.Integral) or isinstance(a, builtins.bool):
             raise TypeError(f"{name} must be a sequence of ints, but got an element of type {type(a).__name__}")
-        out.append(int(a))
+        a = int(a)
+        if not -_INT64_LIMIT <= a < _INT64_LIMIT:
+            raise ValueError(f"{name}: {a} does not fit in a 64-bit integer")
+        out.append(a)
     return tuple(out)
+
+
+_INT64_LIMIT = 1 << 63
+
+
+def _int_arg(v, name):
+    """An int argument (Python/numpy ints, one-element integer tensors) that fits in 64 bits."""
+    try:
+        v = operator.index(v)
+    except TypeError:
+        raise TypeError(f"{name} must be an int, got {type(v).__name__}") from None
+    if not -_INT64_LIMIT <= v < _INT64_LIMIT:
+        raise ValueError(f"{name}: {v} does not fit in a 64-bit integer")
+    return v
 
 
 def _wrap_dim(dim, ndim, name="dim"):
@@ -89,34 +108,42 @@ class _ArrayView:
 
     __slots__ = ("__array_interface__", "_keep")
 
-    def __init__(self, tensor):
-        t = tensor._t
-        isz = tensor.dtype.itemsize
-        n = t.ndim
-        shape = tuple(t.size[i] for i in range(n))
-        strides = tuple(t.stride[i] * isz for i in range(n))
-        ptr = lib.THTensor_data(t)
-        addr = int(ffi.cast("uintptr_t", ptr)) if ptr != _NULL else 0
-        if addr == 0:  # numpy refuses a NULL pointer even for empty arrays
-            addr = int(ffi.cast("uintptr_t", _EMPTY_BUF))
-        self.__array_interface__ = {
-            "shape": shape, "typestr": tensor.dtype.numpy.str, "data": (addr, False),
-            "strides": strides, "version": 3,
-        }
-        self._keep = tensor
-
 
 _EMPTY_BUF = ffi.new("char[64]")
+_EMPTY_ADDR = int(ffi.cast("uintptr_t", _EMPTY_BUF))
+_unpack = ffi.unpack
+_cast = ffi.cast
+_data = lib.THTensor_data
+_is_contiguous = lib.THTensor_isContiguous
+_asarray = np.asarray
 
-# numpy arrays kept alive while a C storage uses their memory
+
+def _array_view(tensor):
+    """A numpy array over tensor's memory (no copy); its base keeps the tensor alive."""
+    t = tensor._t
+    n = t.ndim
+    d = _dt.BY_CODE[t.dtype]
+    isz = d.itemsize
+    # numpy refuses a NULL pointer even for empty arrays
+    addr = int(_cast("uintptr_t", _data(t))) or _EMPTY_ADDR
+    v = _ArrayView()
+    v.__array_interface__ = {
+        "shape": tuple(_unpack(t.size, n)), "typestr": d.typestr, "data": (addr, False),
+        # None: C-contiguous, which numpy lays out itself (cheaper than converting strides)
+        "strides": None if _is_contiguous(t) else tuple([st * isz for st in _unpack(t.stride, n)]), "version": 3,
+    }
+    v._keep = tensor
+    return _asarray(v)
+
+
+# numpy arrays kept alive while a C storage uses their memory, by key
 _pinned = {}
+_pin_keys = itertools.count(1)
 
 
 @ffi.def_extern()
 def _th_release_pyobject(ctx, data):
-    _pinned.pop(int(ffi.cast("uintptr_t", ctx)), None)
-
-
+    _pinned.pop(int(_cast("uintptr_t", ctx)), None)
 class Tensor:
     """A multi-dimensional array of one dtype backed by the C core (PyTorch semantics)."""
 
@@ -147,14 +174,18 @@ class Tensor:
         t = self._t
         if dim is None:
             return Size(t.size[0:t.ndim] if t.ndim else ())
-        return t.size[_wrap_dim(dim, t.ndim)] if t.ndim else 1
+        if not t.ndim:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        return t.size[_wrap_dim(dim, t.ndim)]
 
     def stride(self, dim=None):
         """Strides in elements (a tuple), or the stride of one dimension."""
         t = self._t
         if dim is None:
             return tuple(t.stride[0:t.ndim]) if t.ndim else ()
-        return t.stride[_wrap_dim(dim, t.ndim)] if t.ndim else 1
+        if not t.ndim:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        return t.stride[_wrap_dim(dim, t.ndim)]
 
     def dim(self):
         """Number of dimensions."""
@@ -283,8 +314,7 @@ class Tensor:
             raise IndexError("narrow() cannot be applied to a 0-dim tensor.")
         dim = _wrap_dim(dim, n)
         size = self._t.size[dim]
-        if isinstance(start, Tensor):
-            start = start.item()
+        start, length = _int_arg(start, "start"), _int_arg(length, "length")
         if start < 0:
             start += size
         return _wrap(lib.THTensor_newNarrow(self._t, dim, start, length))
@@ -296,6 +326,7 @@ class Tensor:
             raise IndexError("select() cannot be applied to a 0-dim tensor.")
         dim = _wrap_dim(dim, n)
         size = self._t.size[dim]
+        index = _int_arg(index, "index")
         if not -size <= index < size:
             raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
         if index < 0:
@@ -313,7 +344,8 @@ class Tensor:
 
     def unfold(self, dimension, size, step):
         """All slices of length size along dimension, every step elements (a view)."""
-        return _wrap(lib.THTensor_newUnfold(self._t, _wrap_dim(dimension, self._t.ndim), size, step))
+        return _wrap(lib.THTensor_newUnfold(self._t, _wrap_dim(dimension, self._t.ndim), _int_arg(size, "size"),
+                                            _int_arg(step, "step")))
 
     def squeeze(self, dim=None):
         """Remove size-1 dimensions (all, or the given one)."""
@@ -356,7 +388,8 @@ class Tensor:
     def diagonal(self, offset=0, dim1=0, dim2=1):
         """The diagonal of the (dim1, dim2) planes, as the last dimension (a view)."""
         n = self._t.ndim
-        return _wrap(lib.THTensor_newDiagonal(self._t, offset, _wrap_dim(dim1, n), _wrap_dim(dim2, n)))
+        return _wrap(lib.THTensor_newDiagonal(self._t, _int_arg(offset, "offset"), _wrap_dim(dim1, n),
+                                              _wrap_dim(dim2, n)))
 
     def as_strided(self, size, stride, storage_offset=None):
         """A view with explicit geometry over the same storage (checked against it)."""
@@ -364,7 +397,7 @@ class Tensor:
         stride = _size_args((stride,), "stride")
         if len(size) != len(stride):
             raise ValueError(f"mismatch in length of strides and shape ({len(stride)} vs {len(size)})")
-        off = self._t.offset if storage_offset is None else storage_offset
+        off = self._t.offset if storage_offset is None else _int_arg(storage_offset, "storage_offset")
         return _wrap(lib.THTensor_newAsStrided(self._t, len(size), _int64_array(size), _int64_array(stride), off))
 
     def contiguous(self):
@@ -393,6 +426,7 @@ class Tensor:
         """Set every element to value."""
         if isinstance(value, Tensor):
             value = value.item()
+        _check_scalar_fits(value, self.dtype)
         if isinstance(value, numbers.Integral) and not self.dtype.is_floating_point:
             check(lib.THTensor_fillInt(self._t, int(value)))
         else:
@@ -491,13 +525,16 @@ class Tensor:
         """A numpy array sharing this tensor's memory (no copy)."""
         if self.requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
-        return np.asarray(_ArrayView(self))
+        return _array_view(self)
 
     def __array__(self, dtype=None, copy=None):
-        a = np.asarray(_ArrayView(self))
-        if dtype is not None:
-            a = a.astype(dtype, copy=False)
-        return a
+        a = _array_view(self)
+        if dtype is not None and np.dtype(dtype) != a.dtype:
+            if copy is False:
+                raise ValueError(f"__array__: converting {self.dtype} to {np.dtype(dtype)} needs a copy, "
+                                 "but copy=False was requested")
+            return a.astype(dtype)        # a fresh array
+        return a.copy() if copy else a    # np.array(t) passes copy=True: it must not alias t
 
     def __bool__(self):
         n = lib.THTensor_numel(self._t)
@@ -551,6 +588,32 @@ class Tensor:
         return s.version if s != _NULL else 0
 
 
+def _check_scalar_fits(value, d):
+    """PyTorch's checked scalar conversion: integer dtypes refuse values they cannot hold
+    (uint8 accepts -255..255, wrapping negatives); float dtypes refuse finite values beyond their range."""
+    if isinstance(value, complex) or not isinstance(value, numbers.Number):
+        raise TypeError(f"fill value must be a real number, got {type(value).__name__}")
+    if d is _dt.bool:
+        return
+    if d.is_floating_point:
+        v = builtins.float(value)
+        lim = _FLOAT_MAX[d.name]
+        if v == v and abs(v) != _INF and abs(v) > lim:
+            raise RuntimeError(f"value cannot be converted to type {d.name} without overflow: {value}")
+        return
+    if isinstance(value, builtins.float) and value != value:
+        raise RuntimeError(f"value cannot be converted to type {d.name} without overflow: {value}")
+    info = np.iinfo(d.numpy)
+    lo = -info.max if info.min == 0 else info.min
+    if not lo <= value <= info.max:
+        raise RuntimeError(f"value cannot be converted to type {d.name} without overflow: {value}")
+
+
+_INF = builtins.float("inf")
+_FLOAT_MAX = {"float16": 65504.0, "float32": builtins.float(np.finfo(np.float32).max),
+              "float64": builtins.float(np.finfo(np.float64).max)}
+
+
 def _rebuild(arr):
     return tensor(arr)
 
@@ -566,43 +629,50 @@ def from_numpy(arr):
     """A tensor sharing the memory of a numpy array (no copy)."""
     if not isinstance(arr, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(arr).__name__})")
-    d = _dt.from_numpy_dtype(arr.dtype)
-    if not arr.dtype.isnative:
-        raise TypeError("given numpy array has byte order different from the native byte order; "
-                        "conversion between byte orders is currently not supported")
-    isz = arr.itemsize
-    for s in arr.strides:
-        if s < 0:
-            raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
-                             "strides are not currently supported. (You can probably work around this by making "
-                             "a copy of your array with array.copy().)")
-        if s % isz:
-            raise ValueError("given numpy array strides not a multiple of the element byte size. "
-                             "Copy the numpy array to reallocate the memory.")
+    d = _dt.NUMPY_TO_DTYPE.get(arr.dtype)
+    if d is None:
+        if not arr.dtype.isnative and arr.dtype.newbyteorder("=") in _dt.NUMPY_TO_DTYPE:
+            raise ValueError("given numpy array has byte order different from the native byte order. "
+                             "Conversion between byte orders is currently not supported.")
+        d = _dt.from_numpy_dtype(arr.dtype)  # raises TypeError naming the dtype
     n = arr.ndim
-    if n > lib.TH_MAX_DIMS:
-        raise ValueError(f"arrays of more than {lib.TH_MAX_DIMS} dimensions are not supported")
-    size = arr.shape
-    stride = [s // isz for s in arr.strides]
-    # storage spans from the array's first element to its last
-    span = 1
-    for sz, st in zip(size, stride):
-        if sz == 0:
-            span = 0
-            break
-        span += (sz - 1) * st
-    ptr = ffi.cast("void *", arr.__array_interface__["data"][0])
-    key = id(arr)
-    while key in _pinned:
-        key += 1
+    if n > 32:
+        raise ValueError(f"from_numpy: arrays of more than 32 dimensions are not supported (got {n})")
+    if arr.flags.c_contiguous:
+        # fast path: contiguous strides are recomputed in C (stride NULL)
+        try:
+            ptr = _from_buffer(arr)
+        except (BufferError, TypeError, ValueError):
+            ptr = _cast("void *", arr.__array_interface__["data"][0])
+        span = arr.size
+        stride = _NULL
+    else:
+        isz = arr.itemsize
+        stride = []
+        span = 1
+        for sz, st in zip(arr.shape, arr.strides):
+            if st < 0:
+                raise ValueError("At least one stride in the given numpy array is negative, and tensors with "
+                                 "negative strides are not currently supported. (You can probably work around "
+                                 "this by making a copy of your array with array.copy().)")
+            if st % isz:
+                raise ValueError("given numpy array strides not a multiple of the element byte size. "
+                                 "Copy the numpy array to reallocate the memory.")
+            stride.append(st // isz)
+            span = 0 if sz == 0 or span == 0 else span + (sz - 1) * (st // isz)
+        ptr = _cast("void *", arr.__array_interface__["data"][0])
+    key = next(_pin_keys)
     _pinned[key] = arr
-    s = lib.THStorage_newWithData(d.code, ptr, span, lib._th_release_pyobject, ffi.cast("void *", key))
+    s = lib.THStorage_newWithData(d.code, ptr, span, lib._th_release_pyobject, _cast("void *", key))
     if s == _NULL:
         _pinned.pop(key, None)
         raise error()
-    t = lib.THTensor_newWithStorage(s, 0, n, _int64_array(size), _int64_array(stride))
+    t = lib.THTensor_newWithStorage(s, 0, n, arr.shape, stride)
     lib.THStorage_free(s)
     return _wrap(t)
+
+
+_from_buffer = ffi.from_buffer
 
 
 def _infer_dtype(data):
@@ -612,11 +682,14 @@ def _infer_dtype(data):
     def walk(x):
         if isinstance(x, Tensor):
             kinds.add(x.dtype)
-        elif isinstance(x, (builtins.bool, np.bool_)):
+        elif isinstance(x, (np.generic, np.ndarray)):
+            # numpy scalars and arrays keep their own dtype (PyTorch does the same)
+            kinds.add(_dt.from_numpy_dtype(x.dtype))
+        elif isinstance(x, builtins.bool):
             kinds.add(_dt.bool)
-        elif isinstance(x, (numbers.Integral, np.integer)):
+        elif isinstance(x, numbers.Integral):
             kinds.add(_dt.int64)
-        elif isinstance(x, (numbers.Real, np.floating)):
+        elif isinstance(x, numbers.Real):
             kinds.add(_dt.get_default_dtype())
         elif isinstance(x, (list, tuple)):
             for y in x:
@@ -639,15 +712,28 @@ def _nested_to_numpy(data, d):
     def conv(x):
         if isinstance(x, Tensor):
             return x.numpy(force=True).tolist()
+        if isinstance(x, (np.ndarray, np.generic)):
+            return x.tolist()
         if isinstance(x, (list, tuple)):
             return [conv(y) for y in x]
         return x
+    obj = conv(data)
     try:
-        return np.array(conv(data), dtype=d.numpy)
-    except ValueError as e:
-        raise ValueError(f"expected a sequence of equal-length sequences (a rectangular nested list): {e}") from None
-    except OverflowError as e:
-        raise OverflowError(f"value cannot be converted to {d} without overflow: {e}") from None
+        with np.errstate(over="ignore"):   # PyTorch gives inf for out-of-range floats, silently
+            return np.array(obj, dtype=d.numpy)
+    except (ValueError, OverflowError) as e:
+        if isinstance(e, ValueError) and ("sequence" in str(e) or "inhomogeneous" in str(e)):
+            raise ValueError(f"expected a sequence of equal-length sequences (a rectangular nested list): {e}") from None
+        err = e
+    if d is _dt.uint8:
+        # PyTorch's checked conversion lets uint8 take -255..255, wrapping negatives
+        try:
+            wide = np.array(obj, dtype=np.int64)
+            if wide.size == 0 or (wide.min() >= -255 and wide.max() <= 255):
+                return wide.astype(np.uint8)
+        except (ValueError, OverflowError):
+            pass
+    raise RuntimeError(f"value cannot be converted to type {d.name} without overflow ({err})")
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False):
@@ -660,12 +746,16 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
         r = data.to(dtype) if dtype is not None else data
         r = r.clone() if r is data else r
     elif isinstance(data, np.ndarray):
-        d = dtype or _dt.from_numpy_dtype(data.dtype)
-        r = from_numpy(np.ascontiguousarray(data).astype(d.numpy, copy=True))
+        d = dtype or _dt.from_numpy_dtype(data.dtype.newbyteorder("="))
+        if data.ndim > 32:
+            raise ValueError(f"tensor: arrays of more than 32 dimensions are not supported (got {data.ndim})")
+        r = empty(data.shape, dtype=d)
+        if data.size:
+            _array_view(r)[...] = data   # numpy casts (unsafe, like astype) and copies
     else:
+        d = dtype or _infer_dtype(data)
         if isinstance(data, np.generic):
             data = data.item()
-        d = dtype or _infer_dtype(data)
         arr = _nested_to_numpy(data, d)
         if arr.dtype == object:
             raise TypeError("could not convert the data to a tensor (ragged or non-numeric entries)")

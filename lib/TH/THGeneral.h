@@ -17,7 +17,7 @@ int TH_setError(int code, const char *fmt, ...) __attribute__((format(printf, 2,
 /* Propagate a failed status. */
 #define TH_TRY(expr) do { int th_st_ = (expr); if (th_st_) return th_st_; } while (0)
 
-void *TH_alloc(int64_t nbytes);        /* 64-byte aligned; NULL + error on failure */
+void *TH_alloc(int64_t nbytes);        /* 64-byte aligned; NULL + error on failure; release with TH_free only */
 void *TH_realloc(void *p, int64_t old_nbytes, int64_t nbytes);
 void TH_free(void *p);
 void TH_trackBytes(int64_t delta);

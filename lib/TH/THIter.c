@@ -118,9 +118,68 @@ static void run_range(const THIter *it, THLoop loop, void *ctx, int64_t begin, i
     }
 }
 
+/* Transposed layouts (an operand whose inner dim is not its densest, as in b.t() or
+ * contiguous() of a transpose) thrash the cache when walked row by row. Such runs visit
+ * TILE x TILE blocks of dims 0 and 1 instead: every operand then reuses the cache lines
+ * it touched within a block. Only for order-insensitive (parallel) runs. */
+enum { TH_TILE = 64 };
+
+static int wants_tiling(const THIter *it)
+{
+    if (it->ndim < 2 || it->shape[0] < TH_TILE / 2 || it->shape[1] < TH_TILE / 2) return 0;
+    for (int k = 0; k < it->ntensors; k++) {
+        int64_t s0 = it->strides[k][0] < 0 ? -it->strides[k][0] : it->strides[k][0];
+        int64_t s1 = it->strides[k][1] < 0 ? -it->strides[k][1] : it->strides[k][1];
+        if (s1 != 0 && s1 < s0) return 1;
+    }
+    return 0;
+}
+
+static void run_tiled(const THIter *it, THLoop loop, void *ctx, int parallel)
+{
+    int nt = it->ntensors, nd = it->ndim;
+    int64_t n0 = it->shape[0], n1 = it->shape[1];
+    int64_t b0 = (n0 + TH_TILE - 1) / TH_TILE, b1 = (n1 + TH_TILE - 1) / TH_TILE;
+    int64_t outer = it->numel / (n0 * n1);
+    int64_t nblocks = outer * b0 * b1;
+    (void)parallel;
+#ifdef _OPENMP
+    #pragma omp parallel for schedule(static) if (parallel)
+#endif
+    for (int64_t blk = 0; blk < nblocks; blk++) {
+        int64_t ib = blk % b0, jb = (blk / b0) % b1, o = blk / (b0 * b1);
+        char *ptr[TH_ITER_MAX];
+        int64_t inner_stride[TH_ITER_MAX];
+        for (int k = 0; k < nt; k++) {
+            inner_stride[k] = it->strides[k][0];
+            ptr[k] = it->data[k] + ib * TH_TILE * it->strides[k][0] + jb * TH_TILE * it->strides[k][1];
+        }
+        for (int i = 2; i < nd && o; i++) {
+            int64_t idx = o % it->shape[i];
+            o /= it->shape[i];
+            for (int k = 0; k < nt; k++) ptr[k] += idx * it->strides[k][i];
+        }
+        int64_t len0 = n0 - ib * TH_TILE < TH_TILE ? n0 - ib * TH_TILE : TH_TILE;
+        int64_t len1 = n1 - jb * TH_TILE < TH_TILE ? n1 - jb * TH_TILE : TH_TILE;
+        for (int64_t j = 0; j < len1; j++) {
+            char *p[TH_ITER_MAX];
+            for (int k = 0; k < nt; k++) p[k] = ptr[k] + j * it->strides[k][1];
+            loop(p, inner_stride, len0, ctx);
+        }
+    }
+}
+
 void THIter_run(THIter *it, THLoop loop, void *ctx, int parallel)
 {
     if (it->numel == 0) return;
+    if (parallel && wants_tiling(it)) {
+#ifdef _OPENMP
+        run_tiled(it, loop, ctx, it->numel >= TH_OMP_THRESHOLD && omp_get_max_threads() > 1 && !omp_in_parallel());
+#else
+        run_tiled(it, loop, ctx, 0);
+#endif
+        return;
+    }
 #ifdef _OPENMP
     if (parallel && it->numel >= TH_OMP_THRESHOLD && omp_get_max_threads() > 1 && !omp_in_parallel()) {
         #pragma omp parallel

@@ -28,13 +28,18 @@ static int check_sizes(const char *fn, int ndim, const int64_t *size, int64_t *n
     TH_CHECK(ndim >= 0 && ndim <= TH_MAX_DIMS, TH_ERR_VALUE,
              "%s: number of dimensions must be in [0, %d], got %d", fn, TH_MAX_DIMS, ndim);
     int64_t n = 1;
+    int empty = 0;
     for (int d = 0; d < ndim; d++) {
         TH_CHECK(size[d] >= 0, TH_ERR_VALUE, "%s: size of dimension %d must be non-negative, got %lld",
                  fn, d, (long long)size[d]);
-        if (size[d] && n > INT64_MAX / size[d])
+        empty |= size[d] == 0;
+    }
+    for (int d = 0; d < ndim && !empty; d++) {
+        if (n > INT64_MAX / size[d])
             return TH_setError(TH_ERR_VALUE, "%s: the number of elements overflows 64 bits", fn);
         n *= size[d];
     }
+    if (empty) n = 0;
     /* keep byte counts representable too */
     TH_CHECK(n <= INT64_MAX / 16, TH_ERR_VALUE, "%s: %lld elements is too many", fn, (long long)n);
     *numel = n;
@@ -56,17 +61,6 @@ THTensor *THTensor_newWithSize(int dtype, int ndim, const int64_t *size)
     return t;
 }
 
-/* Largest storage index touched by a geometry, or -1 when it has no elements. */
-static int64_t max_index(int64_t offset, int ndim, const int64_t *size, const int64_t *stride)
-{
-    int64_t m = offset;
-    for (int d = 0; d < ndim; d++) {
-        if (size[d] == 0) return -1;
-        m += (size[d] - 1) * stride[d];
-    }
-    return m;
-}
-
 static int check_geometry(const char *fn, const THStorage *s, int64_t offset, int ndim,
                           const int64_t *size, const int64_t *stride)
 {
@@ -79,7 +73,14 @@ static int check_geometry(const char *fn, const THStorage *s, int64_t offset, in
         TH_CHECK(stride[d] >= 0, TH_ERR_VALUE, "%s: stride of dimension %d must be non-negative, got %lld",
                  fn, d, (long long)stride[d]);
     }
-    int64_t hi = max_index(offset, ndim, size, stride);
+    /* last element's index, overflow-checked: a huge stride must not wrap into bounds */
+    int64_t hi = offset;
+    for (int d = 0; d < ndim; d++) {
+        int64_t step;
+        if (__builtin_mul_overflow(size[d] - 1, stride[d], &step) || __builtin_add_overflow(hi, step, &hi))
+            return TH_setError(TH_ERR_INDEX, "%s: geometry out of bounds (stride %lld of dimension %d overflows)",
+                               fn, (long long)stride[d], d);
+    }
     int64_t ssize = s ? s->size : 0;
     TH_CHECK(lo >= 0 && hi < ssize, TH_ERR_INDEX,
              "%s: geometry (offset %lld, last element %lld) out of bounds for a storage of %lld elements",
@@ -324,6 +325,10 @@ static int compute_view_strides(const THTensor *t, int ndim, const int64_t *news
 {
     int64_t numel = THTensor_numel(t);
     if (numel == 0) {
+        if (ndim == t->ndim && memcmp(newsize, t->size, sizeof(int64_t) * (size_t)ndim) == 0) {
+            memcpy(newstride, t->stride, sizeof(int64_t) * (size_t)ndim);  /* PyTorch keeps the strides */
+            return 1;
+        }
         int64_t st = 1;
         for (int d = ndim - 1; d >= 0; d--) { newstride[d] = st; st *= newsize[d] > 1 ? newsize[d] : 1; }
         return 1;
@@ -411,19 +416,21 @@ THTensor *THTensor_newExpand(THTensor *t, int ndim, const int64_t *size)
         }
     }
     r->ndim = ndim;
+    int64_t numel;
+    if (check_sizes("expand", ndim, r->size, &numel)) { THTensor_free(r); return NULL; }
     return r;
 }
 
 THTensor *THTensor_newUnfold(THTensor *t, int dim, int64_t size, int64_t step)
 {
     int ndim0 = t->ndim == 0 ? 1 : t->ndim;
-    int64_t dsize = t->ndim == 0 ? 1 : t->size[dim < 0 ? 0 : dim];
-    int64_t dstride = t->ndim == 0 ? 1 : t->stride[dim < 0 ? 0 : dim];
     if (dim < 0 || dim >= ndim0) {
         TH_setError(TH_ERR_INDEX, "unfold: dimension %d out of range for a %d-D tensor", dim, t->ndim);
         return NULL;
     }
-    if (ndim0 + 1 > TH_MAX_DIMS) { TH_setError(TH_ERR_VALUE, "unfold: too many dimensions"); return NULL; }
+    int64_t dsize = t->ndim == 0 ? 1 : t->size[dim];
+    int64_t dstride = t->ndim == 0 ? 1 : t->stride[dim];
+    if (t->ndim + 1 > TH_MAX_DIMS) { TH_setError(TH_ERR_VALUE, "unfold: at most %d dimensions are supported", TH_MAX_DIMS); return NULL; }
     if (size < 0 || size > dsize) {
         TH_setError(TH_ERR_VALUE, "unfold: size %lld exceeds the size %lld of dimension %d", (long long)size, (long long)dsize, dim);
         return NULL;
@@ -431,7 +438,10 @@ THTensor *THTensor_newUnfold(THTensor *t, int dim, int64_t size, int64_t step)
     if (step <= 0) { TH_setError(TH_ERR_VALUE, "unfold: step must be positive, got %lld", (long long)step); return NULL; }
     THTensor *r = THTensor_newAlias(t);
     if (!r) return NULL;
-    if (t->ndim == 0) { r->ndim = 1; r->size[0] = 1; r->stride[0] = 1; }
+    if (t->ndim == 0) {  /* PyTorch: a 0-dim tensor unfolds to shape (size,) */
+        r->ndim = 1; r->size[0] = size; r->stride[0] = 1;
+        return r;
+    }
     r->size[r->ndim] = size;
     r->stride[r->ndim] = dstride;
     r->size[dim] = (dsize - size) / step + 1;

@@ -17,14 +17,15 @@ static void copy_##DN##_##SN(char **d, const int64_t *s, int64_t n, void *ctx) \
 { \
     (void)ctx; \
     char *dp = d[0]; const char *sp = d[1]; \
-    if (s[0] == sizeof(DT) && s[1] == sizeof(ST)) { \
+    const int64_t s0 = s[0], s1 = s[1]; \
+    if (s0 == sizeof(DT) && s1 == sizeof(ST)) { \
         DT *o = (DT *)dp; const ST *in = (const ST *)sp; \
         for (int64_t i = 0; i < n; i++) o[i] = CONVERT_TO_##DN(in[i]); \
-    } else if (s[1] == 0) { \
+    } else if (s1 == 0) { \
         DT v = CONVERT_TO_##DN(*(const ST *)sp); \
-        for (int64_t i = 0; i < n; i++) *(DT *)(dp + i * s[0]) = v; \
+        for (int64_t i = 0; i < n; i++) *(DT *)(dp + i * s0) = v; \
     } else { \
-        for (int64_t i = 0; i < n; i++) *(DT *)(dp + i * s[0]) = CONVERT_TO_##DN(*(const ST *)(sp + i * s[1])); \
+        for (int64_t i = 0; i < n; i++) *(DT *)(dp + i * s0) = CONVERT_TO_##DN(*(const ST *)(sp + i * s1)); \
     } \
 }
 #define PAIR_FOR(DCODE, DT, DN) \
@@ -34,12 +35,40 @@ static void copy_##DN##_##SN(char **d, const int64_t *s, int64_t n, void *ctx) \
     DEFINE_COPY_(DCODE, DT, DN, TH_INT64, int64_t, Long) DEFINE_COPY_(DCODE, DT, DN, TH_BOOL, uint8_t, Bool)
 TH_FORALL_DTYPES(PAIR_FOR)
 
-/* same-dtype copy of raw bytes: memcpy on contiguous runs */
-static void copy_same(char **d, const int64_t *s, int64_t n, void *ctx)
+/* same-dtype copy of raw bytes: memcpy on contiguous runs, typed moves otherwise */
+#define DEFINE_COPY_SAME_(T, ES) \
+static void copy_same_##ES(char **d, const int64_t *s, int64_t n, void *ctx) \
+{ \
+    (void)ctx; \
+    char *dp = d[0]; const char *sp = d[1]; \
+    const int64_t s0 = s[0], s1 = s[1];  /* locals: -fno-strict-aliasing would reload them per element */ \
+    if (s0 == ES && s1 == ES) { memcpy(dp, sp, (size_t)(n * ES)); return; } \
+    if (s1 == 0) { T v = *(const T *)sp; for (int64_t i = 0; i < n; i++) *(T *)(dp + i * s0) = v; return; } \
+    if (s0 == ES) { T *o = (T *)dp; for (int64_t i = 0; i < n; i++) o[i] = *(const T *)(sp + i * s1); return; } \
+    for (int64_t i = 0; i < n; i++) *(T *)(dp + i * s0) = *(const T *)(sp + i * s1); \
+}
+DEFINE_COPY_SAME_(uint8_t, 1) DEFINE_COPY_SAME_(uint16_t, 2) DEFINE_COPY_SAME_(uint32_t, 4) DEFINE_COPY_SAME_(uint64_t, 8)
+
+static THLoop copy_same_kernel(int es)
 {
-    int es = *(int *)ctx;
-    if (s[0] == es && s[1] == es) { memcpy(d[0], d[1], (size_t)(n * es)); return; }
-    for (int64_t i = 0; i < n; i++) memcpy(d[0] + i * s[0], d[1] + i * s[1], (size_t)es);
+    switch (es) { case 1: return copy_same_1; case 2: return copy_same_2; case 4: return copy_same_4; }
+    return copy_same_8;
+}
+
+/* float16 <-> float32 are the common half conversions (.half(), .float()): direct loops */
+static void copy_Half_Float(char **d, const int64_t *s, int64_t n, void *ctx)
+{
+    (void)ctx;
+    char *dp = d[0]; const char *sp = d[1];
+    const int64_t s0 = s[0], s1 = s[1];
+    for (int64_t i = 0; i < n; i++) *(uint16_t *)(dp + i * s0) = TH_floatToHalf(*(const float *)(sp + i * s1));
+}
+static void copy_Float_Half(char **d, const int64_t *s, int64_t n, void *ctx)
+{
+    (void)ctx;
+    char *dp = d[0]; const char *sp = d[1];
+    const int64_t s0 = s[0], s1 = s[1];
+    for (int64_t i = 0; i < n; i++) *(float *)(dp + i * s0) = TH_halfToFloat(*(const uint16_t *)(sp + i * s1));
 }
 
 typedef struct { int ddt, sdt; } SlowCtx;
@@ -76,6 +105,10 @@ int THTensor_copy(THTensor *dst, THTensor *src)
     TH_CHECK(dst && src, TH_ERR_VALUE, "copy: tensor is NULL");
     TH_CHECK(TH_validDtype(dst->dtype), TH_ERR_TYPE, "copy: destination has no dtype");
     if (dst == src) return 0;
+    for (int d = 0; d < dst->ndim && THTensor_numel(dst) > 0; d++)
+        TH_CHECK(dst->stride[d] != 0 || dst->size[d] <= 1, TH_ERR_RUNTIME,
+                 "unsupported operation: more than one element of the written-to tensor refers to a single "
+                 "memory location. Please clone() the tensor before performing the operation.");
     THTensor *tmp = NULL;
     if (TH_overlapsDifferently(dst, src)) {
         tmp = THTensor_newClone(src);
@@ -92,8 +125,11 @@ int THTensor_copy(THTensor *dst, THTensor *src)
         return TH_setError(TH_ERR_VALUE, "copy: the source cannot be broadcast to the destination's shape: %s", msg);
     }
     if (dst->dtype == src->dtype) {
-        int es = TH_dtypeSize(dst->dtype);
-        THIter_run(&it, copy_same, &es, 1);
+        THIter_run(&it, copy_same_kernel(TH_dtypeSize(dst->dtype)), NULL, 1);
+    } else if (dst->dtype == TH_FLOAT16 && src->dtype == TH_FLOAT32) {
+        THIter_run(&it, copy_Half_Float, NULL, 1);
+    } else if (dst->dtype == TH_FLOAT32 && src->dtype == TH_FLOAT16) {
+        THIter_run(&it, copy_Float_Half, NULL, 1);
     } else if (dst->dtype == TH_FLOAT16 || src->dtype == TH_FLOAT16) {
         SlowCtx c = {dst->dtype, src->dtype};
         THIter_run(&it, copy_slow, &c, 1);
@@ -109,14 +145,16 @@ int THTensor_copy(THTensor *dst, THTensor *src)
 static void fill_##N(char **d, const int64_t *s, int64_t n, void *ctx) \
 { \
     T v = *(T *)ctx; \
-    if (s[0] == sizeof(T)) { T *o = (T *)d[0]; for (int64_t i = 0; i < n; i++) o[i] = v; } \
-    else for (int64_t i = 0; i < n; i++) *(T *)(d[0] + i * s[0]) = v; \
+    char *dp = d[0]; const int64_t s0 = s[0]; \
+    if (s0 == sizeof(T)) { T *o = (T *)dp; for (int64_t i = 0; i < n; i++) o[i] = v; } \
+    else for (int64_t i = 0; i < n; i++) *(T *)(dp + i * s0) = v; \
 }
 TH_FORALL_DTYPES(DEFINE_FILL_)
 static void fill_Half(char **d, const int64_t *s, int64_t n, void *ctx)
 {
     uint16_t v = *(uint16_t *)ctx;
-    for (int64_t i = 0; i < n; i++) *(uint16_t *)(d[0] + i * s[0]) = v;
+    char *dp = d[0]; const int64_t s0 = s[0];
+    for (int64_t i = 0; i < n; i++) *(uint16_t *)(dp + i * s0) = v;
 }
 
 static int fill_bytes(THTensor *t, const char *value)

@@ -194,7 +194,10 @@ int THTensor_dot(THTensor *out, THTensor *a, THTensor *b);     /* out is 0-dim *
 int THTensor_matmul(THTensor *out, THTensor *a, THTensor *b);  /* numpy matmul rules */
 
 /* ---------------------------------------------------------------- LAPACK (float32/float64) */
-int THTensor_gesv(THTensor *x, THTensor *lu, THTensor *b, THTensor *a);   /* solve a x = b */
+/* Inputs are never modified; b may be 1-D (x is then 1-D). Not requested outputs (lu,
+ * v without eigenvectors) may be NULL or are resized to empty. Failures (singular, not
+ * positive-definite, no convergence) are TH_ERR_RUNTIME naming the function. */
+int THTensor_gesv(THTensor *x, THTensor *lu, THTensor *b, THTensor *a);   /* solve a x = b; lu may be NULL */
 int THTensor_inverse(THTensor *out, THTensor *a);
 int THTensor_potrf(THTensor *out, THTensor *a, int upper);     /* Cholesky factor */
 int THTensor_potrs(THTensor *out, THTensor *b, THTensor *chol, int upper);
@@ -205,7 +208,7 @@ int THTensor_symeig(THTensor *e, THTensor *v, THTensor *a, int eigenvectors, int
 int THTensor_eig(THTensor *e, THTensor *v, THTensor *a, int eigenvectors); /* e: n x 2 (re, im) */
 int THTensor_det(THTensor *out, THTensor *a);
 int THTensor_trtrs(THTensor *x, THTensor *b, THTensor *a, int upper, int transpose, int unitriangular);
-int THTensor_gels(THTensor *x, THTensor *b, THTensor *a);      /* least squares / least norm */
+int THTensor_gels(THTensor *x, THTensor *b, THTensor *a);      /* least squares / least norm; x: n rows */
 
 /* ---------------------------------------------------------------- indexing */
 int THTensor_indexSelect(THTensor *out, THTensor *src, int dim, THTensor *index, int index_base);

@@ -1,0 +1,18 @@
+/* BLAS glue: the only file that includes OpenBLAS's cblas.h. */
+#include "THBlas.h"
+#include <cblas.h>
+
+void THBlas_gemm(int dtype, char transa, char transb, int64_t m, int64_t n, int64_t k, double alpha,
+                 const void *a, int64_t lda, const void *b, int64_t ldb, double beta, void *c, int64_t ldc)
+{
+    enum CBLAS_TRANSPOSE ta = transa == 'T' ? CblasTrans : CblasNoTrans;
+    enum CBLAS_TRANSPOSE tb = transb == 'T' ? CblasTrans : CblasNoTrans;
+    if (dtype == TH_FLOAT32)
+        scipy_cblas_sgemm(CblasRowMajor, ta, tb, (blasint)m, (blasint)n, (blasint)k, (float)alpha,
+                          (const float *)a, (blasint)lda, (const float *)b, (blasint)ldb, (float)beta,
+                          (float *)c, (blasint)ldc);
+    else
+        scipy_cblas_dgemm(CblasRowMajor, ta, tb, (blasint)m, (blasint)n, (blasint)k, alpha,
+                          (const double *)a, (blasint)lda, (const double *)b, (blasint)ldb, beta,
+                          (double *)c, (blasint)ldc);
+}

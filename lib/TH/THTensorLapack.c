@@ -1,0 +1,630 @@
+/* LAPACK-level tensor ops (float32/float64): gesv, inverse, potrf/potrs/potri, qr, svd,
+ * symeig, eig, det, trtrs, gels.
+ *
+ * LAPACK wants column-major: every input is copied into a private column-major buffer
+ * (a transposed contiguous tensor, strides (1, ld)), so inputs are never modified and an
+ * output may alias an input. Results are copied into the outputs, resized row-major. */
+#include "THIter.h"
+#include "THBlas.h"
+#include <stdlib.h>
+#include <stdio.h>
+
+#define ONE_CHAR ((size_t)1)
+
+static int check_matrix(const char *fn, const char *name, const THTensor *a, int square)
+{
+    TH_CHECK(a, TH_ERR_VALUE, "%s: %s is NULL", fn, name);
+    TH_CHECK(a->dtype == TH_FLOAT32 || a->dtype == TH_FLOAT64, TH_ERR_TYPE,
+             "%s: %s must be a float32 or float64 tensor, got %s", fn, name, TH_dtypeName(a->dtype));
+    TH_CHECK(a->ndim == 2, TH_ERR_VALUE, "%s: %s must be a 2-D matrix, got a %d-D tensor", fn, name, a->ndim);
+    TH_CHECK(!square || a->size[0] == a->size[1], TH_ERR_VALUE, "%s: %s must be a square matrix, got %lldx%lld",
+             fn, name, (long long)a->size[0], (long long)a->size[1]);
+    TH_CHECK(a->size[0] <= TH_BLAS_INT_MAX && a->size[1] <= TH_BLAS_INT_MAX, TH_ERR_VALUE,
+             "%s: %s of size %lldx%lld is beyond the 32-bit LAPACK's limit of 2^31-1 per dimension", fn, name,
+             (long long)a->size[0], (long long)a->size[1]);
+    return 0;
+}
+
+/* b as right-hand sides for an a with `rows` rows: 1-D (rows) or 2-D (rows x k). */
+static int check_rhs(const char *fn, const THTensor *b, const THTensor *a, int64_t rows)
+{
+    TH_CHECK(b, TH_ERR_VALUE, "%s: b is NULL", fn);
+    TH_CHECK(b->dtype == a->dtype, TH_ERR_TYPE, "%s: expected b and A to have the same dtype, but got %s and %s",
+             fn, TH_dtypeName(b->dtype), TH_dtypeName(a->dtype));
+    TH_CHECK(b->ndim == 1 || b->ndim == 2, TH_ERR_VALUE, "%s: b must be a 1-D or 2-D tensor, got a %d-D tensor",
+             fn, b->ndim);
+    TH_CHECK(b->size[0] == rows, TH_ERR_VALUE, "%s: b has %lld rows but A is %lldx%lld (they must match)",
+             fn, (long long)b->size[0], (long long)a->size[0], (long long)a->size[1]);
+    TH_CHECK(b->ndim == 1 || b->size[1] <= TH_BLAS_INT_MAX, TH_ERR_VALUE, "%s: too many right-hand sides", fn);
+    return 0;
+}
+
+/* b viewed as a matrix (a 1-D b becomes one column), on the stack. */
+static THTensor rhs_matrix(const THTensor *b)
+{
+    THTensor v = *b;
+    if (b->ndim == 1) { v.ndim = 2; v.size[1] = 1; v.stride[1] = 1; }
+    return v;
+}
+
+/* A new rows x cols column-major buffer (strides (1, ld), ld >= max(1, rows)) holding a
+ * copy of src (NULL: uninitialised). Never has a NULL data pointer. */
+static THTensor *colmajor(THTensor *src, int dtype, int64_t rows, int64_t cols, int64_t ld)
+{
+    if (ld < 1) ld = 1;
+    int64_t size[2] = {cols > 0 ? cols : 1, ld};
+    THTensor *buf = THTensor_newWithSize(dtype, 2, size);
+    if (!buf) return NULL;
+    int64_t vs[2] = {rows, cols}, vst[2] = {1, ld};
+    THTensor *t = THTensor_newAsStrided(buf, 2, vs, vst, buf->offset);
+    THTensor_free(buf);
+    if (!t) return NULL;
+    if (src && THTensor_copy(t, src)) { THTensor_free(t); return NULL; }
+    return t;
+}
+
+/* out = src (resized, converted to out's dtype if it has one). */
+static int store(THTensor *out, THTensor *src)
+{
+    if (!out) return 0;
+    TH_TRY(TH_prepareOut(out, src->dtype, src->ndim, src->size));
+    TH_TRY(THTensor_copy(out, src));
+    THTensor_bumpVersion(out);
+    return 0;
+}
+
+/* store a result for a right-hand side shaped like b (1-D b: column 0 only). */
+static int store_like_rhs(THTensor *out, THTensor *X, const THTensor *b)
+{
+    if (b->ndim == 2) return store(out, X);
+    THTensor col = *X;
+    col.ndim = 1;
+    return store(out, &col);
+}
+
+static int store_empty(THTensor *out, int dtype, int ndim, int64_t r, int64_t c)
+{
+    if (!out) return 0;
+    int64_t size[2] = {r, c};
+    TH_TRY(TH_prepareOut(out, dtype, ndim, size));
+    THTensor_bumpVersion(out);
+    return 0;
+}
+
+/* Workspace size from a LAPACK query (float32 results are rounded: add a margin). */
+static int work_count(int dtype, const void *w)
+{
+    double v = dtype == TH_FLOAT32 ? (double)*(const float *)w : *(const double *)w;
+    double n = v * (1.0 + 1e-6) + 1.0;
+    return n > 2147483647.0 ? 2147483647 : (int)n;
+}
+
+static void *work_alloc(int dtype, int count)
+{
+    return TH_alloc((int64_t)(count > 1 ? count : 1) * TH_dtypeSize(dtype));
+}
+
+static double get2(const THTensor *t, int64_t i, int64_t j)
+{
+    const char *p = (const char *)THTensor_data(t) + (i * t->stride[0] + j * t->stride[1]) * TH_dtypeSize(t->dtype);
+    return t->dtype == TH_FLOAT32 ? (double)*(const float *)p : *(const double *)p;
+}
+
+static void set2(THTensor *t, int64_t i, int64_t j, double v)
+{
+    char *p = (char *)THTensor_data(t) + (i * t->stride[0] + j * t->stride[1]) * TH_dtypeSize(t->dtype);
+    if (t->dtype == TH_FLOAT32) *(float *)p = (float)v; else *(double *)p = v;
+}
+
+/* Zero the triangle LAPACK leaves untouched: below the diagonal (keep_upper) or above. */
+static void zero_triangle(THTensor *t, int keep_upper)
+{
+    for (int64_t j = 0; j < t->size[1]; j++)
+        for (int64_t i = 0; i < t->size[0]; i++)
+            if (keep_upper ? i > j : i < j) set2(t, i, j, 0.0);
+}
+
+/* Fill the other triangle of a symmetric matrix from the stored one. */
+static void symmetrize(THTensor *t, int from_upper)
+{
+    int64_t n = t->size[0];
+    for (int64_t j = 0; j < n; j++)
+        for (int64_t i = j + 1; i < n; i++) {
+            if (from_upper) set2(t, i, j, get2(t, j, i));
+            else set2(t, j, i, get2(t, i, j));
+        }
+}
+
+/* LAPACK's eigen/SVD drivers reject or loop on NaN/Inf: refuse them up front.
+ * tri: 0 the whole matrix, 1 the upper triangle only, 2 the lower one (what is read). */
+static int check_finite(const char *fn, const THTensor *t, int tri)
+{
+    for (int64_t j = 0; j < t->size[1]; j++)
+        for (int64_t i = 0; i < t->size[0]; i++)
+            if ((tri == 0 || (tri == 1 ? i <= j : i >= j)) && !isfinite(get2(t, i, j)))
+                return TH_setError(TH_ERR_VALUE, "%s: the input matrix contains non-finite values (NaN or Inf) at "
+                                   "(%lld, %lld)", fn, (long long)i, (long long)j);
+    return 0;
+}
+
+static void set_identity(THTensor *t)
+{
+    THTensor_zero(t);
+    int64_t k = t->size[0] < t->size[1] ? t->size[0] : t->size[1];
+    for (int64_t i = 0; i < k; i++) set2(t, i, i, 1.0);
+}
+
+static int illegal(const char *fn, const char *routine, int info)
+{
+    return TH_setError(TH_ERR_RUNTIME, "%s: LAPACK %s rejected argument %d (internal error)", fn, routine, -info);
+}
+
+/* ------------------------------------------------------------------ gesv / inverse / det */
+
+int THTensor_gesv(THTensor *x, THTensor *lu, THTensor *b, THTensor *a)
+{
+    const char *fn = "gesv";
+    TH_TRY(check_matrix(fn, "A", a, 1));
+    TH_TRY(check_rhs(fn, b, a, a->size[0]));
+    int dt = a->dtype;
+    int n = (int)a->size[0];
+    THTensor bm = rhs_matrix(b);
+    int nrhs = (int)bm.size[1];
+    THTensor *A = colmajor(a, dt, n, n, n);
+    THTensor *B = A ? colmajor(&bm, dt, n, nrhs, n) : NULL;
+    int *ipiv = B ? TH_alloc((int64_t)sizeof(int) * (n > 0 ? n : 1)) : NULL;
+    int st = ipiv ? 0 : TH_lastErrorCode();
+    if (!st && n > 0 && nrhs > 0) {
+        int lda = n, ldb = n, info = 0;
+        THLapack_pick(dt, gesv)(&n, &nrhs, THTensor_data(A), &lda, ipiv, THTensor_data(B), &ldb, &info);
+        if (info < 0) st = illegal(fn, "gesv", info);
+        else if (info > 0)
+            st = TH_setError(TH_ERR_RUNTIME, "%s: the matrix A is singular (U(%d,%d) is zero), cannot solve", fn,
+                             info, info);
+    } else if (!st && n > 0 && lu) {
+        int lda = n, info = 0;
+        THLapack_pick(dt, getrf)(&n, &n, THTensor_data(A), &lda, ipiv, &info);
+        if (info < 0) st = illegal(fn, "getrf", info);
+    }
+    if (!st) st = store_like_rhs(x, B, b);
+    if (!st) st = store(lu, A);
+    TH_free(ipiv);
+    THTensor_free(A);
+    THTensor_free(B);
+    return st;
+}
+
+int THTensor_inverse(THTensor *out, THTensor *a)
+{
+    const char *fn = "inverse";
+    TH_TRY(check_matrix(fn, "A", a, 1));
+    int dt = a->dtype;
+    int n = (int)a->size[0];
+    THTensor *A = colmajor(a, dt, n, n, n);
+    if (!A) return TH_lastErrorCode();
+    int *ipiv = TH_alloc((int64_t)sizeof(int) * (n > 0 ? n : 1));
+    int st = ipiv ? 0 : TH_lastErrorCode();
+    void *work = NULL;
+    if (!st && n > 0) {
+        int lda = n, info = 0;
+        THLapack_pick(dt, getrf)(&n, &n, THTensor_data(A), &lda, ipiv, &info);
+        if (info < 0) st = illegal(fn, "getrf", info);
+        else if (info > 0)
+            st = TH_setError(TH_ERR_RUNTIME, "%s: the matrix is singular (U(%d,%d) is zero), it has no inverse",
+                             fn, info, info);
+        if (!st) {
+            double q[2];
+            int lwork = -1;
+            THLapack_pick(dt, getri)(&n, THTensor_data(A), &lda, ipiv, q, &lwork, &info);
+            lwork = work_count(dt, q);
+            work = work_alloc(dt, lwork);
+            if (!work) st = TH_lastErrorCode();
+            else {
+                THLapack_pick(dt, getri)(&n, THTensor_data(A), &lda, ipiv, work, &lwork, &info);
+                if (info < 0) st = illegal(fn, "getri", info);
+                else if (info > 0)
+                    st = TH_setError(TH_ERR_RUNTIME, "%s: the matrix is singular (U(%d,%d) is zero), it has no "
+                                     "inverse", fn, info, info);
+            }
+        }
+    }
+    if (!st) st = store(out, A);
+    TH_free(work);
+    TH_free(ipiv);
+    THTensor_free(A);
+    return st;
+}
+
+int THTensor_det(THTensor *out, THTensor *a)
+{
+    const char *fn = "det";
+    TH_CHECK(out, TH_ERR_VALUE, "%s: output tensor is NULL", fn);
+    TH_TRY(check_matrix(fn, "A", a, 1));
+    int dt = a->dtype;
+    int n = (int)a->size[0];
+    double det = 1.0;
+    if (n > 0) {
+        THTensor *A = colmajor(a, dt, n, n, n);
+        if (!A) return TH_lastErrorCode();
+        int *ipiv = TH_alloc((int64_t)sizeof(int) * n);
+        if (!ipiv) { THTensor_free(A); return TH_lastErrorCode(); }
+        int lda = n, info = 0;
+        THLapack_pick(dt, getrf)(&n, &n, THTensor_data(A), &lda, ipiv, &info);
+        int st = 0;
+        if (info < 0) st = illegal(fn, "getrf", info);
+        else if (info > 0) det = 0.0;   /* exactly singular */
+        else
+            for (int i = 0; i < n; i++) det *= ipiv[i] != i + 1 ? -get2(A, i, i) : get2(A, i, i);
+        TH_free(ipiv);
+        THTensor_free(A);
+        if (st) return st;
+    }
+    TH_TRY(TH_prepareOut(out, dt, 0, NULL));
+    TH_TRY(THTensor_fill(out, det));
+    THTensor_bumpVersion(out);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ Cholesky family */
+
+int THTensor_potrf(THTensor *out, THTensor *a, int upper)
+{
+    const char *fn = "potrf";
+    TH_TRY(check_matrix(fn, "A", a, 1));
+    int dt = a->dtype;
+    int n = (int)a->size[0];
+    THTensor *A = colmajor(a, dt, n, n, n);
+    if (!A) return TH_lastErrorCode();
+    int st = 0;
+    if (n > 0) {
+        char uplo = upper ? 'U' : 'L';
+        int lda = n, info = 0;
+        THLapack_pick(dt, potrf)(&uplo, &n, THTensor_data(A), &lda, &info, ONE_CHAR);
+        if (info < 0) st = illegal(fn, "potrf", info);
+        else if (info > 0)
+            st = TH_setError(TH_ERR_RUNTIME, "cholesky (potrf): the leading minor of order %d is not "
+                             "positive-definite, the matrix is not positive-definite", info);
+        if (!st) zero_triangle(A, upper);
+    }
+    if (!st) st = store(out, A);
+    THTensor_free(A);
+    return st;
+}
+
+int THTensor_potrs(THTensor *out, THTensor *b, THTensor *chol, int upper)
+{
+    const char *fn = "potrs";
+    TH_TRY(check_matrix(fn, "the Cholesky factor", chol, 1));
+    TH_TRY(check_rhs(fn, b, chol, chol->size[0]));
+    int dt = chol->dtype;
+    int n = (int)chol->size[0];
+    THTensor bm = rhs_matrix(b);
+    int nrhs = (int)bm.size[1];
+    THTensor *A = colmajor(chol, dt, n, n, n);
+    THTensor *B = A ? colmajor(&bm, dt, n, nrhs, n) : NULL;
+    int st = B ? 0 : TH_lastErrorCode();
+    if (!st && n > 0 && nrhs > 0) {
+        char uplo = upper ? 'U' : 'L';
+        int lda = n, ldb = n, info = 0;
+        THLapack_pick(dt, potrs)(&uplo, &n, &nrhs, THTensor_data(A), &lda, THTensor_data(B), &ldb, &info, ONE_CHAR);
+        if (info < 0) st = illegal(fn, "potrs", info);
+    }
+    if (!st) st = store_like_rhs(out, B, b);
+    THTensor_free(A);
+    THTensor_free(B);
+    return st;
+}
+
+int THTensor_potri(THTensor *out, THTensor *chol, int upper)
+{
+    const char *fn = "potri";
+    TH_TRY(check_matrix(fn, "the Cholesky factor", chol, 1));
+    int dt = chol->dtype;
+    int n = (int)chol->size[0];
+    THTensor *A = colmajor(chol, dt, n, n, n);
+    if (!A) return TH_lastErrorCode();
+    int st = 0;
+    if (n > 0) {
+        char uplo = upper ? 'U' : 'L';
+        int lda = n, info = 0;
+        THLapack_pick(dt, potri)(&uplo, &n, THTensor_data(A), &lda, &info, ONE_CHAR);
+        if (info < 0) st = illegal(fn, "potri", info);
+        else if (info > 0)
+            st = TH_setError(TH_ERR_RUNTIME, "%s: the matrix is singular (diagonal element %d of the Cholesky "
+                             "factor is zero), it has no inverse", fn, info);
+        if (!st) symmetrize(A, upper);
+    }
+    if (!st) st = store(out, A);
+    THTensor_free(A);
+    return st;
+}
+
+/* ------------------------------------------------------------------ QR */
+
+int THTensor_qr(THTensor *q, THTensor *r, THTensor *a)
+{
+    const char *fn = "qr";
+    TH_TRY(check_matrix(fn, "A", a, 0));
+    int dt = a->dtype;
+    int m = (int)a->size[0], n = (int)a->size[1];
+    int k = m < n ? m : n;
+    if (k == 0) {
+        TH_TRY(store_empty(q, dt, 2, m, 0));
+        TH_TRY(store_empty(r, dt, 2, 0, n));
+        return 0;
+    }
+    THTensor *A = colmajor(a, dt, m, n, m);
+    if (!A) return TH_lastErrorCode();
+    void *tau = work_alloc(dt, k), *work = NULL;
+    THTensor *R = NULL;
+    int st = tau ? 0 : TH_lastErrorCode();
+    int lda = m, info = 0;
+    if (!st) {
+        double qw[2];
+        int lwork = -1;
+        THLapack_pick(dt, geqrf)(&m, &n, THTensor_data(A), &lda, tau, qw, &lwork, &info);
+        int l1 = work_count(dt, qw);
+        lwork = -1;
+        THLapack_pick(dt, orgqr)(&m, &k, &k, THTensor_data(A), &lda, tau, qw, &lwork, &info);
+        int l2 = work_count(dt, qw);
+        lwork = l1 > l2 ? l1 : l2;
+        work = work_alloc(dt, lwork);
+        if (!work) st = TH_lastErrorCode();
+        if (!st) {
+            THLapack_pick(dt, geqrf)(&m, &n, THTensor_data(A), &lda, tau, work, &lwork, &info);
+            if (info < 0) st = illegal(fn, "geqrf", info);
+        }
+        if (!st) {
+            THTensor top = *A;
+            top.size[0] = k;                     /* R: the first k rows, upper triangle */
+            int64_t rs[2] = {k, n};
+            R = THTensor_newWithSize(dt, 2, rs);
+            if (!R || THTensor_copy(R, &top)) st = TH_lastErrorCode();
+            else zero_triangle(R, 1);
+        }
+        if (!st) {
+            THLapack_pick(dt, orgqr)(&m, &k, &k, THTensor_data(A), &lda, tau, work, &lwork, &info);
+            if (info < 0) st = illegal(fn, "orgqr", info);
+        }
+    }
+    if (!st) {
+        THTensor Q = *A;
+        Q.size[1] = k;
+        st = store(q, &Q);
+    }
+    if (!st) st = store(r, R);
+    THTensor_free(R);
+    TH_free(work);
+    TH_free(tau);
+    THTensor_free(A);
+    return st;
+}
+
+/* ------------------------------------------------------------------ SVD */
+
+int THTensor_svd(THTensor *u, THTensor *s, THTensor *v, THTensor *a, int some)
+{
+    const char *fn = "svd";
+    TH_TRY(check_matrix(fn, "A", a, 0));
+    int dt = a->dtype;
+    int m = (int)a->size[0], n = (int)a->size[1];
+    int k = m < n ? m : n;
+    int ucols = some ? k : m, vtrows = some ? k : n;
+    if (k == 0) {
+        TH_TRY(store_empty(s, dt, 1, 0, 0));
+        THTensor *U = colmajor(NULL, dt, m, ucols, m), *V = colmajor(NULL, dt, n, vtrows, n);
+        int st = U && V ? 0 : TH_lastErrorCode();
+        if (!st) { set_identity(U); set_identity(V); }
+        if (!st) st = store(u, U);
+        if (!st) st = store(v, V);
+        THTensor_free(U);
+        THTensor_free(V);
+        return st;
+    }
+    THTensor *A = colmajor(a, dt, m, n, m);
+    THTensor *S = A ? colmajor(NULL, dt, k, 1, k) : NULL;
+    THTensor *U = S ? colmajor(NULL, dt, m, ucols, m) : NULL;
+    THTensor *VT = U ? colmajor(NULL, dt, vtrows, n, vtrows) : NULL;
+    int *iwork = VT ? TH_alloc((int64_t)sizeof(int) * 8 * k) : NULL;
+    void *work = NULL;
+    int st = iwork ? 0 : TH_lastErrorCode();
+    if (!st) st = check_finite(fn, A, 0);
+    if (!st) {
+        char jobz = some ? 'S' : 'A';
+        int lda = m, ldu = m, ldvt = vtrows, info = 0, lwork = -1;
+        double qw[2];
+        THLapack_pick(dt, gesdd)(&jobz, &m, &n, THTensor_data(A), &lda, THTensor_data(S), THTensor_data(U), &ldu,
+                                 THTensor_data(VT), &ldvt, qw, &lwork, iwork, &info, ONE_CHAR);
+        lwork = work_count(dt, qw);
+        work = work_alloc(dt, lwork);
+        if (!work) st = TH_lastErrorCode();
+        if (!st) {
+            THLapack_pick(dt, gesdd)(&jobz, &m, &n, THTensor_data(A), &lda, THTensor_data(S), THTensor_data(U),
+                                     &ldu, THTensor_data(VT), &ldvt, work, &lwork, iwork, &info, ONE_CHAR);
+            if (info < 0) st = illegal(fn, "gesdd", info);
+            else if (info > 0)
+                st = TH_setError(TH_ERR_RUNTIME, "%s: the algorithm did not converge (the input may contain NaN "
+                                 "or Inf, or be too ill-conditioned)", fn);
+        }
+    }
+    if (!st) { THTensor sv = *S; sv.ndim = 1; st = store(s, &sv); }
+    if (!st) st = store(u, U);
+    if (!st) {
+        THTensor vv = *VT;   /* V = VT^T */
+        vv.size[0] = VT->size[1]; vv.size[1] = VT->size[0];
+        vv.stride[0] = VT->stride[1]; vv.stride[1] = VT->stride[0];
+        st = store(v, &vv);
+    }
+    TH_free(work);
+    TH_free(iwork);
+    THTensor_free(A);
+    THTensor_free(S);
+    THTensor_free(U);
+    THTensor_free(VT);
+    return st;
+}
+
+/* ------------------------------------------------------------------ eigen */
+
+int THTensor_symeig(THTensor *e, THTensor *v, THTensor *a, int eigenvectors, int upper)
+{
+    const char *fn = "symeig";
+    TH_TRY(check_matrix(fn, "A", a, 1));
+    int dt = a->dtype;
+    int n = (int)a->size[0];
+    THTensor *A = colmajor(a, dt, n, n, n);
+    THTensor *W = A ? colmajor(NULL, dt, n, 1, n) : NULL;
+    int st = W ? 0 : TH_lastErrorCode();
+    void *work = NULL;
+    int *iwork = NULL;
+    if (!st) st = check_finite(fn, A, upper ? 1 : 2);
+    if (!st && n > 0) {
+        char jobz = eigenvectors ? 'V' : 'N', uplo = upper ? 'U' : 'L';
+        int lda = n, info = 0, lwork = -1, liwork = -1, qi = 0;
+        double qw[2];
+        THLapack_pick(dt, syevd)(&jobz, &uplo, &n, THTensor_data(A), &lda, THTensor_data(W), qw, &lwork, &qi,
+                                 &liwork, &info, ONE_CHAR, ONE_CHAR);
+        lwork = work_count(dt, qw);
+        liwork = qi > 1 ? qi : 1;
+        work = work_alloc(dt, lwork);
+        iwork = work ? TH_alloc((int64_t)sizeof(int) * liwork) : NULL;
+        if (!iwork) st = TH_lastErrorCode();
+        if (!st) {
+            THLapack_pick(dt, syevd)(&jobz, &uplo, &n, THTensor_data(A), &lda, THTensor_data(W), work, &lwork, iwork,
+                                     &liwork, &info, ONE_CHAR, ONE_CHAR);
+            if (info < 0) st = illegal(fn, "syevd", info);
+            else if (info > 0)
+                st = TH_setError(TH_ERR_RUNTIME, "%s: the algorithm failed to converge (%d elements did not "
+                                 "converge; the input may contain NaN or Inf)", fn, info);
+        }
+    }
+    if (!st) { THTensor w = *W; w.ndim = 1; st = store(e, &w); }
+    if (!st) st = eigenvectors ? store(v, A) : store_empty(v, dt, 1, 0, 0);
+    TH_free(work);
+    TH_free(iwork);
+    THTensor_free(A);
+    THTensor_free(W);
+    return st;
+}
+
+int THTensor_eig(THTensor *e, THTensor *v, THTensor *a, int eigenvectors)
+{
+    const char *fn = "eig";
+    TH_TRY(check_matrix(fn, "A", a, 1));
+    int dt = a->dtype;
+    int n = (int)a->size[0];
+    THTensor *A = colmajor(a, dt, n, n, n);
+    THTensor *E = A ? colmajor(NULL, dt, n, 2, n) : NULL;     /* columns: real, imaginary parts */
+    THTensor *VR = E ? colmajor(NULL, dt, n, eigenvectors ? n : 0, n) : NULL;
+    int st = VR ? 0 : TH_lastErrorCode();
+    void *work = NULL;
+    if (!st) st = check_finite(fn, A, 0);
+    if (!st && n > 0) {
+        char jobvl = 'N', jobvr = eigenvectors ? 'V' : 'N';
+        int lda = n, ldvl = 1, ldvr = n, info = 0, lwork = -1;
+        char *wr = THTensor_data(E), *wi = wr + (int64_t)n * TH_dtypeSize(dt);
+        double qw[2], vl[2];
+        THLapack_pick(dt, geev)(&jobvl, &jobvr, &n, THTensor_data(A), &lda, wr, wi, vl, &ldvl, THTensor_data(VR),
+                                &ldvr, qw, &lwork, &info, ONE_CHAR, ONE_CHAR);
+        lwork = work_count(dt, qw);
+        work = work_alloc(dt, lwork);
+        if (!work) st = TH_lastErrorCode();
+        if (!st) {
+            THLapack_pick(dt, geev)(&jobvl, &jobvr, &n, THTensor_data(A), &lda, wr, wi, vl, &ldvl,
+                                    THTensor_data(VR), &ldvr, work, &lwork, &info, ONE_CHAR, ONE_CHAR);
+            if (info < 0) st = illegal(fn, "geev", info);
+            else if (info > 0)
+                st = TH_setError(TH_ERR_RUNTIME, "%s: the QR algorithm failed to compute all the eigenvalues "
+                                 "(the input may contain NaN or Inf)", fn);
+        }
+    }
+    if (!st) st = store(e, E);
+    if (!st) st = eigenvectors ? store(v, VR) : store_empty(v, dt, 1, 0, 0);
+    TH_free(work);
+    THTensor_free(A);
+    THTensor_free(E);
+    THTensor_free(VR);
+    return st;
+}
+
+/* ------------------------------------------------------------------ triangular and least squares */
+
+int THTensor_trtrs(THTensor *x, THTensor *b, THTensor *a, int upper, int transpose, int unitriangular)
+{
+    const char *fn = "trtrs";
+    TH_TRY(check_matrix(fn, "A", a, 1));
+    TH_TRY(check_rhs(fn, b, a, a->size[0]));
+    int dt = a->dtype;
+    int n = (int)a->size[0];
+    THTensor bm = rhs_matrix(b);
+    int nrhs = (int)bm.size[1];
+    THTensor *A = colmajor(a, dt, n, n, n);
+    THTensor *B = A ? colmajor(&bm, dt, n, nrhs, n) : NULL;
+    int st = B ? 0 : TH_lastErrorCode();
+    if (!st && n > 0 && nrhs > 0) {
+        char uplo = upper ? 'U' : 'L', trans = transpose ? 'T' : 'N', diag = unitriangular ? 'U' : 'N';
+        int lda = n, ldb = n, info = 0;
+        THLapack_pick(dt, trtrs)(&uplo, &trans, &diag, &n, &nrhs, THTensor_data(A), &lda, THTensor_data(B), &ldb,
+                                 &info, ONE_CHAR, ONE_CHAR, ONE_CHAR);
+        if (info < 0) st = illegal(fn, "trtrs", info);
+        else if (info > 0)
+            st = TH_setError(TH_ERR_RUNTIME, "%s: the triangular matrix A is singular (A(%d,%d) is zero)", fn,
+                             info, info);
+    }
+    if (!st) st = store_like_rhs(x, B, b);
+    THTensor_free(A);
+    THTensor_free(B);
+    return st;
+}
+
+/* x (n, or n x k) minimises ||A x - b|| for a tall A (m >= n), or is the least-norm
+ * solution of A x = b for a wide A (m < n). A must have full rank. */
+int THTensor_gels(THTensor *x, THTensor *b, THTensor *a)
+{
+    const char *fn = "gels";
+    TH_TRY(check_matrix(fn, "A", a, 0));
+    TH_TRY(check_rhs(fn, b, a, a->size[0]));
+    int dt = a->dtype;
+    int m = (int)a->size[0], n = (int)a->size[1];
+    THTensor bm = rhs_matrix(b);
+    int nrhs = (int)bm.size[1];
+    int ldb = m > n ? m : n;
+    if (ldb < 1) ldb = 1;
+    THTensor *A = colmajor(a, dt, m, n, m);
+    THTensor *B = A ? colmajor(&bm, dt, m, nrhs, ldb) : NULL;
+    int st = B ? 0 : TH_lastErrorCode();
+    void *work = NULL;
+    if (!st && nrhs > 0) {
+        char trans = 'N';
+        int lda = m > 1 ? m : 1, info = 0, lwork = -1;
+        double qw[2];
+        THLapack_pick(dt, gels)(&trans, &m, &n, &nrhs, THTensor_data(A), &lda, THTensor_data(B), &ldb, qw, &lwork,
+                                &info, ONE_CHAR);
+        lwork = work_count(dt, qw);
+        work = work_alloc(dt, lwork);
+        if (!work) st = TH_lastErrorCode();
+        if (!st) {
+            THLapack_pick(dt, gels)(&trans, &m, &n, &nrhs, THTensor_data(A), &lda, THTensor_data(B), &ldb, work,
+                                    &lwork, &info, ONE_CHAR);
+            if (info < 0) st = illegal(fn, "gels", info);
+            else if (info > 0)
+                st = TH_setError(TH_ERR_RUNTIME, "%s: the matrix A does not have full rank (diagonal element %d of "
+                                 "its triangular factor is zero)", fn, info);
+        }
+    }
+    if (!st) {
+        THTensor X = *B;    /* the solution: the first n rows of the ldb-row buffer */
+        X.size[0] = n;
+        if (nrhs == 0 || m == 0 || n == 0) {
+            THTensor *Z = colmajor(NULL, dt, n, nrhs, n);
+            if (!Z) st = TH_lastErrorCode();
+            else { THTensor_zero(Z); st = store_like_rhs(x, Z, b); THTensor_free(Z); }
+        } else {
+            st = store_like_rhs(x, &X, b);
+        }
+    }
+    TH_free(work);
+    THTensor_free(A);
+    THTensor_free(B);
+    return st;
+}

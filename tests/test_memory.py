@@ -1,0 +1,139 @@
+"""Memory: storages are freed when the last Python owner dies; RSS and the C core's
+allocation counter stay flat over many allocations, views, copies and numpy round trips."""
+import gc
+import os
+
+import numpy as np
+import pytest
+
+import pytorch_like as torch
+from pytorch_like._lib import lib
+from pytorch_like.tensor import _pinned
+
+
+def _rss_bytes():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _settle():
+    gc.collect()
+    return lib.TH_allocatedBytes()
+
+
+def test_allocated_bytes_tracks_storages():
+    base = _settle()
+    t = torch.empty(1000, dtype=torch.float64)
+    assert lib.TH_allocatedBytes() - base == 8000
+    v = t.narrow(0, 10, 10).view(2, 5).t()
+    del t
+    gc.collect()
+    assert lib.TH_allocatedBytes() - base == 8000   # the view keeps the storage alive
+    n = v.numpy()
+    del v
+    gc.collect()
+    assert lib.TH_allocatedBytes() - base == 8000   # so does a numpy array over it
+    del n
+    assert _settle() == base
+
+
+def test_foreign_memory_is_not_counted_and_is_released():
+    base = _settle()
+    pinned = len(_pinned)
+    a = np.zeros(10_000)
+    t = torch.from_numpy(a)
+    assert lib.TH_allocatedBytes() == base and len(_pinned) == pinned + 1
+    del a
+    v = t.narrow(0, 0, 5)
+    del t
+    gc.collect()
+    assert len(_pinned) == pinned + 1
+    del v
+    gc.collect()
+    assert len(_pinned) == pinned
+
+
+def test_resize_through_out_accounts_bytes():
+    base = _settle()
+    out = torch.empty(0)
+    torch.zeros(100, out=out)
+    assert lib.TH_allocatedBytes() - base == 400
+    torch.zeros(1000, out=out)
+    assert lib.TH_allocatedBytes() - base == 4000
+    del out
+    assert _settle() == base
+
+
+def _churn(i, keep):
+    a = torch.empty(64, 32)
+    b = a.t().contiguous()
+    c = b.view(-1).narrow(0, 5, 100).unsqueeze(0).expand(3, 100)
+    d = c.clone().to(torch.float64).half()
+    e = torch.from_numpy(np.arange(50.0)).reshape(5, 10).t()
+    f = torch.from_numpy(e.numpy()).clone()
+    g = torch.tensor([[1, 2], [3, 4]]).permute(1, 0).diagonal()
+    h = torch.tensor(np.ones((3, 3), np.float32)).unfold(0, 2, 1).squeeze()
+    b.copy_(a.t())
+    if i % 1000 == 0:
+        keep.append((repr(g), f.tolist()[0], d.shape, h.shape))
+
+
+def test_flat_memory_over_20k_iterations():
+    keep = []
+    for i in range(2000):   # warm up allocator pools and caches
+        _churn(i, keep)
+    base_bytes = _settle()
+    base_rss = _rss_bytes()
+    for i in range(20_000):
+        _churn(i, keep)
+    gc.collect()
+    assert lib.TH_allocatedBytes() == base_bytes
+    grown = _rss_bytes() - base_rss
+    assert grown < 8 * 2 ** 20, f"RSS grew by {grown / 2 ** 20:.1f} MiB over 20k iterations"
+
+
+def test_from_numpy_round_trips_do_not_leak():
+    a = np.arange(1000.0)
+    base_rss = _rss_bytes()
+    pinned = len(_pinned)
+    for _ in range(20_000):
+        t = torch.from_numpy(a)
+        b = t.numpy()
+        t2 = torch.from_numpy(b[::2])
+        _ = t2.numpy()[3]
+    del t, b, t2
+    gc.collect()
+    assert len(_pinned) == pinned
+    assert _rss_bytes() - base_rss < 4 * 2 ** 20
+
+
+def test_large_tensor_memory_is_returned():
+    base = _settle()
+    for _ in range(20):
+        t = torch.zeros(4_000_000)   # 16 MB each
+        t.fill_(1)
+        del t
+    assert _settle() == base
+    rss = _rss_bytes()
+    t = torch.zeros(16_000_000)   # 64 MB, touched
+    assert _rss_bytes() - rss > 32 * 2 ** 20
+    del t
+    gc.collect()
+    assert _rss_bytes() - rss < 16 * 2 ** 20
+
+
+@pytest.mark.parametrize("n", [1, 32])
+def test_storage_refcounts_balance(n):
+    """Views take a storage reference each and give it back when they die."""
+    t = torch.empty(4, 4)
+    s = t._t.storage
+    before = s.refcount
+    views = [t.t().narrow(0, 0, 2) for _ in range(n)]
+    assert s.refcount == before + n
+    arrays = [v.numpy() for v in views]
+    del views
+    gc.collect()
+    assert s.refcount == before + n   # numpy arrays keep their tensors
+    del arrays
+    gc.collect()
+    assert s.refcount == before
