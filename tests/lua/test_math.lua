@@ -303,5 +303,44 @@ function tests.lapack()
    eq(q * r, A, 1e-10)
 end
 
+function tests.conv()
+   local x = T{{1, 2, 3}, {4, 5, 6}, {7, 8, 9}}
+   local k = T{{1, 0}, {0, -1}}
+   eq(torch.xcorr2(x, k), T{{-4, -4}, {-4, -4}})
+   eq(torch.conv2(x, k), T{{4, 4}, {4, 4}})
+   local full = torch.conv2(x, k, 'F')
+   tester:assertTableEq(full:size():totable(), {4, 4})
+   eq(full, T{{1, 2, 3, 0}, {4, 4, 4, -3}, {7, 4, 4, -6}, {0, -7, -8, -9}})
+   local xb = torch.Tensor(2, 3, 3)
+   xb[1]:copy(x); xb[2]:copy(x * 2)
+   local kb = torch.Tensor(2, 2, 2)
+   kb[1]:copy(k); kb[2]:copy(k)
+   eq(torch.xcorr2(xb, kb)[2], T{{-8, -8}, {-8, -8}})
+   local k4 = torch.Tensor(1, 2, 2, 2)
+   k4[1]:copy(kb)
+   eq(torch.xcorr2(xb, k4)[1], T{{-12, -12}, {-12, -12}})
+   local v = torch.Tensor(3, 3, 3):fill(1)
+   eq(torch.xcorr3(v, torch.Tensor(2, 2, 2):fill(1)), torch.Tensor(2, 2, 2):fill(8))
+   tester:assertErrorPattern(function() torch.conv2(T{1, 2}, T{1}) end, 'unsupported dimensions')
+end
+
+function tests.match()
+   local m = torch.match(T{{0, 0}, {1, 1}}, T{{1, 0}})
+   eq(m, T{{1}, {1}})
+   eq(torch.match(T{{0, 0}}, T{{3, 4}}, 2), T{{50}})
+end
+
+function tests.torch_namespace_functions()
+   local x = T{{1, 2}, {3, 4}}
+   eq(torch.view(x, 4), T{1, 2, 3, 4})
+   eq(torch.narrow(x, 1, 2, 1), T{{3, 4}})
+   tester:asserteq(torch.select(x, 1, 2)[1], 3)
+   eq(torch.t(x), T{{1, 3}, {2, 4}})
+   eq(torch.squeeze(torch.Tensor(1, 2):fill(1)), T{1, 1})
+   eq(torch.fill(torch.Tensor(2), 5), T{5, 5})
+   eq(torch.permute(x, 2, 1), T{{1, 3}, {2, 4}})
+   tester:asserteq(#torch.split(T{1, 2, 3}, 2), 2)
+end
+
 tester:add(tests)
 tester:run()
