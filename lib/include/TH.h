@@ -304,3 +304,38 @@ int THTensor_randomRange(THTensor *t, THGenerator *g, int64_t low, int64_t high)
 int THTensor_randperm(THTensor *out, THGenerator *g, int64_t n, int index_base);
 int THTensor_multinomial(THTensor *out, THGenerator *g, THTensor *probs, int64_t n,
                          int replacement, int index_base);
+
+/* ================================================================ THNN (lib/THNN)
+ * Stateless neural-network kernels in THNN's style (torch7-nn.md §3), one symbol per op
+ * for float32 and float64 (dispatched on the input's dtype; other dtypes TH_ERR_TYPE):
+ *   int THNN_<Op>_updateOutput(input, output, [weight], [bias], [buffers], [args])
+ *   int THNN_<Op>_updateGradInput(input, gradOutput, gradInput, ...)
+ *   int THNN_<Op>_accGradParameters(input, gradOutput, gradWeight, gradBias, ..., double scale)
+ *   criterions: updateOutput(input, target, output, ...), updateGradInput(input, target, gradInput, ...)
+ * No THNNState argument; Torch7's `accreal`/`bool`/`long` become double/int/int64_t.
+ * Outputs and buffers are resized by the callee (a fresh THTensor_new(-1) takes the input's
+ * dtype). Optional tensors may be NULL. Index tensors (targets, pooling indices, lookup
+ * inputs) are int64 and come with an index_base argument (Lua 1, Python 0). Errors name
+ * the module, the argument and the expected shape. */
+
+/* ---------------------------------------------------------------- THNN: activations, criterions, normalization, lookup */
+
+/* (end of THNN activations section) */
+
+
+
+/* ---------------------------------------------------------------- THNN: convolutions */
+
+/* (end of THNN convolutions section) */
+
+
+
+/* ---------------------------------------------------------------- THNN: pooling, sampling, padding */
+
+/* (end of THNN pooling section) */
+
+
+
+/* ================================================================ .t7 serialization */
+
+/* (end of serialization section) */
