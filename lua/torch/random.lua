@@ -9,6 +9,14 @@ local istensor, wrap, check = I.istensor, I.wrap, I.check
 if not pcall(ffi.typeof, 'torch_GeneratorBox') then
    ffi.cdef 'typedef struct torch_GeneratorBox { THGenerator *__g; int owned; } torch_GeneratorBox;'
 end
+-- C functions returning a value (not a status) report failures through TH_lastError
+local function scall(f, ...)
+   C.TH_clearError()
+   local r = f(...)
+   if C.TH_lastErrorCode() ~= 0 then torch._error(I.lasterror()) end
+   return r
+end
+
 local Generator = {__typename = 'torch.Generator'}
 local GenBox = ffi.metatype('torch_GeneratorBox', {
    __index = Generator,
@@ -26,14 +34,6 @@ end)
 for k, v in pairs(Generator) do gmt[k] = v end
 
 torch._gen = GenBox(C.THGenerator_default(), 0)
-
--- C functions returning a value (not a status) report failures through TH_lastError
-local function scall(f, ...)
-   C.TH_clearError()
-   local r = f(...)
-   if C.TH_lastErrorCode() ~= 0 then torch._error(I.lasterror()) end
-   return r
-end
 
 -- optional generator first: returns gen, rest...
 local function gen(...)
