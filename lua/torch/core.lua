@@ -48,7 +48,7 @@ local check = I.check
 -- ------------------------------------------------------------------ C memory and the GC
 -- Lua's collector only sees the small boxes; the C bytes behind them are counted by the
 -- core (TH_allocatedBytes). When they grow past a threshold, collect from Lua code.
-local GC_BASE = 256 * 1024 * 1024
+local GC_BASE = 128 * 1024 * 1024
 local gc_threshold = GC_BASE
 local function gcstep()
    local bytes = tonumber(C.TH_allocatedBytes())

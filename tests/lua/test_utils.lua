@@ -78,6 +78,28 @@ function tests.cmdline()
    tester:asserteq(cmd.dateformat, '%Y[run]: ')
    cmd:silent()
    tester:assert(cmd.silentio)
+   -- log(): print goes to the log file too (and, silenced, not to stdout)
+   local name = os.tmpname()
+   local oldprint = print
+   cmd:log(name, {lr = 0.5})
+   print('hello', 42)
+   print = oldprint
+   local f = io.open(name)
+   local text = f:read('*a')
+   f:close()
+   os.remove(name)
+   tester:assert(text:find('%[program started on') ~= nil)
+   tester:assert(text:find('lr 0.5') ~= nil)
+   tester:assert(text:find('hello 42') ~= nil)
+   -- help lists options with their defaults
+   local out = {}
+   local saved = io.write
+   io.write = function(...) for _, x in ipairs{...} do out[#out + 1] = x end end
+   cmd:help({[0] = 'prog'})
+   io.write = saved
+   local help = table.concat(out)
+   tester:assert(help:find('Usage: prog %[options%] <data>') ~= nil)
+   tester:assert(help:find('%-lr%s+learning rate %[0.1%]') ~= nil)
 end
 
 function tests.tester_asserts()
