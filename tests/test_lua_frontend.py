@@ -302,3 +302,9 @@ def test_demo_runs():
     assert r.returncode == 0 and "-size" in r.stdout and "matrix size [3]" in r.stdout
     r = th(os.path.join("examples", "demo.lua"), "-size")
     assert r.returncode == 1 and "missing argument for option -size" in r.stderr
+
+
+def test_random_bad_arguments_never_crash():
+    r = th(os.path.join("tests", "lua_scripts", "fuzz_bad_args.lua"))
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "still alive" in r.stdout
