@@ -338,4 +338,28 @@ function MemoryFile:__tostring__()
                         self._readable and 'r' or '', self._writable and 'w' or '')
 end
 
+-- ------------------------------------------------------------------ PipeFile
+local PipeFile = torch.class('torch.PipeFile', 'torch.DiskFile')
+
+function PipeFile:__init(cmd, mode, quiet)
+   File.__init(self)
+   mode = mode or 'r'
+   if mode ~= 'r' and mode ~= 'w' then error("invalid mode: 'r' or 'w' expected", 2) end
+   local f = io.popen(cmd, mode)
+   if not f then
+      if quiet then self._hasError = true; return end
+      error(string.format('cannot open <%s> in mode %s', cmd, mode), 2)
+   end
+   self._f = f
+   self._name = cmd
+   self._quiet = quiet or false
+   self._readable = mode == 'r'
+   self._writable = mode == 'w'
+end
+function PipeFile:seek() error('seek is not supported on a pipe', 2) end
+function PipeFile:__tostring__()
+   return string.format('torch.PipeFile on <%s> [status: %s -- mode %s]', self._name or '?',
+                        self._f and 'open' or 'closed', self._readable and 'r' or 'w')
+end
+
 return File
