@@ -7,13 +7,17 @@ torch._registry = registry
 local ctortables = {}        -- typename -> constructor table
 
 -- Error raised at the first stack level outside the torch package (user code).
+local PKGDIR = debug.getinfo(1, 'S').source:match('^(@.*/)[^/]*$') or '@'
+local function ours(src)
+   return src:sub(1, #PKGDIR) == PKGDIR and not src:find('/', #PKGDIR + 1, true)
+end
 local function userlevel()
    local lvl = 3
    while true do
       local info = debug.getinfo(lvl, 'S')
       if not info then return 1 end
       local src = info.source
-      if not (src:find('/torch/[%w_]*%.lua$') or src == '=[C]') then return lvl - 1 end
+      if not (ours(src) or src == '=[C]') then return lvl - 1 end
       lvl = lvl + 1
    end
 end
