@@ -611,13 +611,12 @@ function Tensor:__newindex__(k, v)
    torch._error(string.format("cannot set field '%s' of a %s", tostring(k), torch.typename(self)))
 end
 
--- value of a one-element tensor (tables index: t[{}] on 0-dim)
+-- apply/map/map2: call a Lua function per element in row-major order (Torch7's semantics)
 function Tensor:apply(f)
    local th = self.__th
    local n = numel(th)
    if n == 0 then return self end
    local c = self:contiguous()
-   local p = ffi.cast(PTRCT[th.dtype], C.THTensor_data(c.__th))
    local cst, coff = c.__th.storage, c.__th.offset
    for i = 0, n - 1 do
       local v = f(sget(cst, coff + i))

@@ -782,13 +782,6 @@ defop('histc', {'t', 'tn', 'tnn', 'tnnn'}, function(res, a, bins, lo, hi)
 end, 'new')
 
 -- ------------------------------------------------------------------ LAPACK (functions only)
-local function lapack_res(nres, name, ...)
-   local res, src = {}, nil
-   local n = select('#', ...)
-   local k = 0
-   while k < n and istensor((select(k + 1, ...))) do k = k + 1 end
-   return k, ...
-end
 local function uplo(c, default) c = c or default; return (c == 'U' or c == 'u') and 1 or 0 end
 
 -- args: (nres optional result tensors, nin input tensors, options...)

@@ -18,6 +18,8 @@ local function now()
           tonumber(ru.ru_stime.tv_sec) + tonumber(ru.ru_stime.tv_usec) * 1e-6
 end
 
+torch._now = now
+
 local Timer = torch.class('torch.Timer')
 
 function Timer:__init()

@@ -10,20 +10,19 @@ end
 function torch.getnumthreads() return C.TH_getNumThreads() end
 function torch.getnumcores() return C.TH_getNumCores() end
 function torch.isatty(f)
-   local ok, ffi = pcall(require, 'ffi')
-   pcall(ffi.cdef, 'int isatty(int fd); int fileno(void *stream);')
+   local ffi = require 'ffi'
+   pcall(ffi.cdef, 'int isatty(int fd);')
    local fd = (f == io.stderr) and 2 or (f == io.stdin and 0 or 1)
    return ffi.C.isatty(fd) ~= 0
 end
 function torch.updatethreadlocals() end
 function torch.updateerrorhandlers() end
-function torch.tic() return torch.Timer():time().real end
-local tic0
-function torch.tic()
-   tic0 = torch.Timer()
-   return 0
+-- torch.tic() -> wall-clock seconds; torch.toc(t) -> seconds elapsed since t
+function torch.tic() return (torch._now()) end
+function torch.toc(t)
+   if type(t) ~= 'number' then torch._argerror(1, 'toc', 'number (from torch.tic) expected') end
+   return (torch._now()) - t
 end
-function torch.toc() return tic0 and tic0:time().real or 0 end
 
 -- FFInterface: raw pointers for LuaJIT code (torch.data(x) = first element, typed)
 function torch.data(obj, asnumber)

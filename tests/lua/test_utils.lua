@@ -51,6 +51,10 @@ function tests.timer()
    tester:asserteq(tostring(t), 'torch.Timer [status: running]')
    t:reset()
    tester:assertlt(t:time().real, 1)
+   local t0 = torch.tic()
+   tester:assert(t0 > 1e9)
+   local dt = torch.toc(t0)
+   tester:assert(dt >= 0 and dt < 5)
 end
 
 function tests.cmdline()
