@@ -188,4 +188,60 @@ torch.multinomial = function(...)
 end
 Tensor.multinomial = function(self, ...) return torch.multinomial(self, ...) end
 
+-- Walker/Vose alias method: setup builds (J, q) (J 1-based, 0 = no alias); each draw takes
+-- k = floor(uniform(0, K)) then bernoulli(q[k]) to keep k or jump to its alias (Torch7's order).
+function torch.multinomialAliasSetup(probs, state)
+   I.checktensor(probs, 1, 'multinomialAliasSetup')
+   if probs:dim() ~= 1 then torch._argerror(1, 'multinomialAliasSetup', '1D tensor of probabilities expected') end
+   local K = probs:size(1)
+   local J, q
+   if type(state) == 'table' then J, q = state[1], state[2] else J, q = torch.LongTensor(), probs.new() end
+   J:resize(K):zero()
+   q:resize(K)
+   local p = probs:contiguous()
+   local smaller, larger = {}, {}
+   for i = 1, K do
+      local v = K * p[i]
+      q[i] = v
+      if v < 1 then smaller[#smaller + 1] = i else larger[#larger + 1] = i end
+   end
+   while #smaller > 0 and #larger > 0 do
+      local large, small = larger[#larger], smaller[#smaller]
+      J[small] = large
+      q[large] = q[large] - (1 - q[small])
+      if q[large] < 1 then
+         smaller[#smaller] = large
+         larger[#larger] = nil
+      else
+         smaller[#smaller] = nil
+      end
+   end
+   local qmin, qmax = math.huge, -math.huge
+   for i = 1, K do
+      qmin = math.min(qmin, q[i]); qmax = math.max(qmax, q[i])
+   end
+   if not (qmin > 0) then torch._argerror(1, 'multinomialAliasSetup', 'q[i] must be positive') end
+   for i = 1, K do
+      if qmax > 1 then q[i] = q[i] / qmax end
+      if J[i] <= 0 then q[i] = 1 end
+   end
+   return {J, q}
+end
+
+function torch.multinomialAlias(output, state)
+   I.checktensor(output, 1, 'multinomialAlias')
+   if type(state) ~= 'table' then torch._argerror(2, 'multinomialAlias', 'state from multinomialAliasSetup expected') end
+   local J, q = state[1], state[2]
+   local K = J:size(1)
+   local g = torch._gen.__g
+   local n = output:nElement()
+   local flat = output:view(n)
+   for i = 1, n do
+      local k = math.floor(scall(C.THRandom_uniform, g, 0, K))
+      local keep = scall(C.THRandom_bernoulli, g, q[k + 1])
+      flat[i] = (keep == 1) and (k + 1) or J[k + 1]
+   end
+   return output
+end
+
 return torch

@@ -70,5 +70,16 @@ function tests.tensor_fills_and_state()
    tester:assertErrorPattern(function() torch.randperm(0) end, 'strictly positive')
 end
 
+function tests.alias_method_frequencies()
+   local probs = torch.Tensor{0.1, 0.2, 0.3, 0.4}
+   local state = torch.multinomialAliasSetup(probs)
+   torch.manualSeed(3)
+   local out = torch.multinomialAlias(torch.LongTensor(20000), state)
+   local counts = {0, 0, 0, 0}
+   for i = 1, out:size(1) do counts[out[i]] = counts[out[i]] + 1 end
+   for k = 1, 4 do tester:assertalmosteq(counts[k] / 20000, probs[k], 0.02, 'category ' .. k) end
+   tester:assertErrorPattern(function() torch.multinomialAliasSetup(torch.Tensor(2, 2)) end, '1D tensor')
+end
+
 tester:add(tests)
 tester:run()
