@@ -283,6 +283,15 @@ BAD = [
     ("torch.Tensor(2):index(1, torch.Tensor{1})", r"bad argument #3 to 'index' \(LongTensor expected"),
     ("torch.CmdLine():option('-x', nil)", r"no default"),
     ("torch.class('a.B', 'no.Parent')", r"parent class no.Parent is unknown"),
+    ("torch.Tensor(2, 3):narrow(1)", r"bad argument #3 to 'narrow' \(number expected, got nil\)"),
+    ("torch.Tensor(2, 3):select()", r"bad argument #2 to 'select' \(number expected, got nil\)"),
+    ("torch.Tensor(2, 3):transpose(1)", r"bad argument #3 to 'transpose'"),
+    ("torch.Tensor(2, 3):sub(1)", r"bad argument #2 to 'sub'"),
+    ("torch.Tensor(2, 3):view()", r"view"),
+    ("torch.Tensor(2, 3):permute(1)", r"bad argument #2 to 'permute'"),
+    ("torch.LongStorage(-1)", r"bad argument #1 to 'torch.LongStorage'"),
+    ("torch.MemoryFile():readInt()", r"read error"),
+    ("torch.Tester():assert(true, 'm', 'extra')", r"Unexpected arguments"),
 ]
 
 
