@@ -17,6 +17,7 @@ local opt = cmd:parse(arg or {})
 torch.setdefaulttensortype(opt.type == 'float' and 'torch.FloatTensor' or 'torch.DoubleTensor')
 print('options:', 'size=' .. opt.size, 'seed=' .. opt.seed, 'type=' .. torch.getdefaulttensortype())
 
+local total = torch.Timer()
 local timer = torch.Timer()
 
 -- construction, views and element access (1-based)
@@ -78,4 +79,4 @@ end)
 if opt.verbose then
    print(torch.LongStorage{1, 2, 3})
 end
-print('done in ' .. string.format('%.3f', timer:time().real) .. ' s')
+print('done in ' .. string.format('%.3f', total:time().real) .. ' s')
