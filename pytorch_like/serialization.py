@@ -1,0 +1,2 @@
+def save(): pass
+def load(): pass
