@@ -1,1 +1,9 @@
-"""x"""
+"""pytorch_like.utils.data: datasets, samplers and the DataLoader (PyTorch's torch.utils.data)."""
+from .dataloader import DataLoader, default_collate, default_convert
+from .dataset import ChainDataset, ConcatDataset, Dataset, IterableDataset, Subset, TensorDataset, random_split
+from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler,
+                      WeightedRandomSampler)
+
+__all__ = ["DataLoader", "default_collate", "default_convert", "Dataset", "IterableDataset", "TensorDataset",
+           "Subset", "ConcatDataset", "ChainDataset", "random_split", "Sampler", "SequentialSampler",
+           "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler"]
