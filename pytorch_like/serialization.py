@@ -34,7 +34,8 @@ _MAX_DIMS = 32
 class _Saver:
     def __init__(self):
         self.storages = {}    # storage address -> (key, THStorage*, itemsize, dtype)
-        self.memo = {}        # id(tensor) -> record, so one tensor object saved twice loads as one
+        self.memo = {}        # id(tensor) -> record id, so one tensor object saved twice loads as one
+        self.keep = []
 
     def storage_key(self, t):
         s = t._t.storage
@@ -91,15 +92,16 @@ class _Saver:
                 "b64": base64.b64encode(data).decode("ascii")}
 
     def encode_tensor(self, t):
-        rec = self.memo.get(id(t))
-        if rec is not None:
-            return rec
+        n = self.memo.get(id(t))
+        if n is not None:
+            return {"__t": "ref", "id": n}
         from .nn.parameter import Parameter
         c = t._t
         rec = {"__t": "tensor", "dtype": t.dtype.name, "shape": list(t.shape), "stride": list(t.stride()),
                "offset": int(c.offset), "storage": self.storage_key(t),
-               "requires_grad": bool(t.requires_grad), "parameter": isinstance(t, Parameter)}
-        self.memo[id(t)] = rec
+               "requires_grad": bool(t.requires_grad), "parameter": isinstance(t, Parameter), "id": len(self.memo)}
+        self.memo[id(t)] = rec["id"]
+        self.keep.append(t)     # ids stay unique while saving
         return rec
 
 
@@ -150,6 +152,7 @@ class _Loader:
         self.weights_only = weights_only
         self.where = where
         self.bases = {}
+        self.tensors = {}
 
     def bad(self, what):
         return RuntimeError(f"load: {self.where} is corrupt or not a pytorch_like save file: {what}")
@@ -191,7 +194,14 @@ class _Loader:
             raise self.bad("an untagged JSON object in the object tree")
         kind = node["__t"]
         if kind == "tensor":
-            return self.decode_tensor(node)
+            t = self.decode_tensor(node)
+            self.tensors[node.get("id")] = t
+            return t
+        if kind == "ref":
+            t = self.tensors.get(node.get("id"))
+            if t is None:
+                raise self.bad(f"a reference to an unknown tensor {node.get('id')!r}")
+            return t
         items = node.get("items")
         if kind in ("dict", "odict", "counter"):
             if not isinstance(items, list) or not all(isinstance(kv, list) and len(kv) == 2 for kv in items):
