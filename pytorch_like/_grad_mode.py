@@ -13,11 +13,15 @@ _impl = {}
 def _get(name):
     f = _impl.get(name)
     if f is None:
+        import importlib
+        import sys
         try:
-            from . import autograd
-            f = getattr(autograd, name)
-        except (ImportError, AttributeError):
-            f = contextlib.nullcontext
+            autograd = importlib.import_module(__package__ + ".autograd")
+        except ModuleNotFoundError as e:
+            if e.name != __package__ + ".autograd":
+                raise
+            autograd = None
+        f = getattr(autograd, name, None) or getattr(sys.modules[__package__], name, None) or contextlib.nullcontext
         _impl[name] = f
     return f
 

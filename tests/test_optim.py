@@ -448,3 +448,38 @@ def test_scheduler_closed_form_epoch(ref_torch):
             rs.step(e)
             os_.step(e)
             assert os_.get_last_lr() == pytest.approx(rs.get_last_lr(), rel=1e-15)
+
+
+def test_updates_run_under_autograd_no_grad(monkeypatch):
+    # the plug-in point for autograd: steps, init and load_state_dict write under no_grad(),
+    # and an optimizer's closure runs under enable_grad()
+    import contextlib
+    from pytorch_like import _grad_mode
+    log = []
+
+    def ctx(name):
+        @contextlib.contextmanager
+        def cm():
+            log.append(name + "+")
+            yield
+            log.append(name + "-")
+        return cm
+    monkeypatch.setitem(_grad_mode._impl, "no_grad", ctx("no_grad"))
+    monkeypatch.setitem(_grad_mode._impl, "enable_grad", ctx("enable_grad"))
+    p = nn.Parameter(torch.ones(2))
+    opt = optim.SGD([p], lr=0.1)
+
+    def closure():
+        log.append("closure")
+        p.grad = torch.ones(2)
+        return 0.0
+    opt.step(closure)
+    assert log == ["no_grad+", "enable_grad+", "closure", "enable_grad-", "no_grad-"]
+    log.clear()
+    nn.init.normal_(p)
+    assert log == ["no_grad+", "no_grad-"]
+    log.clear()
+    m = nn.Module()
+    m.p = p
+    m.load_state_dict({"p": torch.zeros(2)})
+    assert log == ["no_grad+", "no_grad-"] and p.tolist() == [0.0, 0.0]

@@ -236,3 +236,17 @@ def test_corrupt_files_give_clear_errors(tmp_path):
     with pytest.raises(RuntimeError, match="map_location 'cuda:0' is not available"):
         torch.load(io.BytesIO(buf.getvalue()), map_location="cuda:0")
     assert torch.load(io.BytesIO(buf.getvalue()), map_location="cpu")["a"].shape == (2, 3)
+
+
+def test_whole_module_save_needs_weights_only_false():
+    m = nn.Sequential(nn.Flatten(), nn.Identity())
+    m.w = nn.Parameter(torch.ones(2))
+    buf = io.BytesIO()
+    torch.save(m, buf)
+    buf.seek(0)
+    with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
+        torch.load(buf)
+    buf.seek(0)
+    r = torch.load(buf, weights_only=False)
+    assert type(r) is nn.Sequential and isinstance(r.w, nn.Parameter) and r.w.tolist() == [1.0, 1.0]
+    assert repr(r) == repr(m)
