@@ -117,6 +117,8 @@ def test_no_auto_batching_and_collate_fn():
 
 
 def test_num_workers_runs_serially_with_a_warning():
+    from pytorch_like.utils.data import get_worker_info
+    assert get_worker_info() is None
     with pytest.warns(UserWarning, match="main process"):
         dl = DataLoader(_ds(4), batch_size=2, num_workers=2)
     assert [y.tolist() for _, y in dl] == [[0, 1], [2, 3]]

@@ -211,6 +211,7 @@ def test_to_dtype_in_place_keeps_identity():
     n.float()
     assert w.tolist() == [[1.0] * 3] * 2 and w.requires_grad
     n.to("cpu")
+    n.to(None)
     with pytest.raises(TypeError, match="only accepts floating point"):
         n.to(torch.int64)
     with pytest.raises(RuntimeError, match="not available"):

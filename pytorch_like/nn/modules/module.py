@@ -389,12 +389,10 @@ class Module:
                 dtype = a
             elif isinstance(a, Tensor):
                 dtype = a.dtype
-            elif isinstance(a, str) or a is None:
-                device = a if a is not None else device
-            elif isinstance(a, bool):
+            elif isinstance(a, bool) or a is None:
                 pass
             else:
-                raise TypeError(f"to() received an invalid argument of type {type(a).__name__}")
+                device = a      # a device string or device object: only the CPU exists here
         if device is not None and str(device).split(":")[0] != "cpu":
             raise RuntimeError(f"device '{device}' is not available: pytorch_like runs on the CPU only here")
         if dtype is not None and not dtype.is_floating_point:

@@ -85,6 +85,11 @@ def default_collate(batch):
     raise TypeError(_COLLATE_ERR.format(type(elem)))
 
 
+def get_worker_info():
+    """None: batches are always loaded in the main process (as PyTorch reports there)."""
+    return None
+
+
 class DataLoader:
     """Iterates over a dataset in batches (sampler/batch_sampler, shuffle with a generator, drop_last,
     collate_fn). Loading runs in the main process: num_workers > 0 is accepted and runs serially."""
