@@ -340,6 +340,106 @@ int THTensor_multinomial(THTensor *out, THGenerator *g, THTensor *probs, int64_t
 
 /* ---------------------------------------------------------------- THNN: pooling, sampling, padding */
 
+/* Pooling conventions: spatial args are ordered W before H (kW, kH, dW, dH, padW, padH) and
+ * volumetric T, W, H, as THNN; inputs are C x H x W or N x C x H x W (volumetric C x T x H x W or
+ * N x C x T x H x W). ceil_mode uses THNN's (= PyTorch's) rule: the last window must start inside
+ * the input plus the left padding. Max-pooling indices are int64: the flat offset inside the
+ * input plane (h*W + w; volumes t*H*W + h*W + w) plus index_base; ties: first maximum; NaN wins.
+ * A 1-D max pooling (PyTorch MaxPool1d) is SpatialMaxPooling on an N x C x 1 x L view with
+ * kH = dH = 1, padH = 0 (the indices are then the positions along L). */
+int THNN_SpatialMaxPooling_updateOutput(THTensor *input, THTensor *output, THTensor *indices, int kW, int kH,
+                                        int dW, int dH, int padW, int padH, int ceil_mode, int index_base);
+int THNN_SpatialMaxPooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, THTensor *indices,
+                                           int kW, int kH, int dW, int dH, int padW, int padH, int ceil_mode, int index_base);
+int THNN_SpatialDilatedMaxPooling_updateOutput(THTensor *input, THTensor *output, THTensor *indices,
+                                               int kW, int kH, int dW, int dH, int padW, int padH,
+                                               int dilationW, int dilationH, int ceil_mode, int index_base);
+int THNN_SpatialDilatedMaxPooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                  THTensor *indices, int kW, int kH, int dW, int dH, int padW, int padH,
+                                                  int dilationW, int dilationH, int ceil_mode, int index_base);
+int THNN_VolumetricMaxPooling_updateOutput(THTensor *input, THTensor *output, THTensor *indices,
+                                           int kT, int kW, int kH, int dT, int dW, int dH, int pT, int pW, int pH,
+                                           int ceilMode, int index_base);
+int THNN_VolumetricMaxPooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                              THTensor *indices, int kT, int kW, int kH, int dT, int dW, int dH,
+                                              int pT, int pW, int pH, int ceilMode, int index_base);
+int THNN_VolumetricDilatedMaxPooling_updateOutput(THTensor *input, THTensor *output, THTensor *indices,
+                                                  int kT, int kW, int kH, int dT, int dW, int dH, int pT, int pW, int pH,
+                                                  int dilationT, int dilationW, int dilationH, int ceilMode, int index_base);
+int THNN_VolumetricDilatedMaxPooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                     THTensor *indices, int kT, int kW, int kH, int dT, int dW, int dH,
+                                                     int pT, int pW, int pH, int dilationT, int dilationW, int dilationH,
+                                                     int ceilMode, int index_base);
+/* Average pooling: divisor as THNN/PyTorch (count_include_pad: window clipped to the padded input).
+ * Torch7's VolumetricAveragePooling took only (kT, kW, kH, dT, dW, dH): pass pads 0, ceil_mode 0,
+ * count_include_pad 1 for its behaviour (padding/ceil are PyTorch's additions). */
+int THNN_SpatialAveragePooling_updateOutput(THTensor *input, THTensor *output, int kW, int kH, int dW, int dH,
+                                            int padW, int padH, int ceil_mode, int count_include_pad);
+int THNN_SpatialAveragePooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                               int kW, int kH, int dW, int dH, int padW, int padH,
+                                               int ceil_mode, int count_include_pad);
+int THNN_VolumetricAveragePooling_updateOutput(THTensor *input, THTensor *output, int kT, int kW, int kH,
+                                               int dT, int dW, int dH, int padT, int padW, int padH,
+                                               int ceil_mode, int count_include_pad);
+int THNN_VolumetricAveragePooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                  int kT, int kW, int kH, int dT, int dW, int dH,
+                                                  int padT, int padW, int padH, int ceil_mode, int count_include_pad);
+/* Adaptive pooling: cell i pools [floor(i*in/out), ceil((i+1)*in/out)); the output size of the
+ * backward is gradOutput's. */
+int THNN_SpatialAdaptiveMaxPooling_updateOutput(THTensor *input, THTensor *output, THTensor *indices,
+                                                int osizeW, int osizeH, int index_base);
+int THNN_SpatialAdaptiveMaxPooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                   THTensor *indices, int index_base);
+int THNN_SpatialAdaptiveAveragePooling_updateOutput(THTensor *input, THTensor *output, int osizeW, int osizeH);
+int THNN_SpatialAdaptiveAveragePooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput);
+/* Unpooling: indices (input's shape) index the owidth x oheight output plane. */
+int THNN_SpatialMaxUnpooling_updateOutput(THTensor *input, THTensor *output, THTensor *indices,
+                                          int owidth, int oheight, int index_base);
+int THNN_SpatialMaxUnpooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                             THTensor *indices, int owidth, int oheight, int index_base);
+/* Fractional max pooling: randomSamples (N x C x 2, or C x 2; (u_w, u_h) in [0, 1) per plane)
+ * come from the caller; the output size (or ratio) is the caller's to compute. */
+int THNN_SpatialFractionalMaxPooling_updateOutput(THTensor *input, THTensor *output, int outputW, int outputH,
+                                                  int poolSizeW, int poolSizeH, THTensor *indices,
+                                                  THTensor *randomSamples, int index_base);
+int THNN_SpatialFractionalMaxPooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                     int outputW, int outputH, int poolSizeW, int poolSizeH,
+                                                     THTensor *indices, int index_base);
+/* SubSampling: weight and bias hold one value per input plane (bias may be NULL);
+ * accGradParameters adds scale * grad into gradWeight / gradBias (contiguous, input's dtype). */
+int THNN_SpatialSubSampling_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
+                                         int kW, int kH, int dW, int dH);
+int THNN_SpatialSubSampling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, THTensor *weight,
+                                            int kW, int kH, int dW, int dH);
+int THNN_SpatialSubSampling_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
+                                              THTensor *gradBias, int kW, int kH, int dW, int dH, double scale);
+/* Upsampling. Bilinear: align_corners = 1 is THNN's behaviour, 0 PyTorch's default; unlike THNN
+ * the backward takes input (for its shape) instead of (nbatch, nchannels, inputHeight, inputWidth). */
+int THNN_SpatialUpSamplingNearest_updateOutput(THTensor *input, THTensor *output, int scale_factor);
+int THNN_SpatialUpSamplingNearest_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, int scale_factor);
+int THNN_SpatialUpSamplingBilinear_updateOutput(THTensor *input, THTensor *output, int outputHeight, int outputWidth,
+                                                int align_corners);
+int THNN_SpatialUpSamplingBilinear_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                   int outputHeight, int outputWidth, int align_corners);
+/* Padding: negative pads crop; reflection needs every pad < the input size along its dim. */
+int THNN_SpatialReflectionPadding_updateOutput(THTensor *input, THTensor *output, int pad_l, int pad_r, int pad_t, int pad_b);
+int THNN_SpatialReflectionPadding_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                  int pad_l, int pad_r, int pad_t, int pad_b);
+int THNN_SpatialReplicationPadding_updateOutput(THTensor *input, THTensor *output, int pad_l, int pad_r, int pad_t, int pad_b);
+int THNN_SpatialReplicationPadding_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                   int pad_l, int pad_r, int pad_t, int pad_b);
+/* Temporal: input nFrame x frameSize or N x nFrame x frameSize. TemporalMaxPooling indices are
+ * Torch7's offset inside the window (0..kW-1) plus index_base (Torch7 stored them 0-based). */
+int THNN_TemporalMaxPooling_updateOutput(THTensor *input, THTensor *output, THTensor *indices, int kW, int dW,
+                                         int index_base);
+int THNN_TemporalMaxPooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                            THTensor *indices, int kW, int dW, int index_base);
+int THNN_TemporalSubSampling_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
+                                          int kW, int dW, int inputFrameSize);
+int THNN_TemporalSubSampling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                             THTensor *weight, int kW, int dW);
+int THNN_TemporalSubSampling_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
+                                               THTensor *gradBias, int kW, int dW, double scale);
 /* (end of THNN pooling section) */
 
 
