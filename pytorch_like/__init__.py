@@ -30,6 +30,10 @@ def is_floating_point(t):
 
 def set_num_threads(n):
     """Threads used by the C core's parallel loops."""
+    from .tensor import _int_arg
+    n = _int_arg(n, "set_num_threads(): n")
+    if not 1 <= n <= 1024:   # the C core's cap: OpenMP crashes when it cannot start that many
+        raise ValueError(f"set_num_threads(): n must be a positive number of threads up to 1024, got {n}")
     _clib.TH_setNumThreads(n)
 
 

@@ -85,9 +85,14 @@ int TH_getNumThreads(void)
 #endif
 }
 
+enum { TH_MAX_THREADS = 1024 };
+
 void TH_setNumThreads(int n)
 {
 #ifdef _OPENMP
+    /* libgomp sizes per-team arrays on the stack and dies when it cannot start the
+     * threads, so an absurd count would crash the next parallel region */
+    if (n > TH_MAX_THREADS) n = TH_MAX_THREADS;
     if (n > 0) omp_set_num_threads(n);
 #else
     (void)n;
