@@ -49,3 +49,42 @@ def test_huge_thread_count_does_not_crash_openmp():
         print(int(torch.mm(a, a).sum()))
     """)
     assert out.split() == ["1000000"]
+
+
+def test_repeat_size_overflow_raises():
+    # size * repeats wrapped around 2**64: ones(4).repeat(2**62 + 1) returned 4 elements
+    with pytest.raises(ValueError, match="repeat: the number of elements overflows 64 bits"):
+        torch.ones(4).repeat(2 ** 62 + 1)
+    with pytest.raises(ValueError, match="overflows 64 bits"):
+        torch.ones(4).repeat(2 ** 62)
+    with pytest.raises(ValueError, match="overflows 64 bits"):
+        torch.ones(3).repeat(2 ** 62, 2 ** 62)
+    assert torch.ones(0).repeat(2 ** 62).shape == (0,)
+
+
+def test_diag_huge_offset_raises():
+    # size + |k| overflowed (and -k is undefined for k = -2**63)
+    for k in (-2 ** 63, 2 ** 63 - 1, 2 ** 63 - 2, -2 ** 63 + 2):
+        with pytest.raises(ValueError, match=r"diag\(\): diagonal .* out of range for a vector of 3 elements"):
+            torch.diag(torch.ones(3), k)
+    assert torch.diag(torch.ones(3), 2).shape == (5, 5)
+    assert torch.diag(torch.ones(3, 3), 2 ** 63 - 1).shape == (0,)
+    assert torch.diag(torch.ones(3, 3), -2 ** 63).shape == (0,)
+
+
+@pytest.mark.parametrize("k", [2 ** 63 - 1, 2 ** 62, -2 ** 63, -2 ** 62, 3, -3, 4, -4])
+def test_tril_triu_extreme_diagonals(k):
+    # row + k overflowed: triu(x, 2**63 - 1) kept rows 1.. and tril(x, 2**63 - 1) zeroed all
+    np = pytest.importorskip("numpy")
+    x = torch.arange(1.0, 13.0).reshape(3, 4)
+    a = x.numpy()
+    kk = max(min(k, 10), -10)
+    assert (torch.triu(x, k).numpy() == np.triu(a, kk)).all()
+    assert (torch.tril(x, k).numpy() == np.tril(a, kk)).all()
+
+
+def test_unfold_step_past_the_end():
+    # step * stride overflowed (undefined behaviour) for the single window left
+    u = torch.arange(12.0).reshape(6, 2).unfold(0, 2, 2 ** 62)
+    assert u.shape == (1, 2, 2) and min(u.stride()) >= 0
+    assert u.tolist() == [[[0.0, 2.0], [1.0, 3.0]]]

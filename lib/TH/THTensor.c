@@ -454,7 +454,8 @@ THTensor *THTensor_newUnfold(THTensor *t, int dim, int64_t size, int64_t step)
     r->size[r->ndim] = size;
     r->stride[r->ndim] = dstride;
     r->size[dim] = (dsize - size) / step + 1;
-    r->stride[dim] = step * dstride;
+    /* step * dstride overflows only for a step past the end, which leaves one window (stride unused) */
+    if (__builtin_mul_overflow(step, dstride, &r->stride[dim])) r->stride[dim] = dstride;
     r->ndim++;
     return r;
 }

@@ -379,6 +379,10 @@ int THTensor_diag(THTensor *out, THTensor *a, int64_t k)
     if (!res) return TH_lastErrorCode();
     int st;
     if (a->ndim == 1) {
+        /* |k| + size must not overflow (-INT64_MIN alone would) */
+        TH_CHECK(k > INT64_MIN + a->size[0] && k < INT64_MAX - a->size[0], TH_ERR_VALUE,
+                 "diag(): diagonal %lld is out of range for a vector of %lld elements", (long long)k,
+                 (long long)a->size[0]);
         int64_t n = a->size[0] + (k < 0 ? -k : k);
         int64_t shape[2] = {n, n};
         st = THTensor_resize(res, 2, shape);
@@ -416,6 +420,9 @@ static int tri(const char *fn, THTensor *out, THTensor *a, int64_t k, int upper)
     }
     int rd = a->ndim - 2, cd = a->ndim - 1;
     int64_t rows = a->size[rd], cols = a->size[cd];
+    /* diagonals beyond the matrix all act alike; clamping keeps i + k from overflowing */
+    if (k > cols) k = cols;
+    if (k < -rows) k = -rows;
     if (!st && THTensor_numel(a) > 0) {
         for (int64_t i = 0; i < rows && !st; i++) {
             int64_t lo, hi;     /* columns to zero: [lo, hi) */
@@ -840,7 +847,9 @@ int THTensor_repeat(THTensor *out, THTensor *a, int nrepeats, const int64_t *rep
         TH_CHECK(repeats[d] >= 0, TH_ERR_RUNTIME, "repeat: repeats must be non-negative, got %lld at dimension %d",
                  (long long)repeats[d], d);
         asz[d] = d < lead ? 1 : a->size[d - lead];
-        shape[d] = asz[d] * repeats[d];
+        TH_CHECK(!__builtin_mul_overflow(asz[d], repeats[d], &shape[d]), TH_ERR_VALUE,
+                 "repeat: the number of elements overflows 64 bits (size %lld repeated %lld times at dimension %d)",
+                 (long long)asz[d], (long long)repeats[d], d);
     }
     THTensor *res = out_begin(out, a->dtype, 1, &a, 0);
     if (!res) return TH_lastErrorCode();
