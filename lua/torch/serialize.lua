@@ -82,7 +82,7 @@ end
 -- a File stand-in given to a class `write` method: records its one writeObject
 local function recorder(cname)
    local rec = {}
-   return setmetatable(rec, {__index = function(_, k)
+   return rec, setmetatable({}, {__index = function(_, k)
       if k == 'writeObject' then
          return function(_, v)
             if rec.n then
@@ -148,8 +148,8 @@ function Encoder:node(x, path)
       local payload
       local w = x.write
       if type(w) == 'function' then
-         local rec = recorder(name)
-         w(x, rec)
+         local rec, proxy = recorder(name)
+         w(x, proxy)
          payload = rec.value
          if type(payload) ~= 'table' or torch.typename(payload) then
             torch._error(string.format("t7: the write method of class %s must write its fields as one plain table " ..
@@ -298,13 +298,20 @@ end
 
 -- a Lua function from its bytecode; returns f and a setter of its upvalues (called once the
 -- upvalue objects are complete)
-local function loadfunction(code, cls, id)
+local function loadfunction(code, cls, id, joins)
    local f, err = loadstring(code, '=(t7 function)')
    if f then
       return f, function(ups)
          for idx, u in ipairs(ups) do
             if type(u) == 'table' and cls == 8 then
-               if u.name ~= '_ENV' then debug.setupvalue(f, idx, u.value) end
+               if u.name ~= '_ENV' then
+                  debug.setupvalue(f, idx, u.value)
+                  -- closures that shared an upvalue cell share it again (ids are per stream)
+                  if debug.upvaluejoin and type(u.id) == 'number' then
+                     local first = joins[u.id]
+                     if first then debug.upvaluejoin(f, idx, first[1], first[2]) else joins[u.id] = {f, idx} end
+                  end
+               end
             else
                debug.setupvalue(f, idx, u)
             end
@@ -352,7 +359,8 @@ end
 
 -- Lua objects for nodes [from, nnodes) of graph g, into objs (id -> value); nodes below
 -- `from` were converted by earlier calls on the same stream and are reused.
-local function decode(g, from, objs)
+local function decode(g, from, objs, joins)
+   joins = joins or {}
    local n = tonumber(g.nnodes)
    local nodes = g.nodes
    local tables, objects, funcs = {}, {}, {}
@@ -398,7 +406,7 @@ local function decode(g, from, objs)
             objects[#objects + 1] = i
          end
       elseif k == K_FUNCTION then
-         local f, setups = loadfunction(ffi.string(nd.str, nd.len), nd.cls, i)
+         local f, setups = loadfunction(ffi.string(nd.str, nd.len), nd.cls, i, joins)
          objs[i] = f
          funcs[#funcs + 1] = {i, setups}
       end
@@ -626,7 +634,7 @@ function File:readObject()
    local fun = self._t7functions and 1 or 0
    local st = self._t7r
    if not st or st.fmt ~= fmt or st.ls ~= self._longSize or st.ref ~= ref or st.fun ~= fun then
-      st = {fmt = fmt, ls = self._longSize, ref = ref, fun = fun, objs = {}, done = 0,
+      st = {fmt = fmt, ls = self._longSize, ref = ref, fun = fun, objs = {}, joins = {}, done = 0,
             r = ffi.gc(nonnull(C.THT7Reader_new(fmt, self._longSize, fun, ref)), C.THT7Reader_free)}
       self._t7r = st
    end
@@ -659,7 +667,7 @@ function File:readObject()
    local g = C.THT7Reader_graph(st.r)
    local from = st.done
    st.done = tonumber(g.nnodes)
-   local ok, err = pcall(decode, g, from, st.objs)
+   local ok, err = pcall(decode, g, from, st.objs, st.joins)
    if not ok then
       st.broken = err
       self._hasError = true
