@@ -276,6 +276,17 @@ def test_lua_file_loads_in_python(lua, tmp_path, mode):
     assert o["ints"].dtype == torch.int32 and o["ints"].tolist() == [4, 5]
 
 
+def test_four_byte_long_files(lua, tmp_path):
+    p = tmp_path / "b32.t7"
+    torch.save_lua({"t": torch.from_numpy(np.arange(6, dtype=np.int64).reshape(2, 3)), "x": 1}, p, mode="b32")
+    for mode in ("binary", "b32"):
+        got = run(lua, "local o = torch.load(...) return torch.typename(o.t), o.t:stride(1), o.t[2][3], o.x",
+                  str(p), mode)
+        assert got == ("torch.LongTensor", 3, 5, 1), (mode, got)
+    msg = run(lua, "local ok, err = pcall(torch.load, ..., 'b64') return tostring(err)", str(p))
+    assert "t7:" in msg
+
+
 def test_torchfile_reads_lua_files(lua, tmp_path):
     if torchfile is None:
         pytest.skip("torchfile is not installed")

@@ -107,13 +107,33 @@ function Encoder:remember(key, node, x)
    return node
 end
 
+-- the node of x; a writeObject hook may substitute the value written, while the reference
+-- memo stays keyed by the original object (as Torch7)
 function Encoder:node(x, path)
+   local hook = self.hook
+   if not hook or x == nil then return self:_node(x, path) end
+   local t = type(x)
+   local key, memo
+   if t == 'cdata' and (istensor(x) or isstorage(x) or isgenerator(x)) then
+      memo, key = self.cmemo, addr(istensor(x) and x.__th or isstorage(x) and x.__st or x.__g)
+   elseif t == 'table' or t == 'function' or t == 'userdata' then
+      memo, key = self.memo, x
+   end
+   if key ~= nil and memo[key] then return memo[key] end
+   local h = hook(x)
+   if h == nil or rawequal(h, x) then return self:_node(x, path) end
+   local node = self:_node(h, path)
+   if key ~= nil then
+      memo[key] = node
+      self.added[#self.added + 1] = {memo == self.cmemo and 'c' or 'o', key}
+      self.keep[#self.keep + 1] = x
+   end
+   return node
+end
+
+function Encoder:_node(x, path)
    local g = self.g
    local t = type(x)
-   if self.hook and t ~= 'nil' then
-      local h = self.hook(x)
-      if h ~= nil then x = h; t = type(x) end
-   end
    if t == 'number' then return nonnull(C.THT7_newNumber(g, x)) end
    if t == 'string' then return nonnull(C.THT7_newString(g, x, #x)) end
    if t == 'boolean' then return nonnull(C.THT7_newBoolean(g, x and 1 or 0)) end

@@ -305,6 +305,24 @@ function tests.file_write_read_object_across_calls()
    end
 end
 
+function tests.write_hook_and_pipes()
+   local mf = torch.MemoryFile():binary()
+   local t = torch.DoubleTensor(2):fill(1)
+   mf:writeObject({a = t, b = t}, 'obj', function(o) if torch.isTensor(o) then return o:float() end end)
+   mf:seek(1)
+   local r = mf:readObject()
+   tester:asserteq(torch.typename(r.a), 'torch.FloatTensor', 'the hook substitutes what is written')
+   tester:assert(r.a == r.b, 'the memo is keyed by the original object')
+   local name = tmpname()
+   torch.save(name, {x = 'piped', t = torch.range(1, 3)})
+   local p = torch.PipeFile('cat ' .. name, 'r'):binary()
+   local back = p:readObject()
+   p:close()
+   os.remove(name)
+   tester:asserteq(back.x, 'piped')
+   tester:asserteq(back.t:sum(), 6)
+end
+
 function tests.referenced_false()
    local name = tmpname()
    local s = {1}
