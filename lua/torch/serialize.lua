@@ -10,9 +10,10 @@
 -- survive, and tensors viewing one storage still share it.
 --
 -- Limits (the C graph holds one field table per object):
---  * a class `write(file)` method is honoured when it writes exactly one table with
---    file:writeObject; a `read(file, version)` method when it reads it back with
---    file:readObject. Other File primitives inside those methods raise an error.
+--  * a class `write(file)` (or `__write`) method is honoured when it writes exactly one
+--    table with file:writeObject; a `read(file, version)` (or `__read`) method when it reads
+--    it back with file:readObject. Other File primitives inside those methods raise an
+--    error. Reads run after the whole graph is built, children before their parents.
 --  * Tensor:write/read and Storage:write/read (payload without a header) are not offered.
 --  * unknown classes load as generic objects keeping their class name and version (they
 --    save back as the same class); `cudnn.X` loads as `nn.X` when that class exists.
@@ -166,7 +167,8 @@ function Encoder:_node(x, path)
    local name = (t == 'table' or t == 'userdata') and torch.typename(x)
    if name then
       local payload
-      local w = x.write
+      local w = x.__write
+      if type(w) ~= 'function' then w = x.write end
       if type(w) == 'function' then
          local rec, proxy = recorder(name)
          w(x, proxy)
@@ -260,7 +262,7 @@ end
 
 -- ================================================================ node graph -> Lua
 
-local generic = {}      -- name .. '\0' .. version -> metatable of objects of unknown classes
+local generic = setmetatable({}, {__mode = 'v'})   -- name .. '\0' .. version -> metatable (unknown classes)
 
 local function genericmt(name, version)
    local key = name .. '\0' .. version
@@ -455,18 +457,20 @@ local function decode(g, from, objs, joins)
    for _, i in ipairs(objects) do
       local obj = objs[i]
       local fields = objs[tonumber(nodes[i].payload.id)]
-      if type(obj.read) == 'function' then
-         custom[#custom + 1] = i
+      local rd = obj.__read
+      if type(rd) ~= 'function' then rd = obj.read end
+      if type(rd) == 'function' then
+         custom[#custom + 1] = {i, rd}
       else
          for key, v in pairs(fields) do obj[key] = v end
       end
    end
    for j = #custom, 1, -1 do
-      local i = custom[j]
+      local i, rd = custom[j][1], custom[j][2]
       local obj = objs[i]
       local nd = nodes[i]
       local name = ffi.string(nd.str, nd.len)
-      obj:read(provider(name, objs[tonumber(nd.payload.id)]), nd.version)
+      rd(obj, provider(name, objs[tonumber(nd.payload.id)]), nd.version)
    end
 end
 

@@ -205,6 +205,16 @@ function tests.custom_read_write_and_versions()
    tester:asserteq(r.version_read, 1)
    tester:asserteq(r.n, 9)
    tester:asserteq(r.old_n, nil)
+   -- __write/__read are honoured too
+   local Dunder = torch.class('sertest.Dunder')
+   function Dunder:__write(file) file:writeObject({v = self.v * 10}) end
+   function Dunder:__read(file, version) self.v = file:readObject().v / 10; self.seen = version end
+   local d = sertest.Dunder()
+   d.v = 4
+   local rd = torch.deserialize(torch.serialize({d, d}))
+   tester:asserteq(rd[1].v, 4)
+   tester:asserteq(rd[1].seen, 1)
+   tester:assert(rd[1] == rd[2])
    -- a write method using primitives cannot be expressed by the graph writer: clear error
    local Raw = torch.class('sertest.Raw')
    function Raw:write(file) file:writeInt(3) end
