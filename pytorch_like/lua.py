@@ -193,7 +193,8 @@ class _Luajit20:
     def _runtime(self):
         if self._rt is None:
             import lupa.luajit20 as lj20
-            rt = lj20.LuaRuntime(unpack_returned_tuples=True)
+            # encoding=None: strings come back as bytes, so binary strings survive the trip
+            rt = lj20.LuaRuntime(encoding=None, unpack_returned_tuples=True)
             self._lj20 = lj20
             self._loader = rt.eval(
                 "function(code, ups, n) local f, err = loadstring(code, '=(t7 function)') "
@@ -203,6 +204,8 @@ class _Luajit20:
         return self._rt
 
     def _copy(self, x, to_rt, lua_type, memo, what):
+        if isinstance(x, str) and to_rt is self._rt:
+            return x.encode("utf-8", "surrogateescape")
         if x is None or isinstance(x, (bool, int, float, str, bytes)):
             return x
         kind = lua_type(x)

@@ -149,6 +149,30 @@ def test_legacy_function_values_cross_as_plain_values(t7dir, lua):
     assert out[0] == -0.25 and out[1] is False and "cannot cross" in out[2], out
 
 
+def test_legacy_function_with_table_upvalues_and_results(lua, tmp_path):
+    lj20 = pytest.importorskip("lupa.luajit20")
+    from pytorch_like._ops.t7 import LuaFunction
+    rt = lj20.LuaRuntime(encoding=None)
+    dump = rt.eval("function() local cfg, scale local function f(x, s) "
+                   "return {sum = x + cfg.base, list = {scale, x}, s = cfg.name .. (s or '') .. '\\255'} end "
+                   "return string.dump(f) end")
+    code = dump()
+    assert code[:4] == b"\x1bLJ\x01"
+    ups = LuaList([LuaTable(name="cfg", value=LuaTable(base=100, name="n\u00e9")), LuaTable(name="scale", value=3)])
+    p = tmp_path / "legacy.t7"
+    torch.save_lua({"f": LuaFunction(code, ups, 8)}, p)
+    got = run(lua, "local o = torch.load(..., 'binary', {functions = true}) local r = o.f(5, '!') "
+                   "return r.sum, r.list[1], r.list[2], r.s == 'n\\195\\169!\\255'", str(p))
+    assert got == (105, 3, 5, True)
+    # through `th` as well
+    script = tmp_path / "legacy.lua"
+    script.write_text(f"local o = torch.load({str(p)!r}, 'binary', {{functions = true}}) print('R', o.f(1).sum)")
+    out = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {ROOT!r}); "
+                          "from pytorch_like.th import main; sys.exit(main())", str(script)],
+                         capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert out.returncode == 0 and "R\t101" in out.stdout, (out.stdout, out.stderr)
+
+
 # ---------------------------------------------------------------- cross-frontend
 
 def equiv(a, b, memo=None):
