@@ -581,8 +581,10 @@ end
 function torch.serialize(obj, mode)
    return tobytes(obj, parsemode('serialize', mode, 2, false), true)
 end
+-- torch.serializeToStorage(obj [, mode]) -> CharStorage ending with a NUL, as Torch7's
+-- MemoryFile storage (so torch.MemoryFile(storage) reads it)
 function torch.serializeToStorage(obj, mode)
-   return torch.CharStorage():string(tobytes(obj, parsemode('serializeToStorage', mode, 2, false), true))
+   return torch.CharStorage():string(tobytes(obj, parsemode('serializeToStorage', mode, 2, false), true) .. '\0')
 end
 
 -- torch.deserialize(str [, mode='binary'] [, {functions=true}])

@@ -315,6 +315,17 @@ function tests.file_write_read_object_across_calls()
    end
 end
 
+function tests.storage_is_a_memoryfile_image()
+   local st = torch.serializeToStorage({a = 1, t = torch.ones(3)})
+   tester:asserteq(st[st:size()], 0, 'NUL-terminated like a MemoryFile storage')
+   local r = torch.MemoryFile(st):binary():readObject()
+   tester:asserteq(r.a, 1)
+   tester:asserteq(r.t:sum(), 3)
+   local mf = torch.MemoryFile():binary()
+   mf:writeObject({b = 2})
+   tester:asserteq(torch.deserializeFromStorage(mf:storage()).b, 2)
+end
+
 function tests.write_hook_and_pipes()
    local mf = torch.MemoryFile():binary()
    local t = torch.DoubleTensor(2):fill(1)
