@@ -300,6 +300,23 @@ def test_lua_file_loads_in_python(lua, tmp_path, mode):
     assert o["ints"].dtype == torch.int32 and o["ints"].tolist() == [4, 5]
 
 
+def test_class_versions_reach_read_methods(lua, tmp_path):
+    run(lua, """
+        local C = torch.getmetatable('serv.Versioned') or torch.class('serv.Versioned')
+        function C:read(file, version) local f = file:readObject() self.v = version; self.x = f.x end
+    """)
+    for version in (0, 1, 2):
+        p = tmp_path / f"v{version}.t7"
+        torch.save_lua([TorchObject("serv.Versioned", LuaTable(x=version * 10), version),
+                        TorchObject("serv.NoSuchClass", LuaTable(y=1), version)], p)
+        got = run(lua, "local o = torch.load(...) return torch.typename(o[1]), o[1].v, o[1].x, "
+                       "torch.typename(o[2]), torch.version(o[2]), o[2].y", str(p))
+        assert got == ("serv.Versioned", version, version * 10, "serv.NoSuchClass", version, 1), got
+        q = tmp_path / f"w{version}.t7"
+        run(lua, "local a, b = ... torch.save(b, torch.load(a))", str(p), str(q))
+        assert torch.load_lua(q)[1].version == version    # generic objects keep their version
+
+
 def test_four_byte_long_files(lua, tmp_path):
     p = tmp_path / "b32.t7"
     torch.save_lua({"t": torch.from_numpy(np.arange(6, dtype=np.int64).reshape(2, 3)), "x": 1}, p, mode="b32")
