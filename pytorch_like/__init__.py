@@ -36,3 +36,6 @@ def set_num_threads(n):
 def get_num_threads():
     """Threads used by the C core's parallel loops."""
     return _clib.TH_getNumThreads()
+
+from . import autograd  # noqa: E402  (installs graph recording into the ops above)
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402

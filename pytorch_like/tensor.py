@@ -16,6 +16,9 @@ from ._lib import check, check_ptr, error, ffi, lib
 
 _free = lib.THTensor_free
 _gc = ffi.gc
+
+# autograd's grad mode cell (pytorch_like.autograd.grad_mode); read on the ops' hot paths
+_grad_enabled = [True]
 _NULL = ffi.NULL
 
 

@@ -1,0 +1,501 @@
+"""The recorded graph and the engine that walks it backwards.
+
+A Node is one recorded op. next_functions pairs each differentiable input with the node
+that produced it (AccumulateGrad for leaves). Saved tensors remember the storage version
+at save time so backward refuses data changed in place. Nodes never hold their own
+outputs strongly (an output is saved as an alias without grad_fn), so graphs are freed by
+reference counting as soon as the last output dies.
+"""
+import itertools
+
+from ..tensor import Tensor, Size, _TYPE_NAMES
+from . import grad_mode
+
+_enabled = grad_mode._enabled
+_seq = itertools.count()
+
+_SECOND_TIME = ("Trying to backward through the graph a second time (or directly access saved tensors after "
+                "they have already been freed). Saved intermediate values of the graph are freed when you call "
+                ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+                "graph a second time or if you need to access saved tensors after calling backward.")
+
+
+def _describe(t):
+    return f"[pytorch_like.{_TYPE_NAMES[t.dtype.name]} [{', '.join(str(s) for s in t.shape)}]]"
+
+
+class SavedTensor:
+    """A tensor kept for backward, with the storage version it had when saved."""
+    __slots__ = ("data", "version", "grad_fn", "output_nr", "requires_grad", "is_output")
+
+    def __init__(self, t, is_output=False):
+        self.version = t._version
+        self.is_output = is_output
+        if is_output:
+            self.data = t.detach_view()     # no grad_fn: no cycle node -> output -> node
+            self.grad_fn = None
+        else:
+            self.data = t
+            self.grad_fn = t.grad_fn
+        self.output_nr = t._output_nr
+        self.requires_grad = t.requires_grad
+
+    def unpack(self, node):
+        d = self.data
+        if d._version != self.version:
+            fn = node if self.is_output else self.grad_fn
+            where = f", which is output {self.output_nr} of {fn.name()}," if fn is not None else ""
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an inplace "
+                f"operation: {_describe(d)}{where} is at version {d._version}; expected version {self.version} "
+                "instead. Hint: enable anomaly detection to find the operation that failed to compute its "
+                "gradient, with torch.autograd.set_detect_anomaly(True).")
+        if self.is_output and _enabled[0] and self.requires_grad:
+            # double backward through a formula that uses the output: re-attach it to its node
+            a = d.detach_view()
+            a.requires_grad = True
+            a.grad_fn = node
+            a._output_nr = self.output_nr
+            return a
+        return d
+
+
+class Node:
+    """One recorded operation (PyTorch's grad_fn)."""
+    __slots__ = ("_name", "next_functions", "_fn", "_saved", "_released", "_meta", "_pre_hooks", "_hooks",
+                 "_seq", "_n_out", "metadata", "__weakref__", "__dict__")
+
+    def __init__(self, name, fn, next_functions, saved, meta, n_out=1):
+        self._name = name
+        self._fn = fn
+        self.next_functions = next_functions
+        self._saved = saved
+        self._released = False
+        self._meta = meta              # (shape, dtype) of each input, for reducing broadcast grads
+        self._pre_hooks = None
+        self._hooks = None
+        self._seq = next(_seq)
+        self._n_out = n_out
+
+    def name(self):
+        """PyTorch-style node name, e.g. 'MulBackward0'."""
+        return self._name
+
+    def __repr__(self):
+        return f"<{self._name} object at {hex(id(self))}>"
+
+    def register_hook(self, fn):
+        """fn(grad_inputs, grad_outputs) runs after this node computed its gradients."""
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(fn)
+        return _Handle(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        """fn(grad_outputs) runs before this node; it may return replacement gradients."""
+        return self._add_pre_hook(-1, fn)
+
+    def _add_pre_hook(self, key, fn):
+        if self._pre_hooks is None:
+            self._pre_hooks = {}
+        lst = self._pre_hooks.setdefault(key, [])
+        lst.append(fn)
+        return _Handle(lst, fn)
+
+    def apply(self, grads):
+        """Gradients for each input from the gradients of each output."""
+        if self._released:
+            raise RuntimeError(_SECOND_TIME)
+        saved = self._saved
+        args = [s.unpack(self) if s is not None else None for s in saved] if saved else ()
+        res = self._fn(grads[0] if self._n_out == 1 else grads, *args)
+        if type(res) is not tuple:
+            res = (res,)
+        out = []
+        for g, m in zip(res, self._meta):
+            if g is not None and m is not None:
+                g = _fit(g, m)
+            out.append(g)
+        return out
+
+    def _release(self):
+        if self._saved:
+            self._saved = None
+            self._released = True
+        self._fn = None if self._saved is None and self._released else self._fn
+
+    def __call__(self, *grads):
+        return tuple(self.apply(list(grads)))
+
+
+def _fit(g, meta):
+    """Reduce a broadcast gradient to the input's shape and cast it to the input's dtype."""
+    shape, dtype = meta
+    if g.shape != shape:
+        g = _unbroadcast(g, shape)
+    if g.dtype is not dtype:
+        g = g.to(dtype)
+    return g
+
+
+def _unbroadcast(grad, shape):
+    """Sum grad over the dimensions that broadcasting added or expanded to reach grad.shape."""
+    shape = tuple(shape)
+    gs = tuple(grad.shape)
+    if gs == shape:
+        return grad
+    lead = len(gs) - len(shape)
+    dims = list(range(lead))
+    for i, s in enumerate(shape):
+        if s == 1 and gs[lead + i] != 1:
+            dims.append(lead + i)
+    if dims:
+        grad = grad.sum(dims, keepdim=True)
+    if lead:
+        grad = grad.reshape(shape)
+    elif tuple(grad.shape) != shape:
+        grad = grad.reshape(shape)
+    return grad
+
+
+class AccumulateGrad(Node):
+    """The node of a leaf: adds the incoming gradient into leaf.grad."""
+    __slots__ = ("variable",)
+
+    def __init__(self, leaf):
+        Node.__init__(self, "AccumulateGrad", None, (), None, ((tuple(leaf.shape), leaf.dtype),))
+        self.variable = leaf
+
+    def apply(self, grads):
+        g = grads[0]
+        leaf = self.variable
+        hooks = leaf.__dict__.get("_leaf_hooks")
+        if hooks:
+            for h in list(hooks.values()):
+                r = h(g)
+                if r is not None:
+                    g = r
+        if g is None:
+            return []
+        g = _fit(g, self._meta[0])
+        old = leaf.grad
+        if _enabled[0]:      # create_graph: the accumulated gradient is itself differentiable
+            leaf.grad = g if old is None else old + g
+        elif old is None:
+            leaf.grad = g.detach().clone()
+        elif old.requires_grad:
+            leaf.grad = old.detach() + g.detach()
+        else:
+            old.add_(g)
+        for h in leaf.__dict__.get("_post_acc_hooks", {}).values():
+            h(leaf)
+        return []
+
+
+def _accumulate_node(leaf):
+    """The AccumulateGrad of a leaf (one per leaf while any graph uses it)."""
+    d = leaf.__dict__
+    ref = d.get("_accum")
+    node = ref() if ref is not None else None
+    if node is None:
+        import weakref
+        node = AccumulateGrad(leaf)
+        d["_accum"] = weakref.ref(node)
+    return node
+
+
+def _edge(t):
+    """(node, output_nr) an input's gradient flows to, or None if t needs none."""
+    if not t.requires_grad:
+        return None
+    fn = t.grad_fn
+    if fn is None:
+        return (_accumulate_node(t), 0)
+    return (fn, t._output_nr)
+
+
+class _Handle:
+    """RemovableHandle."""
+
+    def __init__(self, container, item):
+        self._c = container
+        self._item = item
+
+    def remove(self):
+        c = self._c
+        if isinstance(c, dict):
+            c.pop(self._item, None)
+        elif self._item in c:
+            c.remove(self._item)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+_hook_ids = itertools.count()
+
+
+# ---------------------------------------------------------------------- engine
+
+def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumulate=True, allow_unused=False):
+    """Propagate grads from roots ((node, output_nr) pairs); accumulate into leaves, or
+    return the gradients of inputs (tensors) when accumulate is False."""
+    # nodes reachable from the roots, and the graph's edges
+    graph_nodes = set()
+    stack = []
+    for r in roots:
+        if r is not None and r[0] not in graph_nodes:
+            graph_nodes.add(r[0])
+            stack.append(r[0])
+    while stack:
+        n = stack.pop()
+        for e in n.next_functions:
+            if e is not None and e[0] not in graph_nodes:
+                graph_nodes.add(e[0])
+                stack.append(e[0])
+
+    captures = None
+    if inputs is not None:
+        captures = {}        # (node, output_nr) -> slot index
+        for i, t in enumerate(inputs):
+            if not t.requires_grad:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+            e = _edge(t)
+            captures.setdefault(e, []).append(i)
+        # only nodes from which a captured edge is reachable need to run
+        needed = set()
+        targets = {e[0] for e in captures}
+        order = _topo(graph_nodes)
+        for n in order:      # children before parents
+            if n in targets or any(e is not None and e[0] in needed for e in n.next_functions):
+                needed.add(n)
+    else:
+        needed = graph_nodes
+
+    deps = {}
+    for n in needed:
+        for e in n.next_functions:
+            if e is not None and e[0] in needed:
+                deps[e[0]] = deps.get(e[0], 0) + 1
+
+    buffers = {}
+    for r, g in zip(roots, grads):
+        if r is None or r[0] not in needed:
+            continue
+        buf = buffers.setdefault(r[0], [None] * r[0]._n_out)
+        i = r[1]
+        buf[i] = g if buf[i] is None else buf[i] + g
+
+    results = [None] * len(inputs) if inputs is not None else None
+    ready = [n for n in buffers if deps.get(n, 0) == 0]
+    prev = _enabled[0]
+    _enabled[0] = create_graph
+    try:
+        while ready:
+            n = ready.pop()
+            buf = buffers.pop(n, None)
+            if buf is None:
+                buf = [None] * n._n_out
+            pre = n._pre_hooks
+            if pre:
+                for key, hooks in pre.items():
+                    if key == -1:
+                        continue
+                    for h in list(hooks):
+                        if buf[key] is None:
+                            break
+                        r = h(buf[key])
+                        if r is not None:
+                            buf[key] = r
+                for h in list(pre.get(-1, ())):
+                    r = h(tuple(buf))
+                    if r is not None:
+                        buf = list(r)
+            if captures is not None:
+                for i in range(len(buf)):
+                    slots = captures.get((n, i))
+                    if slots is not None:
+                        g = buf[i]
+                        if isinstance(n, AccumulateGrad):
+                            hooks = n.variable.__dict__.get("_leaf_hooks")
+                            if hooks and g is not None:
+                                for h in list(hooks.values()):
+                                    r = h(g)
+                                    if r is not None:
+                                        g = r
+                        for s in slots:
+                            results[s] = g
+                if not accumulate and isinstance(n, AccumulateGrad):
+                    continue
+            if all(g is None for g in buf):
+                out = [None] * len(n.next_functions)
+            else:
+                out = n.apply(buf)
+            if n._hooks:
+                for h in n._hooks:
+                    r = h(tuple(out), tuple(buf))
+                    if r is not None:
+                        out = list(r)
+            if not retain_graph:
+                n._release()
+            for e, g in zip(n.next_functions, out):
+                if e is None or e[0] not in needed:
+                    continue
+                m = e[0]
+                if g is not None:
+                    b = buffers.get(m)
+                    if b is None:
+                        b = buffers[m] = [None] * m._n_out
+                    i = e[1]
+                    b[i] = g if b[i] is None else b[i] + g
+                d = deps[m] - 1
+                deps[m] = d
+                if d == 0:
+                    ready.append(m)
+    finally:
+        _enabled[0] = prev
+    if results is not None and not allow_unused and accumulate is False:
+        for r in results:
+            if r is None:
+                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
+                                   "Set allow_unused=True if this is the desired behavior.")
+    return results
+
+
+def _topo(nodes):
+    """nodes ordered children first (every node after all nodes it feeds into... reversed)."""
+    seen = set()
+    order = []
+    for start in nodes:
+        if start in seen:
+            continue
+        stack = [(start, iter(start.next_functions))]
+        seen.add(start)
+        while stack:
+            node, it = stack[-1]
+            for e in it:
+                if e is not None and e[0] not in seen:
+                    seen.add(e[0])
+                    stack.append((e[0], iter(e[0].next_functions)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    return order
+
+
+def _make_grads(outputs, grad_outputs, create_graph):
+    from .. import ones_like
+    res = []
+    for o, g in zip(outputs, grad_outputs):
+        if g is None:
+            if o.requires_grad:
+                if o.numel() != 1:
+                    raise RuntimeError("grad can be implicitly created only for scalar outputs")
+                if not o.dtype.is_floating_point:
+                    raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got "
+                                       f"{o.dtype}")
+                g = ones_like(o)
+        elif isinstance(g, Tensor):
+            if tuple(g.shape) != tuple(o.shape):
+                raise RuntimeError(f"Mismatch in shape: grad_output[{len(res)}] has a shape of {Size(g.shape)!r} "
+                                   f"and output[{len(res)}] has a shape of {Size(o.shape)!r}.")
+            if not create_graph:
+                g = g.detach()
+        else:
+            from .. import tensor
+            g = tensor(g, dtype=o.dtype).expand(o.shape)
+        res.append(g)
+    return res
+
+
+def _roots(outputs):
+    roots = []
+    for o in outputs:
+        if not isinstance(o, Tensor):
+            raise TypeError(f"expected a Tensor, got {type(o).__name__}")
+        if not o.requires_grad:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        roots.append(_edge(o))
+    return roots
+
+
+def _seq_arg(x):
+    if x is None:
+        return None
+    if isinstance(x, Tensor):
+        return [x]
+    return list(x)
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate d(tensors)/d(leaf) into every leaf's .grad (or only into inputs)."""
+    tensors = _seq_arg(tensors)
+    gts = _seq_arg(grad_tensors) or [None] * len(tensors)
+    if len(gts) != len(tensors):
+        raise RuntimeError(f"got {len(gts)} gradients for {len(tensors)} tensors")
+    if retain_graph is None:
+        retain_graph = create_graph
+    roots = _roots(tensors)
+    grads = _make_grads(tensors, gts, create_graph)
+    inputs = _seq_arg(inputs)
+    if inputs is not None:
+        if not inputs:
+            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        res = run_backward(roots, grads, retain_graph, create_graph, inputs, accumulate=False, allow_unused=True)
+        prev = _enabled[0]
+        _enabled[0] = create_graph
+        try:
+            for t, g in zip(inputs, res):
+                if g is None:
+                    continue
+                if t.grad_fn is None:
+                    _acc(t, g, create_graph)
+                else:
+                    t.grad = g if t.grad is None else t.grad + g
+        finally:
+            _enabled[0] = prev
+        return
+    run_backward(roots, grads, retain_graph, create_graph)
+
+
+def _acc(leaf, g, create_graph):
+    g = _fit(g, (tuple(leaf.shape), leaf.dtype))
+    old = leaf.grad
+    if create_graph:
+        leaf.grad = g if old is None else old + g
+    elif old is None:
+        leaf.grad = g.detach().clone()
+    else:
+        old.add_(g)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
+         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """The gradients of outputs with respect to inputs (returned, not accumulated)."""
+    outputs = _seq_arg(outputs)
+    single = isinstance(inputs, Tensor)
+    inputs = _seq_arg(inputs)
+    gos = _seq_arg(grad_outputs) or [None] * len(outputs)
+    if len(gos) != len(outputs):
+        raise RuntimeError(f"grad requires one grad_output per output: got {len(gos)} for {len(outputs)} outputs")
+    if retain_graph is None:
+        retain_graph = create_graph
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    roots = _roots(outputs)
+    grads = _make_grads(outputs, gos, create_graph)
+    res = run_backward(roots, grads, retain_graph, create_graph, inputs, accumulate=False,
+                       allow_unused=allow_unused)
+    out = []
+    for t, g in zip(inputs, res):
+        if g is not None:
+            g = _fit(g, (tuple(t.shape), t.dtype))
+        elif materialize_grads:
+            from .. import zeros_like
+            g = zeros_like(t)
+        out.append(g)
+    return tuple(out)
