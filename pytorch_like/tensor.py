@@ -522,7 +522,7 @@ class Tensor:
 
     def tolist(self):
         """Nested Python lists (a number for a 0-dim tensor)."""
-        return self.numpy().tolist()
+        return self.numpy(force=True).tolist()
 
     def numpy(self, force=False):
         """A numpy array sharing this tensor's memory (no copy)."""
@@ -587,8 +587,9 @@ class Tensor:
 
     @property
     def _version(self):
+        """In-place writes into this tensor's storage since the op that made it (PyTorch's counter)."""
         s = self._t.storage
-        return s.version if s != _NULL else 0
+        return s.version - self.__dict__.get("_v0", 0) if s != _NULL else 0
 
 
 def _check_scalar_fits(value, d):

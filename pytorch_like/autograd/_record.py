@@ -7,7 +7,7 @@ off, asks the op's formula what to save and how to differentiate, and attaches a
 """
 from ..tensor import Tensor
 from . import grad_mode
-from .graph import Node, SavedTensor, _edge
+from .graph import Node, SavedTensor, _edge, _storage_version as _sv
 
 _enabled = grad_mode._enabled
 _T = Tensor
@@ -91,13 +91,13 @@ def record(spec, raw, public, args, kwargs):
     if r is None:
         return out
     inputs, saved, bw = r
-    attach(spec.node_name, out, inputs, saved, bw)
+    attach(spec.node_name, out, inputs, saved, bw, view_src=args[0] if spec.view else None)
     if spec.view:
         _track_views(out, args, kwargs, public)
     return out
 
 
-def attach(name, out, inputs, saved, bw, allow_identity=False):
+def attach(name, out, inputs, saved, bw, allow_identity=False, view_src=None):
     """Give out (a tensor or a sequence of them) a Node computing bw; returns the node or None."""
     edges = []
     meta = []
@@ -120,11 +120,15 @@ def attach(name, out, inputs, saved, bw, allow_identity=False):
                 return None
     node = Node(name, bw, tuple(edges), None, tuple(meta), len(outs) if multi else 1)
     for i, o in enumerate(outs):
-        if isinstance(o, _T) and o.dtype.is_floating_point:
-            o.requires_grad = True
-            o.grad_fn = node
-            if i:
-                o._output_nr = i
+        if isinstance(o, _T):
+            # PyTorch numbers versions from the op that made a tensor (views share their base's count)
+            src = view_src if view_src is not None and o._t.storage == view_src._t.storage else None
+            o._v0 = src.__dict__.get("_v0", 0) if src is not None else _sv(o)
+            if o.dtype.is_floating_point:
+                o.requires_grad = True
+                o.grad_fn = node
+                if i:
+                    o._output_nr = i
     if saved:
         node._saved = tuple(None if s is None else SavedTensor(s, _is_in(s, outs)) for s in saved)
     return node

@@ -102,9 +102,6 @@ class Function:
             return tuple(res[i] for i in tensor_pos)
 
         target = tuple(outs) if multi else outs[0]
-        for o in outs:
-            if isinstance(o, Tensor) and id(o) in dirty_ids:
-                o.__dict__.pop("grad_fn", None)
         node = attach(cls.__name__ + "Backward", _Outs(target) if multi else target, inputs, ctx._to_save, bw,
                       allow_identity=True)
         if node is not None:

@@ -8,7 +8,10 @@ reference counting as soon as the last output dies.
 """
 import itertools
 
+from .._lib import ffi
 from ..tensor import Tensor, Size, _TYPE_NAMES
+
+_NULL = ffi.NULL
 from . import grad_mode
 
 _enabled = grad_mode._enabled
@@ -24,12 +27,18 @@ def _describe(t):
     return f"[pytorch_like.{_TYPE_NAMES[t.dtype.name]} [{', '.join(str(s) for s in t.shape)}]]"
 
 
+def _storage_version(t):
+    s = t._t.storage
+    return s.version if s != _NULL else 0
+
+
 class SavedTensor:
     """A tensor kept for backward, with the storage version it had when saved."""
-    __slots__ = ("data", "version", "grad_fn", "output_nr", "requires_grad", "is_output")
+    __slots__ = ("data", "version", "v0", "grad_fn", "output_nr", "requires_grad", "is_output")
 
     def __init__(self, t, is_output=False):
-        self.version = t._version
+        self.version = _storage_version(t)
+        self.v0 = t.__dict__.get("_v0", 0)
         self.is_output = is_output
         if is_output:
             self.data = t.detach_view()     # no grad_fn: no cycle node -> output -> node
@@ -42,12 +51,14 @@ class SavedTensor:
 
     def unpack(self, node):
         d = self.data
-        if d._version != self.version:
+        now = _storage_version(d)
+        if now != self.version:
             fn = node if self.is_output else self.grad_fn
             where = f", which is output {self.output_nr} of {fn.name()}," if fn is not None else ""
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an inplace "
-                f"operation: {_describe(d)}{where} is at version {d._version}; expected version {self.version} "
+                f"operation: {_describe(d)}{where} is at version {now - self.v0}; expected version "
+                f"{self.version - self.v0} "
                 "instead. Hint: enable anomaly detection to find the operation that failed to compute its "
                 "gradient, with torch.autograd.set_detect_anomaly(True).")
         if self.is_output and _enabled[0] and self.requires_grad:
@@ -301,9 +312,11 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
                 buf = [None] * n._n_out
             pre = n._pre_hooks
             if pre:
-                for key, hooks in pre.items():
+                for key, hooks in sorted(pre.items(), key=lambda kv: type(kv[0]) is tuple):
                     if key == -1:
                         continue
+                    if type(key) is tuple:    # retain_grad: runs after the other tensor hooks
+                        key = key[1]
                     for h in list(hooks):
                         if buf[key] is None:
                             break
