@@ -7,7 +7,11 @@ off, asks the op's formula what to save and how to differentiate, and attaches a
 """
 from ..tensor import Tensor
 from . import grad_mode
-from .graph import Node, SavedTensor, _edge, _storage_version as _sv
+from .._lib import ffi, lib
+from .graph import Node, SavedTensor, _accumulate_node, _edge, _storage_version as _sv
+
+_NULL = ffi.NULL
+_FLOAT_CODES = frozenset([lib.TH_FLOAT32, lib.TH_FLOAT64, lib.TH_FLOAT16])
 
 _enabled = grad_mode._enabled
 _T = Tensor
@@ -104,27 +108,55 @@ def attach(name, out, inputs, saved, bw, allow_identity=False, view_src=None):
     anyreq = False
     for t in inputs:
         if isinstance(t, _T) and t.requires_grad:
-            edges.append(_edge(t))
-            meta.append((tuple(t.shape), t.dtype))
+            fn = t.grad_fn
+            edges.append((fn, t._output_nr) if fn is not None else (_accumulate_node(t), 0))
+            c = t._t
+            n = c.ndim
+            meta.append((tuple(c.size[0:n]) if n else (), c.dtype))
             anyreq = True
         else:
             edges.append(None)
             meta.append(None)
     if not anyreq:
         return None
-    multi = not isinstance(out, _T)
-    outs = tuple(out) if multi else (out,)
-    for o in () if allow_identity else outs:
-        for t in inputs:
-            if o is t:           # an op returned its input unchanged (contiguous, to): keep its graph
-                return None
-    node = Node(name, bw, tuple(edges), None, tuple(meta), len(outs) if multi else 1)
+    if type(out) is _T:
+        if not allow_identity:
+            for t in inputs:
+                if out is t:       # an op returned its input unchanged (contiguous, to): keep its graph
+                    return None
+        c = out._t
+        n = c.ndim
+        m = (tuple(c.size[0:n]) if n else (), c.dtype)
+        fit = False
+        for mi in meta:
+            if mi is not None and mi != m:
+                fit = True
+                break
+        node = Node(name, bw, tuple(edges), None, tuple(meta), 1, fit)
+        # PyTorch numbers versions from the op that made a tensor (views share their base's count)
+        st = c.storage
+        if view_src is not None and st == view_src._t.storage:
+            out._v0 = view_src.__dict__.get("_v0", 0)
+        elif st != _NULL:
+            out._v0 = st.version
+        if c.dtype in _FLOAT_CODES:
+            out.requires_grad = True
+            out.grad_fn = node
+        if saved:
+            node._saved = tuple(None if s is None else SavedTensor(s, s is out) for s in saved)
+        return node
+    outs = tuple(out)
+    if not allow_identity:
+        for o in outs:
+            for t in inputs:
+                if o is t:
+                    return None
+    node = Node(name, bw, tuple(edges), None, tuple(meta), len(outs))
     for i, o in enumerate(outs):
         if isinstance(o, _T):
-            # PyTorch numbers versions from the op that made a tensor (views share their base's count)
             src = view_src if view_src is not None and o._t.storage == view_src._t.storage else None
             o._v0 = src.__dict__.get("_v0", 0) if src is not None else _sv(o)
-            if o.dtype.is_floating_point:
+            if o._t.dtype in _FLOAT_CODES:
                 o.requires_grad = True
                 o.grad_fn = node
                 if i:

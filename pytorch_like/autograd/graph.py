@@ -9,13 +9,13 @@ reference counting as soon as the last output dies.
 import itertools
 
 from .._lib import ffi
+from ..dtypes import BY_CODE as _BY_CODE
 from ..tensor import Tensor, Size, _TYPE_NAMES
 
 _NULL = ffi.NULL
 from . import grad_mode
 
 _enabled = grad_mode._enabled
-_seq = itertools.count()
 
 _SECOND_TIME = ("Trying to backward through the graph a second time (or directly access saved tensors after "
                 "they have already been freed). Saved intermediate values of the graph are freed when you call "
@@ -74,19 +74,19 @@ class SavedTensor:
 class Node:
     """One recorded operation (PyTorch's grad_fn)."""
     __slots__ = ("_name", "next_functions", "_fn", "_saved", "_released", "_meta", "_pre_hooks", "_hooks",
-                 "_seq", "_n_out", "metadata", "__weakref__", "__dict__")
+                 "_n_out", "_fit", "metadata", "__weakref__", "__dict__")
 
-    def __init__(self, name, fn, next_functions, saved, meta, n_out=1):
+    def __init__(self, name, fn, next_functions, saved, meta, n_out=1, fit=True):
         self._name = name
         self._fn = fn
         self.next_functions = next_functions
         self._saved = saved
         self._released = False
-        self._meta = meta              # (shape, dtype) of each input, for reducing broadcast grads
+        self._meta = meta              # (shape, dtype code) of each input, for reducing broadcast grads
         self._pre_hooks = None
         self._hooks = None
-        self._seq = next(_seq)
         self._n_out = n_out
+        self._fit = fit                # False: every input has the output's shape and dtype
 
     def name(self):
         """PyTorch-style node name, e.g. 'MulBackward0'."""
@@ -115,6 +115,11 @@ class Node:
 
     def apply(self, grads):
         """Gradients for each input from the gradients of each output."""
+        if self._n_out == 1:
+            if grads[0] is None:
+                return [None] * len(self._meta)
+        elif all(g is None for g in grads):
+            return [None] * len(self._meta)
         if self._released:
             raise RuntimeError(_SECOND_TIME)
         saved = self._saved
@@ -122,6 +127,8 @@ class Node:
         res = self._fn(grads[0] if self._n_out == 1 else grads, *args)
         if type(res) is not tuple:
             res = (res,)
+        if not self._fit:
+            return res
         out = []
         for g, m in zip(res, self._meta):
             if g is not None and m is not None:
@@ -133,19 +140,27 @@ class Node:
         if self._saved:
             self._saved = None
             self._released = True
-        self._fn = None if self._saved is None and self._released else self._fn
 
     def __call__(self, *grads):
         return tuple(self.apply(list(grads)))
 
 
+def _meta(t):
+    """(shape, dtype code) of a tensor, as nodes record their inputs."""
+    c = t._t
+    n = c.ndim
+    return (tuple(c.size[0:n]) if n else (), c.dtype)
+
+
 def _fit(g, meta):
     """Reduce a broadcast gradient to the input's shape and cast it to the input's dtype."""
-    shape, dtype = meta
-    if g.shape != shape:
+    shape, code = meta
+    c = g._t
+    n = c.ndim
+    if (tuple(c.size[0:n]) if n else ()) != shape:
         g = _unbroadcast(g, shape)
-    if g.dtype is not dtype:
-        g = g.to(dtype)
+    if g._t.dtype != code:
+        g = g.to(_BY_CODE[code])
     return g
 
 
@@ -174,7 +189,7 @@ class AccumulateGrad(Node):
     __slots__ = ("variable",)
 
     def __init__(self, leaf):
-        Node.__init__(self, "AccumulateGrad", None, (), None, ((tuple(leaf.shape), leaf.dtype),))
+        Node.__init__(self, "AccumulateGrad", None, (), None, (_meta(leaf),))
         self.variable = leaf
 
     def apply(self, grads):
@@ -254,47 +269,46 @@ _hook_ids = itertools.count()
 def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumulate=True, allow_unused=False):
     """Propagate grads from roots ((node, output_nr) pairs); accumulate into leaves, or
     return the gradients of inputs (tensors) when accumulate is False."""
-    # nodes reachable from the roots, and the graph's edges
-    graph_nodes = set()
+    # nodes reachable from the roots, counting the edges into each
+    deps = {}
+    seen = set()
     stack = []
     for r in roots:
-        if r is not None and r[0] not in graph_nodes:
-            graph_nodes.add(r[0])
+        if r is not None and r[0] not in seen:
+            seen.add(r[0])
             stack.append(r[0])
     while stack:
         n = stack.pop()
         for e in n.next_functions:
-            if e is not None and e[0] not in graph_nodes:
-                graph_nodes.add(e[0])
-                stack.append(e[0])
+            if e is not None:
+                m = e[0]
+                deps[m] = deps.get(m, 0) + 1
+                if m not in seen:
+                    seen.add(m)
+                    stack.append(m)
 
-    captures = None
+    captures = needed = None
     if inputs is not None:
-        captures = {}        # (node, output_nr) -> slot index
+        captures = {}        # (node, output_nr) -> slot indices
         for i, t in enumerate(inputs):
             if not t.requires_grad:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
-            e = _edge(t)
-            captures.setdefault(e, []).append(i)
+            captures.setdefault(_edge(t), []).append(i)
         # only nodes from which a captured edge is reachable need to run
         needed = set()
         targets = {e[0] for e in captures}
-        order = _topo(graph_nodes)
-        for n in order:      # children before parents
+        for n in _topo(seen):      # children before parents
             if n in targets or any(e is not None and e[0] in needed for e in n.next_functions):
                 needed.add(n)
-    else:
-        needed = graph_nodes
-
-    deps = {}
-    for n in needed:
-        for e in n.next_functions:
-            if e is not None and e[0] in needed:
-                deps[e[0]] = deps.get(e[0], 0) + 1
+        deps = {}
+        for n in needed:
+            for e in n.next_functions:
+                if e is not None and e[0] in needed:
+                    deps[e[0]] = deps.get(e[0], 0) + 1
 
     buffers = {}
     for r, g in zip(roots, grads):
-        if r is None or r[0] not in needed:
+        if r is None or (needed is not None and r[0] not in needed):
             continue
         buf = buffers.setdefault(r[0], [None] * r[0]._n_out)
         i = r[1]
@@ -310,43 +324,13 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
             buf = buffers.pop(n, None)
             if buf is None:
                 buf = [None] * n._n_out
-            pre = n._pre_hooks
-            if pre:
-                for key, hooks in sorted(pre.items(), key=lambda kv: type(kv[0]) is tuple):
-                    if key == -1:
-                        continue
-                    if type(key) is tuple:    # retain_grad: runs after the other tensor hooks
-                        key = key[1]
-                    for h in list(hooks):
-                        if buf[key] is None:
-                            break
-                        r = h(buf[key])
-                        if r is not None:
-                            buf[key] = r
-                for h in list(pre.get(-1, ())):
-                    r = h(tuple(buf))
-                    if r is not None:
-                        buf = list(r)
+            if n._pre_hooks is not None:
+                buf = _run_pre_hooks(n, buf)
             if captures is not None:
-                for i in range(len(buf)):
-                    slots = captures.get((n, i))
-                    if slots is not None:
-                        g = buf[i]
-                        if isinstance(n, AccumulateGrad):
-                            hooks = n.variable.__dict__.get("_leaf_hooks")
-                            if hooks and g is not None:
-                                for h in list(hooks.values()):
-                                    r = h(g)
-                                    if r is not None:
-                                        g = r
-                        for s in slots:
-                            results[s] = g
-                if not accumulate and isinstance(n, AccumulateGrad):
+                _capture(n, buf, captures, results)
+                if not accumulate and type(n) is AccumulateGrad:
                     continue
-            if all(g is None for g in buf):
-                out = [None] * len(n.next_functions)
-            else:
-                out = n.apply(buf)
+            out = n.apply(buf)
             if n._hooks:
                 for h in n._hooks:
                     r = h(tuple(out), tuple(buf))
@@ -355,9 +339,11 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
             if not retain_graph:
                 n._release()
             for e, g in zip(n.next_functions, out):
-                if e is None or e[0] not in needed:
+                if e is None:
                     continue
                 m = e[0]
+                if needed is not None and m not in needed:
+                    continue
                 if g is not None:
                     b = buffers.get(m)
                     if b is None:
@@ -376,6 +362,44 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
                 raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
                                    "Set allow_unused=True if this is the desired behavior.")
     return results
+
+
+def _run_pre_hooks(n, buf):
+    pre = n._pre_hooks
+    # tensor hooks by output, then retain_grad (keys ("retain", nr)), then node pre-hooks (-1)
+    for key, hooks in sorted(pre.items(), key=lambda kv: type(kv[0]) is tuple):
+        if key == -1:
+            continue
+        if type(key) is tuple:
+            key = key[1]
+        for h in list(hooks):
+            if buf[key] is None:
+                break
+            r = h(buf[key])
+            if r is not None:
+                buf[key] = r
+    for h in list(pre.get(-1, ())):
+        r = h(tuple(buf))
+        if r is not None:
+            buf = list(r)
+    return buf
+
+
+def _capture(n, buf, captures, results):
+    for i in range(len(buf)):
+        slots = captures.get((n, i))
+        if slots is None:
+            continue
+        g = buf[i]
+        if type(n) is AccumulateGrad:
+            hooks = n.variable.__dict__.get("_leaf_hooks")
+            if hooks and g is not None:
+                for h in list(hooks.values()):
+                    r = h(g)
+                    if r is not None:
+                        g = r
+        for s in slots:
+            results[s] = g
 
 
 def _topo(nodes):
@@ -476,7 +500,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
 
 def _acc(leaf, g, create_graph):
-    g = _fit(g, (tuple(leaf.shape), leaf.dtype))
+    g = _fit(g, _meta(leaf))
     old = leaf.grad
     if create_graph:
         leaf.grad = g if old is None else old + g
@@ -506,7 +530,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     out = []
     for t, g in zip(inputs, res):
         if g is not None:
-            g = _fit(g, (tuple(t.shape), t.dtype))
+            g = _fit(g, _meta(t))
         elif materialize_grads:
             from .. import zeros_like
             g = zeros_like(t)
