@@ -91,6 +91,8 @@ def record(spec, raw, public, args, kwargs):
     if spec.composite is not None:
         return spec.composite(*args, **kwargs)
     out = run_raw(raw, args, kwargs)
+    if "out" in kwargs:
+        kwargs = {k: v for k, v in kwargs.items() if k != "out"}
     r = spec.formula(out, raw, *args, **kwargs) if spec.needs_raw else spec.formula(out, *args, **kwargs)
     if r is None:
         return out

@@ -87,8 +87,12 @@ _unary("acos", lambda g, x, y: -g * (-(x * x) + 1).rsqrt())
 _unary("atan", lambda g, x, y: g / (x * x + 1))
 _unary("sinh", lambda g, x, y: g * x.cosh())
 _unary("cosh", lambda g, x, y: g * x.sinh())
-_unary("tanh", lambda g, x, y: g * (-(y * y) + 1), "y")
-_unary("sigmoid", lambda g, x, y: g * (y * (-y + 1)), "y")
+_unary("tanh", lambda g, x, y: _P().addcmul(g, g * y, y, value=-1), "y")          # g (1 - y^2)
+_unary("sigmoid", lambda g, x, y: _addcmul_neg(g * y, y), "y")                  # g y (1 - y)
+
+
+def _addcmul_neg(t, y):
+    return _P().addcmul(t, t, y, value=-1)
 _unary("reciprocal", lambda g, x, y: -g * (y * y), "y")
 _unary("erf", lambda g, x, y: g * ((-(x * x)).exp() * (2 / math.sqrt(math.pi))))
 _unary("erfc", lambda g, x, y: g * ((-(x * x)).exp() * (-2 / math.sqrt(math.pi))))
@@ -117,18 +121,19 @@ def _rsub(out, a, b, *_, **__):     # b - a (Tensor.__rsub__)
 
 @op("mul")
 def _mul(out, a, b, *_, **__):
-    sa = a if _req(b) else None
-    sb = b if _req(a) else None
+    ta, tb = isinstance(a, _T), isinstance(b, _T)
+    if ta and tb:
+        sa = a if b.requires_grad else None
+        sb = b if a.requires_grad else None
+        return (a, b), (sa, sb), _mul_bw
 
-    def bw(g, a, b):
-        ga = None if sb is None else g * b
-        gb = None if sa is None else g * a
-        return ga, gb
-    if not _is_t(b):
+    if not tb:
         return (a,), (), lambda g: (g * b,)
-    if not _is_t(a):
-        return (b,), (), lambda g: (g * a,)
-    return (a, b), (sa, sb), bw
+    return (b,), (), lambda g: (g * a,)
+
+
+def _mul_bw(g, a, b):
+    return (None if b is None else g * b), (None if a is None else g * a)
 
 
 @op("div")
@@ -639,7 +644,7 @@ for _n, _nn in (("narrow", "NarrowBackward0"), ("select", "SelectBackward0"), ("
                 ("moveaxis", "PermuteBackward0")):
     _gather_like(_n, view=True, node_name=_nn)
 for _n in ("take", "index_select", "gather", "masked_select", "flip", "roll", "repeat", "tile", "take_along_dim",
-           "fliplr", "flipud", "rot90", "repeat_interleave", "narrow_copy", "msort"):
+           "fliplr", "flipud", "rot90", "repeat_interleave", "narrow_copy"):
     _gather_like(_n)
 
 
@@ -850,6 +855,7 @@ def _values_indices(dim_pos, dim_default, keep_pos=None):
 
 
 SPECS["sort"] = Spec("sort", formula=_values_indices(1, -1))
+SPECS["msort"] = Spec("msort", composite=lambda input: _P().sort(input, 0).values)
 SPECS["topk"] = Spec("topk", formula=_values_indices(2, -1))
 SPECS["kthvalue"] = Spec("kthvalue", formula=_values_indices(2, -1, 3))
 SPECS["median"] = Spec("median", formula=_values_indices(1, None, 2))

@@ -32,6 +32,9 @@ def _storage_version(t):
     return s.version if s != _NULL else 0
 
 
+_next_seq = itertools.count().__next__
+
+
 class SavedTensor:
     """A tensor kept for backward, with the storage version it had when saved."""
     __slots__ = ("data", "version", "v0", "grad_fn", "output_nr", "requires_grad", "is_output")
@@ -74,7 +77,7 @@ class SavedTensor:
 class Node:
     """One recorded operation (PyTorch's grad_fn)."""
     __slots__ = ("_name", "next_functions", "_fn", "_saved", "_released", "_meta", "_pre_hooks", "_hooks",
-                 "_n_out", "_fit", "metadata", "__weakref__", "__dict__")
+                 "_n_out", "_fit", "_seq", "metadata", "__weakref__", "__dict__")
 
     def __init__(self, name, fn, next_functions, saved, meta, n_out=1, fit=True):
         self._name = name
@@ -87,6 +90,7 @@ class Node:
         self._hooks = None
         self._n_out = n_out
         self._fit = fit                # False: every input has the output's shape and dtype
+        self._seq = _next_seq()        # creation order: a node's inputs always come earlier
 
     def name(self):
         """PyTorch-style node name, e.g. 'MulBackward0'."""
@@ -268,9 +272,10 @@ _hook_ids = itertools.count()
 
 def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumulate=True, allow_unused=False):
     """Propagate grads from roots ((node, output_nr) pairs); accumulate into leaves, or
-    return the gradients of inputs (tensors) when accumulate is False."""
-    # nodes reachable from the roots, counting the edges into each
-    deps = {}
+    return the gradients of inputs (tensors) when accumulate is False.
+
+    A node is always created after the nodes of its inputs, so running the reachable nodes
+    in decreasing creation order runs each one after every node that feeds it."""
     seen = set()
     stack = []
     for r in roots:
@@ -278,14 +283,11 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
             seen.add(r[0])
             stack.append(r[0])
     while stack:
-        n = stack.pop()
-        for e in n.next_functions:
-            if e is not None:
+        for e in stack.pop().next_functions:
+            if e is not None and e[0] not in seen:
                 m = e[0]
-                deps[m] = deps.get(m, 0) + 1
-                if m not in seen:
-                    seen.add(m)
-                    stack.append(m)
+                seen.add(m)
+                stack.append(m)
 
     captures = needed = None
     if inputs is not None:
@@ -297,33 +299,26 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
         # only nodes from which a captured edge is reachable need to run
         needed = set()
         targets = {e[0] for e in captures}
-        for n in _topo(seen):      # children before parents
+        for n in sorted(seen, key=_seq_key):      # inputs before the nodes they feed
             if n in targets or any(e is not None and e[0] in needed for e in n.next_functions):
                 needed.add(n)
-        deps = {}
-        for n in needed:
-            for e in n.next_functions:
-                if e is not None and e[0] in needed:
-                    deps[e[0]] = deps.get(e[0], 0) + 1
 
     buffers = {}
     for r, g in zip(roots, grads):
-        if r is None or (needed is not None and r[0] not in needed):
+        if r is None:
             continue
         buf = buffers.setdefault(r[0], [None] * r[0]._n_out)
         i = r[1]
         buf[i] = g if buf[i] is None else buf[i] + g
 
     results = [None] * len(inputs) if inputs is not None else None
-    ready = [n for n in buffers if deps.get(n, 0) == 0]
     prev = _enabled[0]
     _enabled[0] = create_graph
     try:
-        while ready:
-            n = ready.pop()
+        for n in sorted(seen, key=_seq_key, reverse=True):
             buf = buffers.pop(n, None)
-            if buf is None:
-                buf = [None] * n._n_out
+            if buf is None or (needed is not None and n not in needed):
+                continue
             if n._pre_hooks is not None:
                 buf = _run_pre_hooks(n, buf)
             if captures is not None:
@@ -336,24 +331,20 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
                     r = h(tuple(out), tuple(buf))
                     if r is not None:
                         out = list(r)
-            if not retain_graph:
-                n._release()
+            if not retain_graph and n._saved:
+                n._saved = None
+                n._released = True
             for e, g in zip(n.next_functions, out):
-                if e is None:
-                    continue
-                m = e[0]
-                if needed is not None and m not in needed:
-                    continue
-                if g is not None:
+                if g is not None and e is not None:
+                    m, i = e
                     b = buffers.get(m)
                     if b is None:
                         b = buffers[m] = [None] * m._n_out
-                    i = e[1]
-                    b[i] = g if b[i] is None else b[i] + g
-                d = deps[m] - 1
-                deps[m] = d
-                if d == 0:
-                    ready.append(m)
+                        b[i] = g
+                    elif b[i] is None:
+                        b[i] = g
+                    else:
+                        b[i] = b[i] + g
     finally:
         _enabled[0] = prev
     if results is not None and not allow_unused and accumulate is False:
@@ -362,6 +353,10 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
                 raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
                                    "Set allow_unused=True if this is the desired behavior.")
     return results
+
+
+def _seq_key(n):
+    return n._seq
 
 
 def _run_pre_hooks(n, buf):
@@ -400,28 +395,6 @@ def _capture(n, buf, captures, results):
                         g = r
         for s in slots:
             results[s] = g
-
-
-def _topo(nodes):
-    """nodes ordered children first (every node after all nodes it feeds into... reversed)."""
-    seen = set()
-    order = []
-    for start in nodes:
-        if start in seen:
-            continue
-        stack = [(start, iter(start.next_functions))]
-        seen.add(start)
-        while stack:
-            node, it = stack[-1]
-            for e in it:
-                if e is not None and e[0] not in seen:
-                    seen.add(e[0])
-                    stack.append((e[0], iter(e[0].next_functions)))
-                    break
-            else:
-                stack.pop()
-                order.append(node)
-    return order
 
 
 def _make_grads(outputs, grad_outputs, create_graph):
