@@ -574,7 +574,16 @@ class Tensor:
         return (_rebuild, (np.array(self.numpy(force=True)),))
 
     def __deepcopy__(self, memo):
-        r = self.clone()
+        if self.grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                               "protocol at the moment.  If you were attempting to deepcopy a module, this may be "
+                               "because of a torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
+        r = _wrap(lib.THTensor_newClone(self._t))
+        if self.requires_grad:
+            r.requires_grad = True
+        if self.grad is not None:
+            r.grad = self.grad.__deepcopy__(memo)
         memo[id(self)] = r
         return r
 
@@ -747,6 +756,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     if dtype is not None and not isinstance(dtype, _dt.dtype):
         raise TypeError(f"dtype must be a pytorch_like.dtype, got {type(dtype).__name__}")
     if isinstance(data, Tensor):
+        data = data.detach_view()      # a copy of the data, never of the graph
         r = data.to(dtype) if dtype is not None else data
         r = r.clone() if r is data else r
     elif isinstance(data, np.ndarray):

@@ -404,6 +404,7 @@ def test_double_backward(ref_torch, fn):
     _same(res[0], res[1])
 
 
+@pytest.mark.filterwarnings(r"ignore:Using backward\(\) with create_graph=True")
 def test_create_graph_backward_accumulates_differentiable_grad(ref_torch):
     res = []
     for T in (P, ref_torch):
@@ -543,3 +544,28 @@ def test_training_loop_memory_is_flat():
         gc.enable()
     assert lib.TH_allocatedBytes() - bytes0 < 64 * 1024
     assert _rss() - rss0 < 8 * 1024 * 1024
+
+
+def test_copies_of_leaves():
+    import copy
+    x = P.tensor([1.0, 2.0], requires_grad=True)
+    (x * 2).sum().backward()
+    c = copy.deepcopy(x)
+    assert c.is_leaf and c.requires_grad and c.grad.tolist() == [2.0, 2.0] and c.grad is not x.grad
+    with pytest.raises(RuntimeError, match="graph leaves"):
+        copy.deepcopy(x * 2)
+    t = P.tensor(x * 2)
+    assert t.is_leaf and not t.requires_grad and t.tolist() == [2.0, 4.0]
+
+
+def test_subclass_of_tensor_records():
+    class Param(P.Tensor):
+        pass
+    base = P.tensor([1.0, 2.0])
+    p = Param.__new__(Param)
+    p._t = base._t
+    p.requires_grad = True
+    y = (p * p).contiguous()
+    y.sum().backward()
+    assert p.grad.tolist() == [2.0, 4.0]
+    assert p.contiguous() is p

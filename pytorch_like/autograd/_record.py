@@ -121,7 +121,7 @@ def attach(name, out, inputs, saved, bw, allow_identity=False, view_src=None):
             meta.append(None)
     if not anyreq:
         return None
-    if type(out) is _T:
+    if isinstance(out, _T):
         if not allow_identity:
             for t in inputs:
                 if out is t:       # an op returned its input unchanged (contiguous, to): keep its graph
