@@ -251,7 +251,8 @@ def test_inplace_index_ops(ref_torch):
 
 def test_inplace_on_leaf_raises():
     x = P.tensor([1.0, 2.0, 3.0], requires_grad=True)
-    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation."):
+    with pytest.raises(RuntimeError,
+                       match="a leaf Variable that requires grad is being used in an in-place operation."):
         x.add_(1)
     with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
         x += 1

@@ -53,6 +53,8 @@ CASES = {
     "pow_scalar": (lambda T, a: a ** 3, [_any(2, 3)]),
     "pow_tensor": (lambda T, a, b: a ** b, [_pos(2, 3), _any(3)]),
     "rpow": (lambda T, a: 2.0 ** a, [_any(3)]),
+    "pow_number_tensor": (lambda T, a: T.pow(1.5, a), [_any(3)]),
+    "pow_zero_base": (lambda T, a, b: a ** b, [np.array([0.0, 1.5, 0.0]), np.array([2.0, 1.0, 3.0])]),
     "atan2": (lambda T, a, b: T.atan2(a, b), [_any(2, 3), _pos(2, 3)]),
     "hypot": (lambda T, a, b: T.hypot(a, b), [_pos(2, 3), _pos(3)]),
     "maximum": (lambda T, a, b: T.maximum(a, b), [_distinct(2, 3), _distinct(3)]),
@@ -205,9 +207,9 @@ CASES = {
     "to_float32_and_back": (lambda T, x: x.float().double() * 2, [_any(3)]),
 }
 
-GRADCHECK_SKIP = {"cholesky",   # symmetric input: finite differences leave the symmetric subspace
-                  "to_float32_and_back", "type_cast",
-                  "mode"}   # tied values: the selected element changes under finite differences   # float32 rounding swamps the finite differences
+# cholesky: finite differences leave the symmetric subspace
+GRADCHECK_SKIP = {"cholesky", "to_float32_and_back", "type_cast",
+                  "mode"}   # float32 rounding swamps finite differences; mode: tied values switch under them
 
 
 def _run(T, fn, arrays):

@@ -9,7 +9,6 @@ import types
 import weakref
 
 from .. import _ops, linalg as _linalg_mod
-from .. import tensor as _tensor_mod
 from ..tensor import Tensor
 from . import formulas as _formulas
 from . import grad_mode
@@ -18,7 +17,7 @@ from ._record import _any_requires, make_wrapper, record, record_inplace, run_ra
 from .formulas import SPECS
 from .function import Function, FunctionCtx, InplaceFunction, once_differentiable
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .graph import Node, _Handle, _hook_ids, backward, grad
+from .graph import Node, _Handle, _hook_ids, backward, grad  # noqa: F401  (Node: autograd.graph.Node)
 from .gradcheck import gradcheck, gradgradcheck
 
 _enabled = grad_mode._enabled

@@ -87,11 +87,16 @@ def run_raw(raw, args, kwargs):
 
 
 def record(spec, raw, public, args, kwargs):
-    _check_out(spec.name, kwargs)
+    if kwargs:
+        _check_out(spec.name, kwargs)
     if spec.composite is not None:
         return spec.composite(*args, **kwargs)
-    out = run_raw(raw, args, kwargs)
-    if "out" in kwargs:
+    _enabled[0] = False
+    try:
+        out = raw(*args, **kwargs)
+    finally:
+        _enabled[0] = True
+    if kwargs and "out" in kwargs:
         kwargs = {k: v for k, v in kwargs.items() if k != "out"}
     r = spec.formula(out, raw, *args, **kwargs) if spec.needs_raw else spec.formula(out, *args, **kwargs)
     if r is None:

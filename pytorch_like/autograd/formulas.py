@@ -42,11 +42,6 @@ def _arg(args, kwargs, i, name, default=None):
     return kwargs.get(name, default)
 
 
-def _nograd(fn, *a, **k):
-    with grad_mode.no_grad():
-        return fn(*a, **k)
-
-
 def _is_t(x):
     return isinstance(x, _T)
 
@@ -62,7 +57,7 @@ def _unary(name, bw, uses="x"):
     def f(out, x, *a, **k):
         sx = x if "x" in uses else None
         sy = out if "y" in uses else None
-        return (x,), (sx, sy), lambda g, x, y: bw(g, x, y)
+        return (x,), (sx, sy), bw
     SPECS[name] = Spec(name, formula=f)
 
 
@@ -163,17 +158,15 @@ def _pow(out, a, b, *_, **__):
             return (a,), (), lambda g: (g * 0,)
         return (a,), (a,), lambda g, a: (g * (b * a.pow(b - 1)),)
     if not _is_t(a):   # number ** tensor
-        la = math.log(a) if a > 0 else float("nan") if a < 0 else float("-inf")
-        return (b,), (b, out), lambda g, b, y: (_zero_where(g * y * la, (b >= 0) & (a == 0)) if a == 0 else g * y * la,)
-    sa, sb, sy = a, b, (out if _req(b) else None)
+        return _rpow(out, b, a)
+    sy = out if b.requires_grad else None
 
     def bw(g, a, b, y):
-        ga = g * b * a.pow(b - 1) if a.requires_grad or True else None
-        gb = None
-        if y is not None:
-            gb = _zero_where(g * y * a.log(), (a == 0) & (b >= 0))
+        ga = g * b * a.pow(b - 1)
+        # d/db a**b = a**b log a, taken as 0 where a == 0 and b >= 0 (PyTorch)
+        gb = None if y is None else _zero_where(g * y * a.log(), (a == 0) & (b >= 0))
         return ga, gb
-    return (a, b), (sa, sb, sy), bw
+    return (a, b), (a, b, sy), bw
 
 
 def _zero_where(x, mask):

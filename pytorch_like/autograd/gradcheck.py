@@ -69,7 +69,7 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                 for k in range(inputs[i].numel()):
                     num = cols[j][k][e].item()
                     ana = 0.0 if a is None else a.reshape(-1)[k].item()
-                    if abs(num - ana) > atol + rtol * abs(num):
+                    if not (abs(num - ana) <= atol + rtol * abs(num) or num == ana):   # nan never matches
                         if raise_exception:
                             raise GradcheckError(
                                 f"Jacobian mismatch for output {j} with respect to input {i}: element {e} of the "
@@ -78,8 +78,8 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     return True
 
 
-def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3, gen_non_contig_grad_outputs=False,
-                  raise_exception=True, **_):
+def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
+                  gen_non_contig_grad_outputs=False, raise_exception=True, **_):
     """gradcheck of the gradients themselves (create_graph backward, then finite differences)."""
     from .. import randn
     from ..dtypes import float64

@@ -40,11 +40,12 @@ class SavedTensor:
     __slots__ = ("data", "version", "v0", "grad_fn", "output_nr", "requires_grad", "is_output")
 
     def __init__(self, t, is_output=False):
-        self.version = _storage_version(t)
+        st = t._t.storage
+        self.version = st.version if st != _NULL else 0
         self.v0 = t.__dict__.get("_v0", 0)
         self.is_output = is_output
         if is_output:
-            self.data = t.detach_view()     # no grad_fn: no cycle node -> output -> node
+            self.data = t._t           # the C tensor only: no Python object, no cycle node -> output -> node
             self.grad_fn = None
         else:
             self.data = t
@@ -54,6 +55,10 @@ class SavedTensor:
 
     def unpack(self, node):
         d = self.data
+        if self.is_output:
+            c = d
+            d = Tensor.__new__(Tensor)
+            d._t = c
         now = _storage_version(d)
         if now != self.version:
             fn = node if self.is_output else self.grad_fn
@@ -66,11 +71,9 @@ class SavedTensor:
                 "gradient, with torch.autograd.set_detect_anomaly(True).")
         if self.is_output and _enabled[0] and self.requires_grad:
             # double backward through a formula that uses the output: re-attach it to its node
-            a = d.detach_view()
-            a.requires_grad = True
-            a.grad_fn = node
-            a._output_nr = self.output_nr
-            return a
+            d.requires_grad = True        # d is a fresh wrapper of the saved output
+            d.grad_fn = node
+            d._output_nr = self.output_nr
         return d
 
 
