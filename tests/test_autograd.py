@@ -570,3 +570,16 @@ def test_subclass_of_tensor_records():
     y.sum().backward()
     assert p.grad.tolist() == [2.0, 4.0]
     assert p.contiguous() is p
+
+
+def test_post_accumulate_grad_hook():
+    x = P.tensor([1.0, 2.0], requires_grad=True)
+    seen = []
+    h = x.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.tolist()))
+    (x * 3).sum().backward()
+    (x * 1).sum().backward()
+    h.remove()
+    (x * 1).sum().backward()
+    assert seen == [[3.0, 3.0], [4.0, 4.0]]
+    with pytest.raises(RuntimeError, match="non-leaf"):
+        (x * 2).register_post_accumulate_grad_hook(lambda t: None)

@@ -13,7 +13,7 @@ from ..tensor import Tensor
 from . import formulas as _formulas
 from . import grad_mode
 from .._ops import pointwise as _pointwise
-from ._record import _any_requires, make_wrapper, record, record_inplace, run_raw
+from ._record import _any_requires, attach, make_wrapper, record_inplace, run_raw
 from .formulas import SPECS
 from .function import Function, FunctionCtx, InplaceFunction, once_differentiable
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
@@ -110,6 +110,18 @@ def _register_hook(self, hook):
     return self.grad_fn._add_pre_hook(self._output_nr, hook)
 
 
+def _register_post_accumulate_grad_hook(self, hook):
+    """hook(tensor) runs after a gradient was accumulated into this leaf's .grad."""
+    if not self.requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if self.grad_fn is not None:
+        raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+    hooks = self.__dict__.setdefault("_post_acc_hooks", {})
+    k = next(_hook_ids)
+    hooks[k] = hook
+    return _Handle(hooks, k)
+
+
 def _get_data(self):
     return self.detach_view()
 
@@ -126,6 +138,7 @@ Tensor.requires_grad_ = _requires_grad_
 Tensor.retain_grad = _retain_grad
 Tensor.retains_grad = property(lambda self: builtins.bool(self.__dict__.get("_retains_grad", False)))
 Tensor.register_hook = _register_hook
+Tensor.register_post_accumulate_grad_hook = _register_post_accumulate_grad_hook
 Tensor.data = property(_get_data, _set_data)
 
 
@@ -186,8 +199,21 @@ _INPLACE_OOP = {"copy": _copy_oop, "fill": _fill_oop, "zero": _zero_oop}
 
 
 def _recorder(raw, spec):
+    """The recording twin of an operator method (positional tensors/numbers, never a composite)."""
+    formula, name = spec.formula, spec.node_name
+
     def rec(*args):
-        return record(spec, raw, raw, args, {})
+        _enabled[0] = False
+        try:
+            out = raw(*args)
+        finally:
+            _enabled[0] = True
+        if out is NotImplemented:
+            return out
+        r = formula(out, *args)
+        if r is not None:
+            attach(name, out, r[0], r[1], r[2])
+        return out
     return rec
 
 

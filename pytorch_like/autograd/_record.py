@@ -8,7 +8,7 @@ off, asks the op's formula what to save and how to differentiate, and attaches a
 from ..tensor import Tensor
 from . import grad_mode
 from .._lib import ffi, lib
-from .graph import Node, SavedTensor, _accumulate_node, _edge, _storage_version as _sv
+from .graph import Node, _accumulate_node, _edge, _storage_version as _sv, save
 
 _NULL = ffi.NULL
 _FLOAT_CODES = frozenset([lib.TH_FLOAT32, lib.TH_FLOAT64, lib.TH_FLOAT16])
@@ -150,7 +150,7 @@ def attach(name, out, inputs, saved, bw, allow_identity=False, view_src=None):
             out.requires_grad = True
             out.grad_fn = node
         if saved:
-            node._saved = tuple(None if s is None else SavedTensor(s, s is out) for s in saved)
+            node._saved = tuple([None if s is None else save(s, s is out) for s in saved])
         return node
     outs = tuple(out)
     if not allow_identity:
@@ -169,7 +169,7 @@ def attach(name, out, inputs, saved, bw, allow_identity=False, view_src=None):
                 if i:
                     o._output_nr = i
     if saved:
-        node._saved = tuple(None if s is None else SavedTensor(s, _is_in(s, outs)) for s in saved)
+        node._saved = tuple([None if s is None else save(s, _is_in(s, outs)) for s in saved])
     return node
 
 

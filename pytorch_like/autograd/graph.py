@@ -35,46 +35,38 @@ def _storage_version(t):
 _next_seq = itertools.count().__next__
 
 
-class SavedTensor:
-    """A tensor kept for backward, with the storage version it had when saved."""
-    __slots__ = ("data", "version", "v0", "grad_fn", "output_nr", "requires_grad", "is_output")
+def save(t, is_output=False):
+    """A tensor kept for backward: (tensor, storage version, version base, grad_fn, output_nr, is_output).
+    An output keeps only its C tensor, so the node does not hold its own output (no cycle)."""
+    st = t._t.storage
+    ver = st.version if st != _NULL else 0
+    if is_output:
+        return (t._t, ver, t.__dict__.get("_v0", 0), None, t._output_nr, True)
+    return (t, ver, t.__dict__.get("_v0", 0), t.grad_fn, t._output_nr, False)
 
-    def __init__(self, t, is_output=False):
-        st = t._t.storage
-        self.version = st.version if st != _NULL else 0
-        self.v0 = t.__dict__.get("_v0", 0)
-        self.is_output = is_output
-        if is_output:
-            self.data = t._t           # the C tensor only: no Python object, no cycle node -> output -> node
-            self.grad_fn = None
-        else:
-            self.data = t
-            self.grad_fn = t.grad_fn
-        self.output_nr = t._output_nr
-        self.requires_grad = t.requires_grad
 
-    def unpack(self, node):
-        d = self.data
-        if self.is_output:
-            c = d
-            d = Tensor.__new__(Tensor)
-            d._t = c
-        now = _storage_version(d)
-        if now != self.version:
-            fn = node if self.is_output else self.grad_fn
-            where = f", which is output {self.output_nr} of {fn.name()}," if fn is not None else ""
-            raise RuntimeError(
-                "one of the variables needed for gradient computation has been modified by an inplace "
-                f"operation: {_describe(d)}{where} is at version {now - self.v0}; expected version "
-                f"{self.version - self.v0} "
-                "instead. Hint: enable anomaly detection to find the operation that failed to compute its "
-                "gradient, with torch.autograd.set_detect_anomaly(True).")
-        if self.is_output and _enabled[0] and self.requires_grad:
-            # double backward through a formula that uses the output: re-attach it to its node
-            d.requires_grad = True        # d is a fresh wrapper of the saved output
-            d.grad_fn = node
-            d._output_nr = self.output_nr
-        return d
+def unpack(s, node):
+    """The saved tensor, refused if its storage changed since it was saved."""
+    d, ver, v0, fn, nr, is_output = s
+    if is_output:
+        d = Tensor.__new__(Tensor)
+        d._t = s[0]
+    st = d._t.storage
+    now = st.version if st != _NULL else 0
+    if now != ver:
+        fn = node if is_output else fn
+        where = f", which is output {nr} of {fn.name()}," if fn is not None else ""
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an inplace "
+            f"operation: {_describe(d)}{where} is at version {now - v0}; expected version {ver - v0} "
+            "instead. Hint: enable anomaly detection to find the operation that failed to compute its "
+            "gradient, with torch.autograd.set_detect_anomaly(True).")
+    if is_output and _enabled[0]:
+        # double backward through a formula that uses the output: re-attach it to its node
+        d.requires_grad = True
+        d.grad_fn = node
+        d._output_nr = nr
+    return d
 
 
 class Node:
@@ -130,7 +122,7 @@ class Node:
         if self._released:
             raise RuntimeError(_SECOND_TIME)
         saved = self._saved
-        args = [s.unpack(self) if s is not None else None for s in saved] if saved else ()
+        args = [None if s is None else unpack(s, self) for s in saved] if saved else ()
         res = self._fn(grads[0] if self._n_out == 1 else grads, *args)
         if type(res) is not tuple:
             res = (res,)
