@@ -16,28 +16,16 @@
 #define THNN_POOL_OMP_WORK 16384
 
 /* Whether a plane loop of this much work should be split across threads: only when cores are
- * free (the policy of THIter's cores_are_free: on an oversubscribed machine every parallel
+ * free (TH_parallelOK's policy: on an oversubscribed machine every parallel
  * region waits for its descheduled thread, a scheduler tick, and runs slower than serially).
  * The load average is re-read at most every 100 ms. */
 static inline int THNN_parallelOK(int64_t work)
 {
-    static int64_t next_check_ns = 0;
-    static int free_cores = 1;
     if (work <= THNN_POOL_OMP_WORK) return 0;
 #ifdef _OPENMP
     if (omp_get_max_threads() < 2 || omp_in_parallel()) return 0;
 #endif
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-    int64_t now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-    if (now >= __atomic_load_n(&next_check_ns, __ATOMIC_RELAXED)) {
-        double la[1];
-        int ok = 1;
-        if (getloadavg(la, 1) == 1) ok = la[0] < TH_getNumCores() - 0.5;
-        __atomic_store_n(&free_cores, ok, __ATOMIC_RELAXED);
-        __atomic_store_n(&next_check_ns, now + 100000000, __ATOMIC_RELAXED);
-    }
-    return __atomic_load_n(&free_cores, __ATOMIC_RELAXED);
+    return TH_parallelOK(work);
 }
 
 /* A new reference to t as a contiguous tensor of dtype dt (t itself when it already is), or a
