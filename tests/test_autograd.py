@@ -583,3 +583,16 @@ def test_post_accumulate_grad_hook():
     assert seen == [[3.0, 3.0], [4.0, 4.0]]
     with pytest.raises(RuntimeError, match="non-leaf"):
         (x * 2).register_post_accumulate_grad_hook(lambda t: None)
+
+
+def test_random_fills_follow_inplace_rules():
+    x = P.zeros(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        x.normal_()
+    with P.no_grad():
+        x.uniform_(0.0, 1.0)       # nn.init's way
+    assert 0.0 <= x.min().item() and x.max().item() <= 1.0
+    y = x * 2
+    y.normal_()                  # overwritten: no gradient reaches x
+    (y * x).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), y.detach().numpy())

@@ -195,7 +195,16 @@ def _setitem_wrapper(raw):
     return __setitem__
 
 
+def _overwrite_oop(raw):
+    """The out-of-place form of an in-place fill (random sampling): a value independent of self."""
+    def oop(self, *args, **kwargs):
+        sample = run_raw(raw, (self.detach().clone(),) + args, kwargs)
+        return self * 0 + sample
+    return oop
+
+
 _INPLACE_OOP = {"copy": _copy_oop, "fill": _fill_oop, "zero": _zero_oop}
+_RANDOM_FILLS = ("uniform", "normal", "exponential", "cauchy", "log_normal", "geometric", "bernoulli", "random")
 
 
 def _recorder(raw, spec):
@@ -261,6 +270,11 @@ def _install():
                 setattr(Tensor, dunder, w)
         elif inline:     # comparisons, bitwise ops: not differentiable
             hooks[raw] = _no_record(raw)
+    for name in _RANDOM_FILLS:
+        raw = Tensor.__dict__.get(name + "_")
+        if isinstance(raw, types.FunctionType):
+            _INPLACE_OOP[name] = _overwrite_oop(raw)
+            replace[id(raw)] = (raw, _make_inplace(raw, name, name + "_"))
     for name in ("copy", "fill", "zero"):
         raw = Tensor.__dict__[name + "_"]
         setattr(Tensor, name + "_", _make_inplace(raw, name, name + "_"))
