@@ -596,3 +596,29 @@ def test_random_fills_follow_inplace_rules():
     y.normal_()                  # overwritten: no gradient reaches x
     (y * x).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), y.detach().numpy())
+
+
+def test_grad_mode_decorators():
+    x = P.tensor([1.0], requires_grad=True)
+
+    @P.no_grad
+    def f(t):
+        return t * 2
+
+    @P.set_grad_enabled(False)
+    def g(t):
+        return t * 2
+
+    assert P.is_grad_enabled()
+    assert not f(x).requires_grad and not g(x).requires_grad
+    assert P.is_grad_enabled()
+
+    @P.enable_grad()
+    def h(t):
+        return t * 2
+    with P.no_grad():
+        assert h(x).requires_grad
+        with P.inference_mode():
+            assert not (x * 2).requires_grad
+    with P.inference_mode(False):
+        assert (x * 2).requires_grad

@@ -10,8 +10,13 @@ def is_grad_enabled():
 
 
 class _Mode:
-    """Context manager and decorator that sets grad mode and restores it on exit."""
+    """Context manager and decorator (with or without parentheses) that sets grad mode and restores it."""
     _value = True
+
+    def __new__(cls, *args, **kwargs):
+        if cls is not set_grad_enabled and len(args) == 1 and callable(args[0]) and not kwargs:
+            return cls()(args[0])        # @no_grad without parentheses
+        return super().__new__(cls)
 
     def __enter__(self):
         self._prev = _enabled[0]
@@ -21,10 +26,13 @@ class _Mode:
         _enabled[0] = self._prev
         return False
 
+    def _fresh(self):
+        return type(self)()
+
     def __call__(self, fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with self.__class__() if type(self) is not set_grad_enabled else set_grad_enabled(self._value):
+            with self._fresh():
                 return fn(*args, **kwargs)
         return wrapper
 
@@ -40,7 +48,8 @@ class enable_grad(_Mode):
 
 
 class set_grad_enabled(_Mode):
-    """Set grad mode to mode; takes effect at once (like PyTorch) and as a context manager."""
+    """Set grad mode to mode; takes effect at once (like PyTorch), and as a context manager or
+    decorator restores the previous mode on exit."""
 
     def __init__(self, mode):
         self._prev = _enabled[0]
@@ -54,9 +63,19 @@ class set_grad_enabled(_Mode):
         _enabled[0] = self._prev
         return False
 
+    def __call__(self, fn):
+        _enabled[0] = self._prev      # used as a decorator: the mode applies only inside fn
+        return super().__call__(fn)
 
-class inference_mode(no_grad):
-    """no_grad (pytorch_like has no separate inference tensors)."""
+    def _fresh(self):
+        return set_grad_enabled(self._value)
+
+
+class inference_mode(_Mode):
+    """no_grad(mode) (pytorch_like has no separate inference tensors)."""
 
     def __init__(self, mode=True):
         self._value = not mode
+
+    def _fresh(self):
+        return inference_mode(not self._value)
