@@ -101,12 +101,26 @@ _unary("positive", lambda g, x, y: g, "")
 
 @op("add")
 def _add(out, a, b, *_, alpha=1, **__):
-    return (a, b), (), lambda g: (g, g if alpha == 1 else g * alpha)
+    if not _req(b):
+        return (a,), (), _pass
+    if alpha == 1:
+        return (a, b), (), _pass2
+    return (a, b), (), lambda g: (g, g * alpha)
 
 
 @op("sub")
 def _sub(out, a, b, *_, alpha=1, **__):
+    if not _req(b):
+        return (a,), (), _pass
     return (a, b), (), lambda g: (g, -g if alpha == 1 else g * -alpha)
+
+
+def _pass(g):
+    return (g,)
+
+
+def _pass2(g):
+    return (g, g)
 
 
 @op("rsub")
