@@ -40,7 +40,7 @@ static void sm_fwd_##N(const T *x, T *y, SMGeom g) \
             double s = 0; \
             _Pragma("omp simd reduction(+:s)") \
             for (int64_t k = 0; k < n; k++) { T e = TEXP((T)(xr[k] - mx)); if (!(LOG)) yr[k] = e; s += e; } \
-            if (LOG) { T ls = (T)(mx + log(s)); for (int64_t k = 0; k < n; k++) yr[k] = xr[k] - ls; } \
+            if (LOG) { T ls = (T)log(s); for (int64_t k = 0; k < n; k++) yr[k] = (xr[k] - mx) - ls; } \
             else { T inv = (T)(1.0 / s); for (int64_t k = 0; k < n; k++) yr[k] *= inv; } \
         } \
         return; \
@@ -57,9 +57,9 @@ static void sm_fwd_##N(const T *x, T *y, SMGeom g) \
                 mx[i] = xb[k * inner + i] > mx[i] ? xb[k * inner + i] : mx[i]; \
             for (int64_t k = 0; k < n; k++) for (int64_t i = 0; i < inner; i++) { \
                 T e = TEXP((T)(xb[k * inner + i] - mx[i])); if (!(LOG)) yb[k * inner + i] = e; s[i] += e; } \
-            if (LOG) { for (int64_t i = 0; i < inner; i++) mx[i] = (T)(mx[i] + log(s[i])); \
+            if (LOG) { for (int64_t i = 0; i < inner; i++) s[i] = log(s[i]); \
                        for (int64_t k = 0; k < n; k++) for (int64_t i = 0; i < inner; i++) \
-                           yb[k * inner + i] = xb[k * inner + i] - mx[i]; } \
+                           yb[k * inner + i] = (xb[k * inner + i] - mx[i]) - (T)s[i]; } \
             else { for (int64_t i = 0; i < inner; i++) mx[i] = (T)(1.0 / s[i]); \
                    for (int64_t k = 0; k < n; k++) for (int64_t i = 0; i < inner; i++) yb[k * inner + i] *= mx[i]; } \
         } \
@@ -111,7 +111,11 @@ static inline int thnn_softmax_run(const char *fn, THTensor *out, THTensor *a, T
     if (b) {
         TH_CHECK(b->dtype == a->dtype, TH_ERR_TYPE, "%s: gradOutput has dtype %s but output has dtype %s", fn,
                  TH_dtypeName(b->dtype), TH_dtypeName(a->dtype));
-        THNN_CHECK_SAME_SHAPE(fn, b, a);
+        int same = b->ndim == a->ndim;
+        for (int d = 0; same && d < a->ndim; d++) same = b->size[d] == a->size[d];
+        char b0[128], b1[128];
+        TH_CHECK(same, TH_ERR_VALUE, "%s: gradOutput of size %s does not match output of size %s", fn,
+                 THNN_sizeDesc(b, b0, sizeof b0), THNN_sizeDesc(a, b1, sizeof b1));
     }
     TH_TRY(thnn_softmax_geom(fn, a, dim, &g));
     THTensor *ac = THTensor_newContiguous(a), *bc = b ? THTensor_newContiguous(b) : NULL;
