@@ -20,7 +20,7 @@ static int shape_check(THTensor *input, THTensor *target, int p, THTensor *weigh
                  "MultiMarginCriterion: a 1D input needs a target of one element, got %s",
                  THNN_sizeDesc(target, b1, sizeof b1));
         g->N = 1; g->C = input->size[0];
-        g->out_ndim = 0;
+        g->out_ndim = target->ndim; g->out_shape[0] = 1;   /* the per-sample loss takes the target's shape */
     } else {
         TH_CHECK(target->ndim == 1 && target->size[0] == input->size[0], TH_ERR_VALUE,
                  "MultiMarginCriterion: expected target of size [%lld] for input of size %s, got %s",
