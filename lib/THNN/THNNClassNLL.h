@@ -151,9 +151,21 @@ static inline int nll_backward(const NLLGeom *g, THTensor *input, THTensor *targ
     }
     THTensor *wc = weights ? THTensor_newContiguous(weights) : NULL;
     THTensor *goc = !reduce ? THTensor_newContiguous(gradOutput) : NULL;
-    THTensor *res = THTensor_newWithSize(input->dtype, input->ndim, input->size);
-    int st = (wc || !weights) && (goc || reduce) && res ? 0 : TH_lastErrorCode();
-    if (!st) st = THTensor_zero(res);
+    /* write straight into gradInput when it is (or becomes) a contiguous buffer of its own */
+    THTensor *res = NULL;
+    int st = (wc || !weights) && (goc || reduce) ? 0 : TH_lastErrorCode();
+    if (!st && (gradInput->dtype < 0 || gradInput->dtype == input->dtype) && gradInput->storage != input->storage &&
+        (!gradOutput || gradInput->storage != gradOutput->storage) &&
+        !(gradInput->storage && !THTensor_isContiguous(gradInput))) {
+        st = TH_prepareOut(gradInput, input->dtype, input->ndim, input->size);
+        if (!st && THTensor_isContiguous(gradInput)) { res = gradInput; THTensor_retain(res); }
+    }
+    if (!st && !res) {
+        res = THTensor_newWithSize(input->dtype, input->ndim, input->size);
+        if (!res) st = TH_lastErrorCode();
+    }
+    if (!st && THTensor_numel(res) > 0)
+        memset(THTensor_data(res), 0, (size_t)(THTensor_numel(res) * TH_dtypeSize(input->dtype)));
     if (!st) {
         if (input->dtype == TH_FLOAT32)
             nll_bwd_Float(THTensor_data(tc), wc ? THTensor_data(wc) : NULL, g, ignore_index, index_base,
@@ -162,8 +174,9 @@ static inline int nll_backward(const NLLGeom *g, THTensor *input, THTensor *targ
             nll_bwd_Double(THTensor_data(tc), wc ? THTensor_data(wc) : NULL, g, ignore_index, index_base,
                            goc ? THTensor_data(goc) : NULL, gs, THTensor_data(res));
     }
-    if (!st) st = TH_prepareOut(gradInput, input->dtype, input->ndim, input->size);
-    if (!st) st = THTensor_copy(gradInput, res);
+    if (!st && res != gradInput) st = TH_prepareOut(gradInput, input->dtype, input->ndim, input->size);
+    if (!st && res != gradInput) st = THTensor_copy(gradInput, res);
+    if (!st) THTensor_bumpVersion(gradInput);
     THTensor_free(tc); THTensor_free(wc); THTensor_free(goc); THTensor_free(res);
     return st;
 }

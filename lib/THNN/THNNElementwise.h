@@ -4,26 +4,32 @@
  * compiler can vectorise (libm's expf/tanhf are opaque calls that block vectorisation). */
 #ifndef THNN_ELEMENTWISE_H
 #define THNN_ELEMENTWISE_H
+/* The kernels' selects (x > 0 ? a : b) must become vector blends: trapping-math would keep
+ * them as branches, and math-errno would keep sqrt a libm call. Neither matters here. */
+#pragma GCC optimize("no-trapping-math", "no-math-errno")
 #include "THNN.h"
 
-/* exp for float32, Cephes-style polynomial (< 2 ulp), written without calls or branches. */
+/* exp for float32, Cephes-style polynomial (< 2 ulp), written without calls or branches:
+ * rounding by the 1.5 * 2^23 trick and 2^n built in the exponent bits. */
 static inline float thnn_expf(float x)
 {
     x = x > 88.3762626647949f ? 88.3762626647949f : x;
     x = x < -87.3365447505531f ? -87.3365447505531f : x;
-    float t = x * 1.44269504088896341f;
-    int n = (int)(t + (t >= 0.f ? 0.5f : -0.5f));
-    float fn = (float)n;
+    const float magic = 12582912.f;
+    float tm = x * 1.44269504088896341f + magic;
+    int32_t tb;
+    memcpy(&tb, &tm, sizeof tb);
+    const int32_t n = tb - 0x4B400000;
+    const float fn = tm - magic;
     float r = x - fn * 0.693359375f;
     r = r - fn * -2.12194440e-4f;
-    float r2 = r * r;
     float p = 1.9875691500E-4f;
     p = p * r + 1.3981999507E-3f;
     p = p * r + 8.3334519073E-3f;
     p = p * r + 4.1665795894E-2f;
     p = p * r + 1.6666665459E-1f;
     p = p * r + 5.0000001201E-1f;
-    p = p * r2 + r + 1.0f;
+    p = p * (r * r) + r + 1.0f;
     int32_t bits = (n + 127) << 23;
     float scale;
     memcpy(&scale, &bits, sizeof scale);
@@ -60,6 +66,13 @@ static inline double thnn_log1pexp(double x) { return x > 0. ? x + log1p(exp(-x)
 #define TSQRT(x) _Generic((x), float: sqrtf, default: sqrt)(x)
 #define TLOG1PEXP(x) _Generic((x), float: thnn_log1pexpf, default: thnn_log1pexp)(x)
 
+/* Hot loops are compiled for AVX-512, AVX2 and baseline x86-64, picked at load time. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define THNN_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define THNN_CLONES
+#endif
+
 /* One elementwise loop for dtype T over NIN inputs (1..4). BODY reads x, y, z, u (the
  * inputs), the scalar parameters A, B, C, D (ctx: double[4], converted to T) and assigns r.
  * The SUM form adds every r into the double accumulator that operand 0 points to. */
@@ -83,7 +96,7 @@ static inline double thnn_log1pexp(double x) { return x > 0. ? x + log1p(exp(-x)
     T r; (void)x; (void)y; (void)z; (void)u;
 
 #define THNN_EW_LOOP(NAME, T, NIN, BODY) \
-static void NAME(char **d_, const int64_t *s_, int64_t n_, void *ctx_) \
+THNN_CLONES static void NAME(char **d_, const int64_t *s_, int64_t n_, void *ctx_) \
 { \
     THNN_EW_HEAD_(T, NIN) \
     if (contig_ && so_ == sizeof(T)) { \
@@ -100,7 +113,7 @@ static void NAME(char **d_, const int64_t *s_, int64_t n_, void *ctx_) \
 }
 
 #define THNN_EW_SUMLOOP(NAME, T, NIN, BODY) \
-static void NAME(char **d_, const int64_t *s_, int64_t n_, void *ctx_) \
+THNN_CLONES static void NAME(char **d_, const int64_t *s_, int64_t n_, void *ctx_) \
 { \
     THNN_EW_HEAD_(T, NIN) \
     double acc_ = 0; \

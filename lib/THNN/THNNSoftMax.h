@@ -27,22 +27,56 @@ static inline int thnn_softmax_geom(const char *fn, const THTensor *t, int dim, 
 
 /* Rows (inner == 1): contiguous vectors of length n. Strided (inner > 1): for every outer
  * position, inner columns processed together so the inner loops stay contiguous. */
+/* One row (inner == 1) of length n: separate simple loops so each one vectorises. */
+#define THNN_SOFTMAX_ROWS(T, N, LOG) \
+THNN_CLONES static void sm_row_fwd_##N(const T *x, T *y, int64_t n) \
+{ \
+    T mx = -INFINITY; \
+    _Pragma("omp simd reduction(max:mx)") \
+    for (int64_t k = 0; k < n; k++) mx = x[k] > mx ? x[k] : mx; \
+    double s = 0; \
+    if (LOG) { \
+        _Pragma("omp simd reduction(+:s)") \
+        for (int64_t k = 0; k < n; k++) s += TEXP((T)(x[k] - mx)); \
+        const T ls = (T)log(s); \
+        _Pragma("omp simd") \
+        for (int64_t k = 0; k < n; k++) y[k] = (x[k] - mx) - ls; \
+    } else { \
+        _Pragma("omp simd reduction(+:s)") \
+        for (int64_t k = 0; k < n; k++) { T e = TEXP((T)(x[k] - mx)); y[k] = e; s += e; } \
+        const T inv = (T)(1.0 / s); \
+        _Pragma("omp simd") \
+        for (int64_t k = 0; k < n; k++) y[k] *= inv; \
+    } \
+} \
+THNN_CLONES static void sm_row_bwd_##N(const T *y, const T *go, T *gi, int64_t n) \
+{ \
+    double s = 0; \
+    if (LOG) { \
+        _Pragma("omp simd reduction(+:s)") \
+        for (int64_t k = 0; k < n; k++) s += go[k]; \
+        const T ts = (T)s; \
+        _Pragma("omp simd") \
+        for (int64_t k = 0; k < n; k++) gi[k] = go[k] - TEXP(y[k]) * ts; \
+    } else { \
+        _Pragma("omp simd reduction(+:s)") \
+        for (int64_t k = 0; k < n; k++) s += (double)(go[k] * y[k]); \
+        const T ts = (T)s; \
+        _Pragma("omp simd") \
+        for (int64_t k = 0; k < n; k++) gi[k] = y[k] * (go[k] - ts); \
+    } \
+}
+
+/* Rows (inner == 1): contiguous vectors of length n. Strided (inner > 1): for every outer
+ * position, inner columns processed together so the inner loops stay contiguous. */
 #define THNN_SOFTMAX_IMPL(T, N, LOG) \
+THNN_SOFTMAX_ROWS(T, N, LOG) \
 static void sm_fwd_##N(const T *x, T *y, SMGeom g) \
 { \
     const int64_t n = g.n, inner = g.inner; \
     if (inner == 1) { \
         _Pragma("omp parallel for if (g.outer * n > 16384)") \
-        for (int64_t o = 0; o < g.outer; o++) { \
-            const T *xr = x + o * n; T *yr = y + o * n; \
-            T mx = -INFINITY; \
-            for (int64_t k = 0; k < n; k++) mx = xr[k] > mx ? xr[k] : mx; \
-            double s = 0; \
-            _Pragma("omp simd reduction(+:s)") \
-            for (int64_t k = 0; k < n; k++) { T e = TEXP((T)(xr[k] - mx)); if (!(LOG)) yr[k] = e; s += e; } \
-            if (LOG) { T ls = (T)log(s); for (int64_t k = 0; k < n; k++) yr[k] = (xr[k] - mx) - ls; } \
-            else { T inv = (T)(1.0 / s); for (int64_t k = 0; k < n; k++) yr[k] *= inv; } \
-        } \
+        for (int64_t o = 0; o < g.outer; o++) sm_row_fwd_##N(x + o * n, y + o * n, n); \
         return; \
     } \
     _Pragma("omp parallel if (g.outer * n * inner > 16384)") \
@@ -72,15 +106,7 @@ static void sm_bwd_##N(const T *y, const T *go, T *gi, SMGeom g) \
     const int64_t n = g.n, inner = g.inner; \
     if (inner == 1) { \
         _Pragma("omp parallel for if (g.outer * n > 16384)") \
-        for (int64_t o = 0; o < g.outer; o++) { \
-            const T *yr = y + o * n, *gr = go + o * n; T *ir = gi + o * n; \
-            double s = 0; \
-            _Pragma("omp simd reduction(+:s)") \
-            for (int64_t k = 0; k < n; k++) s += LOG ? (double)gr[k] : (double)gr[k] * yr[k]; \
-            const T ts = (T)s; \
-            _Pragma("omp simd") \
-            for (int64_t k = 0; k < n; k++) ir[k] = LOG ? gr[k] - TEXP(yr[k]) * ts : yr[k] * (gr[k] - ts); \
-        } \
+        for (int64_t o = 0; o < g.outer; o++) sm_row_bwd_##N(y + o * n, go + o * n, gi + o * n, n); \
         return; \
     } \
     _Pragma("omp parallel if (g.outer * n * inner > 16384)") \

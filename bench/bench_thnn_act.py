@@ -1,0 +1,83 @@
+"""THNN activation / softmax / criterion kernels against the matching PyTorch CPU ATen kernels.
+
+Our kernels are called through cffi with their output tensors reused (as nn modules do);
+PyTorch allocates its outputs. float32, MLP-sized batches."""
+import numpy as np
+
+import pytorch_like as pl
+from pytorch_like._lib import ffi, lib
+from pytorch_like.tensor import _wrap
+from timing import median_time, row
+
+
+def _fresh():
+    return _wrap(lib.THTensor_new(-1))
+
+
+def run():
+    import torch
+    aten = torch.ops.aten
+    rows = []
+    rng = np.random.default_rng(0)
+    N = 256
+
+    for shape in [(N, 1024), (4096, 1024)]:
+        a = rng.standard_normal(shape).astype(np.float32)
+        g = rng.standard_normal(shape).astype(np.float32)
+        x, go, tx, tg = pl.from_numpy(a), pl.from_numpy(g), torch.from_numpy(a), torch.from_numpy(g)
+        o, gi = _fresh(), _fresh()
+        desc = "x".join(map(str, shape))
+        lib.THNN_Sigmoid_updateOutput(x._t, o._t)
+        ty = torch.sigmoid(tx)
+        cases = [
+            ("Threshold (ReLU) forward", lambda: lib.THNN_Threshold_updateOutput(x._t, o._t, 0.0, 0.0, 0),
+             lambda: torch.relu(tx)),
+            ("Threshold (ReLU) backward", lambda: lib.THNN_Threshold_updateGradInput(x._t, go._t, gi._t, 0.0, 0.0, 0),
+             lambda: aten.threshold_backward(tg, tx, 0.0)),
+            ("Sigmoid forward", lambda: lib.THNN_Sigmoid_updateOutput(x._t, o._t), lambda: torch.sigmoid(tx)),
+            ("Sigmoid backward", lambda: lib.THNN_Sigmoid_updateGradInput(ffi.NULL, go._t, gi._t, o._t),
+             lambda: aten.sigmoid_backward(tg, ty)),
+            ("Tanh forward", lambda: lib.THNN_Tanh_updateOutput(x._t, o._t), lambda: torch.tanh(tx)),
+            ("Tanh backward", lambda: lib.THNN_Tanh_updateGradInput(ffi.NULL, go._t, gi._t, o._t),
+             lambda: aten.tanh_backward(tg, ty)),
+        ]
+        for name, ours_fn, ref_fn in cases:
+            rows.append(row(f"THNN {name} {desc} float32", median_time(ours_fn, repeat=15),
+                            median_time(ref_fn, repeat=15), "torch", 1.2))
+
+    C = 1000
+    a = rng.standard_normal((N, C)).astype(np.float32)
+    g = rng.standard_normal((N, C)).astype(np.float32)
+    x, go, tx, tg = pl.from_numpy(a), pl.from_numpy(g), torch.from_numpy(a), torch.from_numpy(g)
+    o, gi = _fresh(), _fresh()
+    lib.THNN_LogSoftMax_updateOutput(x._t, o._t, 1)
+    ty = torch.log_softmax(tx, 1)
+    ts = torch.softmax(tx, 1)
+    so = _fresh()
+    lib.THNN_SoftMax_updateOutput(x._t, so._t, 1)
+    cases = [
+        ("LogSoftMax forward", lambda: lib.THNN_LogSoftMax_updateOutput(x._t, o._t, 1), lambda: torch.log_softmax(tx, 1)),
+        ("LogSoftMax backward", lambda: lib.THNN_LogSoftMax_updateGradInput(ffi.NULL, go._t, gi._t, o._t, 1),
+         lambda: aten._log_softmax_backward_data(tg, ty, 1, torch.float32)),
+        ("SoftMax forward", lambda: lib.THNN_SoftMax_updateOutput(x._t, so._t, 1), lambda: torch.softmax(tx, 1)),
+        ("SoftMax backward", lambda: lib.THNN_SoftMax_updateGradInput(ffi.NULL, go._t, gi._t, so._t, 1),
+         lambda: aten._softmax_backward_data(tg, ts, 1, torch.float32)),
+    ]
+    t = rng.integers(0, C, N)
+    tt, target = torch.from_numpy(t), pl.from_numpy(t)
+    out, tw = _fresh(), _fresh()
+    lib.THNN_ClassNLLCriterion_updateOutput(o._t, target._t, out._t, 1, ffi.NULL, tw._t, -100, 1, 0)
+    _, ttw = aten.nll_loss_forward(ty, tt, None, 1, -100)
+    one = torch.tensor(1.0)
+    cases += [
+        ("ClassNLL forward", lambda: lib.THNN_ClassNLLCriterion_updateOutput(o._t, target._t, out._t, 1, ffi.NULL,
+                                                                             tw._t, -100, 1, 0),
+         lambda: aten.nll_loss_forward(ty, tt, None, 1, -100)),
+        ("ClassNLL backward", lambda: lib.THNN_ClassNLLCriterion_updateGradInput(o._t, target._t, ffi.NULL, gi._t, 1,
+                                                                                 ffi.NULL, tw._t, -100, 1, 0),
+         lambda: aten.nll_loss_backward(one, ty, tt, None, 1, -100, ttw)),
+    ]
+    for name, ours_fn, ref_fn in cases:
+        rows.append(row(f"THNN {name} {N}x{C} float32", median_time(ours_fn, repeat=15),
+                        median_time(ref_fn, repeat=15), "torch", 1.2))
+    return rows
