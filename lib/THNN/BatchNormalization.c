@@ -37,7 +37,7 @@ static void fwd_##NM(const T *x, T *y, BNGeom g, THTensor *weight, THTensor *bia
                      THTensor *sm, THTensor *ss, int train, double momentum, double eps) \
 { \
     const int64_t n = g.N * g.inner, inner = g.inner, C = g.C; \
-    _Pragma("omp parallel for if (n * C > 32768)") \
+    _Pragma("omp parallel for if (TH_coresAreFree(n * C))") \
     for (int64_t c = 0; c < C; c++) { \
         double mean, invstd; \
         if (train) { \
@@ -77,7 +77,7 @@ static void bwd_##NM(const T *x, const T *go, T *gi, BNGeom g, THTensor *gw, THT
                      THTensor *rm, THTensor *rv, THTensor *sm, THTensor *ss, int train, double scale, double eps) \
 { \
     const int64_t n = g.N * g.inner, inner = g.inner, C = g.C; \
-    _Pragma("omp parallel for if (n * C > 32768)") \
+    _Pragma("omp parallel for if (TH_coresAreFree(n * C))") \
     for (int64_t c = 0; c < C; c++) { \
         double mean, invstd; \
         if (train) { mean = VEC_GET(T, sm, c, 0); invstd = VEC_GET(T, ss, c, 1); } \
