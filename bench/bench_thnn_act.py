@@ -1,7 +1,9 @@
 """THNN activation / softmax / criterion kernels against the matching PyTorch CPU ATen kernels.
 
 Our kernels are called through cffi with their output tensors reused (as nn modules do);
-PyTorch allocates its outputs. float32, MLP-sized batches."""
+PyTorch allocates its outputs. float32, MLP-sized batches. Both libraries run on one thread:
+on the shared bench machine THIter's load-average policy keeps ours single-threaded while
+PyTorch would still split, so one thread each is the comparison of the kernels themselves."""
 import numpy as np
 
 import pytorch_like as pl
@@ -16,6 +18,17 @@ def _fresh():
 
 def run():
     import torch
+    ours_threads, ref_threads = lib.TH_getNumThreads(), torch.get_num_threads()
+    lib.TH_setNumThreads(1)
+    torch.set_num_threads(1)
+    try:
+        return _run(torch)
+    finally:
+        lib.TH_setNumThreads(ours_threads)
+        torch.set_num_threads(ref_threads)
+
+
+def _run(torch):
     aten = torch.ops.aten
     rows = []
     rng = np.random.default_rng(0)
@@ -42,7 +55,7 @@ def run():
              lambda: aten.tanh_backward(tg, ty)),
         ]
         for name, ours_fn, ref_fn in cases:
-            rows.append(row(f"THNN {name} {desc} float32", median_time(ours_fn, repeat=15),
+            rows.append(row(f"THNN {name} {desc} float32, 1 thread", median_time(ours_fn, repeat=15),
                             median_time(ref_fn, repeat=15), "torch", 1.2))
 
     C = 1000
@@ -78,6 +91,6 @@ def run():
          lambda: aten.nll_loss_backward(one, ty, tt, None, 1, -100, ttw)),
     ]
     for name, ours_fn, ref_fn in cases:
-        rows.append(row(f"THNN {name} {N}x{C} float32", median_time(ours_fn, repeat=15),
+        rows.append(row(f"THNN {name} {N}x{C} float32, 1 thread", median_time(ours_fn, repeat=15),
                         median_time(ref_fn, repeat=15), "torch", 1.2))
     return rows

@@ -337,3 +337,26 @@ def test_multilabel_margin_lua_padding_and_errors(ref_torch, rng):
         call("THNN_MultiLabelMarginCriterion_updateOutput", T(a), L([4, -1, 0, 0]), out, None, 1, 1, 0)
     with pytest.raises(ValueError, match="MultiLabelMarginCriterion: target of size \\[3\\] does not match input"):
         call("THNN_MultiLabelMarginCriterion_updateOutput", T(a), L([0, -1, 0]), out, None, 1, 1, 0)
+
+
+def test_empty_inputs():
+    e = T(np.zeros((0, 3)))
+    out, gi = fresh(), fresh()
+    call("THNN_MSECriterion_updateOutput", e, e, out, 0, 1)
+    assert npy(out) == 0.0
+    call("THNN_MSECriterion_updateOutput", e, e, out, 1, 1)
+    assert np.isnan(npy(out))                         # mean of nothing, as PyTorch
+    call("THNN_MSECriterion_updateOutput", e, e, out, 1, 0)
+    assert tuple(out.shape) == (0, 3)
+    call("THNN_MSECriterion_updateGradInput", e, e, None, gi, 1, 1)
+    assert tuple(gi.shape) == (0, 3)
+    out = fresh()
+    call("THNN_ClassNLLCriterion_updateOutput", e, L(np.zeros(0, dtype=np.int64)), out, 1, None, fresh(), -100, 0, 0)
+    assert tuple(out.shape) == (0,)
+    call("THNN_ClassNLLCriterion_updateGradInput", e, L(np.zeros(0, dtype=np.int64)), T(np.zeros(0)), gi, 1, None,
+         fresh(), -100, 0, 0)
+    assert tuple(gi.shape) == (0, 3)
+    call("THNN_MultiMarginCriterion_updateOutput", e, L(np.zeros(0, dtype=np.int64)), out, 0, 1, None, 1.0, 1, 0)
+    assert npy(out) == 0.0
+    call("THNN_MultiLabelMarginCriterion_updateOutput", e, L(np.zeros((0, 3), dtype=np.int64)), out, None, 0, 0, 0)
+    assert tuple(out.shape) == (0,)

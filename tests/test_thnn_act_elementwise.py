@@ -359,3 +359,16 @@ def test_output_aliasing_input_with_other_layout_is_safe(rng):
     out = x.t()
     call("THNN_Square_updateOutput", x, out)
     np.testing.assert_allclose(npy(x).T, a * a)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_nan_and_inf_propagate(dt):
+    a = np.array([np.nan, np.inf, -np.inf, 0.0], dtype=dt)
+    x = T(a, dt)
+    o = fresh()
+    call("THNN_Tanh_updateOutput", x, o)
+    np.testing.assert_array_equal(npy(o), np.array([np.nan, 1, -1, 0], dtype=dt))
+    call("THNN_Sigmoid_updateOutput", x, o)
+    np.testing.assert_array_equal(npy(o), np.array([np.nan, 1, 0, 0.5], dtype=dt))
+    call("THNN_Threshold_updateOutput", x, o, 0.0, 0.0, 0)
+    np.testing.assert_array_equal(npy(o), np.array([0, np.inf, 0, 0], dtype=dt))   # NaN > 0 is false, as THNN

@@ -221,3 +221,30 @@ def test_linear_bad_inputs():
     with pytest.raises(ValueError, match="Linear: expected gradWeight shaped like weight"):
         call("THNN_Linear_accGradParameters", T(np.ones((2, 4))), T(np.ones((2, 3))), None, T(np.ones((3, 4))),
              None, T(np.ones((4, 3))), None, None, 1.0)
+
+
+def test_batchnorm_train_jacobian(rng):
+    """gradInput of training-mode BatchNormalization against central differences (float64)."""
+    a = rng.standard_normal((4, 2, 3))
+    w, b = rng.random(2) + 0.5, rng.standard_normal(2)
+
+    def fwd(v):
+        out = fresh()
+        call("THNN_BatchNormalization_updateOutput", T(v), out, T(w), T(b), None, None, fresh(), fresh(), 1, 0.1, 1e-5)
+        return npy(out).ravel()
+
+    n = a.size
+    num = np.zeros((n, n))
+    for i in range(n):
+        d = np.zeros(n)
+        d[i] = 1e-6
+        num[i] = (fwd(a + d.reshape(a.shape)) - fwd(a - d.reshape(a.shape))) / 2e-6
+    SM, SS = fresh(), fresh()
+    call("THNN_BatchNormalization_updateOutput", T(a), fresh(), T(w), T(b), None, None, SM, SS, 1, 0.1, 1e-5)
+    for j in range(n):
+        g = np.zeros(n)
+        g[j] = 1
+        gi = fresh()
+        call("THNN_BatchNormalization_backward", T(a), T(g.reshape(a.shape)), gi, None, None, T(w), None, None, SM,
+             SS, 1, 1.0, 1e-5)
+        np.testing.assert_allclose(npy(gi).ravel(), num[:, j], atol=1e-6)

@@ -11,9 +11,9 @@
 
 /* exp for float32, Cephes-style polynomial (< 2 ulp), written without calls or branches:
  * rounding by the 1.5 * 2^23 trick and 2^n built in the exponent bits. */
-static inline float thnn_expf(float x)
+static inline float thnn_expf(float x0)
 {
-    x = x > 88.3762626647949f ? 88.3762626647949f : x;
+    float x = x0 > 88.3762626647949f ? 88.3762626647949f : x0;
     x = x < -87.3365447505531f ? -87.3365447505531f : x;
     const float magic = 12582912.f;
     float tm = x * 1.44269504088896341f + magic;
@@ -33,7 +33,9 @@ static inline float thnn_expf(float x)
     int32_t bits = (n + 127) << 23;
     float scale;
     memcpy(&scale, &bits, sizeof scale);
-    return p * scale;
+    /* overflow to inf and (denormal) underflow to 0, as exp saturates */
+    float res = x0 > 88.7228393554688f ? INFINITY : p * scale;
+    return x0 < -87.3365447505531f ? 0.f : res;
 }
 
 /* tanh for float32: odd polynomial near 0 (keeps relative accuracy), exp elsewhere. */
@@ -43,7 +45,7 @@ static inline float thnn_tanhf(float x)
     float s = x * x;
     float small = ((((-5.70498872745E-3f * s + 2.06390887954E-2f) * s - 5.37397155531E-2f) * s
                     + 1.33314422036E-1f) * s - 3.33332819422E-1f) * s * x + x;
-    float e = thnn_expf(2.f * (ax > 9.f ? 9.f : ax));
+    float e = thnn_expf(2.f * (ax > 10.f ? 10.f : ax));   /* tanh(10) rounds to 1 */
     float big = 1.f - 2.f / (e + 1.f);
     big = x < 0.f ? -big : big;
     return ax < 0.625f ? small : big;
