@@ -360,3 +360,9 @@ def test_empty_inputs():
     assert npy(out) == 0.0
     call("THNN_MultiLabelMarginCriterion_updateOutput", e, L(np.zeros((0, 3), dtype=np.int64)), out, None, 0, 0, 0)
     assert tuple(out.shape) == (0,)
+
+
+def test_bce_input_outside_unit_interval():
+    for bad in (1.5, -0.1, float("nan")):
+        with pytest.raises(ValueError, match="BCECriterion: all elements of input should be between 0 and 1"):
+            call("THNN_BCECriterion_updateOutput", T([0.5, bad]), T([1.0, 0.0]), fresh(), 1, None, 1)

@@ -7,6 +7,17 @@
 
 THNN_CRIT_KERNELS(k_bce, 2, r = BCE_LOSS(x, y), r = BCE_GRAD(x, y))
 THNN_CRIT_KERNELS(k_bce_w, 3, r = z * BCE_LOSS(x, y), r = z * BCE_GRAD(x, y))
+/* counts inputs outside [0, 1] (NaN included) */
+THNN_EW_SUM_KERNELS(bce_outside, 1, r = (x >= 0 && x <= 1) ? 0 : 1)
+
+static int check_range(THTensor *input)
+{
+    double bad;
+    TH_TRY(THNN_ewSum("BCECriterion", 1, &input, THNN_NAMES("input"), bce_outside_Float, bce_outside_Double,
+                      THNN_P(0, 0, 0, 0), &bad));
+    TH_CHECK(bad == 0, TH_ERR_VALUE, "BCECriterion: all elements of input should be between 0 and 1");
+    return 0;
+}
 
 /* weights expanded to input's shape (a stride-0 view), or NULL */
 static THTensor *expand_weights(THTensor *input, THTensor *weights)
@@ -30,6 +41,8 @@ static THTensor *expand_weights(THTensor *input, THTensor *weights)
 int THNN_BCECriterion_updateOutput(THTensor *input, THTensor *target, THTensor *output, int sizeAverage,
                                    THTensor *weights, int reduce)
 {
+    TH_CHECK(input, TH_ERR_VALUE, "BCECriterion: input is NULL");
+    TH_TRY(check_range(input));
     if (!weights)
         return THNN_critForward("BCECriterion", output, 2, (THTensor *[]){input, target},
                                 THNN_NAMES("input", "target"), sizeAverage, reduce, &k_bce, 0);
