@@ -134,6 +134,8 @@ def test_bce_log_clamped_at_minus_100(ref_torch):
 
 
 def test_pointwise_bad_inputs():
+    with pytest.raises(TypeError, match="MSECriterion: output has dtype float32, expected float64"):
+        call("THNN_MSECriterion_updateOutput", T([1.0]), T([1.0]), T([0.0], np.float32), 1, 1)
     with pytest.raises(ValueError, match="MSECriterion: target of size \\[3\\] does not match input of size \\[2\\]"):
         call("THNN_MSECriterion_updateOutput", T([1.0, 2.0]), T([1.0, 2.0, 3.0]), fresh(), 1, 1)
     with pytest.raises(TypeError, match="AbsCriterion: target has dtype float32 but input has dtype float64"):

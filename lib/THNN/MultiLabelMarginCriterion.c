@@ -110,7 +110,7 @@ int THNN_MultiLabelMarginCriterion_updateOutput(THTensor *input, THTensor *targe
         const double *l = THTensor_data(res);
         for (int64_t n = 0; n < g.N; n++) s += l[n];
         if (sizeAverage) s /= (double)g.N;
-        st = THNN_prepareScalar(output, input->dtype);
+        st = THNN_prepareScalar("MultiLabelMarginCriterion", "output", output, input->dtype);
         if (!st) st = THTensor_fill(output, s);
     } else if (!st) {
         st = TH_prepareOut(output, input->dtype, g.out_ndim, g.out_shape);

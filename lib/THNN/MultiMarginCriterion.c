@@ -118,7 +118,7 @@ int THNN_MultiMarginCriterion_updateOutput(THTensor *input, THTensor *target, TH
         double s = 0;
         for (int64_t n = 0; n < g.N; n++) s += k.buf[n];
         if (sizeAverage) s /= (double)g.N;
-        st = THNN_prepareScalar(output, input->dtype);
+        st = THNN_prepareScalar("MultiMarginCriterion", "output", output, input->dtype);
         if (!st) st = THTensor_fill(output, s);
     } else if (!st) {
         THTensor *res = THTensor_newWithSize(TH_FLOAT64, g.out_ndim, g.out_shape);

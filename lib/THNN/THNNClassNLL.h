@@ -99,11 +99,11 @@ static inline int nll_forward(const NLLGeom *g, THTensor *input, THTensor *targe
                            index_base, res ? THTensor_data(res) : NULL, &sl, &sw);
     }
     if (!st && total_weight) {
-        st = THNN_prepareScalar(total_weight, input->dtype);
+        st = THNN_prepareScalar(g->fn, "total_weight", total_weight, input->dtype);
         if (!st) st = THTensor_fill(total_weight, sw);
     }
     if (!st && reduce) {
-        st = THNN_prepareScalar(output, input->dtype);
+        st = THNN_prepareScalar(g->fn, "output", output, input->dtype);
         if (!st) st = THTensor_fill(output, sizeAverage ? sl / sw : sl);
     } else if (!st) {
         st = TH_prepareOut(output, input->dtype, g->out_ndim, g->out_shape);

@@ -89,13 +89,12 @@ int THNN_ewSum(const char *fn, int nin, THTensor **ins, const char *const *names
     return 0;
 }
 
-int THNN_prepareScalar(THTensor *out, int dtype)
+int THNN_prepareScalar(const char *fn, const char *name, THTensor *out, int dtype)
 {
-    TH_CHECK(out, TH_ERR_VALUE, "output tensor is NULL");
+    TH_CHECK(out, TH_ERR_VALUE, "%s: %s is NULL", fn, name);
     if (out->storage && out->dtype == dtype && THTensor_numel(out) == 1) return 0;
-    if (out->dtype >= 0 && out->dtype != dtype && out->storage)
-        return TH_setError(TH_ERR_TYPE, "output has dtype %s, expected %s", TH_dtypeName(out->dtype),
-                           TH_dtypeName(dtype));
+    TH_CHECK(out->dtype < 0 || out->dtype == dtype || !out->storage, TH_ERR_TYPE, "%s: %s has dtype %s, expected %s",
+             fn, name, TH_dtypeName(out->dtype), TH_dtypeName(dtype));
     if (out->dtype < 0 || !out->storage) TH_TRY(THTensor_setDtype(out, dtype));
     return THTensor_resize(out, 0, NULL);
 }
@@ -118,7 +117,7 @@ int THNN_critForward(const char *fn, THTensor *output, int nin, THTensor **ins, 
     double s;
     TH_TRY(THNN_ewSum(fn, nin, ins, names, k->s[0], k->s[1], prm, &s));
     if (sizeAverage) s /= (double)THTensor_numel(ins[0]);
-    TH_TRY(THNN_prepareScalar(output, ins[0]->dtype));
+    TH_TRY(THNN_prepareScalar(fn, "output", output, ins[0]->dtype));
     TH_TRY(THTensor_fill(output, s));
     return 0;
 }

@@ -171,7 +171,7 @@ int THNN_critForward(const char *fn, THTensor *output, int nin, THTensor **ins, 
 int THNN_critBackward(const char *fn, THTensor *gradInput, int nin, THTensor **ins, const char *const *names,
                       THTensor *gradOutput, int sizeAverage, int reduce, const THNN_CritKernels *k, double p0);
 /* A one-element result: an existing one-element out of dtype keeps its shape, else 0-D. */
-int THNN_prepareScalar(THTensor *out, int dtype);
+int THNN_prepareScalar(const char *fn, const char *name, THTensor *out, int dtype);
 /* The single value of gradOutput (1 when NULL). */
 int THNN_scalarGrad(const char *fn, THTensor *gradOutput, double *g);
 
