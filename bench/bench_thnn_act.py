@@ -93,4 +93,39 @@ def _run(torch):
     for name, ours_fn, ref_fn in cases:
         rows.append(row(f"THNN {name} {N}x{C} float32, 1 thread", median_time(ours_fn, repeat=15),
                         median_time(ref_fn, repeat=15), "torch", 1.2))
+
+    # MLP layer: Linear 1024 -> 1024 and BatchNormalization over 1024 features, batch 256
+    F = torch.nn.functional
+    D = 1024
+    a = rng.standard_normal((N, D)).astype(np.float32)
+    w = (rng.standard_normal((D, D)) * 0.03).astype(np.float32)
+    b = rng.standard_normal(D).astype(np.float32)
+    g = rng.standard_normal((N, D)).astype(np.float32)
+    x, W, B, go = (pl.from_numpy(v) for v in (a, w, b, g))
+    tx, tW, tB, tg = (torch.from_numpy(v) for v in (a, w, b, g))
+    o, gi = _fresh(), _fresh()
+    gW, gB = pl.from_numpy(np.zeros((D, D), np.float32)), pl.from_numpy(np.zeros(D, np.float32))
+    tgW, tgB = torch.zeros(D, D), torch.zeros(D)
+    rm, rv = pl.from_numpy(np.zeros(D, np.float32)), pl.from_numpy(np.ones(D, np.float32))
+    trm, trv = torch.zeros(D), torch.ones(D)
+    sm, ss = _fresh(), _fresh()
+    _, tsm, tss = aten.native_batch_norm(tx, tB, tB, trm, trv, True, 0.1, 1e-5)
+    cases = [
+        ("Linear forward", lambda: lib.THNN_Linear_updateOutput(x._t, o._t, W._t, B._t, ffi.NULL),
+         lambda: F.linear(tx, tW, tB)),
+        ("Linear updateGradInput", lambda: lib.THNN_Linear_updateGradInput(x._t, go._t, gi._t, W._t),
+         lambda: torch.mm(tg, tW)),
+        ("Linear accGradParameters", lambda: lib.THNN_Linear_accGradParameters(x._t, go._t, gi._t, W._t, B._t, gW._t,
+                                                                               gB._t, ffi.NULL, 1.0),
+         lambda: (tgW.addmm_(tg.t(), tx), tgB.add_(tg.sum(0)))),
+        ("BatchNormalization train forward", lambda: lib.THNN_BatchNormalization_updateOutput(
+            x._t, o._t, B._t, B._t, rm._t, rv._t, sm._t, ss._t, 1, 0.1, 1e-5),
+         lambda: aten.native_batch_norm(tx, tB, tB, trm, trv, True, 0.1, 1e-5)),
+        ("BatchNormalization train backward", lambda: lib.THNN_BatchNormalization_backward(
+            x._t, go._t, gi._t, gB._t, gB._t, B._t, rm._t, rv._t, sm._t, ss._t, 1, 1.0, 1e-5),
+         lambda: aten.native_batch_norm_backward(tg, tx, tB, trm, trv, tsm, tss, True, 1e-5, [True, True, True])),
+    ]
+    for name, ours_fn, ref_fn in cases:
+        rows.append(row(f"THNN {name} {N}x{D} float32, 1 thread", median_time(ours_fn, repeat=15),
+                        median_time(ref_fn, repeat=15), "torch", 1.2))
     return rows

@@ -248,3 +248,15 @@ def test_batchnorm_train_jacobian(rng):
         call("THNN_BatchNormalization_backward", T(a), T(g.reshape(a.shape)), gi, None, None, T(w), None, None, SM,
              SS, 1, 1.0, 1e-5)
         np.testing.assert_allclose(npy(gi).ravel(), num[:, j], atol=1e-6)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_batchnorm_large_offset_keeps_variance(ref_torch, rng, dt):
+    """Data far from zero (mean 1e4, std 1): the one-pass statistics must not cancel."""
+    a = (rng.standard_normal((64, 3, 5)) + 1e4).astype(dt)
+    out, SM, SS, RV = fresh(), fresh(), fresh(), T(np.ones(3), dt)
+    call("THNN_BatchNormalization_updateOutput", T(a, dt), out, None, None, T(np.zeros(3), dt), RV, SM, SS, 1, 1.0,
+         1e-5)
+    a64 = a.astype(np.float64)
+    np.testing.assert_allclose(npy(SS), 1 / np.sqrt(a64.var((0, 2)) + 1e-5), rtol=1e-5 if dt == np.float32 else 1e-9)
+    np.testing.assert_allclose(npy(RV), a64.var((0, 2), ddof=1), rtol=1e-5 if dt == np.float32 else 1e-9)

@@ -141,3 +141,30 @@ int THNN_critBackward(const char *fn, THTensor *gradInput, int nin, THTensor **i
     const double prm[4] = {p0, 0, 0, g};
     return THNN_ewMap(fn, gradInput, nin, ins, names, -1, k->g[0], k->g[1], prm);
 }
+
+THTensor *THNN_beginOut(THTensor *out, int dtype, int ndim, const int64_t *shape, int n, THTensor *const *ins)
+{
+    if (!out) { TH_setError(TH_ERR_VALUE, "output tensor is NULL"); return NULL; }
+    int direct = (out->dtype < 0 || out->dtype == dtype) && (!out->storage || THTensor_isContiguous(out));
+    for (int k = 0; k < n && direct; k++)
+        if (ins[k] && out->storage && ins[k]->storage == out->storage) direct = 0;
+    if (direct) {
+        if (TH_prepareOut(out, dtype, ndim, shape)) return NULL;
+        if (THTensor_isContiguous(out)) { THTensor_retain(out); return out; }
+    }
+    return THTensor_newWithSize(dtype, ndim, shape);
+}
+
+int THNN_finishOut(THTensor *out, THTensor *res, int st)
+{
+    if (!st && res != out) {
+        st = TH_prepareOut(out, res->dtype, res->ndim, res->size);
+        if (!st && out->dtype != res->dtype)
+            st = TH_setError(TH_ERR_TYPE, "output has dtype %s, expected %s", TH_dtypeName(out->dtype),
+                             TH_dtypeName(res->dtype));
+        if (!st) st = THTensor_copy(out, res);
+    }
+    if (!st) THTensor_bumpVersion(out);
+    THTensor_free(res);
+    return st;
+}

@@ -172,6 +172,12 @@ int THNN_critBackward(const char *fn, THTensor *gradInput, int nin, THTensor **i
                       THTensor *gradOutput, int sizeAverage, int reduce, const THNN_CritKernels *k, double p0);
 /* A one-element result: an existing one-element out of dtype keeps its shape, else 0-D. */
 int THNN_prepareScalar(const char *fn, const char *name, THTensor *out, int dtype);
+/* The tensor a kernel should write a result of dtype/shape into: out itself (retained) when
+ * it is, or can be made, a contiguous buffer sharing no storage with the n inputs `ins`;
+ * else a new contiguous temporary. Finish with THNN_finishOut. NULL on error. */
+THTensor *THNN_beginOut(THTensor *out, int dtype, int ndim, const int64_t *shape, int n, THTensor *const *ins);
+/* Copies a temporary into out, bumps out's version and releases res. Returns st on failure. */
+int THNN_finishOut(THTensor *out, THTensor *res, int st);
 /* The single value of gradOutput (1 when NULL). */
 int THNN_scalarGrad(const char *fn, THTensor *gradOutput, double *g);
 
