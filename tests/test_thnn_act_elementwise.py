@@ -372,3 +372,15 @@ def test_nan_and_inf_propagate(dt):
     np.testing.assert_array_equal(npy(o), np.array([np.nan, 1, 0, 0.5], dtype=dt))
     call("THNN_Threshold_updateOutput", x, o, 0.0, 0.0, 0)
     np.testing.assert_array_equal(npy(o), np.array([0, np.inf, 0, 0], dtype=dt))   # NaN > 0 is false, as THNN
+
+
+def test_prelu_into_noncontiguous_output(rng):
+    """An existing transposed output of the right shape is filled correctly."""
+    a = rng.standard_normal((3, 4))
+    w = rng.random(4)
+    out = T(np.zeros((4, 3))).t()
+    call("THNN_PReLU_updateOutput", T(a), out, T(w), 4)
+    np.testing.assert_allclose(npy(out), np.where(a > 0, a, a * w), rtol=1e-15)
+    gi = T(np.zeros((4, 3))).t()
+    call("THNN_PReLU_updateGradInput", T(a), T(np.ones((3, 4))), gi, T(w), 4)
+    np.testing.assert_allclose(npy(gi), np.where(a > 0, 1.0, w + 0 * a), rtol=1e-15)

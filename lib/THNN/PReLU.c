@@ -78,23 +78,15 @@ int THNN_PReLU_updateOutput(THTensor *input, THTensor *output, THTensor *weight,
     Geometry g = {0};
     TH_TRY(shape_check(input, weight, nOutputPlane, &g));
     TH_CHECK(output, TH_ERR_VALUE, "PReLU: output is NULL");
-    THTensor *x = THTensor_newContiguous(input), *w = THTensor_newContiguous(weight), *y = output;
-    int st = (x && w) ? 0 : TH_lastErrorCode();
-    if (!st && (TH_overlapsDifferently(output, input) || output->storage == weight->storage)) {
-        y = THTensor_newWithSize(input->dtype, input->ndim, input->size);
-        if (!y) st = TH_lastErrorCode();
-    }
-    if (!st && y == output) st = TH_prepareOut(output, input->dtype, input->ndim, input->size);
-    if (!st && output->dtype != input->dtype)
-        st = TH_setError(TH_ERR_TYPE, "PReLU: output has dtype %s, expected %s", TH_dtypeName(output->dtype),
-                         TH_dtypeName(input->dtype));
+    THTensor *x = THTensor_newContiguous(input), *w = THTensor_newContiguous(weight);
+    THTensor *y = x && w ? THNN_beginOut(output, input->dtype, input->ndim, input->size, 2,
+                                         (THTensor *[]){input, weight}) : NULL;
+    int st = y ? 0 : TH_lastErrorCode();
     if (!st && THTensor_numel(input) > 0) {
         if (input->dtype == TH_FLOAT32) fwd_Float(THTensor_data(x), THTensor_data(y), THTensor_data(w), g);
         else fwd_Double(THTensor_data(x), THTensor_data(y), THTensor_data(w), g);
     }
-    if (!st && y != output) st = THTensor_copy(output, y);
-    if (!st) THTensor_bumpVersion(output);
-    if (y != output) THTensor_free(y);
+    if (y) st = THNN_finishOut(output, y, st);
     THTensor_free(x); THTensor_free(w);
     return st;
 }
@@ -110,16 +102,16 @@ int THNN_PReLU_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *
     THNN_CHECK_SAME_SHAPE("PReLU", gradOutput, input);
     THTensor *x = THTensor_newContiguous(input), *go = THTensor_newContiguous(gradOutput);
     THTensor *w = THTensor_newContiguous(weight);
-    THTensor *gi = THTensor_newWithSize(input->dtype, input->ndim, input->size);
-    int st = (x && go && w && gi) ? 0 : TH_lastErrorCode();
+    THTensor *gi = x && go && w ? THNN_beginOut(gradInput, input->dtype, input->ndim, input->size, 3,
+                                                (THTensor *[]){input, gradOutput, weight}) : NULL;
+    int st = gi ? 0 : TH_lastErrorCode();
     if (!st && THTensor_numel(input) > 0) {
         if (input->dtype == TH_FLOAT32)
             bwd_Float(THTensor_data(x), THTensor_data(go), THTensor_data(gi), THTensor_data(w), g);
         else bwd_Double(THTensor_data(x), THTensor_data(go), THTensor_data(gi), THTensor_data(w), g);
     }
-    if (!st) st = TH_prepareOut(gradInput, input->dtype, input->ndim, input->size);
-    if (!st) st = THTensor_copy(gradInput, gi);
-    THTensor_free(x); THTensor_free(go); THTensor_free(w); THTensor_free(gi);
+    if (gi) st = THNN_finishOut(gradInput, gi, st);
+    THTensor_free(x); THTensor_free(go); THTensor_free(w);
     return st;
 }
 
