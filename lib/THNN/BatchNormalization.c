@@ -94,7 +94,7 @@ static int fwd_##NM(const T *x, T *y, BNGeom g, THTensor *weight, THTensor *bias
     const int64_t n = g.N * g.inner, inner = g.inner, C = g.C; \
     const T *go = NULL; \
     int failed = 0; \
-    _Pragma("omp parallel if (TH_coresAreFree(n * C))") \
+    _Pragma("omp parallel if (TH_parallelOK(n * C))") \
     { \
         BN_THREAD_RANGE(); \
         const int64_t c0 = C * tid_ / nth_, c1 = C * (tid_ + 1) / nth_, nc = c1 - c0; \
@@ -145,7 +145,7 @@ static int bwd_##NM(const T *x, const T *go, T *gi, BNGeom g, THTensor *gw, THTe
 { \
     const int64_t n = g.N * g.inner, inner = g.inner, C = g.C; \
     int failed = 0; \
-    _Pragma("omp parallel if (TH_coresAreFree(n * C))") \
+    _Pragma("omp parallel if (TH_parallelOK(n * C))") \
     { \
         BN_THREAD_RANGE(); \
         const int64_t c0 = C * tid_ / nth_, c1 = C * (tid_ + 1) / nth_, nc = c1 - c0; \

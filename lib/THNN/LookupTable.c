@@ -22,7 +22,7 @@ static void acc_##NM(const int64_t *idx, int64_t n, const T *go, T *gw, int64_t 
                      const int64_t *cnt, int64_t pad, int base, double scale, int64_t nIndex) \
 { \
     /* each thread owns a contiguous range of weight rows: no two threads write one row */ \
-    _Pragma("omp parallel if (TH_coresAreFree(n * D))") \
+    _Pragma("omp parallel if (TH_parallelOK(n * D))") \
     { \
         int nth = 1, tid = 0; \
         PAR_IDS(nth, tid); \
@@ -100,7 +100,7 @@ int THNN_LookupTable_accGradParameters(THTensor *input, THTensor *gradOutput, TH
 static void renorm_##NM(T *w, int64_t stride0, int64_t stride1, int64_t D, const char *rows, int64_t nIndex, \
                         double maxNorm, double normType) \
 { \
-    _Pragma("omp parallel for if (TH_coresAreFree(nIndex * D))") \
+    _Pragma("omp parallel for if (TH_parallelOK(nIndex * D))") \
     for (int64_t k = 0; k < nIndex; k++) { \
         if (!rows[k]) continue; \
         T *r = w + k * stride0; \

@@ -43,7 +43,7 @@ static void run_##NM(const T *x, const int64_t *t, const MLGeom *g, int base, do
                      T *gi, T *istgt) \
 { \
     const int64_t C = g->C; \
-    _Pragma("omp parallel if (TH_coresAreFree(g->N * C * 4))") \
+    _Pragma("omp parallel if (TH_parallelOK(g->N * C * 4))") \
     { \
         char *mark = malloc((size_t)(C > 0 ? C : 1)); \
         _Pragma("omp for") \

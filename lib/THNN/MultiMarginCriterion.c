@@ -54,7 +54,7 @@ static void fwd_##NM(const T *x, const int64_t *t, const T *w, const MMGeom *g, 
                     double *loss) \
 { \
     const int64_t C = g->C; \
-    _Pragma("omp parallel for if (TH_coresAreFree(g->N * C))") \
+    _Pragma("omp parallel for if (TH_parallelOK(g->N * C))") \
     for (int64_t n = 0; n < g->N; n++) { \
         const T *xr = x + n * C; const int64_t y = t[n] - base; \
         double s = 0; \
@@ -70,7 +70,7 @@ static void bwd_##NM(const T *x, const int64_t *t, const T *w, const MMGeom *g, 
                     const double *gscale, T *gi) \
 { \
     const int64_t C = g->C; \
-    _Pragma("omp parallel for if (TH_coresAreFree(g->N * C))") \
+    _Pragma("omp parallel for if (TH_parallelOK(g->N * C))") \
     for (int64_t n = 0; n < g->N; n++) { \
         const T *xr = x + n * C; T *gr = gi + n * C; const int64_t y = t[n] - base; \
         const double f = gscale[n] * (w ? (double)w[y] : 1.0) / (double)C; \

@@ -43,7 +43,7 @@ static int shape_check(THTensor *input, THTensor *weight, int64_t nOutputPlane, 
 #define PRELU_IMPL(CODE, T, N) \
 static void fwd_##N(const T *x, T *y, const T *w, Geometry g) \
 { \
-    _Pragma("omp parallel for if (TH_coresAreFree(g.batch * g.planes * g.inner))") \
+    _Pragma("omp parallel for if (TH_parallelOK(g.batch * g.planes * g.inner))") \
     for (int64_t bp = 0; bp < g.batch * g.planes; bp++) { \
         const T a = w[bp % g.planes]; \
         const T *xp = x + bp * g.inner; T *yp = y + bp * g.inner; \
@@ -52,7 +52,7 @@ static void fwd_##N(const T *x, T *y, const T *w, Geometry g) \
 } \
 static void bwd_##N(const T *x, const T *go, T *gi, const T *w, Geometry g) \
 { \
-    _Pragma("omp parallel for if (TH_coresAreFree(g.batch * g.planes * g.inner))") \
+    _Pragma("omp parallel for if (TH_parallelOK(g.batch * g.planes * g.inner))") \
     for (int64_t bp = 0; bp < g.batch * g.planes; bp++) { \
         const T a = w[bp % g.planes]; \
         const int64_t o = bp * g.inner; \
@@ -61,7 +61,7 @@ static void bwd_##N(const T *x, const T *go, T *gi, const T *w, Geometry g) \
 } \
 static void acc_##N(const T *x, const T *go, T *gw, double scale, Geometry g) \
 { \
-    _Pragma("omp parallel for if (TH_coresAreFree(g.batch * g.planes * g.inner))") \
+    _Pragma("omp parallel for if (TH_parallelOK(g.batch * g.planes * g.inner))") \
     for (int64_t c = 0; c < g.planes; c++) { \
         double s = 0; \
         for (int64_t b = 0; b < g.batch; b++) { \

@@ -17,7 +17,7 @@ static void nll_fwd_##NAME(const T *x, const int64_t *t, const T *w, const NLLGe
 { \
     const int64_t C = g->C, inner = g->inner, total = g->N * g->inner; \
     double sl = 0, sw = 0; \
-    _Pragma("omp parallel for reduction(+:sl, sw) if (TH_coresAreFree(total))") \
+    _Pragma("omp parallel for reduction(+:sl, sw) if (TH_parallelOK(total))") \
     for (int64_t k = 0; k < total; k++) { \
         const int64_t n = k / inner, i = k - n * inner, tv = t[k]; \
         if (tv == ignore) { if (out) out[k] = 0; continue; } \
@@ -33,7 +33,7 @@ static void nll_bwd_##NAME(const int64_t *t, const T *w, const NLLGeom *g, int64
                            const T *go, double gscalar, T *gi) \
 { \
     const int64_t C = g->C, inner = g->inner, total = g->N * g->inner; \
-    _Pragma("omp parallel for if (TH_coresAreFree(total))") \
+    _Pragma("omp parallel for if (TH_parallelOK(total))") \
     for (int64_t k = 0; k < total; k++) { \
         const int64_t n = k / inner, i = k - n * inner, tv = t[k]; \
         if (tv == ignore) continue; \

@@ -75,11 +75,11 @@ static void sm_fwd_##N(const T *x, T *y, SMGeom g) \
 { \
     const int64_t n = g.n, inner = g.inner; \
     if (inner == 1) { \
-        _Pragma("omp parallel for if (TH_coresAreFree(2 * (g.outer * n)))") \
+        _Pragma("omp parallel for if (TH_parallelOK(2 * (g.outer * n)))") \
         for (int64_t o = 0; o < g.outer; o++) sm_row_fwd_##N(x + o * n, y + o * n, n); \
         return; \
     } \
-    _Pragma("omp parallel if (TH_coresAreFree(2 * (g.outer * n * inner)))") \
+    _Pragma("omp parallel if (TH_parallelOK(2 * (g.outer * n * inner)))") \
     { \
         T *mx = malloc(sizeof(T) * (size_t)inner); double *s = malloc(sizeof(double) * (size_t)inner); \
         _Pragma("omp for") \
@@ -105,11 +105,11 @@ static void sm_bwd_##N(const T *y, const T *go, T *gi, SMGeom g) \
 { \
     const int64_t n = g.n, inner = g.inner; \
     if (inner == 1) { \
-        _Pragma("omp parallel for if (TH_coresAreFree(2 * (g.outer * n)))") \
+        _Pragma("omp parallel for if (TH_parallelOK(2 * (g.outer * n)))") \
         for (int64_t o = 0; o < g.outer; o++) sm_row_bwd_##N(y + o * n, go + o * n, gi + o * n, n); \
         return; \
     } \
-    _Pragma("omp parallel if (TH_coresAreFree(2 * (g.outer * n * inner)))") \
+    _Pragma("omp parallel if (TH_parallelOK(2 * (g.outer * n * inner)))") \
     { \
         double *s = malloc(sizeof(double) * (size_t)inner); \
         _Pragma("omp for") \
