@@ -31,8 +31,8 @@ end
 
 function ConfusionMatrix:_checkLabel(v, what)
    if v ~= math.floor(v) or v > self.nclasses or (what == 'prediction' and v < 1) then
-      error(string.format("ConfusionMatrix: %s label %s out of range [1, %d]", what, tostring(v),
-                          self.nclasses), 3)
+      optim._error(string.format("ConfusionMatrix: %s label %s out of range [1, %d]", what, tostring(v),
+                                 self.nclasses))
    end
 end
 

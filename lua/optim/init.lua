@@ -5,6 +5,19 @@ optim = optim or {}
 local optim = optim
 package.loaded.optim = optim
 
+-- Raises msg at the first stack level outside the optim package (the user's call).
+local OPTIMDIR = debug.getinfo(1, 'S').source:match('^(@.*/)[^/]*$') or '@\0'
+function optim._error(msg)
+   local lvl = 2
+   while true do
+      local info = debug.getinfo(lvl + 1, 'S')
+      if not info then return error(msg, 0) end
+      if info.source:sub(1, #OPTIMDIR) ~= OPTIMDIR and info.what ~= 'C' then break end
+      lvl = lvl + 1
+   end
+   error(msg, lvl)
+end
+
 -- Every optimizer checks its parameter vector: a tensor (any shape is accepted by Torch7 as
 -- long as opfunc's gradient matches; a non-contiguous one is refused, as flat vectors are
 -- what getParameters gives).
@@ -36,10 +49,9 @@ function optim._checkgrad(dfdx, x, fname)
 end
 
 for _, f in ipairs{'sgd', 'cg', 'asgd', 'nag', 'fista', 'lbfgs', 'adagrad', 'rprop', 'adam',
-                   'adamax', 'rmsprop', 'adadelta', 'cmaes', 'de', 'polyinterp', 'lswolfe',
+                   'adamax', 'rmsprop', 'adadelta', 'polyinterp', 'lswolfe',
                    'checkgrad', 'Logger', 'ConfusionMatrix'} do
-   local p = package.searchpath('optim.' .. f, package.path)
-   if p then dofile(p) end
+   dofile(assert(package.searchpath('optim.' .. f, package.path)))
 end
 
 return optim
