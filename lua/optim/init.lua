@@ -49,7 +49,7 @@ function optim._checkgrad(dfdx, x, fname)
 end
 
 for _, f in ipairs{'sgd', 'cg', 'asgd', 'nag', 'fista', 'lbfgs', 'adagrad', 'rprop', 'adam',
-                   'adamax', 'rmsprop', 'adadelta', 'polyinterp', 'lswolfe',
+                   'adamax', 'rmsprop', 'adadelta', 'cmaes', 'de', 'polyinterp', 'lswolfe',
                    'checkgrad', 'Logger', 'ConfusionMatrix'} do
    dofile(assert(package.searchpath('optim.' .. f, package.path)))
 end

@@ -122,6 +122,35 @@ function tests.cg_rosenbrock()
    tester:assertgt(i, 1)
 end
 
+function tests.cmaes_rosenbrock()
+   torch.manualSeed(1)
+   local x = torch.zeros(2)
+   local evals = 0
+   local f = function(p) evals = evals + 1; return (rosenbrock(p)) end
+   local xs, fh, n = optim.cmaes(f, x, {sigma = 0.5, maxEval = 3000})
+   near(xs, 1e-6, 'cmaes')
+   tester:asserteq(n, evals)
+   tester:assertle(n, 3000)
+   tester:assertTensorEq(x, xs, 0)
+   tester:assertlt(fh[#fh], 1e-10)
+   -- ftarget stops early
+   local _, fh2, n2 = optim.cmaes(f, torch.zeros(2), {sigma = 0.5, ftarget = 1e-2})
+   tester:assertle(fh2[#fh2], 1e-2)
+   tester:assertlt(n2, n)
+   tester:assertErrorPattern(function() optim.cmaes(f, torch.LongTensor(2), {}) end, 'FloatTensor or DoubleTensor')
+end
+
+function tests.de_rosenbrock()
+   torch.manualSeed(1)
+   local x = torch.zeros(2)
+   local xs, fx = optim.de(rosenbrock, x, {popsize = 20, scaleFactor = 0.5, crossoverRate = 0.9,
+                                           maxFEs = 4000, minRegion = -2, maxRegion = 2})
+   near(xs, 1e-4, 'de')
+   tester:asserteq(fx:size(1), 4000)
+   tester:assertlt(fx:min(), 1e-8)
+   tester:assertErrorPattern(function() optim.de(rosenbrock, torch.zeros(2), {}) end, 'maxFEs')
+end
+
 function tests.fista_lasso()
    -- min 0.5 ||x - b||^2 + lambda ||x||_1: the soft-thresholded b
    local b = torch.Tensor{3, -0.2, 0.5, -2}
@@ -289,6 +318,18 @@ function tests.bad_inputs()
                                 'has 3 elements, x has 2', m)
       tester:assertErrorPattern(function() optim[m](function() return 0 end, torch.zeros(2), {}) end,
                                 'must return f%(x%) and df/dx', m)
+   end
+end
+
+function tests.bad_inputs_gradient_free()
+   for _, m in ipairs{'cmaes', 'de'} do
+      local cfg = {maxFEs = 50, maxEval = 50}
+      tester:assertErrorPattern(function() optim[m](rosenbrock, {0, 0}, cfg) end,
+                                'optim.' .. m .. ': argument #2 %(x%) must be a tensor', m)
+      tester:assertErrorPattern(function() optim[m](rosenbrock, torch.zeros(2, 2), cfg) end,
+                                'optim.' .. m .. ': argument #2 %(x%) must be a 1%-D', m)
+      tester:assertErrorPattern(function() optim[m](function() return 'x' end, torch.zeros(2), cfg) end,
+                                'optim.' .. m .. ': opfunc must return f%(x%) %(a number%)', m)
    end
 end
 
