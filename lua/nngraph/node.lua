@@ -17,7 +17,8 @@ function nnNode:__init(data)
       while true do
          local info = debug.getinfo(lvl, 'Sl')
          if not info then break end
-         if info.source:sub(1, #LUAROOT) ~= LUAROOT and info.what ~= 'C' then
+         if info.source:sub(1, #LUAROOT) ~= LUAROOT and info.what ~= 'C'
+            and not info.source:find('/torch/class%.lua$') then
             self.data.annotations._debugLabel = string.format('[%s]:%d', info.short_src, info.currentline or 0)
             break
          end
