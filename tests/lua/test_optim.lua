@@ -114,6 +114,24 @@ function tests.lbfgs_rosenbrock()
    near(x2, 1e-3, 'lbfgs fixed step')
 end
 
+function tests.shared_gradient_buffer()
+   -- nn-style opfunc: one gradient tensor reused (and overwritten) at every call
+   local gbuf = torch.zeros(2)
+   local f = function(p)
+      local fx, g = rosenbrock(p)
+      gbuf:copy(g)
+      return fx, gbuf
+   end
+   local x = torch.Tensor(2):fill(0)
+   optim.lbfgs(f, x, {maxIter = 100, lineSearch = optim.lswolfe})
+   near(x, 1e-5, 'lbfgs+lswolfe, shared buffer')
+   local x2 = torch.Tensor(2):fill(0)
+   optim.cg(f, x2, {maxIter = 100})
+   near(x2, 1e-6, 'cg, shared buffer')
+   local x3 = torch.randn(2)
+   tester:assertlt((optim.checkgrad(f, x3)), 1e-6)
+end
+
 function tests.cg_rosenbrock()
    local x = torch.Tensor(2):fill(0)
    local xs, fx, i = optim.cg(rosenbrock, x, {maxIter = 100})
