@@ -325,6 +325,25 @@ function tests.clone_type_share()
    tester:assertTensorEq(f:forward(input:float()):double(), g:forward(input), 1e-6)
 end
 
+function tests.module_from_criterion()
+   -- a criterion inside a graph: {prediction, target} -> 1-element loss
+   local crit = {}
+   function crit:updateOutput(x, t) local r = x - t; self.output = 0.5 * r:dot(r); return self.output end
+   function crit:updateGradInput(x, t) self.gradInput = x - t; return self.gradInput end
+   local x, t = nngtest.Id()(), nngtest.Id()()
+   local h = nngtest.Tanh()(x)
+   local loss = nn.ModuleFromCriterion(crit)({h, t})
+   local g = nn.gModule({x, t}, {loss})
+   local xi, ti = torch.randn(3), torch.randn(3)
+   local out = g:forward({xi, ti})
+   local r = torch.tanh(xi) - ti
+   tester:assertalmosteq(out[1], 0.5 * r:dot(r), 1e-12)
+   local gi = g:backward({xi, ti}, torch.ones(1))
+   local num = numgrad(function(v) return g:forward({v, ti})[1] end, xi:clone())
+   tester:assertTensorEq(gi[1], num, 1e-6)
+   tester:assertTensorEq(gi[2], torch.zeros(3), 0)
+end
+
 function tests.bad_inputs()
    tester:assertErrorPattern(function() nngtest.Tanh()(nil) end, 'expected an nngraph.Node')
    tester:assertErrorPattern(function() nngtest.Tanh()({}) end, 'empty table')
