@@ -179,6 +179,12 @@ def targets(mod):
         obj = getattr(mod, name)
         if callable(obj) and not isinstance(obj, type(mod)):
             out.append(("torch.%s" % name, _params(obj), False))
+    for sub in ("linalg",):
+        m = getattr(mod, sub, None)
+        for name in sorted(dir(m)) if m is not None else ():
+            obj = getattr(m, name)
+            if not name.startswith("_") and callable(obj) and not isinstance(obj, type(mod)):
+                out.append(("torch.%s.%s" % (sub, name), _params(obj), False))
     out.append(("torch.Tensor", None, False))
     own = set()
     for klass in type.mro(mod.Tensor):

@@ -20,7 +20,7 @@ SCALE = float(os.environ.get("PYTORCH_LIKE_FUZZ_SCALE", "1"))
 SEED0 = int(os.environ.get("PYTORCH_LIKE_FUZZ_SEED", "0"))
 MEM = int(os.environ.get("PYTORCH_LIKE_FUZZ_MEM", str(3 << 30)))
 WORKERS = 4
-CALLS = int(4000 * SCALE)
+CALLS = int(8000 * SCALE)
 
 
 @pytest.mark.parametrize("worker", range(WORKERS))
