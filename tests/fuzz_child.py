@@ -7,7 +7,12 @@ Any Python exception is an acceptable outcome. Before each call one line is appe
 LOGFILE: a Python expression that rebuilds the call (T(...) makes the tensors), so a crash,
 an abort or a hang (faulthandler exits the process after PER_CALL_TIMEOUT) leaves the
 guilty call as the last line. Values are rebuilt for every call, so calls are independent
-except through global state (default dtype, RNG, print options).
+except through global state (RNG, thread count; the default dtype and print options are
+restored after each call). Seeds = 3 mod 4 (or PYTORCH_LIKE_FUZZ_T7=1) fuzz the Torch7
+reader instead: load_lua on mutated .t7 bytes (flipped bytes, huge/negative counts and
+sizes, truncation). PYTORCH_LIKE_FUZZ_STATS=1 prints outcome counts and the targets that
+never returned normally (to see what the argument generator fails to reach);
+PYTORCH_LIKE_FUZZ_ONLY=name,name restricts the targets.
 """
 import faulthandler
 import inspect
@@ -37,7 +42,7 @@ OTHERS = ["None", "'abc'", "''", "'sum'", "True", "False", "[]", "[1, 2, 3]", "[
           "object()", "torch.float32", "torch.bool", "torch.int8", "torch.float16", "torch.int64",
           "1+2j", "b'x'", "{}", "(None, 1)", "[True, False]", "np.int64(2**62)", "np.float32(nan)"]
 DIM_NAMES = {"dim", "dim0", "dim1", "dims", "axis", "k", "diagonal", "offset", "start_dim", "end_dim",
-             "dim1_", "dim2", "source", "destination", "shifts", "repeats", "split_size_or_sections",
+             "dim2", "source", "destination", "shifts", "repeats", "split_size_or_sections",
              "sections", "indices_or_sections", "chunks", "n", "p", "step", "steps", "num_samples",
              "start", "end", "length", "size", "bins", "min", "max", "low", "high", "q", "maxnorm",
              "unbiased", "correction", "diagonal", "decimals", "ord", "base"}

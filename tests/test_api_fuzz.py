@@ -3,7 +3,8 @@ hostile arguments (every dtype, 0-dim, zero-size, 32-dim, non-contiguous, stride
 overlapping views, huge/negative ints, nan/inf, None, strings, nested lists, numpy arrays,
 out= tensors of the wrong dtype/shape). Any Python exception is fine; the child process
 dying (segfault, abort), hanging or exceeding its address-space cap is a failure that
-names the call (tests/fuzz_child.py writes each call before making it).
+names the call (tests/fuzz_child.py writes each call before making it). One worker in
+four fuzzes the Torch7 reader (load_lua on mutated .t7 bytes) instead.
 
 PYTORCH_LIKE_FUZZ_SCALE=20 multiplies the number of calls for a deeper run;
 PYTORCH_LIKE_FUZZ_SEED shifts the seeds. Under ASan (LD_PRELOAD=libasan) set
