@@ -88,3 +88,16 @@ def test_unfold_step_past_the_end():
     u = torch.arange(12.0).reshape(6, 2).unfold(0, 2, 2 ** 62)
     assert u.shape == (1, 2, 2) and min(u.stride()) >= 0
     assert u.tolist() == [[[0.0, 2.0], [1.0, 3.0]]]
+
+
+def test_zero_size_huge_dims_do_not_wrap():
+    # sizes of empty tensors can be huge; their sum/product wrapped to 0 and gave wrong
+    # shapes ((4, 2**62, 0).flatten(0, 1) was (0, 0)) or a misleading narrow() error
+    with pytest.raises(ValueError, match=r"flatten: the product of dimensions 0\.\.1 overflows 64 bits"):
+        torch.empty(4, 2 ** 62, 0).flatten(0, 1)
+    with pytest.raises(ValueError, match="flatten: .* overflows"):
+        torch.empty(2 ** 62, 2 ** 62, 0).flatten(0, 1)
+    assert torch.empty(2, 2 ** 61, 0).flatten(0, 1).shape == (2 ** 62, 0)
+    with pytest.raises(ValueError, match="cat\\(\\): the total size of dimension 0 overflows 64 bits"):
+        torch.cat([torch.empty(2 ** 62, 0)] * 4)
+    assert torch.cat([torch.empty(2 ** 61, 0)] * 3).shape == (3 * 2 ** 61, 0)

@@ -514,7 +514,11 @@ THTensor *THTensor_newFlatten(THTensor *t, int start_dim, int end_dim)
     int k = 0;
     for (int d = 0; d < start_dim; d++) shape[k++] = t->size[d];
     int64_t p = 1;
-    for (int d = start_dim; d <= end_dim; d++) p *= t->size[d];
+    for (int d = start_dim; d <= end_dim; d++)
+        if (__builtin_mul_overflow(p, t->size[d], &p)) {   /* possible when another dim is 0 */
+            TH_setError(TH_ERR_VALUE, "flatten: the product of dimensions %d..%d overflows 64 bits", start_dim, end_dim);
+            return NULL;
+        }
     shape[k++] = p;
     for (int d = end_dim + 1; d < t->ndim; d++) shape[k++] = t->size[d];
     return THTensor_newReshape(t, k, shape);

@@ -101,7 +101,8 @@ int THTensor_cat(THTensor *out, int n, THTensor **inputs, int dim)
                      "cat(): Sizes of tensors must match except in dimension %d. Expected size %lld but got "
                      "size %lld for tensor number %d in the list.", dim, (long long)r->size[d],
                      (long long)t->size[d], i);
-        shape[dim] += t->size[dim];
+        TH_CHECK(!__builtin_add_overflow(shape[dim], t->size[dim], &shape[dim]), TH_ERR_VALUE,
+                 "cat(): the total size of dimension %d overflows 64 bits", dim);
     }
     THTensor *res = out_begin(out, dtype, n, inputs, 0);
     if (!res) return TH_lastErrorCode();
