@@ -29,7 +29,7 @@ PER_CALL_TIMEOUT = float(os.environ.get("PYTORCH_LIKE_FUZZ_CALL_TIMEOUT", "20"))
 DTYPES = ["float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool"]
 KINDS = ["0d", "empty", "vec", "mat", "sq", "3d", "nc", "step", "exp", "overlap", "manydim",
          "idx", "badidx", "mask", "special", "one", "neg", "sqnc", "sqexp", "sqstep", "vec3",
-         "vec3exp", "vec3step", "b3", "b3nc", "b3exp", "idx3", "mask3"]
+         "vec3exp", "vec3step", "b3", "b3nc", "b3exp", "idx3", "mask3", "hugeempty"]
 INTS = ["0", "1", "-1", "2", "3", "-2", "7", "2**31", "-2**31-1", "2**62", "-2**63", "2**63-1",
         "2**64", "-2**64-1", "10**6", "-10**6"]
 FLOATS = ["nan", "inf", "-inf", "0.5", "-0.0", "1e308", "2.5", "-3.0"]
@@ -111,6 +111,8 @@ def T(dtype, kind):
         return torch.tensor([[2, 0, 1], [1, 1, 0], [0, 2, 2]]).to(dt)
     if kind == "mask3":
         return (torch.arange(0, 9, dtype=torch.float64).reshape(3, 3) % 2).to(dt)
+    if kind == "hugeempty":     # numel 0, but sizes whose sums/products overflow
+        return base(0).reshape(1, 0).expand(2 ** 62, 0)
     if kind == "neg":
         return (-base(6, 1).to(torch.float64)).to(dt).reshape(3, 2) if dtype != "bool" else base(6).reshape(3, 2)
     raise AssertionError(kind)
@@ -121,7 +123,8 @@ def T(dtype, kind):
 FAMILIES = [["sq", "overlap", "sqnc", "sqexp", "sqstep", "vec3", "vec3exp", "0d"],
             ["vec3", "vec3exp", "vec3step", "idx", "0d", "one"],
             ["b3", "b3nc", "b3exp", "sq", "sqnc", "vec3"],
-            ["mat", "nc", "vec", "empty", "0d"]]
+            ["mat", "nc", "vec", "empty", "0d"],
+            ["empty", "hugeempty", "0d", "one"]]
 INDEX_NAMES = {"index", "indices", "idx"}
 TENSOR_NAMES = {"input", "other", "index", "indices", "source", "src", "mask", "tensor", "tensor1",
                 "tensor2", "mat", "mat1", "mat2", "vec", "vec1", "vec2", "batch1", "batch2", "weight",
@@ -223,7 +226,7 @@ def _params(fn, method=False):
 
 # The result's length is this argument (as in PyTorch): a huge value is a legitimately
 # huge amount of work, not a bug, so only small ints are drawn for these.
-COUNT_RESULTS = {"tensor_split", "hsplit", "vsplit", "dsplit"}
+COUNT_RESULTS = {"tensor_split", "hsplit", "vsplit", "dsplit", "unbind"}
 
 
 def make_call(rng, target):
@@ -275,6 +278,8 @@ class _SmallInts:
 
     def choice(self, seq):
         v = self._rng.choice(seq)
+        if v == "hugeempty":     # 2**62 results
+            return "empty"
         return "3" if v in ("2**31", "2**62", "2**63-1", "10**6", "2**64") else v
 
 

@@ -101,3 +101,22 @@ def test_zero_size_huge_dims_do_not_wrap():
     with pytest.raises(ValueError, match="cat\\(\\): the total size of dimension 0 overflows 64 bits"):
         torch.cat([torch.empty(2 ** 62, 0)] * 4)
     assert torch.cat([torch.empty(2 ** 61, 0)] * 3).shape == (3 * 2 ** 61, 0)
+
+
+def test_huge_count_of_empty_slices_does_not_hang():
+    # a (2**62, 0) tensor holds nothing, but sort / renorm / addbmm looped over its 2**62
+    # empty slices or batches (a hang found by the fuzzer's "hugeempty" tensors)
+    _run_child("""
+        import faulthandler, sys
+        faulthandler.dump_traceback_later(30, exit=True)
+        import pytorch_like as torch
+        e = torch.empty(1, 0).expand(2 ** 62, 0)
+        assert torch.sort(e)[0].shape == (2 ** 62, 0)
+        assert torch.argsort(e, dim=1).shape == (2 ** 62, 0)
+        assert e.topk(0, 1)[1].shape == (2 ** 62, 0)
+        assert e.renorm(1, 0, 1).shape == (2 ** 62, 0)
+        M = torch.ones(3, 3)
+        b1 = torch.empty(1, 3, 0).expand(2 ** 62, 3, 0)
+        b2 = torch.empty(1, 0, 3).expand(2 ** 62, 0, 3)
+        assert torch.addbmm(M, b1, b2, beta=2).tolist() == [[2.0] * 3] * 3
+    """)

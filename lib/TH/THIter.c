@@ -364,6 +364,10 @@ int THIter_dimApply(int nt, THTensor *const *ts, int dim, THDimLoop fn, void *ct
     }
     shape[dim] = 1;
     for (int d = 0; d < nd; d++) if (shape[d] == 0) return 0;
+    /* every slice empty: nothing to read or write, however many slices (2**62 x 0 would hang) */
+    int any_len = 0;
+    for (int k = 0; k < nt; k++) any_len |= c.len[k] != 0;
+    if (!any_len) return 0;
     /* an empty slice still visits (e.g. sum of nothing), but data may be NULL */
     THIter it;
     int64_t total = 1;

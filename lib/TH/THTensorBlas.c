@@ -373,7 +373,8 @@ static int body_bmm(const char *fn, THTensor *R, double alpha, THTensor *a, THTe
 
 static int body_addbmm(const char *fn, THTensor *R, double alpha, THTensor *a, THTensor *b, double beta)
 {
-    if (a->size[0] == 0) return scale_tensor(R, beta);
+    /* every product empty or zero: skip the (possibly 2**62) batches */
+    if (a->size[0] == 0 || a->size[2] == 0 || THTensor_numel(R) == 0) return scale_tensor(R, beta);
     for (int64_t i = 0; i < a->size[0]; i++) {
         THTensor av = mat_view(a, a->offset + i * a->stride[0], a->size[1], a->size[2], a->stride[1], a->stride[2]);
         THTensor bv = mat_view(b, b->offset + i * b->stride[0], b->size[1], b->size[2], b->stride[1], b->stride[2]);

@@ -678,7 +678,8 @@ int THTensor_renorm(THTensor *out, THTensor *a, double p, int dim, double maxnor
         if (!work) st = TH_lastErrorCode();
     }
     THLoop fn = a->dtype == TH_FLOAT32 ? scale_Float : scale_Double;
-    for (int64_t i = 0; i < a->size[dim] && !st; i++) {
+    int64_t nslices = THTensor_numel(a) ? a->size[dim] : 0;  /* empty slices: up to 2**62 of them */
+    for (int64_t i = 0; i < nslices && !st; i++) {
         THTensor *sa = THTensor_newSelect(a, dim, i);
         THTensor *so = sa ? THTensor_newSelect(work, dim, i) : NULL;
         if (!so) { st = TH_lastErrorCode(); THTensor_free(sa); break; }
