@@ -481,3 +481,36 @@ def test_bad_dtypes():
     conv.b1 = T(np.zeros(3), np.float32)      # a float32 buffer for float64 input
     with pytest.raises(TypeError, match=r"SpatialConvolutionMM: expected buffer finput of dtype float64, got float32"):
         conv.forward(T(np.zeros((1, 3, 5, 5))), T(np.zeros((4, 3, 3, 3))), None)
+
+
+@pytest.mark.parametrize("N,cin,cout,size,k,p,G", [
+    (2, 5, 7, (13, 11), (3, 3), (1, 0), 1),     # ragged tiles in every gemm
+    (1, 32, 9, (24, 24), (3, 3), (1, 1), 1),    # K > 256 and P > 512: several blocks, serial threaded path
+    (3, 6, 12, (20, 17), (2, 3), (0, 1), 3),
+])
+def test_float32_larger_shapes(ref_torch, N, cin, cout, size, k, p, G):
+    """Shapes large enough for the blocked float32 gemm paths, including ragged edges."""
+    rng = np.random.default_rng(11)
+    conv = Conv("SpatialConvolutionMM", k, p=p, groups=G)
+    x = rng.standard_normal((N, cin) + size).astype(np.float32)
+    w = rng.standard_normal((cout, cin // G) + k).astype(np.float32)
+    b = rng.standard_normal(cout).astype(np.float32)
+    yref = conv.torch_ref(ref_torch, ref_torch.tensor(x), ref_torch.tensor(w), ref_torch.tensor(b))
+    go = rng.standard_normal(tuple(yref.shape)).astype(np.float32)
+    ours = run_all(conv, x, w, b, go, np.float32)
+    ref = torch_all(ref_torch, conv, x, w, b, go)
+    for name, o, r in zip(("output", "gradInput", "gradWeight", "gradBias"), ours, ref):
+        np.testing.assert_allclose(o, r, err_msg=name, rtol=1e-4, atol=1e-3)
+
+
+def test_float32_larger_transposed(ref_torch):
+    rng = np.random.default_rng(12)
+    conv = Conv("SpatialFullConvolution", (3, 3), s=(2, 2), p=(1, 1), a=(1, 1), groups=1)
+    x = rng.standard_normal((2, 19, 9, 10)).astype(np.float32)
+    w = rng.standard_normal((19, 7, 3, 3)).astype(np.float32)
+    b = rng.standard_normal(7).astype(np.float32)
+    yref = conv.torch_ref(ref_torch, ref_torch.tensor(x), ref_torch.tensor(w), ref_torch.tensor(b))
+    go = rng.standard_normal(tuple(yref.shape)).astype(np.float32)
+    for name, o, r in zip(("output", "gradInput", "gradWeight", "gradBias"), run_all(conv, x, w, b, go, np.float32),
+                          torch_all(ref_torch, conv, x, w, b, go)):
+        np.testing.assert_allclose(o, r, err_msg=name, rtol=1e-4, atol=1e-3)

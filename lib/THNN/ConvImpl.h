@@ -81,7 +81,7 @@ static void F(gemm)(char ta, char tb, int64_t m, int64_t n, int64_t k, double al
             for (int64_t j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0 : (T)(beta * c[i * ldc + j]);
         return;
     }
-    THBlas_gemm(DT, ta, tb, m, n, k, alpha, a, lda > 0 ? lda : 1, b, ldb > 0 ? ldb : 1, beta, c, ldc > 0 ? ldc : 1);
+    GEMM(ta, tb, m, n, k, alpha, a, lda > 0 ? lda : 1, b, ldb > 0 ? ldb : 1, beta, c, ldc > 0 ? ldc : 1);
 }
 
 /* Forward for one sample. Direct: cols = im2col(in); out_g = W_g cols_g + b. Transposed:

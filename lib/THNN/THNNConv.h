@@ -43,6 +43,11 @@ void THNNConv_im2col(int dtype, const void *img, int64_t C, const int64_t *isz, 
 void THNNConv_col2im(int dtype, const void *col, int64_t C, const int64_t *isz, const int64_t *osz,
                      const int64_t *k, const int64_t *s, const int64_t *p, const int64_t *d, void *img);
 
+/* Row-major float32 C = alpha op(A) op(B) + beta C (THBlas_gemm's contract); an AVX-512
+ * kernel where the CPU has it, else OpenBLAS. */
+void THNNConv_sgemm(char ta, char tb, int64_t m, int64_t n, int64_t k, double alpha, const float *A, int64_t lda,
+                    const float *B, int64_t ldb, double beta, float *C, int64_t ldc);
+
 /* Lets OpenMP-parallel loops call single-threaded gemm: returns the previous OpenBLAS count. */
 int THNNConv_blasThreadsBegin(int parallel);
 void THNNConv_blasThreadsEnd(int parallel, int saved);

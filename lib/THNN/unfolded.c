@@ -40,17 +40,27 @@ static inline void conv_validRange(int64_t off, int64_t s, int64_t iW, int64_t o
     *lo = l; *hi = h;
 }
 
+static void dgemm_(char ta, char tb, int64_t m, int64_t n, int64_t k, double alpha, const double *a, int64_t lda,
+                   const double *b, int64_t ldb, double beta, double *c, int64_t ldc)
+{
+    THBlas_gemm(TH_FLOAT64, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
 #define T float
 #define DT TH_FLOAT32
 #define F(x) x##_f
+#define GEMM THNNConv_sgemm
 #include "ConvImpl.h"
+#undef GEMM
 #undef T
 #undef DT
 #undef F
 #define T double
 #define DT TH_FLOAT64
 #define F(x) x##_d
+#define GEMM dgemm_
 #include "ConvImpl.h"
+#undef GEMM
 #undef T
 #undef DT
 #undef F
