@@ -237,6 +237,7 @@ static int F(accGrad)(const THNNConvGeom *g, const T *in, const T *gout, T *gw, 
             double acc = 0;
             for (int64_t n = 0; n < g->N; n++) {
                 const T *row = gout + n * outN + o * Pout;
+                #pragma omp simd reduction(+:acc)
                 for (int64_t j = 0; j < Pout; j++) acc += row[j];
             }
             gb[o] = (T)(gb[o] + scale * acc);
