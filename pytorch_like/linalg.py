@@ -1,5 +1,6 @@
 """pytorch_like.linalg: PyTorch's torch.linalg names (implemented in pytorch_like._ops.linalg)."""
 from ._ops import linalg as _impl
+from ._ops import reduce as _reduce_impl
 
 solve = _impl._linalg_solve
 inv = _impl._linalg_inv
@@ -16,6 +17,7 @@ eigvals = _impl._linalg_eigvals
 lstsq = _impl._linalg_lstsq
 solve_triangular = _impl._linalg_solve_triangular
 matmul = _impl._linalg_matmul
+vector_norm = _reduce_impl._vector_norm
 
 __all__ = ["solve", "inv", "det", "slogdet", "cholesky", "qr", "svd", "svdvals", "eigh", "eigvalsh", "eig",
-           "eigvals", "lstsq", "solve_triangular", "matmul"]
+           "eigvals", "lstsq", "solve_triangular", "matmul", "vector_norm"]

@@ -35,12 +35,19 @@ void THIter_run(THIter *it, THLoop loop, void *ctx, int parallel);
  * The loop accumulates into operand 0 (its strides[0] may be 0 inside the run).
  * For a parallel full reduction (one output element) each thread accumulates into a
  * private accumulator initialised by init(acc, ctx); results are merged with
- * combine(dst, src, ctx) in thread order. acc_size is the output element size. */
+ * combine(dst, src, ctx) in thread order. acc_size is the output element size.
+ * Partial reductions split a dim along which the output advances across threads. */
+typedef void (*THLoop2d)(char **data, const int64_t *strides, int64_t n,
+                         const int64_t *outer_strides, int64_t m, void *ctx);
 typedef struct THReduceOps {
     THLoop loop;
     void (*init)(char *acc, void *ctx);
     void (*combine)(char *dst, const char *src, void *ctx);
     int acc_size;
+    /* optional: m rows of n elements (row r of operand k at data[k] + r*outer_strides[k]).
+     * Used where whole rows are visited, so a reduction over an outer dim can fold
+     * several input rows per pass over the output row. */
+    THLoop2d loop2d;
 } THReduceOps;
 void THIter_reduce(THIter *it, const THReduceOps *ops, void *ctx, int parallel);
 

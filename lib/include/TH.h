@@ -153,10 +153,17 @@ enum {
 /* DIV is true division (a float result for integer inputs when out->dtype is -1);
  * with an integer out dtype it truncates (Torch7's div on integer tensors).
  * ADD/SUB compute a + alpha*b / a - alpha*b; other ops ignore alpha.
- * Comparisons give bool when out->dtype is -1. */
+ * Comparisons give bool when out->dtype is -1.
+ * Integer DIV/FLOOR_DIVIDE/TRUNC_DIVIDE/FMOD/REMAINDER by zero fail (TH_ERR_RUNTIME, the message
+ * starts with "ZeroDivisionError") before anything is written; INT_MIN / -1 wraps.
+ * FLOOR_DIVIDE and REMAINDER follow Python (floor, sign of the divisor), FMOD follows C.
+ * In binaryScalar an integral scalar joins an integer tensor's dtype (wrapping, as PyTorch);
+ * a fractional one makes a comparison compute in float64. */
 
 int THTensor_unary(THTensor *out, int op, THTensor *a);
 int THTensor_binary(THTensor *out, int op, THTensor *a, THTensor *b, double alpha);
+/* a op b into a new tensor of the natural dtype (one call for the frontends' operator fast path); NULL on error */
+THTensor *THTensor_newBinary(int op, THTensor *a, THTensor *b);
 /* tensor op scalar, or scalar op tensor when reversed != 0 */
 int THTensor_binaryScalar(THTensor *out, int op, THTensor *a, double s, int reversed);
 int THTensor_clamp(THTensor *out, THTensor *a, double min, double max, int has_min, int has_max);
@@ -170,10 +177,11 @@ int THTensor_where(THTensor *out, THTensor *cond, THTensor *a, THTensor *b);
 enum {
     TH_REDUCE_SUM = 0, TH_REDUCE_PROD, TH_REDUCE_MEAN, TH_REDUCE_MAX, TH_REDUCE_MIN,
     TH_REDUCE_ALL, TH_REDUCE_ANY, TH_REDUCE_NORM, TH_REDUCE_LOGSUMEXP, TH_REDUCE_VAR,
-    TH_REDUCE_STD, TH_REDUCE_COUNT_NONZERO, TH_REDUCE_COUNT
+    TH_REDUCE_STD, TH_REDUCE_COUNT_NONZERO, TH_REDUCE_NANSUM, TH_REDUCE_COUNT
 };
 /* dims/ndims select the reduced dimensions (ndims == 0: all). arg is p for NORM
- * (inf allowed) and the correction (0 biased, 1 unbiased) for VAR/STD. */
+ * (inf allowed) and the correction (0 biased, 1 unbiased) for VAR/STD. NANSUM is SUM
+ * with NaN counted as zero. */
 int THTensor_reduce(THTensor *out, int op, THTensor *a, int ndims, const int *dims,
                     int keepdim, double arg);
 /* values and/or indices may be NULL */

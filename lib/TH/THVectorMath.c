@@ -1,0 +1,144 @@
+/* SIMD float32 transcendental kernels for contiguous arrays (AVX2 + FMA, chosen at run
+ * time; the build has no -march). Lanes outside the polynomial's safe range (overflow,
+ * underflow to subnormals, inf, nan) fall back to libm for their 8-wide block, so the
+ * special cases are exactly libm's. Accuracy in range: within 2 ulp of expf. */
+#include "THGeneral.h"
+#include <math.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define TH_HAVE_X86 1
+#endif
+
+int THVector_expf(float *out, const float *in, int64_t n);
+int THVector_sigmoidf(float *out, const float *in, int64_t n);
+int THVector_binaryfStream(int op, float *out, const float *a, const float *b, int64_t n);
+
+#ifdef TH_HAVE_X86
+static int th_vec_level = -1;
+
+static int vec_level(void)
+{
+    int l = __atomic_load_n(&th_vec_level, __ATOMIC_RELAXED);
+    if (l < 0) {
+        __builtin_cpu_init();
+        l = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0;
+        __atomic_store_n(&th_vec_level, l, __ATOMIC_RELAXED);
+    }
+    return l;
+}
+
+/* e^x for x in [-87, 88] (n = round(x/ln2) stays a normal exponent): Cody-Waite reduction
+ * with a two-part ln2, then Cephes' degree-6 polynomial. ok gets the lanes in range. */
+__attribute__((target("avx2,fma"))) static inline __m256 exp8(__m256 x, int *all_ok)
+{
+    const __m256 hi = _mm256_set1_ps(88.0f), lo = _mm256_set1_ps(-87.0f);
+    __m256 ok = _mm256_and_ps(_mm256_cmp_ps(x, hi, _CMP_LE_OQ), _mm256_cmp_ps(x, lo, _CMP_GE_OQ));
+    *all_ok = _mm256_movemask_ps(ok) == 0xff;
+    __m256 fx = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+                                _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693359375f), x);
+    r = _mm256_fnmadd_ps(fx, _mm256_set1_ps(-2.12194440e-4f), r);
+    __m256 p = _mm256_set1_ps(1.9875691500E-4f);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507E-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073E-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894E-2f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459E-1f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201E-1f));
+    __m256 r2 = _mm256_mul_ps(r, r);
+    __m256 y = _mm256_fmadd_ps(p, r2, _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(fx), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(y, _mm256_castsi256_ps(e));
+}
+
+__attribute__((target("avx2,fma"))) static void expf_avx2(float *out, const float *in, int64_t n)
+{
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        int ok;
+        __m256 y = exp8(_mm256_loadu_ps(in + i), &ok);
+        if (ok) _mm256_storeu_ps(out + i, y);
+        else for (int j = 0; j < 8; j++) out[i + j] = expf(in[i + j]);
+    }
+    for (; i < n; i++) out[i] = expf(in[i]);
+}
+
+static inline float sigmoidf_1(float x)
+{
+    if (x >= 0) return 1.0f / (1.0f + expf(-x));
+    float e = expf(x);
+    return e / (1.0f + e);
+}
+
+/* z = e^-|x|, r = 1/(1+z): sigmoid is r for x >= 0 and z*r below (keeps the subnormal tail) */
+__attribute__((target("avx2,fma"))) static void sigmoidf_avx2(float *out, const float *in, int64_t n)
+{
+    const __m256 one = _mm256_set1_ps(1.0f), sign = _mm256_set1_ps(-0.0f), zero = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        int ok;
+        __m256 x = _mm256_loadu_ps(in + i);
+        __m256 z = exp8(_mm256_or_ps(x, sign), &ok);
+        if (ok) {
+            __m256 r = _mm256_div_ps(one, _mm256_add_ps(one, z));
+            __m256 neg = _mm256_cmp_ps(x, zero, _CMP_LT_OQ);
+            _mm256_storeu_ps(out + i, _mm256_blendv_ps(r, _mm256_mul_ps(z, r), neg));
+        } else {
+            for (int j = 0; j < 8; j++) out[i + j] = sigmoidf_1(in[i + j]);
+        }
+    }
+    for (; i < n; i++) out[i] = sigmoidf_1(in[i]);
+}
+
+int THVector_expf(float *out, const float *in, int64_t n)
+{
+    if (vec_level() < 1) return 0;
+    expf_avx2(out, in, n);
+    return 1;
+}
+
+int THVector_sigmoidf(float *out, const float *in, int64_t n)
+{
+    if (vec_level() < 1) return 0;
+    sigmoidf_avx2(out, in, n);
+    return 1;
+}
+#else
+int THVector_expf(float *out, const float *in, int64_t n) { (void)out; (void)in; (void)n; return 0; }
+int THVector_sigmoidf(float *out, const float *in, int64_t n) { (void)out; (void)in; (void)n; return 0; }
+#endif
+
+#ifdef TH_HAVE_X86
+/* Large contiguous float32 add/sub/mul/div with non-temporal stores: an output far larger
+ * than the caches is not read before it is written (a third less memory traffic) and does
+ * not evict the inputs. The scalar head aligns the output to 32 bytes. */
+__attribute__((target("avx2"))) static void binf_stream(int op, float *o, const float *a, const float *b, int64_t n)
+{
+    int64_t i = 0;
+#define TH_SCALAR_OP(k) (op == 0 ? a[k] + b[k] : op == 1 ? a[k] - b[k] : op == 2 ? a[k] * b[k] : a[k] / b[k])
+    for (; i < n && ((uintptr_t)(o + i) & 31); i++) o[i] = TH_SCALAR_OP(i);
+    switch (op) {
+#define TH_STREAM_CASE(K, F) case K: { \
+        for (; i + 8 <= n; i += 8) \
+            _mm256_stream_ps(o + i, F(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i))); \
+        break; }
+    TH_STREAM_CASE(0, _mm256_add_ps) TH_STREAM_CASE(1, _mm256_sub_ps)
+    TH_STREAM_CASE(2, _mm256_mul_ps) TH_STREAM_CASE(3, _mm256_div_ps)
+#undef TH_STREAM_CASE
+    }
+    _mm_sfence();
+    for (; i < n; i++) o[i] = TH_SCALAR_OP(i);
+#undef TH_SCALAR_OP
+}
+
+int THVector_binaryfStream(int op, float *out, const float *a, const float *b, int64_t n)
+{
+    if (vec_level() < 1) return 0;
+    binf_stream(op, out, a, b, n);
+    return 1;
+}
+#else
+int THVector_binaryfStream(int op, float *out, const float *a, const float *b, int64_t n)
+{
+    (void)op; (void)out; (void)a; (void)b; (void)n; return 0;
+}
+#endif
