@@ -28,6 +28,11 @@ static int cores_are_free(int64_t numel)
     return __atomic_load_n(&free_cores, __ATOMIC_RELAXED);
 }
 
+int TH_coresAreFree(int64_t work)
+{
+    return cores_are_free(work);
+}
+
 
 int THIter_build(THIter *it, int nt, THTensor *const *ts, int ndim, const int64_t *shape, int order_operand)
 {

@@ -14,7 +14,7 @@ int scipy_openblas_get_num_threads(void);
 int THNNConv_blasThreadsBegin(int parallel)
 {
     int saved = scipy_openblas_get_num_threads();
-    int want = parallel ? 1 : TH_getNumThreads();
+    int want = parallel || omp_in_parallel() || !TH_coresAreFree(TH_OMP_THRESHOLD) ? 1 : TH_getNumThreads();
     if (want < 1) want = 1;
     if (want != saved) scipy_openblas_set_num_threads(want);
     return saved;
@@ -22,9 +22,8 @@ int THNNConv_blasThreadsBegin(int parallel)
 
 void THNNConv_blasThreadsEnd(int parallel, int saved)
 {
-    int want = parallel ? 1 : TH_getNumThreads();
-    if (want < 1) want = 1;
-    if (want != saved) scipy_openblas_set_num_threads(saved);
+    (void)parallel;
+    if (scipy_openblas_get_num_threads() != saved) scipy_openblas_set_num_threads(saved);
 }
 
 static inline int64_t ceil_div(int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
@@ -265,7 +264,8 @@ static int64_t colCols(const THNNConvGeom *g)
 /* Threads for the batch loop: never more than samples, never nested. */
 static int batchThreads(const THNNConvGeom *g)
 {
-    int n = omp_in_parallel() ? 1 : TH_getNumThreads();
+    const int64_t work = g->N * colRows(g) * colCols(g);
+    int n = omp_in_parallel() || !TH_coresAreFree(work) ? 1 : TH_getNumThreads();
     if (n > g->N) n = (int)g->N;
     return n < 1 ? 1 : n;
 }
