@@ -18,6 +18,32 @@ static void F(im2col)(const T *img, int64_t C, const int64_t *isz, const int64_t
                     const int64_t offw = kw * d[2] - p[2];
                     int64_t lo, hi;
                     conv_validRange(offw, s2, iW, oW, &lo, &hi);
+                    if (s[1] == 1 && s2 == 1 && iW == oW && hi > lo) {
+                        /* "same" width, unit strides: the valid rows of a plane are one shifted
+                         * block of the image; copy it whole, then clear the wrapped columns */
+                        for (int64_t ot = 0; ot < oT; ot++) {
+                            const int64_t it = ot * s[0] - p[0] + kt * d[0];
+                            T *base = row + ot * oH * oW;
+                            if (it < 0 || it >= iT) { memset(base, 0, sizeof(T) * (size_t)(oH * oW)); continue; }
+                            const int64_t sh = kh * d[1] - p[1];   /* ih = oh + sh */
+                            int64_t hlo = -sh > 0 ? -sh : 0, hhi = iH - sh < oH ? iH - sh : oH;
+                            if (hlo > oH) hlo = oH;
+                            if (hhi < hlo) hhi = hlo;
+                            memset(base, 0, sizeof(T) * (size_t)(hlo * oW));
+                            memset(base + hhi * oW, 0, sizeof(T) * (size_t)((oH - hhi) * oW));
+                            if (hhi == hlo) continue;
+                            T *dst = base + hlo * oW;
+                            const T *src = img + ((c * iT + it) * iH + hlo + sh) * iW + offw;
+                            const int64_t n = (hhi - hlo) * oW;
+                            memcpy(dst + lo, src + lo, sizeof(T) * (size_t)(n - lo - (oW - hi)));
+                            for (int64_t rr = 0; rr < hhi - hlo; rr++) {
+                                T *d0 = dst + rr * oW;
+                                for (int64_t ow = 0; ow < lo; ow++) d0[ow] = 0;
+                                for (int64_t ow = hi; ow < oW; ow++) d0[ow] = 0;
+                            }
+                        }
+                        continue;
+                    }
                     for (int64_t ot = 0; ot < oT; ot++) {
                         const int64_t it = ot * s[0] - p[0] + kt * d[0];
                         for (int64_t oh = 0; oh < oH; oh++) {
