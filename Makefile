@@ -33,7 +33,7 @@ bench: build
 	$(PY) bench/run.py
 
 demo: build
-	$(PY) examples/demo.py
+	$(VENV)/bin/th examples/demo.lua
 
 clean:
 	rm -rf build *.egg-info pytorch_like/_C*.so pytorch_like/_C.c pytorch_like/.built

@@ -36,3 +36,6 @@ def set_num_threads(n):
 def get_num_threads():
     """Threads used by the C core's parallel loops."""
     return _clib.TH_getNumThreads()
+
+from . import nn, optim, utils  # noqa: E402,F401
+from .serialization import load, save  # noqa: E402,F401

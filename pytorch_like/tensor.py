@@ -519,7 +519,7 @@ class Tensor:
 
     def tolist(self):
         """Nested Python lists (a number for a 0-dim tensor)."""
-        return self.numpy().tolist()
+        return self.numpy(force=True).tolist()
 
     def numpy(self, force=False):
         """A numpy array sharing this tensor's memory (no copy)."""

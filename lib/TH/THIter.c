@@ -10,7 +10,7 @@
  * machine every op waits for its slowest, descheduled thread (a scheduler tick, ~4 ms) and
  * runs 2-4x slower than on one thread (10M-element add: 8-16 ms against 3.4 ms). As
  * libgomp's dynamic mode does, the load average decides; it is re-read at most every 100 ms. */
-static int cores_are_free(int64_t numel)
+int TH_parallelOK(int64_t numel)
 {
     static int64_t next_check_ns = 0;
     static int free_cores = 1;
@@ -26,11 +26,6 @@ static int cores_are_free(int64_t numel)
         __atomic_store_n(&next_check_ns, now + 100000000, __ATOMIC_RELAXED);
     }
     return __atomic_load_n(&free_cores, __ATOMIC_RELAXED);
-}
-
-int TH_coresAreFree(int64_t work)
-{
-    return cores_are_free(work);
 }
 
 
@@ -203,14 +198,14 @@ void THIter_run(THIter *it, THLoop loop, void *ctx, int parallel)
     if (it->numel == 0) return;
     if (parallel && wants_tiling(it)) {
 #ifdef _OPENMP
-        run_tiled(it, loop, ctx, cores_are_free(it->numel) && omp_get_max_threads() > 1 && !omp_in_parallel());
+        run_tiled(it, loop, ctx, TH_parallelOK(it->numel) && omp_get_max_threads() > 1 && !omp_in_parallel());
 #else
         run_tiled(it, loop, ctx, 0);
 #endif
         return;
     }
 #ifdef _OPENMP
-    if (parallel && cores_are_free(it->numel) && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+    if (parallel && TH_parallelOK(it->numel) && omp_get_max_threads() > 1 && !omp_in_parallel()) {
         #pragma omp parallel
         {
             int nth = omp_get_num_threads(), tid = omp_get_thread_num();
@@ -257,7 +252,7 @@ void THIter_reduce(THIter *it, const THReduceOps *ops, void *ctx, int parallel)
 #ifdef _OPENMP
     int out_is_scalar = 1;
     for (int i = 0; i < it->ndim; i++) if (it->strides[0][i] != 0) { out_is_scalar = 0; break; }
-    if (parallel && cores_are_free(it->numel) && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+    if (parallel && TH_parallelOK(it->numel) && omp_get_max_threads() > 1 && !omp_in_parallel()) {
         if (out_is_scalar && ops->init && ops->combine) {
             int nth = omp_get_max_threads();
             /* one cache line per private accumulator: no false sharing between threads */
@@ -380,7 +375,7 @@ int THIter_dimApply(int nt, THTensor *const *ts, int dim, THDimLoop fn, void *ct
     int64_t work = total * maxlen;
 #ifdef _OPENMP
     /* the work is in the slices: split the slices even when they are few */
-    if (parallel && cores_are_free(work) && total > 1 && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+    if (parallel && TH_parallelOK(work) && total > 1 && omp_get_max_threads() > 1 && !omp_in_parallel()) {
         #pragma omp parallel
         {
             int n = omp_get_num_threads(), tid = omp_get_thread_num();

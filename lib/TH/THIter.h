@@ -58,9 +58,10 @@ void THIter_reduce(THIter *it, const THReduceOps *ops, void *ctx, int parallel);
 typedef void (*THDimLoop)(char **data, const int64_t *len, const int64_t *stride, void *ctx);
 int THIter_dimApply(int nt, THTensor *const *ts, int dim, THDimLoop fn, void *ctx, int parallel);
 
-/* 1 when work (elements) is worth splitting across threads and the load average leaves cores
- * free: the threading policy of THIter, for kernels that run their own OpenMP loops. */
-int TH_coresAreFree(int64_t work);
+/* 1 when a loop of this much work should be split across OpenMP threads: above the size
+ * threshold and while the machine has free cores (load average). Kernels outside THIter
+ * (THNN's per-sample loops) use it in their `omp parallel ... if (...)` clauses. */
+int TH_parallelOK(int64_t work);
 
 /* Helpers every op uses. */
 /* Decide out's dtype if undecided (-1) and resize it to shape. */

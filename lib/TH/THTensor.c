@@ -2,6 +2,15 @@
 #include "THGeneral.h"
 #include <stdlib.h>
 
+/* Next contiguous stride. Only tensors with a zero-size dim can make it overflow (their
+ * element count is 0, so any stride is valid): saturate instead of overflowing. */
+static inline int64_t stride_step(int64_t st, int64_t size)
+{
+    int64_t r;
+    if (size <= 1) return st;
+    return __builtin_mul_overflow(st, size, &r) ? INT64_MAX : r;
+}
+
 static THTensor *tensor_header(int dtype)
 {
     THTensor *t = malloc(sizeof(THTensor));
@@ -49,7 +58,7 @@ static int check_sizes(const char *fn, int ndim, const int64_t *size, int64_t *n
 static void set_contiguous_strides(THTensor *t)
 {
     int64_t st = 1;
-    for (int d = t->ndim - 1; d >= 0; d--) { t->stride[d] = st; st *= t->size[d] > 1 ? t->size[d] : 1; }
+    for (int d = t->ndim - 1; d >= 0; d--) { t->stride[d] = st; st = stride_step(st, t->size[d]); }
 }
 
 THTensor *THTensor_newWithSize(int dtype, int ndim, const int64_t *size)
@@ -197,7 +206,7 @@ int THTensor_setStorage(THTensor *t, THStorage *s, int64_t offset, int ndim,
     TH_TRY(check_sizes("set", ndim, size, &numel));
     if (!stride) {
         int64_t st = 1;
-        for (int d = ndim - 1; d >= 0; d--) { cstride[d] = st; st *= size[d] > 1 ? size[d] : 1; }
+        for (int d = ndim - 1; d >= 0; d--) { cstride[d] = st; st = stride_step(st, size[d]); }
         stride = cstride;
     }
     TH_TRY(check_geometry("set", s, offset, ndim, size, stride));
@@ -330,7 +339,7 @@ static int compute_view_strides(const THTensor *t, int ndim, const int64_t *news
             return 1;
         }
         int64_t st = 1;
-        for (int d = ndim - 1; d >= 0; d--) { newstride[d] = st; st *= newsize[d] > 1 ? newsize[d] : 1; }
+        for (int d = ndim - 1; d >= 0; d--) { newstride[d] = st; st = stride_step(st, newsize[d]); }
         return 1;
     }
     if (t->ndim == 0) {

@@ -176,7 +176,7 @@ static void sgemmNT(int64_t m, int64_t n, int64_t k, float alpha, const float *A
             for (int64_t j = 0; j < n; j++) C[i * ldc + j] = beta == 0 ? 0 : beta * C[i * ldc + j];
     const int64_t m4 = m / 4 * 4, n6 = n / 6 * 6;
     const int par = !omp_in_parallel() && omp_get_max_threads() > 1 && m * n * k >= (1 << 22) &&
-                    TH_coresAreFree(m * n);
+                    TH_parallelOK(m * n);
     /* B rows outer: each B row block is read from memory once, A (the smaller gradOutput) from cache */
     #pragma omp parallel for schedule(static) if (par)
     for (int64_t j = 0; j < n6; j += 6)
@@ -204,7 +204,7 @@ static int sgemm512(char ta, char tb, int64_t m, int64_t n, int64_t k, float alp
                     const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
 {
     const int par = !omp_in_parallel() && omp_get_max_threads() > 1 && m * n * k >= (1 << 22) &&
-                    TH_coresAreFree(m * n);
+                    TH_parallelOK(m * n);
     if (!tl_apack) {
         tl_apack = aligned_alloc(64, sizeof(float) * MC * KC);
         tl_bpack = aligned_alloc(64, sizeof(float) * KC * NC);

@@ -258,7 +258,7 @@ static int F(accGrad)(const THNNConvGeom *g, const T *in, const T *gout, T *gw, 
     THNNConv_blasThreadsEnd(par, saved);
     TH_free(priv);
     if (gb) {
-        #pragma omp parallel for if (TH_coresAreFree(g->nOut * g->N * Pout))
+        #pragma omp parallel for if (TH_parallelOK(g->nOut * g->N * Pout))
         for (int64_t o = 0; o < g->nOut; o++) {
             double acc = 0;
             for (int64_t n = 0; n < g->N; n++) {

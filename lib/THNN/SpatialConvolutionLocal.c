@@ -118,7 +118,7 @@ static void bwd_##S(const LGeom *g, const T *gout, T *gin, const T *w, T *cols) 
 static void acc_##S(const LGeom *g, const T *gout, T *gw, T *gb, const T *cols, double scale) \
 { \
     const int64_t K = g->K, P = g->P, outN = g->nOut * P; \
-    _Pragma("omp parallel for schedule(static) if (TH_coresAreFree(P * K * g->nOut * g->N))") \
+    _Pragma("omp parallel for schedule(static) if (TH_parallelOK(P * K * g->nOut * g->N))") \
     for (int64_t l = 0; l < P; l++) \
         for (int64_t o = 0; o < g->nOut; o++) { \
             T *wr = gw + (l * g->nOut + o) * K; \
@@ -153,7 +153,7 @@ DEFINE_LOCAL(double, TH_FLOAT64, d)
 
 static int nThreads(const LGeom *g)
 {
-    int n = omp_in_parallel() || !TH_coresAreFree(g->N * g->nIn * g->nOut) ? 1 : TH_getNumThreads();
+    int n = omp_in_parallel() || !TH_parallelOK(g->N * g->nIn * g->nOut) ? 1 : TH_getNumThreads();
     if (n > g->N) n = (int)g->N;
     return n < 1 ? 1 : n;
 }

@@ -98,7 +98,7 @@ DEFINE_TEMPORAL(double, TH_FLOAT64, d)
 
 static int nThreads(const TGeom *g)
 {
-    int n = omp_in_parallel() || !TH_coresAreFree(g->N * g->nIn * g->nOut) ? 1 : TH_getNumThreads();
+    int n = omp_in_parallel() || !TH_parallelOK(g->N * g->nIn * g->nOut) ? 1 : TH_getNumThreads();
     if (n > g->N) n = (int)g->N;
     return n < 1 ? 1 : n;
 }

@@ -14,7 +14,7 @@ int scipy_openblas_get_num_threads(void);
 int THNNConv_blasThreadsBegin(int parallel)
 {
     int saved = scipy_openblas_get_num_threads();
-    int want = parallel || omp_in_parallel() || !TH_coresAreFree(TH_OMP_THRESHOLD) ? 1 : TH_getNumThreads();
+    int want = parallel || omp_in_parallel() || !TH_parallelOK(TH_OMP_THRESHOLD) ? 1 : TH_getNumThreads();
     if (want < 1) want = 1;
     if (want != saved) scipy_openblas_set_num_threads(want);
     return saved;
@@ -265,7 +265,7 @@ static int64_t colCols(const THNNConvGeom *g)
 static int batchThreads(const THNNConvGeom *g)
 {
     const int64_t work = g->N * colRows(g) * colCols(g);
-    int n = omp_in_parallel() || !TH_coresAreFree(work) ? 1 : TH_getNumThreads();
+    int n = omp_in_parallel() || !TH_parallelOK(work) ? 1 : TH_getNumThreads();
     if (n > g->N) n = (int)g->N;
     return n < 1 ? 1 : n;
 }

@@ -442,10 +442,208 @@ int THNN_TemporalConvolution_accGradParameters(THTensor *input, THTensor *gradOu
 
 /* ---------------------------------------------------------------- THNN: pooling, sampling, padding */
 
+/* Pooling conventions: spatial args are ordered W before H (kW, kH, dW, dH, padW, padH) and
+ * volumetric T, W, H, as THNN; inputs are C x H x W or N x C x H x W (volumetric C x T x H x W or
+ * N x C x T x H x W). ceil_mode uses THNN's (= PyTorch's) rule: the last window must start inside
+ * the input plus the left padding. Max-pooling indices are int64: the flat offset inside the
+ * input plane (h*W + w; volumes t*H*W + h*W + w) plus index_base; ties: first maximum; NaN wins.
+ * A 1-D max pooling (PyTorch MaxPool1d) is SpatialMaxPooling on an N x C x 1 x L view with
+ * kH = dH = 1, padH = 0 (the indices are then the positions along L). */
+int THNN_SpatialMaxPooling_updateOutput(THTensor *input, THTensor *output, THTensor *indices, int kW, int kH,
+                                        int dW, int dH, int padW, int padH, int ceil_mode, int index_base);
+int THNN_SpatialMaxPooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, THTensor *indices,
+                                           int kW, int kH, int dW, int dH, int padW, int padH, int ceil_mode, int index_base);
+int THNN_SpatialDilatedMaxPooling_updateOutput(THTensor *input, THTensor *output, THTensor *indices,
+                                               int kW, int kH, int dW, int dH, int padW, int padH,
+                                               int dilationW, int dilationH, int ceil_mode, int index_base);
+int THNN_SpatialDilatedMaxPooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                  THTensor *indices, int kW, int kH, int dW, int dH, int padW, int padH,
+                                                  int dilationW, int dilationH, int ceil_mode, int index_base);
+int THNN_VolumetricMaxPooling_updateOutput(THTensor *input, THTensor *output, THTensor *indices,
+                                           int kT, int kW, int kH, int dT, int dW, int dH, int pT, int pW, int pH,
+                                           int ceilMode, int index_base);
+int THNN_VolumetricMaxPooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                              THTensor *indices, int kT, int kW, int kH, int dT, int dW, int dH,
+                                              int pT, int pW, int pH, int ceilMode, int index_base);
+int THNN_VolumetricDilatedMaxPooling_updateOutput(THTensor *input, THTensor *output, THTensor *indices,
+                                                  int kT, int kW, int kH, int dT, int dW, int dH, int pT, int pW, int pH,
+                                                  int dilationT, int dilationW, int dilationH, int ceilMode, int index_base);
+int THNN_VolumetricDilatedMaxPooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                     THTensor *indices, int kT, int kW, int kH, int dT, int dW, int dH,
+                                                     int pT, int pW, int pH, int dilationT, int dilationW, int dilationH,
+                                                     int ceilMode, int index_base);
+/* Average pooling: divisor as THNN/PyTorch (count_include_pad: window clipped to the padded input).
+ * Torch7's VolumetricAveragePooling took only (kT, kW, kH, dT, dW, dH): pass pads 0, ceil_mode 0,
+ * count_include_pad 1 for its behaviour (padding/ceil are PyTorch's additions). */
+int THNN_SpatialAveragePooling_updateOutput(THTensor *input, THTensor *output, int kW, int kH, int dW, int dH,
+                                            int padW, int padH, int ceil_mode, int count_include_pad);
+int THNN_SpatialAveragePooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                               int kW, int kH, int dW, int dH, int padW, int padH,
+                                               int ceil_mode, int count_include_pad);
+int THNN_VolumetricAveragePooling_updateOutput(THTensor *input, THTensor *output, int kT, int kW, int kH,
+                                               int dT, int dW, int dH, int padT, int padW, int padH,
+                                               int ceil_mode, int count_include_pad);
+int THNN_VolumetricAveragePooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                  int kT, int kW, int kH, int dT, int dW, int dH,
+                                                  int padT, int padW, int padH, int ceil_mode, int count_include_pad);
+/* Adaptive pooling: cell i pools [floor(i*in/out), ceil((i+1)*in/out)); the output size of the
+ * backward is gradOutput's. */
+int THNN_SpatialAdaptiveMaxPooling_updateOutput(THTensor *input, THTensor *output, THTensor *indices,
+                                                int osizeW, int osizeH, int index_base);
+int THNN_SpatialAdaptiveMaxPooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                   THTensor *indices, int index_base);
+int THNN_SpatialAdaptiveAveragePooling_updateOutput(THTensor *input, THTensor *output, int osizeW, int osizeH);
+int THNN_SpatialAdaptiveAveragePooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput);
+/* Unpooling: indices (input's shape) index the owidth x oheight output plane. */
+int THNN_SpatialMaxUnpooling_updateOutput(THTensor *input, THTensor *output, THTensor *indices,
+                                          int owidth, int oheight, int index_base);
+int THNN_SpatialMaxUnpooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                             THTensor *indices, int owidth, int oheight, int index_base);
+/* Fractional max pooling: randomSamples (N x C x 2, or C x 2; (u_w, u_h) in [0, 1) per plane)
+ * come from the caller; the output size (or ratio) is the caller's to compute. */
+int THNN_SpatialFractionalMaxPooling_updateOutput(THTensor *input, THTensor *output, int outputW, int outputH,
+                                                  int poolSizeW, int poolSizeH, THTensor *indices,
+                                                  THTensor *randomSamples, int index_base);
+int THNN_SpatialFractionalMaxPooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                     int outputW, int outputH, int poolSizeW, int poolSizeH,
+                                                     THTensor *indices, int index_base);
+/* SubSampling: weight and bias hold one value per input plane (bias may be NULL);
+ * accGradParameters adds scale * grad into gradWeight / gradBias (contiguous, input's dtype). */
+int THNN_SpatialSubSampling_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
+                                         int kW, int kH, int dW, int dH);
+int THNN_SpatialSubSampling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, THTensor *weight,
+                                            int kW, int kH, int dW, int dH);
+int THNN_SpatialSubSampling_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
+                                              THTensor *gradBias, int kW, int kH, int dW, int dH, double scale);
+/* Upsampling. Bilinear: align_corners = 1 is THNN's behaviour, 0 PyTorch's default; unlike THNN
+ * the backward takes input (for its shape) instead of (nbatch, nchannels, inputHeight, inputWidth). */
+int THNN_SpatialUpSamplingNearest_updateOutput(THTensor *input, THTensor *output, int scale_factor);
+int THNN_SpatialUpSamplingNearest_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, int scale_factor);
+int THNN_SpatialUpSamplingBilinear_updateOutput(THTensor *input, THTensor *output, int outputHeight, int outputWidth,
+                                                int align_corners);
+int THNN_SpatialUpSamplingBilinear_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                   int outputHeight, int outputWidth, int align_corners);
+/* Padding: negative pads crop; reflection needs every pad < the input size along its dim. */
+int THNN_SpatialReflectionPadding_updateOutput(THTensor *input, THTensor *output, int pad_l, int pad_r, int pad_t, int pad_b);
+int THNN_SpatialReflectionPadding_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                  int pad_l, int pad_r, int pad_t, int pad_b);
+int THNN_SpatialReplicationPadding_updateOutput(THTensor *input, THTensor *output, int pad_l, int pad_r, int pad_t, int pad_b);
+int THNN_SpatialReplicationPadding_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                   int pad_l, int pad_r, int pad_t, int pad_b);
+/* Temporal: input nFrame x frameSize or N x nFrame x frameSize. TemporalMaxPooling indices are
+ * Torch7's offset inside the window (0..kW-1) plus index_base (Torch7 stored them 0-based). */
+int THNN_TemporalMaxPooling_updateOutput(THTensor *input, THTensor *output, THTensor *indices, int kW, int dW,
+                                         int index_base);
+int THNN_TemporalMaxPooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                            THTensor *indices, int kW, int dW, int index_base);
+int THNN_TemporalSubSampling_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
+                                          int kW, int dW, int inputFrameSize);
+int THNN_TemporalSubSampling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                             THTensor *weight, int kW, int dW);
+int THNN_TemporalSubSampling_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
+                                               THTensor *gradBias, int kW, int dW, double scale);
 /* (end of THNN pooling section) */
 
 
 
 /* ================================================================ .t7 serialization */
+/* Torch7's .t7 object graph (torch7-core.md §3), read and written here only. A stream is
+ * parsed into a THT7Graph of THT7Nodes and written back from one. Shared references and
+ * cycles are shared node pointers; every node belongs to its graph and is freed with it
+ * (no per-node refcounts: cycles would leak them). Frontends convert nodes to their own
+ * objects with a memo keyed by node->id (which indexes graph->nodes), so sharing and
+ * cycles survive; to write, they build nodes with the constructors below (reusing one node
+ * for one shared object). The writer memoizes nodes by identity and storages by THStorage*,
+ * so tensor views of one storage write it once and read back sharing it.
+ * Formats: THT7_BINARY (little-endian, `long` of 4 or 8 bytes) or THT7_ASCII (§3.2). */
+enum { THT7_NIL = 0, THT7_NUMBER = 1, THT7_STRING = 2, THT7_TABLE = 3, THT7_TORCH = 4,
+       THT7_BOOLEAN = 5, THT7_FUNCTION = 6 };
+/* what a TORCH node holds, from its class name */
+enum { THT7_OBJECT = 0, THT7_TENSOR = 1, THT7_STORAGE = 2, THT7_TDS_HASH = 3, THT7_TDS_VEC = 4,
+       THT7_GENERATOR = 5 };
+enum { THT7_BINARY = 0, THT7_ASCII = 1 };
+
+typedef struct THT7Node {
+    int kind;                   /* THT7_NIL ... THT7_FUNCTION */
+    int cls;                    /* TORCH: THT7_OBJECT ... THT7_GENERATOR; FUNCTION: type code 6, 7 or 8 */
+    int version;                /* TORCH: class version ("V n" in the file; 0 when absent) */
+    int boolean;                /* BOOLEAN: 0 or 1 */
+    int64_t id;                 /* index of this node in its graph's nodes[] */
+    double number;              /* NUMBER */
+    char *str;                  /* STRING bytes; FUNCTION bytecode; TORCH class name (NUL-terminated) */
+    int64_t len;                /* bytes in str */
+    int64_t n;                  /* TABLE: number of key/value pairs */
+    struct THT7Node **kv;       /* TABLE: key i is kv[2i], its value kv[2i+1] */
+    THTensor *tensor;           /* TORCH TENSOR: held by the node (THTensor_retain to keep it) */
+    THStorage *storage;         /* TORCH STORAGE: held by the node */
+    struct THT7Node *payload;   /* TORCH OBJECT: its field TABLE; TDS_HASH / TDS_VEC: a TABLE of the
+                                   elements (Vec: keys 1..n in order); GENERATOR: a STRING of the raw
+                                   THGenerator bytes; FUNCTION: the upvalues object */
+    int64_t cap;                /* private (kv capacity) */
+} THT7Node;
+
+typedef struct THT7Graph {
+    THT7Node *root;             /* the object THT7_read* returned (NULL otherwise) */
+    THT7Node **nodes;           /* every node of the graph, by id */
+    int64_t nnodes;
+    int64_t cap;                /* private */
+    int64_t consumed;           /* bytes THT7_read* consumed */
+    int long_size;              /* `long` size THT7_read* used (4 or 8) */
+    int format;                 /* format THT7_read* used */
+} THT7Graph;
+
+THT7Graph *THT7Graph_new(void);
+void THT7Graph_free(THT7Graph *g);   /* frees every node; releases their tensors and storages */
+
+/* node constructors (NULL on error); the node joins g */
+THT7Node *THT7_newNil(THT7Graph *g);
+THT7Node *THT7_newNumber(THT7Graph *g, double value);
+THT7Node *THT7_newBoolean(THT7Graph *g, int value);
+THT7Node *THT7_newString(THT7Graph *g, const char *bytes, int64_t len);
+THT7Node *THT7_newTable(THT7Graph *g);
+int THT7_tableAppend(THT7Node *table, THT7Node *key, THT7Node *value);
+/* class_name NULL: torch.<Type>Tensor/Storage of the dtype (bool is written as Byte);
+ * else it must name a tensor/storage class of that dtype (torch.Cuda* names allowed) */
+THT7Node *THT7_newTensor(THT7Graph *g, const char *class_name, THTensor *t);
+THT7Node *THT7_newStorage(THT7Graph *g, const char *class_name, THStorage *s);
+/* any other class: payload is its field TABLE (tds.Hash/tds.Vec: element TABLE;
+ * torch.Generator: STRING of THGenerator_stateSize() raw bytes) */
+THT7Node *THT7_newObject(THT7Graph *g, const char *class_name, int version, THT7Node *payload);
+/* type_code 6, 7 or 8; upvalues NULL: an empty table */
+THT7Node *THT7_newFunction(THT7Graph *g, int type_code, const char *bytecode, int64_t len,
+                           THT7Node *upvalues);
+
+/* Bulk access for frontends converting big graphs: kinds[i] is the kind of node i (TORCH
+ * nodes: 16 + cls), numbers[i] its number (BOOLEAN: 0 or 1; else 0); ids gets the 2n node
+ * ids of a table's pairs (key, value, key, value...). */
+void THT7Graph_kinds(THT7Graph *g, int32_t *kinds, double *numbers);
+void THT7_tableIds(THT7Node *table, int64_t *ids);
+
+/* Read one object (torch.load). long_size: 4 or 8, or 0 = binary: try 8 then 4 (the one
+ * that parses and consumes the whole input wins). functions == 0 refuses Lua functions
+ * (bytecode runs arbitrary code). NULL on error; the message names the byte offset. */
+THT7Graph *THT7_readBuffer(const char *data, int64_t size, int format, int long_size, int functions);
+THT7Graph *THT7_readFile(const char *path, int format, int long_size, int functions);
+/* torch.save, atomically: writes a temporary file next to path, fsyncs it and renames it over
+ * path; on any failure the temporary is removed and path is untouched. long_size 0 means 8. */
+int THT7_writeFile(const char *path, THT7Node *root, int format, int long_size);
+
+/* Streams (File:readObject / File:writeObject): the reference memo persists across calls
+ * on one reader/writer, as in Torch7. referenced == 0 is Torch7's referenced(false). */
+typedef struct THT7Reader THT7Reader;
+THT7Reader *THT7Reader_new(int format, int long_size, int functions, int referenced);
+THT7Graph *THT7Reader_graph(THT7Reader *r);       /* owns every node read so far */
+/* one object from data[*pos .. size), advancing *pos */
+THT7Node *THT7Reader_readBuffer(THT7Reader *r, const char *data, int64_t size, int64_t *pos);
+/* one object from the file at byte *pos, advancing *pos */
+THT7Node *THT7Reader_readFile(THT7Reader *r, const char *path, int64_t *pos);
+void THT7Reader_free(THT7Reader *r);
+
+typedef struct THT7Writer THT7Writer;
+THT7Writer *THT7Writer_new(int format, int long_size, int referenced);
+int THT7Writer_write(THT7Writer *w, THT7Node *node);    /* appends one object to the buffer */
+const char *THT7Writer_data(THT7Writer *w, int64_t *size);
+void THT7Writer_clear(THT7Writer *w);                   /* empties the buffer, keeps the memo */
+void THT7Writer_free(THT7Writer *w);
 
 /* (end of serialization section) */

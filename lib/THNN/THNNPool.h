@@ -1,0 +1,140 @@
+/* Internal helpers of the pooling / sampling / padding kernels (lib/THNN/Spatial*Pooling.c etc.).
+ *
+ * Each kernel file specialises its per-dtype code by including itself twice with THNN_REAL
+ * set to float and then double (a local template include: one file per op family). */
+#ifndef THNN_POOL_H
+#define THNN_POOL_H
+#include "THNN.h"
+#include <float.h>
+#include <stdlib.h>
+#include <time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* Work (elements x window) above which plane loops may go parallel. */
+#define THNN_POOL_OMP_WORK 16384
+
+/* Whether a plane loop of this much work should be split across threads: only when cores are
+ * free (TH_parallelOK's policy: on an oversubscribed machine every parallel
+ * region waits for its descheduled thread, a scheduler tick, and runs slower than serially).
+ * The load average is re-read at most every 100 ms. */
+static inline int THNN_parallelOK(int64_t work)
+{
+    if (work <= THNN_POOL_OMP_WORK) return 0;
+#ifdef _OPENMP
+    if (omp_get_max_threads() < 2 || omp_in_parallel()) return 0;
+#endif
+    return TH_parallelOK(work);
+}
+
+/* A new reference to t as a contiguous tensor of dtype dt (t itself when it already is), or a
+ * private copy when t shares memory with the tensor `out` the op is about to write (NULL: none). */
+static inline THTensor *THNN_contig(THTensor *t, int dt, const THTensor *out)
+{
+    if (t->dtype != dt) return THTensor_newCast(t, dt);
+    if (out && (out == t || (out->storage && out->storage == t->storage))) return THTensor_newClone(t);
+    return THTensor_newContiguous(t);
+}
+
+/* Resize out to shape (a fresh out takes dtype dt) and hand back in *work a contiguous tensor
+ * of dtype dt to compute into: out itself when possible, else a temporary that
+ * THNN_outClose copies back (out kept a non-contiguous layout or has another dtype). */
+static inline int THNN_outOpen(THTensor *out, int dt, int ndim, const int64_t *shape, THTensor **work)
+{
+    *work = NULL;
+    TH_TRY(TH_prepareOut(out, dt, ndim, shape));
+    if (out->dtype == dt && THTensor_isContiguous(out) && (out->storage || THTensor_numel(out) == 0)) {
+        THTensor_retain(out);
+        *work = out;
+        return 0;
+    }
+    *work = THTensor_newWithSize(dt, ndim, shape);
+    return *work ? 0 : TH_lastErrorCode();
+}
+
+/* Finish an output opened by THNN_outOpen: copy back if needed, bump the version, release work.
+ * Passes status through (work is released either way). */
+static inline int THNN_outClose(THTensor *out, THTensor *work, int status)
+{
+    if (!work) return status;
+    if (!status) {
+        if (work != out) status = THTensor_copy(out, work);
+        else THTensor_bumpVersion(out);
+    }
+    THTensor_free(work);
+    return status;
+}
+
+static inline void THNN_freeAll(THTensor **ts, int n)
+{
+    for (int i = 0; i < n; i++) if (ts[i]) THTensor_free(ts[i]);
+}
+
+/* Output length of a pooling window sweep (PyTorch's pooling_output_shape == THNN's rule:
+ * in ceil mode the last window must start inside the input plus the left padding). */
+static inline int64_t THNN_poolOutSize(int64_t in, int k, int d, int pad, int dil, int ceil_mode)
+{
+    int64_t num = in + 2 * (int64_t)pad - (int64_t)dil * (k - 1) - 1 + (ceil_mode ? d - 1 : 0);
+    int64_t q = num >= 0 ? num / d : -((-num + d - 1) / d);   /* floor division */
+    int64_t o = q + 1;
+    if (ceil_mode && (o - 1) * d >= in + pad) o--;
+    return o;
+}
+
+/* Fail unless index tensor idx is int64 with the shape of ref. */
+static inline int THNN_checkIndices(const char *fn, const char *argname, THTensor *idx, THTensor *ref)
+{
+    TH_CHECK(idx, TH_ERR_VALUE, "%s: %s is NULL", fn, argname);
+    TH_CHECK(idx->dtype == TH_INT64, TH_ERR_TYPE, "%s: expected an int64 tensor for %s, got %s", fn,
+             argname, TH_validDtype(idx->dtype) ? TH_dtypeName(idx->dtype) : "an undecided dtype");
+    int same = idx->ndim == ref->ndim;
+    for (int d = 0; same && d < ref->ndim; d++) same = idx->size[d] == ref->size[d];
+    if (!same) {
+        char a[128], b[128];
+        return TH_setError(TH_ERR_VALUE, "%s: %s of size %s does not match the expected size %s", fn,
+                           argname, THNN_sizeDesc(idx, a, sizeof a), THNN_sizeDesc(ref, b, sizeof b));
+    }
+    return 0;
+}
+
+/* Fail unless gradOutput has exactly the given shape. */
+static inline int THNN_checkGradOutput(const char *fn, THTensor *g, int ndim, const int64_t *shape)
+{
+    TH_CHECK(g, TH_ERR_VALUE, "%s: gradOutput is NULL", fn);
+    int same = g->ndim == ndim;
+    for (int d = 0; same && d < ndim; d++) same = g->size[d] == shape[d];
+    if (!same) {
+        char a[128], b[256];
+        size_t k = (size_t)snprintf(b, sizeof b, "[");
+        for (int d = 0; d < ndim && k < sizeof b; d++)
+            k += (size_t)snprintf(b + k, sizeof b - k, d ? " x %lld" : "%lld", (long long)shape[d]);
+        if (k < sizeof b) snprintf(b + k, sizeof b - k, "]");
+        return TH_setError(TH_ERR_VALUE, "%s: expected gradOutput of size %s, got %s", fn, b,
+                           THNN_sizeDesc(g, a, sizeof a));
+    }
+    return 0;
+}
+
+/* Sizes of a pooling call; spatial arrays are ordered T, H, W. */
+typedef struct {
+    int batch;                 /* input had a batch dim */
+    int64_t nbatch, nplanes;   /* nplanes = channels */
+    int64_t in[3], out[3];
+} PoolShape;
+
+/* Shared shape check of max and average pooling (nsp = 2 or 3 spatial dims). */
+int THNN_poolShapeCheck(const char *fn, THTensor *input, int nsp, const int *k, const int *d,
+                        const int *p, const int *dil, int ceil_mode, PoolShape *s);
+
+/* Output shape of a pooling call into shape; returns ndim. */
+static inline int THNN_poolOutShape(const PoolShape *s, int nsp, int64_t *shape)
+{
+    int n = 0;
+    if (s->batch) shape[n++] = s->nbatch;
+    shape[n++] = s->nplanes;
+    for (int i = 3 - nsp; i < 3; i++) shape[n++] = s->out[i];
+    return n;
+}
+
+#endif

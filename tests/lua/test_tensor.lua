@@ -1,0 +1,305 @@
+-- Tensor and Storage classes of the Lua torch package: construction, geometry, views,
+-- element access, copy, conversions, printing and their bad inputs.
+require 'torch'
+local tester = torch.Tester()
+local tests = torch.TestSuite()
+
+local function sizes(t) return t:size():totable() end
+
+function tests.classes_and_default_type()
+   tester:asserteq(torch.typename(torch.Tensor()), 'torch.DoubleTensor')
+   for _, n in ipairs{'Byte', 'Char', 'Short', 'Int', 'Long', 'Float', 'Double'} do
+      tester:asserteq(torch.typename(torch[n .. 'Tensor'](2)), 'torch.' .. n .. 'Tensor')
+      tester:asserteq(torch.typename(torch[n .. 'Storage'](2)), 'torch.' .. n .. 'Storage')
+      tester:assert(torch.isTensor(torch[n .. 'Tensor']()))
+      tester:assert(torch.isStorage(torch[n .. 'Storage']()))
+   end
+   torch.setdefaulttensortype('torch.FloatTensor')
+   tester:asserteq(torch.typename(torch.Tensor(2)), 'torch.FloatTensor')
+   tester:asserteq(torch.typename(torch.Storage(2)), 'torch.FloatStorage')
+   tester:asserteq(torch.getdefaulttensortype(), 'torch.FloatTensor')
+   torch.setdefaulttensortype('torch.DoubleTensor')
+   tester:asserteq(torch.typename(torch.Tensor(2)), 'torch.DoubleTensor')
+   tester:assertError(function() torch.setdefaulttensortype('torch.Nope') end)
+   tester:asserteq(torch.type(3), 'number')
+   tester:asserteq(torch.type(nil), 'nil')
+   tester:asserteq(torch.type(torch.LongTensor()), 'torch.LongTensor')
+   tester:assert(torch.isTypeOf(torch.IntTensor(), 'torch.IntTensor'))
+   tester:assert(torch.isTypeOf(torch.IntTensor(), 'torch.*Tensor'))
+   tester:assert(not torch.isTypeOf(torch.IntTensor(), 'IntTensor'))
+   tester:assert(torch.isTypeOf(torch.IntTensor(), torch.IntTensor))
+   tester:assert(not torch.isTensor(3) and not torch.isTensor({}))
+end
+
+function tests.constructor_forms()
+   local e = torch.Tensor()
+   tester:asserteq(e:dim(), 0)
+   tester:asserteq(e:nElement(), 0)
+   tester:assert(e:storage() == nil)
+   local a = torch.Tensor(2, 3, 4)
+   tester:assertTableEq(sizes(a), {2, 3, 4})
+   tester:assertTableEq(a:stride():totable(), {12, 4, 1})
+   tester:asserteq(torch.Tensor(3, 0, 2):dim(), 1)   -- sizes stop at the first 0
+   tester:asserteq(torch.Tensor(0):dim(), 0)
+   local b = torch.Tensor(torch.LongStorage{4, 5})
+   tester:assertTableEq(sizes(b), {4, 5})
+   local c = torch.Tensor(torch.LongStorage{2, 3}, torch.LongStorage{1, 2})
+   tester:assertTableEq(c:stride():totable(), {1, 2})
+   tester:asserteq(c:storage():size(), 6)
+   -- storage forms
+   local s = torch.DoubleStorage{1, 2, 3, 4, 5, 6}
+   local v = torch.Tensor(s)
+   tester:assertTableEq(sizes(v), {6})
+   v[2] = 20
+   tester:asserteq(s[2], 20)
+   local m = torch.Tensor(s, 2, torch.LongStorage{2, 2})
+   tester:assertTableEq(m:totable(), {{20, 3}, {4, 5}})
+   tester:asserteq(m:storageOffset(), 2)
+   local w = torch.Tensor(s, 1, 3, 1, 2, 3)   -- size 3 stride 1, size 2 stride 3
+   tester:assertTableEq(w:totable(), {{1, 4}, {20, 5}, {3, 6}})
+   local w2 = torch.Tensor(s, 1, torch.LongStorage{2, 3}, torch.LongStorage{1, 2})
+   tester:assertTableEq(w2:totable(), {{1, 3, 5}, {20, 4, 6}})
+   -- another tensor: a view of the same storage
+   local x = torch.Tensor(m)
+   x[1][1] = -1
+   tester:asserteq(m[1][1], -1)
+   tester:assert(x:isSetTo(m))
+   -- tables
+   local t = torch.Tensor({{1, 2, 3}, {4, 5, 6}})
+   tester:assertTableEq(sizes(t), {2, 3})
+   tester:asserteq(t[2][3], 6)
+   tester:assertTableEq(torch.LongTensor{1, 2, 3}:totable(), {1, 2, 3})
+   tester:assertErrorPattern(function() torch.Tensor({{1, 2}, {3}}) end, 'invalid tensor sizes')
+   tester:assertErrorPattern(function() torch.Tensor({1, 'a'}) end, 'not a number')
+   tester:assertErrorPattern(function() torch.Tensor(s, 1, 7) end, 'out of bounds')
+   tester:assertErrorPattern(function() torch.Tensor(torch.FloatStorage(3), 1, 3) end, 'DoubleStorage')
+   tester:assertErrorPattern(function() torch.Tensor(torch.FloatTensor(3)) end, 'expected a torch.DoubleTensor')
+   tester:assertErrorPattern(function() torch.Tensor(true) end, "bad argument #1 to 'torch.DoubleTensor'")
+   -- x.new and the constructor table
+   tester:asserteq(torch.typename(a.new(2)), 'torch.DoubleTensor')
+   tester:asserteq(torch.typename(torch.IntTensor.new()), 'torch.IntTensor')
+end
+
+function tests.geometry()
+   local a = torch.Tensor(3, 4)
+   tester:asserteq(a:size(1), 3)
+   tester:asserteq(a:size(2), 4)
+   tester:asserteq(a:stride(1), 4)
+   tester:asserteq(a:dim(), 2)
+   tester:asserteq(a:nDimension(), 2)
+   tester:asserteq(a:nElement(), 12)
+   tester:asserteq(a:elementSize(), 8)
+   tester:asserteq(torch.ByteTensor():elementSize(), 1)
+   tester:asserteq(torch.LongTensor():elementSize(), 8)
+   tester:assert(torch.typename(#a) == 'torch.LongStorage')
+   tester:assertTableEq((#a):totable(), {3, 4})
+   tester:assert(a:isContiguous())
+   tester:assert(not a:t():isContiguous())
+   tester:assert(a:isSameSizeAs(torch.Tensor(3, 4)))
+   tester:assert(not a:isSameSizeAs(torch.Tensor(4, 3)))
+   tester:assert(a:isSize(torch.LongStorage{3, 4}))
+   tester:asserteq(a:storageOffset(), 1)
+   tester:assertErrorPattern(function() a:size(3) end, "bad argument #2 to 'size' %(dimension 3 out of range of 2D tensor%)")
+   tester:assertErrorPattern(function() a:stride(0) end, "bad argument #2 to 'stride'")
+   a:resize(2, 5)
+   tester:assertTableEq(sizes(a), {2, 5})
+   a:resize(torch.LongStorage{6})
+   tester:assertTableEq(sizes(a), {6})
+   a:resizeAs(torch.Tensor(2, 2, 2))
+   tester:assertTableEq(sizes(a), {2, 2, 2})
+   tester:assertErrorPattern(function() a:resize('x') end, "bad argument #2 to 'resize'")
+end
+
+function tests.views()
+   local a = torch.Tensor(4, 5)
+   for i = 1, 4 do for j = 1, 5 do a[i][j] = 10 * i + j end end
+   local n = a:narrow(2, 2, 3)
+   tester:assertTableEq(n:totable()[1], {12, 13, 14})
+   n:fill(0)
+   tester:asserteq(a[1][2], 0)
+   tester:assertErrorPattern(function() a:narrow(3, 1, 1) end, "bad argument #2 to 'narrow' %(dimension 3 out of range of 2D tensor%)")
+   tester:assertErrorPattern(function() a:narrow(1, 0, 1) end, "bad argument #3 to 'narrow' %(out of range%)")
+   tester:assertErrorPattern(function() a:narrow(1, 2, 4) end, "bad argument #4 to 'narrow' %(out of range%)")
+   tester:assertErrorPattern(function() a:narrow('x', 2, 4) end, "bad argument #2 to 'narrow'")
+   local s = a:select(1, 2)
+   tester:assertTableEq(sizes(s), {5})
+   tester:asserteq(s[1], 21)
+   tester:asserteq(a:select(2, 1):select(1, 3), 31)   -- select on 1-D gives the number
+   tester:assertErrorPattern(function() a:select(1, 5) end, "bad argument #3 to 'select' %(out of range%)")
+   local sub = a:sub(2, 3, -2, -1)
+   tester:assertTableEq(sub:totable(), {{0, 25}, {0, 35}})
+   tester:assertErrorPattern(function() a:sub(3, 2) end, "bad argument #3 to 'sub'")
+   local t = a:t()
+   tester:assertTableEq(sizes(t), {5, 4})
+   tester:asserteq(t[5][2], 25)
+   tester:assertTableEq(sizes(a:transpose(1, 2)), {5, 4})
+   tester:assertErrorPattern(function() torch.Tensor(2, 2, 2):t() end, "bad argument #1 to 't'")
+   local u = torch.Tensor({1, 2, 3, 4, 5, 6, 7}):unfold(1, 2, 2)
+   tester:assertTableEq(u:totable(), {{1, 2}, {3, 4}, {5, 6}})
+   local v = torch.Tensor({1, 2, 3, 4, 5, 6}):view(2, 3)
+   tester:assertTableEq(v:totable(), {{1, 2, 3}, {4, 5, 6}})
+   tester:assertTableEq(sizes(v:view(-1)), {6})
+   tester:assertTableEq(sizes(v:view(3, -1)), {3, 2})
+   tester:assertTableEq(sizes(v:viewAs(torch.Tensor(6, 1))), {6, 1})
+   tester:assertErrorPattern(function() v:t():view(6) end, 'contiguous')
+   local e = torch.Tensor({{1}, {2}}):expand(2, 3)
+   tester:assertTableEq(e:totable(), {{1, 1, 1}, {2, 2, 2}})
+   tester:assertTableEq(e:stride():totable(), {1, 0})
+   tester:assertErrorPattern(function() torch.Tensor(2, 2):expand(3, 2) end, 'singleton')
+   tester:assertTableEq(sizes(torch.Tensor(1, 3):expandAs(torch.Tensor(4, 3))), {4, 3})
+   local p = torch.Tensor(2, 3, 4):permute(3, 1, 2)
+   tester:assertTableEq(sizes(p), {4, 2, 3})
+   local parts = torch.Tensor(5, 2):split(2)
+   tester:asserteq(#parts, 3)
+   tester:asserteq(parts[3]:size(1), 1)
+   local ch = torch.Tensor(6, 2):chunk(3, 1)
+   tester:asserteq(#ch, 3)
+   tester:asserteq(ch[1]:size(1), 2)
+   tester:assertTableEq(sizes(torch.Tensor(1, 3, 1):squeeze()), {3})
+   tester:asserteq(torch.Tensor({{7}}):squeeze(), 7)
+   tester:assertTableEq(sizes(torch.Tensor(2, 1, 3):squeeze(2)), {2, 3})
+end
+
+function tests.index_and_newindex()
+   local a = torch.Tensor(3, 4):zero()
+   a[2] = 5
+   tester:assertTableEq(a[2]:totable(), {5, 5, 5, 5})
+   a[{1, 2}] = 7
+   tester:asserteq(a[1][2], 7)
+   tester:asserteq(a[{1, 2}], 7)
+   a[{{}, 4}] = 9
+   tester:assertTableEq(a:select(2, 4):totable(), {9, 9, 9})
+   a[{3, {2, 3}}] = torch.Tensor({-1, -2})
+   tester:assertTableEq(a[3]:totable(), {0, -1, -2, 9})
+   local r = a[{{2, 3}, {1, 2}}]
+   tester:assertTableEq(sizes(r), {2, 2})
+   tester:assertTableEq(sizes(a[{{2}}]), {1, 4})
+   tester:asserteq(a[{-1, -1}], 9)
+   tester:asserteq(a[torch.LongStorage{3, 4}], 9)
+   a[torch.LongStorage{1, 1}] = 3
+   tester:asserteq(a[1][1], 3)
+   local v = torch.Tensor({1, 2, 3})
+   tester:asserteq(v[-1], 3)
+   v[-1] = 30
+   tester:asserteq(v[3], 30)
+   tester:assertErrorPattern(function() return v[4] end, 'out of range')
+   tester:assertErrorPattern(function() return v[0] end, 'out of range')
+   tester:assertErrorPattern(function() return a[{1, 2, 3}] end, 'too many indices')
+   tester:assertErrorPattern(function() return a[{{3, 5}}] end, 'out of bounds')
+   tester:assertErrorPattern(function() v[1] = 'x' end, "bad argument #3")
+   tester:assertErrorPattern(function() v.foo = 1 end, "cannot set field 'foo'")
+   tester:assert(v.nosuchmethod == nil)
+end
+
+function tests.copy_fill_zero_clone()
+   local a = torch.Tensor(2, 3):fill(4)
+   tester:assertTableEq(a:totable(), {{4, 4, 4}, {4, 4, 4}})
+   local b = torch.IntTensor(3, 2):copy(a)      -- any type, same number of elements
+   tester:assertTableEq(b:totable(), {{4, 4}, {4, 4}, {4, 4}})
+   tester:assertErrorPattern(function() a:copy(torch.Tensor(5)) end, "bad argument #2 to 'copy'")
+   tester:assertErrorPattern(function() a:fill('x') end, "bad argument #2 to 'fill'")
+   local c = a:clone()
+   c:zero()
+   tester:asserteq(a[1][1], 4)
+   tester:asserteq(c[1][1], 0)
+   local t = a:t()
+   local tc = t:contiguous()
+   tester:assert(tc:isContiguous())
+   tester:assert(a:contiguous():isSetTo(a))
+   tester:assertTableEq(tc:totable(), t:totable())
+end
+
+function tests.conversions()
+   local a = torch.Tensor({1.5, -2.5, 3})
+   tester:asserteq(a:type(), 'torch.DoubleTensor')
+   tester:asserteq(torch.typename(a:float()), 'torch.FloatTensor')
+   tester:assertTableEq(a:int():totable(), {1, -2, 3})
+   tester:assertTableEq(a:long():totable(), {1, -2, 3})
+   tester:asserteq(a:type('torch.DoubleTensor'), a)
+   tester:asserteq(torch.typename(a:type('torch.ByteTensor')), 'torch.ByteTensor')
+   tester:asserteq(torch.typename(a:typeAs(torch.IntTensor())), 'torch.IntTensor')
+   tester:asserteq(torch.typename(a:real()), 'torch.DoubleTensor')
+   tester:assertErrorPattern(function() a:type('torch.NopeTensor') end, "bad argument #2 to 'type'")
+   tester:asserteq(a:half():float()[1], 1.5)
+end
+
+function tests.storage()
+   local s = torch.FloatStorage(3):fill(2)
+   tester:asserteq(s:size(), 3)
+   tester:asserteq(#s, 3)
+   tester:asserteq(s[2], 2)
+   s[3] = 5
+   tester:assertTableEq(s:totable(), {2, 2, 5})
+   s:resize(5)
+   tester:asserteq(s:size(), 5)
+   tester:assertErrorPattern(function() return s[6] end, 'out of bounds')
+   local d = torch.DoubleStorage(5):copy(s)
+   tester:asserteq(d[3], 5)
+   local view = torch.DoubleStorage(d, 2, 2)
+   view[1] = 42
+   tester:asserteq(d[2], 42)
+   local cs = torch.CharStorage():string('hello')
+   tester:asserteq(cs:size(), 5)
+   tester:asserteq(cs:string(), 'hello')
+   tester:asserteq(torch.typename(torch.ByteStorage{1, 2}), 'torch.ByteStorage')
+   tester:asserteq(torch.LongStorage{1, 2, 3}:elementSize(), 8)
+   tester:asserteq(tostring(torch.LongStorage{1, 2}), ' 1\n 2\n[torch.LongStorage of size 2]\n')
+end
+
+function tests.printing()
+   tester:asserteq(tostring(torch.Tensor({1, 22, 333})), '   1\n  22\n 333\n[torch.DoubleTensor of size 3]\n')
+   tester:asserteq(tostring(torch.Tensor({{1.5, 2}, {3, 4}})),
+      ' 1.5000  2.0000\n 3.0000  4.0000\n[torch.DoubleTensor of size 2x2]\n')
+   tester:asserteq(tostring(torch.Tensor({123456.7, 100000.1})),
+      '100000 *\n 1.2346\n 1.0000\n[torch.DoubleTensor of size 2]\n')
+   tester:asserteq(tostring(torch.Tensor({1000000.5, 2})),
+      ' 1.0000e+06\n 2.0000e+00\n[torch.DoubleTensor of size 2]\n')
+   tester:asserteq(tostring(torch.Tensor()), '[torch.DoubleTensor with no dimension]\n')
+   tester:asserteq(tostring(torch.LongTensor(2, 1, 2):fill(3)),
+      '(1,.,.) = \n  3  3\n\n(2,.,.) = \n  3  3\n[torch.LongTensor of size 2x1x2]\n')
+   local wide = tostring(torch.Tensor(2, 30):fill(1))
+   tester:assert(wide:find('Columns 1 to 26') ~= nil)
+   tester:assert(tostring(torch.Tensor({0 / 0, 1})):find('nan') ~= nil)
+end
+
+function tests.apply_map()
+   local a = torch.Tensor({1, 2, 3})
+   a:apply(function(x) return x * 2 end)
+   tester:assertTableEq(a:totable(), {2, 4, 6})
+   local b = torch.Tensor({10, 20, 30})
+   a:map(b, function(x, y) return x + y end)
+   tester:assertTableEq(a:totable(), {12, 24, 36})
+   a:map2(b, b, function(x, y, z) return y - z end)
+   tester:assertTableEq(a:totable(), {0, 0, 0})
+   local t = torch.Tensor({{1, 2}, {3, 4}}):t()
+   local seen = {}
+   t:apply(function(x) seen[#seen + 1] = x end)
+   tester:assertTableEq(seen, {1, 3, 2, 4})
+   tester:assertErrorPattern(function() a:map(torch.Tensor(2), function() end) end, 'inconsistent')
+end
+
+function tests.set_and_pointer()
+   local a = torch.Tensor(4):fill(1)
+   local b = torch.Tensor()
+   b:set(a)
+   tester:assert(b:isSetTo(a))
+   tester:asserteq(torch.pointer(b:storage()), torch.pointer(a:storage()))
+   b:set(a:storage(), 2, torch.LongStorage{3})
+   tester:asserteq(b:size(1), 3)
+   tester:assert(torch.pointer(a) ~= torch.pointer(b))
+   tester:assert(a == a and a ~= b)
+   tester:assert(torch.isequal(a, a))
+end
+
+function tests.gc_of_c_memory()
+   -- 10k allocations of 80 kB: C memory must stay bounded without explicit collection
+   local before = torch._C.TH_allocatedBytes()
+   for i = 1, 10000 do
+      local t = torch.Tensor(10000)
+   end
+   local grown = tonumber(torch._C.TH_allocatedBytes() - before)
+   tester:assertlt(grown, 400 * 1024 * 1024)
+end
+
+tester:add(tests)
+tester:run()
