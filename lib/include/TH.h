@@ -346,88 +346,89 @@ int THTensor_multinomial(THTensor *out, THGenerator *g, THTensor *probs, int64_t
 int THNN_SpatialConvolutionMM_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
     THTensor *finput, THTensor *fgradInput, int kW, int kH, int dW, int dH, int padW, int padH, int groups);
 int THNN_SpatialConvolutionMM_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
-    THTensor *weight, THTensor *finput, THTensor *fgradInput, int kW, int kH, int dW, int dH, int padW, int padH,
-    int groups);
+    THTensor *weight, THTensor *finput, THTensor *fgradInput, int kW, int kH, int dW, int dH, int padW,
+    int padH, int groups);
 int THNN_SpatialConvolutionMM_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
-    THTensor *gradBias, THTensor *finput, THTensor *fgradInput, int kW, int kH, int dW, int dH, int padW, int padH,
-    double scale, int groups);
-int THNN_SpatialDilatedConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
-    THTensor *columns, THTensor *ones, int kW, int kH, int dW, int dH, int padW, int padH, int dilationW,
-    int dilationH, int groups);
+    THTensor *gradBias, THTensor *finput, THTensor *fgradInput, int kW, int kH, int dW, int dH, int padW,
+    int padH, double scale, int groups);
+int THNN_SpatialDilatedConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight,
+    THTensor *bias, THTensor *columns, THTensor *ones, int kW, int kH, int dW, int dH, int padW, int padH,
+    int dilationW, int dilationH, int groups);
 int THNN_SpatialDilatedConvolution_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
     THTensor *weight, THTensor *gradColumns, int kW, int kH, int dW, int dH, int padW, int padH, int dilationW,
     int dilationH, int groups);
-int THNN_SpatialDilatedConvolution_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
-    THTensor *gradBias, THTensor *columns, THTensor *ones, int kW, int kH, int dW, int dH, int padW, int padH,
-    int dilationW, int dilationH, double scale, int groups);
-int THNN_SpatialFullConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor
-    *bias, THTensor *columns, THTensor *ones, int kW, int kH, int dW, int dH, int padW, int padH, int adjW, int
-    adjH, int groups);
+int THNN_SpatialDilatedConvolution_accGradParameters(THTensor *input, THTensor *gradOutput,
+    THTensor *gradWeight, THTensor *gradBias, THTensor *columns, THTensor *ones, int kW, int kH, int dW, int dH,
+    int padW, int padH, int dilationW, int dilationH, double scale, int groups);
+int THNN_SpatialFullConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight,
+    THTensor *bias, THTensor *columns, THTensor *ones, int kW, int kH, int dW, int dH, int padW, int padH,
+    int adjW, int adjH, int groups);
 int THNN_SpatialFullConvolution_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
-    THTensor *weight, THTensor *gradColumns, int kW, int kH, int dW, int dH, int padW, int padH, int adjW, int adjH,
-    int groups);
+    THTensor *weight, THTensor *gradColumns, int kW, int kH, int dW, int dH, int padW, int padH, int adjW,
+    int adjH, int groups);
 int THNN_SpatialFullConvolution_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
-    THTensor *gradBias, THTensor *columns, THTensor *ones, int kW, int kH, int dW, int dH, int padW, int padH, int
-    adjW, int adjH, double scale, int groups);
+    THTensor *gradBias, THTensor *columns, THTensor *ones, int kW, int kH, int dW, int dH, int padW, int padH,
+    int adjW, int adjH, double scale, int groups);
 int THNN_VolumetricConvolutionMM_updateOutput(THTensor *input, THTensor *output, THTensor *weight,
-    THTensor *bias, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH, int dT, int dW, int dH, int pT,
-    int pW, int pH, int groups);
+    THTensor *bias, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH, int dT, int dW, int dH,
+    int pT, int pW, int pH, int groups);
 int THNN_VolumetricConvolutionMM_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
-    THTensor *weight, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH, int dT, int dW, int dH, int pT,
-    int pW, int pH, int groups);
+    THTensor *weight, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH, int dT, int dW, int dH,
+    int pT, int pW, int pH, int groups);
 int THNN_VolumetricConvolutionMM_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
     THTensor *gradBias, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH, int dT, int dW, int dH,
     int pT, int pW, int pH, double scale, int groups);
 int THNN_SpatialFullDilatedConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight,
-    THTensor *bias, THTensor *columns, THTensor *ones, int kW, int kH, int dW, int dH, int padW, int padH, int
-    dilationW, int dilationH, int adjW, int adjH, int groups);
-int THNN_SpatialFullDilatedConvolution_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor
-    *gradInput, THTensor *weight, THTensor *gradColumns, int kW, int kH, int dW, int dH, int padW, int padH, int
-    dilationW, int dilationH, int adjW, int adjH, int groups);
-int THNN_SpatialFullDilatedConvolution_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor
-    *gradWeight, THTensor *gradBias, THTensor *columns, THTensor *ones, int kW, int kH, int dW, int dH, int padW,
-    int padH, int dilationW, int dilationH, int adjW, int adjH, double scale, int groups);
-int THNN_VolumetricDilatedConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor
-    *bias, THTensor *columns, THTensor *ones, int kT, int kW, int kH, int dT, int dW, int dH, int padT, int padW,
-    int padH, int dilationT, int dilationW, int dilationH, int groups);
-int THNN_VolumetricDilatedConvolution_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor
-    *gradInput, THTensor *weight, THTensor *gradColumns, int kT, int kW, int kH, int dT, int dW, int dH, int padT,
+    THTensor *bias, THTensor *columns, THTensor *ones, int kW, int kH, int dW, int dH, int padW, int padH,
+    int dilationW, int dilationH, int adjW, int adjH, int groups);
+int THNN_SpatialFullDilatedConvolution_updateGradInput(THTensor *input, THTensor *gradOutput,
+    THTensor *gradInput, THTensor *weight, THTensor *gradColumns, int kW, int kH, int dW, int dH, int padW,
+    int padH, int dilationW, int dilationH, int adjW, int adjH, int groups);
+int THNN_SpatialFullDilatedConvolution_accGradParameters(THTensor *input, THTensor *gradOutput,
+    THTensor *gradWeight, THTensor *gradBias, THTensor *columns, THTensor *ones, int kW, int kH, int dW, int dH,
+    int padW, int padH, int dilationW, int dilationH, int adjW, int adjH, double scale, int groups);
+int THNN_VolumetricDilatedConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight,
+    THTensor *bias, THTensor *columns, THTensor *ones, int kT, int kW, int kH, int dT, int dW, int dH, int padT,
     int padW, int padH, int dilationT, int dilationW, int dilationH, int groups);
-int THNN_VolumetricDilatedConvolution_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor
-    *gradWeight, THTensor *gradBias, THTensor *columns, THTensor *ones, int kT, int kW, int kH, int dT, int dW, int
-    dH, int padT, int padW, int padH, int dilationT, int dilationW, int dilationH, double scale, int groups);
-int THNN_VolumetricFullConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor
-    *bias, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH, int dT, int dW, int dH, int pT, int pW,
-    int pH, int aT, int aW, int aH, int groups);
+int THNN_VolumetricDilatedConvolution_updateGradInput(THTensor *input, THTensor *gradOutput,
+    THTensor *gradInput, THTensor *weight, THTensor *gradColumns, int kT, int kW, int kH, int dT, int dW,
+    int dH, int padT, int padW, int padH, int dilationT, int dilationW, int dilationH, int groups);
+int THNN_VolumetricDilatedConvolution_accGradParameters(THTensor *input, THTensor *gradOutput,
+    THTensor *gradWeight, THTensor *gradBias, THTensor *columns, THTensor *ones, int kT, int kW, int kH, int dT,
+    int dW, int dH, int padT, int padW, int padH, int dilationT, int dilationW, int dilationH, double scale,
+    int groups);
+int THNN_VolumetricFullConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight,
+    THTensor *bias, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH, int dT, int dW, int dH,
+    int pT, int pW, int pH, int aT, int aW, int aH, int groups);
 int THNN_VolumetricFullConvolution_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
-    THTensor *weight, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH, int dT, int dW, int dH, int
-    pT, int pW, int pH, int aT, int aW, int aH, int groups);
-int THNN_VolumetricFullConvolution_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor
-    *gradWeight, THTensor *gradBias, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH, int dT, int dW,
-    int dH, int pT, int pW, int pH, int aT, int aW, int aH, double scale, int groups);
+    THTensor *weight, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH, int dT, int dW, int dH,
+    int pT, int pW, int pH, int aT, int aW, int aH, int groups);
+int THNN_VolumetricFullConvolution_accGradParameters(THTensor *input, THTensor *gradOutput,
+    THTensor *gradWeight, THTensor *gradBias, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH,
+    int dT, int dW, int dH, int pT, int pW, int pH, int aT, int aW, int aH, double scale, int groups);
 int THNN_VolumetricFullDilatedConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight,
-    THTensor *bias, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH, int dT, int dW, int dH, int pT,
-    int pW, int pH, int dilationT, int dilationW, int dilationH, int aT, int aW, int aH, int groups);
-int THNN_VolumetricFullDilatedConvolution_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor
-    *gradInput, THTensor *weight, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH, int dT, int dW,
-    int dH, int pT, int pW, int pH, int dilationT, int dilationW, int dilationH, int aT, int aW, int aH, int
-    groups);
-int THNN_VolumetricFullDilatedConvolution_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor
-    *gradWeight, THTensor *gradBias, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH, int dT, int dW,
-    int dH, int pT, int pW, int pH, int dilationT, int dilationW, int dilationH, int aT, int aW, int aH, double
-    scale, int groups);
+    THTensor *bias, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH, int dT, int dW, int dH,
+    int pT, int pW, int pH, int dilationT, int dilationW, int dilationH, int aT, int aW, int aH, int groups);
+int THNN_VolumetricFullDilatedConvolution_updateGradInput(THTensor *input, THTensor *gradOutput,
+    THTensor *gradInput, THTensor *weight, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH,
+    int dT, int dW, int dH, int pT, int pW, int pH, int dilationT, int dilationW, int dilationH, int aT, int aW,
+    int aH, int groups);
+int THNN_VolumetricFullDilatedConvolution_accGradParameters(THTensor *input, THTensor *gradOutput,
+    THTensor *gradWeight, THTensor *gradBias, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH,
+    int dT, int dW, int dH, int pT, int pW, int pH, int dilationT, int dilationW, int dilationH, int aT, int aW,
+    int aH, double scale, int groups);
 /* SpatialConvolutionLocal: untied weights (oH*oW) x nOutputPlane x (nInputPlane*kH*kW) or
  * oH x oW x nOutputPlane x nInputPlane x kH x kW; bias nOutputPlane x oH x oW [OPTIONAL];
  * finput as SpatialConvolutionMM's. */
-int THNN_SpatialConvolutionLocal_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
-    THTensor *finput, THTensor *fgradInput, int kW, int kH, int dW, int dH, int padW, int padH,
+int THNN_SpatialConvolutionLocal_updateOutput(THTensor *input, THTensor *output, THTensor *weight,
+    THTensor *bias, THTensor *finput, THTensor *fgradInput, int kW, int kH, int dW, int dH, int padW, int padH,
     int64_t inputWidth, int64_t inputHeight, int64_t outputWidth, int64_t outputHeight);
 int THNN_SpatialConvolutionLocal_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
-    THTensor *weight, THTensor *finput, THTensor *fgradInput, int kW, int kH, int dW, int dH, int padW, int padH,
-    int64_t inputWidth, int64_t inputHeight, int64_t outputWidth, int64_t outputHeight);
+    THTensor *weight, THTensor *finput, THTensor *fgradInput, int kW, int kH, int dW, int dH, int padW,
+    int padH, int64_t inputWidth, int64_t inputHeight, int64_t outputWidth, int64_t outputHeight);
 int THNN_SpatialConvolutionLocal_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
-    THTensor *gradBias, THTensor *finput, THTensor *fgradInput, int kW, int kH, int dW, int dH, int padW, int padH,
-    int64_t inputWidth, int64_t inputHeight, int64_t outputWidth, int64_t outputHeight, double scale);
+    THTensor *gradBias, THTensor *finput, THTensor *fgradInput, int kW, int kH, int dW, int dH, int padW,
+    int padH, int64_t inputWidth, int64_t inputHeight, int64_t outputWidth, int64_t outputHeight, double scale);
 /* TemporalConvolution: input nFrame x inputFrameSize (batch N x nFrame x inputFrameSize),
  * weight outputFrameSize x (kW*inputFrameSize), bias [OPTIONAL]; no buffers. */
 int THNN_TemporalConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
