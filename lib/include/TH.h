@@ -338,11 +338,12 @@ int THTensor_multinomial(THTensor *out, THGenerator *g, THTensor *probs, int64_t
  * accGradParameters; Lua passes 1): channels split into `groups` independent convolutions,
  * as PyTorch's Conv*d(groups=g). Direct-convolution weights are nOutputPlane x
  * nInputPlane/groups x k..., transposed ("Full") ones nInputPlane x nOutputPlane/groups x k...
- * (PyTorch's layouts); the MM ops also take the 2-D nOutputPlane x (nInputPlane/groups*k...).
- * finput [BUFFER] of the MM ops: the unfolded input, N x (nInputPlane*k...) x (output
- * volume) (2-D for one sample), written by updateOutput and re-read by accGradParameters;
- * every other column buffer (fgradInput, columns, gradColumns) is scratch, one slab per
- * thread. `ones` is kept for Torch7's signatures and unused (may be NULL). Bias optional. */
+ * (PyTorch's layouts); the MM ops and SpatialDilatedConvolution also take the 2-D
+ * nOutputPlane x (nInputPlane/groups*k...). finput [BUFFER] of the MM ops (and Local): the
+ * unfolded input, N x (nInputPlane*k...) x (output volume) (2-D for one sample), written by
+ * updateOutput and re-read by accGradParameters; every other column buffer (fgradInput,
+ * columns, gradColumns, the Volumetric Full ops' finput) is scratch, one slab per thread.
+ * `ones` is kept for Torch7's signatures and unused (may be NULL). Bias optional. */
 int THNN_SpatialConvolutionMM_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
     THTensor *finput, THTensor *fgradInput, int kW, int kH, int dW, int dH, int padW, int padH, int groups);
 int THNN_SpatialConvolutionMM_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
