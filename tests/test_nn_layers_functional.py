@@ -44,6 +44,8 @@ CASES = [
     ("adaptive_avg_pool2d", lambda x: F.adaptive_avg_pool2d(x, (2, 3)), [_t(1, 2, 5, 5)]),
     ("adaptive_max_pool2d", lambda x: F.adaptive_max_pool2d(x, 2), [_distinct(1, 2, 5, 5)]),
     ("batch_norm", lambda x, w, b: F.batch_norm(x, None, None, w, b, True), [_t(4, 3, 2), _t(3), _t(3)]),
+    ("batch_norm_eval", lambda x, w, b: F.batch_norm(x, P.tensor([0.1, -0.2, 0.3]), P.tensor([1.5, 0.5, 2.0]), w, b,
+                                                     False), [_t(4, 3, 2), _t(3), _t(3)]),
     ("layer_norm", lambda x, w, b: F.layer_norm(x, (3,), w, b), [_t(2, 3), _t(3), _t(3)]),
     ("group_norm", lambda x, w, b: F.group_norm(x, 2, w, b), [_t(2, 4, 2), _t(4), _t(4)]),
     ("embedding", lambda w: F.embedding(P.tensor([[1, 2], [2, 0]]), w), [_t(4, 3)]),
