@@ -119,15 +119,22 @@ static void F(fwdSample)(const THNNConvGeom *g, const T *in, T *out, const T *w,
     const int64_t nInG = g->nIn / G, nOutG = g->nOut / G;
     if (!g->transposed) {
         const int64_t Kg = nInG * kvol;
-        F(im2col)(in, g->nIn, g->isz, g->osz, g->k, g->s, g->p, g->d, cols);
         if (bias)
             for (int64_t o = 0; o < g->nOut; o++) {
                 T *row = out + o * Pout, b = bias[o];
                 for (int64_t j = 0; j < Pout; j++) row[j] = b;
             }
+        /* unfold a few input planes at a time and multiply them at once, while they are in cache */
+        int64_t cc = CHUNK_ELEMS / (kvol * Pout);
+        if (cc < 1) cc = 1;
         for (int64_t gi = 0; gi < G; gi++)
-            F(gemm)('N', 'N', nOutG, Pout, Kg, 1.0, w + gi * nOutG * Kg, Kg, cols + gi * Kg * Pout, Pout,
-                    bias ? 1.0 : 0.0, out + gi * nOutG * Pout, Pout);
+            for (int64_t c0 = 0; c0 < nInG; c0 += cc) {
+                const int64_t n = nInG - c0 < cc ? nInG - c0 : cc;
+                T *ch = cols + (gi * Kg + c0 * kvol) * Pout;
+                F(im2col)(in + (gi * nInG + c0) * Pin, n, g->isz, g->osz, g->k, g->s, g->p, g->d, ch);
+                F(gemm)('N', 'N', nOutG, Pout, n * kvol, 1.0, w + gi * nOutG * Kg + c0 * kvol, Kg, ch, Pout,
+                        (bias || c0) ? 1.0 : 0.0, out + gi * nOutG * Pout, Pout);
+            }
     } else {
         const int64_t Mg = nOutG * kvol;
         for (int64_t gi = 0; gi < G; gi++)
