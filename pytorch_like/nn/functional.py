@@ -9,14 +9,15 @@ import math
 from .._lib import check, ffi, lib
 from ..autograd import grad_mode
 from ..autograd.function import Function
-from ..tensor import Tensor, _wrap
+from ..tensor import _wrap
 
 _NULL = ffi.NULL
 
 __all__ = [
     "linear", "bilinear", "conv1d", "conv2d", "conv3d", "conv_transpose2d", "max_pool1d", "max_pool2d",
     "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d", "batch_norm", "layer_norm", "group_norm",
-    "dropout", "dropout2d", "embedding", "embedding_bag", "relu", "relu_", "relu6", "leaky_relu", "prelu", "elu",
+    "dropout", "dropout2d", "embedding", "embedding_bag", "relu", "relu_", "threshold", "relu6", "leaky_relu",
+    "prelu", "elu",
     "selu", "gelu", "silu", "tanh", "sigmoid", "softplus", "softmax", "log_softmax", "hardtanh", "pad",
     "interpolate", "upsample", "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "margin_ranking_loss",
