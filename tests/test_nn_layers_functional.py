@@ -137,8 +137,37 @@ def test_functional_misc_errors():
         F.prelu(P.zeros(2, 3), P.zeros(4))
 
 
-def test_inplace_relu_and_one_hot():
-    x = P.tensor([-1.0, 2.0, -3.0])
-    y = F.relu(x, inplace=True)
-    assert y is x and x.tolist() == [0.0, 2.0, 0.0]
+@pytest.mark.parametrize("name,kw", [("relu", {}), ("relu6", {}), ("hardtanh", {}),
+                                     ("leaky_relu", {"negative_slope": 0.2}), ("elu", {"alpha": 0.5})])
+def test_inplace_activation_matches_torch(ref_torch, name, kw):
+    tf = ref_torch.nn.functional
+    a = R.standard_normal((3, 4)) * 4
+    g = R.standard_normal((3, 4))
+    px, tx = P.tensor(a, requires_grad=True), ref_torch.tensor(a, requires_grad=True)
+    ph, th = px * 1.5, tx * 1.5
+    pr = getattr(F, name)(ph, inplace=True, **kw)
+    tr = getattr(tf, name)(th, inplace=True, **kw)
+    assert pr is ph
+    np.testing.assert_allclose(ph.detach().numpy(), th.detach().numpy(), rtol=1e-12)
+    (pr * P.tensor(g)).sum().backward()
+    (tr * ref_torch.tensor(g)).sum().backward()
+    np.testing.assert_allclose(px.grad.numpy(), tx.grad.numpy(), rtol=1e-12)
+
+
+def test_inplace_relu_errors_and_layouts():
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        F.relu(P.ones(3, requires_grad=True), inplace=True)
+    q = P.tensor([-1.0, 2.0], dtype=P.float64, requires_grad=True)
+    e = q.exp()
+    F.relu(e, inplace=True)         # exp saved its output: backward must refuse
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        e.sum().backward()
+    t = P.tensor([[-1.0, 2.0], [3.0, -4.0]]).t()      # non-contiguous
+    assert F.relu_(t) is t and t.tolist() == [[0.0, 3.0], [2.0, 0.0]]
+    m = P.nn.Sequential(P.nn.Linear(2, 2), P.nn.ReLU(inplace=True))
+    assert repr(m[1]) == "ReLU(inplace=True)"
+    m(P.ones(1, 2)).sum().backward()
+
+
+def test_one_hot():
     assert F.one_hot(P.tensor([0, 2]), 3).tolist() == [[1, 0, 0], [0, 0, 1]]

@@ -82,17 +82,31 @@ class _Elementwise(Function):
         return gi, None, None, None, None
 
 
-def _inplace_result(input, out):
-    with grad_mode.no_grad():
-        input.copy_(out)
-    return input
+class _ElementwiseInplace(Function):
+    """In-place activation: the result is written back into x (marked dirty); its gradient comes from the
+    saved result (valid for the monotone activations used here: the result's sign/range decides the slope)."""
+
+    @staticmethod
+    def forward(ctx, x, fwd, bwd, args, from_output):
+        out = _new()
+        check(fwd(_c(x)._t, out._t, *args))
+        x.copy_(out)
+        ctx.mark_dirty(x)
+        ctx.bwd, ctx.args, ctx.from_output = bwd, args, from_output
+        ctx.save_for_backward(x)
+        return x
+
+    backward = _Elementwise.backward
+
+
+def _act(input, inplace, fwd, bwd, args, from_output=False):
+    cls = _ElementwiseInplace if inplace else _Elementwise
+    return cls.apply(input, fwd, bwd, args, from_output)
 
 
 def relu(input, inplace=False):
     """max(0, x) (THNN Threshold)."""
-    out = _Elementwise.apply(input, lib.THNN_Threshold_updateOutput, lib.THNN_Threshold_updateGradInput,
-                             (0.0, 0.0, 0), False)
-    return _inplace_result(input, out) if inplace and not input.requires_grad else out
+    return _act(input, inplace, lib.THNN_Threshold_updateOutput, lib.THNN_Threshold_updateGradInput, (0.0, 0.0, 0))
 
 
 def relu_(input):
@@ -108,9 +122,8 @@ def threshold(input, threshold, value, inplace=False):
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """Clamp to [min_val, max_val] (THNN HardTanh)."""
-    out = _Elementwise.apply(input, lib.THNN_HardTanh_updateOutput, lib.THNN_HardTanh_updateGradInput,
-                             (float(min_val), float(max_val), 0), False)
-    return _inplace_result(input, out) if inplace and not input.requires_grad else out
+    return _act(input, inplace, lib.THNN_HardTanh_updateOutput, lib.THNN_HardTanh_updateGradInput,
+                (float(min_val), float(max_val), 0))
 
 
 def relu6(input, inplace=False):
@@ -120,9 +133,12 @@ def relu6(input, inplace=False):
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """x if x > 0 else negative_slope * x (THNN LeakyReLU)."""
-    out = _Elementwise.apply(input, lib.THNN_LeakyReLU_updateOutput, lib.THNN_LeakyReLU_updateGradInput,
-                             (float(negative_slope), 0), False)
-    return _inplace_result(input, out) if inplace and not input.requires_grad else out
+    if inplace and negative_slope < 0 and input.requires_grad:
+        raise RuntimeError("In-place leakyReLu backward calculation is triggered with a negative slope which is "
+                           "not supported. This is caused by calling in-place forward function with a negative "
+                           "slope, please call out-of-place version instead.")
+    return _act(input, inplace, lib.THNN_LeakyReLU_updateOutput, lib.THNN_LeakyReLU_updateGradInput,
+                (float(negative_slope), 0))
 
 
 class _ELU(Function):
@@ -144,8 +160,13 @@ class _ELU(Function):
 
 def elu(input, alpha=1.0, inplace=False):
     """x if x > 0 else alpha * (exp(x) - 1) (THNN ELU)."""
-    out = _ELU.apply(input, float(alpha))
-    return _inplace_result(input, out) if inplace and not input.requires_grad else out
+    if inplace:
+        return _act(input, True, lib.THNN_ELU_updateOutput, _elu_grad, (float(alpha), 0), True)
+    return _ELU.apply(input, float(alpha))
+
+
+def _elu_grad(input, go, gi, out, alpha, flag):
+    return lib.THNN_ELU_updateGradInput(input, go, gi, out, alpha, flag)
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
