@@ -171,3 +171,21 @@ def test_inplace_relu_errors_and_layouts():
 
 def test_one_hot():
     assert F.one_hot(P.tensor([0, 2]), 3).tolist() == [[1, 0, 0], [0, 0, 1]]
+
+
+@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
+def test_gradcheck_recurrent_layers(name):
+    P.manual_seed(0)
+    m = getattr(P.nn, name)(2, 3, num_layers=2, bidirectional=True).double()
+    x = _t(3, 2, 2)
+    # input gradient through every layer and direction
+    assert gradcheck(lambda x: m(x)[0], [x], eps=1e-6, atol=1e-5, rtol=1e-4)
+    assert gradcheck(lambda x: m(x)[1] if name != "LSTM" else m(x)[1][1], [x], eps=1e-6, atol=1e-5, rtol=1e-4)
+
+
+@pytest.mark.filterwarnings("ignore:Using padding=.same.")
+def test_conv3d_same_padding(ref_torch):
+    a, w = R.standard_normal((1, 2, 5, 4, 6)), R.standard_normal((3, 2, 2, 3, 4))
+    out = F.conv3d(P.tensor(a), P.tensor(w), padding="same")
+    ref = ref_torch.nn.functional.conv3d(ref_torch.tensor(a), ref_torch.tensor(w), padding="same")
+    np.testing.assert_allclose(out.numpy(), ref.numpy(), rtol=1e-10, atol=1e-12)
