@@ -16,6 +16,9 @@ from ._lib import check, check_ptr, error, ffi, lib
 
 _free = lib.THTensor_free
 _gc = ffi.gc
+
+# autograd's grad mode cell (pytorch_like.autograd.grad_mode); read on the ops' hot paths
+_grad_enabled = [True]
 _NULL = ffi.NULL
 
 
@@ -571,7 +574,16 @@ class Tensor:
         return (_rebuild, (np.array(self.numpy(force=True)),))
 
     def __deepcopy__(self, memo):
-        r = self.clone()
+        if self.grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                               "protocol at the moment.  If you were attempting to deepcopy a module, this may be "
+                               "because of a torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
+        r = _wrap(lib.THTensor_newClone(self._t))
+        if self.requires_grad:
+            r.requires_grad = True
+        if self.grad is not None:
+            r.grad = self.grad.__deepcopy__(memo)
         memo[id(self)] = r
         return r
 
@@ -584,8 +596,9 @@ class Tensor:
 
     @property
     def _version(self):
+        """In-place writes into this tensor's storage since the op that made it (PyTorch's counter)."""
         s = self._t.storage
-        return s.version if s != _NULL else 0
+        return s.version - self.__dict__.get("_v0", 0) if s != _NULL else 0
 
 
 def _check_scalar_fits(value, d):
@@ -743,6 +756,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     if dtype is not None and not isinstance(dtype, _dt.dtype):
         raise TypeError(f"dtype must be a pytorch_like.dtype, got {type(dtype).__name__}")
     if isinstance(data, Tensor):
+        data = data.detach_view()      # a copy of the data, never of the graph
         r = data.to(dtype) if dtype is not None else data
         r = r.clone() if r is data else r
     elif isinstance(data, np.ndarray):

@@ -173,7 +173,7 @@ def test_item_and_conversion_errors():
     _raises(RuntimeError, "ambiguous", bool, torch.empty(0))
     _raises(RuntimeError, "Can't call numpy\\(\\) on Tensor that requires grad",
             torch.zeros(1, requires_grad=True).numpy)
-    _raises(RuntimeError, "only Tensors of floating point dtype can require gradients",
+    _raises(RuntimeError, "only Tensors of floating point (and complex )?dtype can require gradients",
             torch.zeros(1, dtype=torch.int64).requires_grad_)
 
 

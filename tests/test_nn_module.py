@@ -48,7 +48,8 @@ def test_parameter_basics():
     assert p.requires_grad is True
     assert repr(p) == "Parameter containing:\ntensor([1., 2.], requires_grad=True)"
     assert str(p) == repr(p)
-    p[0] = 5.0      # shares data's storage, as PyTorch
+    with torch.no_grad():   # in-place writes into leaves that require grad (PyTorch refuses them outside no_grad)
+        p[0] = 5.0      # shares data's storage, as PyTorch
     assert data[0].item() == 5.0
     q = nn.Parameter(torch.zeros(2), requires_grad=False)
     assert q.requires_grad is False
@@ -69,7 +70,8 @@ def test_parameter_deepcopy_and_pickle():
     p = nn.Parameter(torch.tensor([1.0, 2.0]))
     c = copy.deepcopy(p)
     assert type(c) is nn.Parameter and c.requires_grad
-    c[0] = 9.0
+    with torch.no_grad():   # in-place writes into leaves that require grad (PyTorch refuses them outside no_grad)
+        c[0] = 9.0
     assert p[0].item() == 1.0
     r = pickle.loads(pickle.dumps(p))
     assert type(r) is nn.Parameter and r.tolist() == [1.0, 2.0]
@@ -243,7 +245,8 @@ def test_state_dict_contents():
 
 def test_load_state_dict_roundtrip_and_result(ref_torch):
     a, b = Net(), Net()
-    a.w.fill_(3.0)
+    with torch.no_grad():   # in-place writes into leaves that require grad (PyTorch refuses them outside no_grad)
+        a.w.fill_(3.0)
     a.running.fill_(2.0)
     res = b.load_state_dict(a.state_dict())
     assert repr(res) == "<All keys matched successfully>"
@@ -442,7 +445,8 @@ def test_flatten_unflatten():
 def test_deepcopy_module():
     n = Net()
     c = copy.deepcopy(n)
-    c.w[0, 0] = 5.0
+    with torch.no_grad():   # in-place writes into leaves that require grad (PyTorch refuses them outside no_grad)
+        c.w[0, 0] = 5.0
     assert n.w[0, 0].item() == 1.0 and isinstance(c.w, nn.Parameter)
     assert c.body is not n.body
 
@@ -566,7 +570,8 @@ def test_clip_grad_edge_cases():
 
 def test_parameters_to_vector_and_back():
     n = Net()
-    n.w.copy_(torch.arange(6).reshape(2, 3).float())
+    with torch.no_grad():   # in-place writes into leaves that require grad (PyTorch refuses them outside no_grad)
+        n.w.copy_(torch.arange(6).reshape(2, 3).float())
     v = nn.utils.parameters_to_vector(n.parameters())
     assert v.tolist() == [0, 1, 2, 3, 4, 5, 0, 0, 0]
     new = torch.arange(9).float() * 10

@@ -143,8 +143,9 @@ def test_state_dict_round_trip_continues_identically(name, kw):
         step(a_ps, a, i)
     sd = a.state_dict()
     b_ps, b = make()
-    for p, q in zip(b_ps, a_ps):
-        p.copy_(q)
+    with torch.no_grad():
+        for p, q in zip(b_ps, a_ps):
+            p.copy_(q)
     b.load_state_dict(sd)
     for k, v in sd["state"].items():                  # the loaded state is a copy
         for kk, vv in v.items():
@@ -458,10 +459,13 @@ def test_updates_run_under_autograd_no_grad(monkeypatch):
     log = []
 
     def ctx(name):
+        real = getattr(torch.autograd, name)
+
         @contextlib.contextmanager
         def cm():
             log.append(name + "+")
-            yield
+            with real():
+                yield
             log.append(name + "-")
         return cm
     monkeypatch.setitem(_grad_mode._impl, "no_grad", ctx("no_grad"))

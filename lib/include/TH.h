@@ -328,6 +328,160 @@ int THTensor_multinomial(THTensor *out, THGenerator *g, THTensor *probs, int64_t
 
 /* ---------------------------------------------------------------- THNN: activations, criterions, normalization, lookup */
 
+/* Elementwise activations (THIter; inplace != 0 makes output a view of input, and the
+ * gradient a view of gradOutput). Float32/float64, any shape. */
+int THNN_Abs_updateOutput(THTensor *input, THTensor *output);
+int THNN_Abs_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput);
+int THNN_ELU_updateOutput(THTensor *input, THTensor *output, double alpha, int inplace);
+int THNN_ELU_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, THTensor *output,
+                             double alpha, int inplace);   /* from output; input unused (may be NULL) */
+int THNN_HardTanh_updateOutput(THTensor *input, THTensor *output, double min_val, double max_val, int inplace);
+int THNN_HardTanh_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, double min_val,
+                                  double max_val, int inplace);
+int THNN_LeakyReLU_updateOutput(THTensor *input, THTensor *output, double negval, int inplace);
+int THNN_LeakyReLU_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, double negval,
+                                   int inplace);
+int THNN_LogSigmoid_updateOutput(THTensor *input, THTensor *output, THTensor *buffer);
+int THNN_LogSigmoid_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, THTensor *buffer);
+int THNN_Sigmoid_updateOutput(THTensor *input, THTensor *output);
+int THNN_Sigmoid_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, THTensor *output);
+int THNN_Tanh_updateOutput(THTensor *input, THTensor *output);
+int THNN_Tanh_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, THTensor *output);
+int THNN_SoftPlus_updateOutput(THTensor *input, THTensor *output, double beta, double threshold);
+int THNN_SoftPlus_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, THTensor *output,
+                                  double beta, double threshold);  /* from input; output unused */
+int THNN_SoftShrink_updateOutput(THTensor *input, THTensor *output, double lambda);
+int THNN_SoftShrink_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, double lambda);
+int THNN_HardShrink_updateOutput(THTensor *input, THTensor *output, double lambda);
+int THNN_HardShrink_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, double lambda);
+int THNN_Sqrt_updateOutput(THTensor *input, THTensor *output, double eps);
+int THNN_Sqrt_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, THTensor *output);
+int THNN_Square_updateOutput(THTensor *input, THTensor *output);
+int THNN_Square_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput);
+int THNN_Threshold_updateOutput(THTensor *input, THTensor *output, double threshold, double val, int inplace);
+int THNN_Threshold_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, double threshold,
+                                   double val, int inplace);
+/* RReLU: train draws noise (slopes in [lower, upper] for x <= 0, else 1) in row-major
+ * order from generator (NULL: the default one); eval uses the slope (lower + upper) / 2. */
+int THNN_RReLU_updateOutput(THTensor *input, THTensor *output, THTensor *noise, double lower, double upper,
+                            int train, int inplace, THGenerator *generator);
+int THNN_RReLU_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, THTensor *noise,
+                               double lower, double upper, int train, int inplace);
+/* PReLU: nOutputPlane 0 = one shared slope, else one per channel; channels are dim 0 of
+ * 1-D/3-D inputs and dim 1 of 2-D and >= 4-D inputs (THNN). gradWeightBuf* unused (NULL ok);
+ * accGradParameters adds scale * dL/dweight into gradWeight. */
+int THNN_PReLU_updateOutput(THTensor *input, THTensor *output, THTensor *weight, int64_t nOutputPlane);
+int THNN_PReLU_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, THTensor *weight,
+                               int64_t nOutputPlane);
+int THNN_PReLU_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradInput, THTensor *weight,
+                                 THTensor *gradWeight, THTensor *gradWeightBuf, THTensor *gradWeightBuf2,
+                                 int64_t nOutputPlane, double scale);
+
+/* SoftMax / LogSoftMax over dim; dim < 0 picks THNN's feature dim (dim 0 of 1-D/3-D,
+ * dim 1 of 2-D/4-D inputs). The gradient comes from the saved output (input may be NULL). */
+int THNN_SoftMax_updateOutput(THTensor *input, THTensor *output, int dim);
+int THNN_SoftMax_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, THTensor *output,
+                                 int dim);
+int THNN_LogSoftMax_updateOutput(THTensor *input, THTensor *output, int dim);
+int THNN_LogSoftMax_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, THTensor *output,
+                                    int dim);
+
+/* Criterions. reduce != 0: output holds one value (an existing one-element output keeps its
+ * shape, else it becomes 0-D): the sum, or the mean when sizeAverage. reduce == 0: the
+ * per-element (per-sample for the class criterions) losses. updateGradInput takes the
+ * gradient of the loss: one value when reduce (NULL means 1), else shaped like output. */
+int THNN_MSECriterion_updateOutput(THTensor *input, THTensor *target, THTensor *output, int sizeAverage, int reduce);
+int THNN_MSECriterion_updateGradInput(THTensor *input, THTensor *target, THTensor *gradOutput, THTensor *gradInput,
+                                      int sizeAverage, int reduce);
+int THNN_AbsCriterion_updateOutput(THTensor *input, THTensor *target, THTensor *output, int sizeAverage, int reduce);
+int THNN_AbsCriterion_updateGradInput(THTensor *input, THTensor *target, THTensor *gradOutput, THTensor *gradInput,
+                                      int sizeAverage, int reduce);
+int THNN_SmoothL1Criterion_updateOutput(THTensor *input, THTensor *target, THTensor *output, int sizeAverage,
+                                        int reduce);
+int THNN_SmoothL1Criterion_updateGradInput(THTensor *input, THTensor *target, THTensor *gradOutput,
+                                           THTensor *gradInput, int sizeAverage, int reduce);
+int THNN_SoftMarginCriterion_updateOutput(THTensor *input, THTensor *target, THTensor *output, int sizeAverage,
+                                          int reduce);
+int THNN_SoftMarginCriterion_updateGradInput(THTensor *input, THTensor *target, THTensor *gradOutput,
+                                             THTensor *gradInput, int sizeAverage, int reduce);
+int THNN_DistKLDivCriterion_updateOutput(THTensor *input, THTensor *target, THTensor *output, int sizeAverage,
+                                         int reduce);
+int THNN_DistKLDivCriterion_updateGradInput(THTensor *input, THTensor *target, THTensor *gradOutput,
+                                            THTensor *gradInput, int sizeAverage, int reduce);
+int THNN_MarginCriterion_updateOutput(THTensor *input, THTensor *target, THTensor *output, int sizeAverage,
+                                      double margin, int reduce);
+int THNN_MarginCriterion_updateGradInput(THTensor *input, THTensor *target, THTensor *gradOutput,
+                                         THTensor *gradInput, int sizeAverage, double margin, int reduce);
+/* weights (optional) broadcast to the input */
+int THNN_BCECriterion_updateOutput(THTensor *input, THTensor *target, THTensor *output, int sizeAverage,
+                                   THTensor *weights, int reduce);
+int THNN_BCECriterion_updateGradInput(THTensor *input, THTensor *target, THTensor *gradOutput, THTensor *gradInput,
+                                      int sizeAverage, THTensor *weights, int reduce);
+/* ClassNLL: input C or N x C log-probabilities, int64 target () / (1) or (N) in index_base;
+ * weights optional (C); total_weight [BUFFER] gets the summed weight of the counted targets
+ * (mean = sum / total_weight); a target equal to ignore_index (compared raw) is skipped. */
+int THNN_ClassNLLCriterion_updateOutput(THTensor *input, THTensor *target, THTensor *output, int sizeAverage,
+                                        THTensor *weights, THTensor *total_weight, int64_t ignore_index,
+                                        int reduce, int index_base);
+int THNN_ClassNLLCriterion_updateGradInput(THTensor *input, THTensor *target, THTensor *gradOutput,
+                                           THTensor *gradInput, int sizeAverage, THTensor *weights,
+                                           THTensor *total_weight, int64_t ignore_index, int reduce,
+                                           int index_base);
+/* SpatialClassNLL: input N x C x H x W, target N x H x W (no reduction: output N x H x W). */
+int THNN_SpatialClassNLLCriterion_updateOutput(THTensor *input, THTensor *target, THTensor *output,
+                                               int sizeAverage, THTensor *weights, THTensor *total_weight,
+                                               int64_t ignore_index, int reduce, int index_base);
+int THNN_SpatialClassNLLCriterion_updateGradInput(THTensor *input, THTensor *target, THTensor *gradOutput,
+                                                  THTensor *gradInput, int sizeAverage, THTensor *weights,
+                                                  THTensor *total_weight, int64_t ignore_index, int reduce,
+                                                  int index_base);
+/* MultiMargin: sum_{j != y} w[y] * max(0, margin - x[y] + x[j])^p / C per sample, p 1 or 2;
+ * mean over samples when sizeAverage. */
+int THNN_MultiMarginCriterion_updateOutput(THTensor *input, THTensor *target, THTensor *output, int sizeAverage,
+                                           int p, THTensor *weights, double margin, int reduce, int index_base);
+int THNN_MultiMarginCriterion_updateGradInput(THTensor *input, THTensor *target, THTensor *gradOutput,
+                                              THTensor *gradInput, int sizeAverage, int p, THTensor *weights,
+                                              double margin, int reduce, int index_base);
+/* MultiLabelMargin: target shaped like input, class indices ended by the first value below
+ * index_base (Lua pads with 0, Python with -1); isTarget [BUFFER] marks the target classes. */
+int THNN_MultiLabelMarginCriterion_updateOutput(THTensor *input, THTensor *target, THTensor *output,
+                                                THTensor *isTarget, int sizeAverage, int reduce, int index_base);
+int THNN_MultiLabelMarginCriterion_updateGradInput(THTensor *input, THTensor *target, THTensor *gradOutput,
+                                                   THTensor *gradInput, THTensor *isTarget, int sizeAverage,
+                                                   int reduce, int index_base);
+
+/* BatchNormalization: input N x C or N x C x ...; weight/bias optional (C); train: batch
+ * statistics, running_* (optional in train) <- momentum * batch + (1 - momentum) * running
+ * with the unbiased variance, save_mean/save_std [BUFFER] = batch mean / inverse std;
+ * eval: running statistics. backward fills whichever of gradInput, gradWeight, gradBias are
+ * non-NULL (the last two accumulate scale * gradient). */
+int THNN_BatchNormalization_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
+                                         THTensor *running_mean, THTensor *running_var, THTensor *save_mean,
+                                         THTensor *save_std, int train, double momentum, double eps);
+int THNN_BatchNormalization_backward(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                     THTensor *gradWeight, THTensor *gradBias, THTensor *weight,
+                                     THTensor *running_mean, THTensor *running_var, THTensor *save_mean,
+                                     THTensor *save_std, int train, double scale, double eps);
+
+/* LookupTable: input int64 indices (any shape, index_base), gradOutput numel(input) x D rows;
+ * gradWeight[idx] += scale * row (divided by the index's count when scaleGradByFreq);
+ * indices equal to paddingValue (raw, caller's base) get nothing. count [BUFFER, optional]
+ * receives the per-index counts; sorted/indices are unused on the CPU (NULL ok). */
+int THNN_LookupTable_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
+                                       THTensor *count, THTensor *sorted, THTensor *indices,
+                                       int scaleGradByFreq, int64_t paddingValue, double scale, int index_base);
+/* rows of weight named in idx with a normType-norm above maxNorm are scaled to maxNorm */
+int THNN_LookupTable_renorm(THTensor *idx, THTensor *weight, double maxNorm, double normType, int index_base);
+
+/* Linear: weight out x in, bias optional (out), input in or N x in; addBuffer unused
+ * (NULL ok). accGradParameters adds scale * gradients into gradWeight / gradBias. */
+int THNN_Linear_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
+                             THTensor *addBuffer);
+int THNN_Linear_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, THTensor *weight);
+int THNN_Linear_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradInput, THTensor *weight,
+                                  THTensor *bias, THTensor *gradWeight, THTensor *gradBias, THTensor *addBuffer,
+                                  double scale);
+
 /* (end of THNN activations section) */
 
 

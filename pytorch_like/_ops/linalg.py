@@ -312,11 +312,11 @@ def slogdet(input):
             return (from_numpy(np.ones((), a.dtype.numpy)), from_numpy(np.zeros((), a.dtype.numpy)))
         # |det| from the LU factors; the sign from the determinant of A scaled to |det| = 1
         o = _call_n(2, lambda x, lu: lib.THTensor_gesv(x, lu, zeros(n, 0, dtype=a.dtype)._t, a._t))
-        d = np.abs(np.diagonal(o[1].numpy()).astype(np.float64))
+        d = np.abs(np.diagonal(o[1].numpy(force=True)).astype(np.float64))
         if (d == 0).any():
             return (from_numpy(np.zeros((), a.dtype.numpy)), from_numpy(np.array(-np.inf, a.dtype.numpy)))
         logabs = np.log(d).sum()
-        scaled = from_numpy((a.numpy().astype(np.float64) / np.exp(np.log(d).mean())).astype(a.dtype.numpy))
+        scaled = from_numpy((a.numpy(force=True).astype(np.float64) / np.exp(np.log(d).mean())).astype(a.dtype.numpy))
         sign = np.sign(det(scaled).item())
         return (from_numpy(np.array(sign, a.dtype.numpy)), from_numpy(np.array(logabs, a.dtype.numpy)))
     return SlogDet(*_batched("slogdet", f, [input]))
@@ -325,8 +325,8 @@ def slogdet(input):
 def logdet(input):
     """log(det(input)): nan for a negative determinant, -inf for a singular matrix."""
     s, la = slogdet(input)
-    r = la.numpy().copy()
-    r[s.numpy() < 0] = np.nan
+    r = la.numpy(force=True).copy()
+    r[s.numpy(force=True) < 0] = np.nan
     return from_numpy(np.asarray(r))
 
 
@@ -562,7 +562,7 @@ def _real_eig(fn, A, vectors):
 
     def f(a):
         e, v = _call_n(2, lambda e, v: lib.THTensor_eig(e, v, a._t, 1 if vectors else 0))
-        if (e.numpy()[:, 1] != 0).any():
+        if (e.numpy(force=True)[:, 1] != 0).any():
             raise NotImplementedError(f"{fn}: the matrix has complex eigenvalues, and pytorch_like has no complex "
                                       "tensors; use pytorch_like.eig(A) for the Torch7 form (an n x 2 tensor of "
                                       "real and imaginary parts)")

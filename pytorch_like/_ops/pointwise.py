@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from .._lib import error, ffi, lib
-from ..tensor import Tensor, _finish, as_tensor, tensor
+from ..tensor import Tensor, _finish, _grad_enabled, as_tensor, tensor
 
 _free = lib.THTensor_free
 _gc = ffi.gc
@@ -714,12 +714,16 @@ def _make_operator(op):
     def fwd(self, other):
         tp = type(other)
         if tp is Tensor:
+            if (self.requires_grad or other.requires_grad) and _grad_enabled[0]:
+                return _AUTOGRAD[fwd](self, other)
             out = _new_binary(op, self._t, other._t)
             if out == _NULL:
                 raise error()
             t = _tnew(Tensor)
             t._t = _gc(out, _free)
             return t
+        if (self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)) and _grad_enabled[0]:
+            return _AUTOGRAD[fwd](self, other)
         if tp is float or (tp is int and -_EXACT <= other <= _EXACT):
             return _scalar_fast(op, self, other, tp, 0)
         if _as_operand(other, "other") is None and _scalar_code(other) is None:
@@ -728,6 +732,8 @@ def _make_operator(op):
 
     def rev(self, other):
         tp = type(other)
+        if self.requires_grad and _grad_enabled[0]:
+            return _AUTOGRAD[rev](self, other)
         if tp is float or (tp is int and -_EXACT <= other <= _EXACT):
             return _scalar_fast(op, self, other, tp, 1)
         if _as_operand(other, "other") is None and _scalar_code(other) is None:
@@ -736,6 +742,8 @@ def _make_operator(op):
 
     def inplace(self, other):
         tp = type(other)
+        if (self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)) and _grad_enabled[0]:
+            return _AUTOGRAD[inplace](self, other)
         t = self._t
         if tp is Tensor:
             if other._t.dtype == t.dtype and op not in _FLOAT_OUT_OPS:
@@ -758,6 +766,10 @@ def _make_operator(op):
 
 _EXACT = 1 << 53   # Python ints up to this travel as a double exactly
 
+# operator method -> its recording twin, installed by pytorch_like.autograd; the operators
+# test requires_grad inline (a class attribute, False unless set) to keep the plain path fast
+_AUTOGRAD = {}
+
 
 def _scalar_fast(op, self, s, tp, rev):
     t = self._t
@@ -775,6 +787,8 @@ def _scalar_fast(op, self, s, tp, rev):
 
 
 def _truediv(self, other):
+    if (self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)) and _grad_enabled[0]:
+        return _AUTOGRAD[_truediv](self, other)
     if type(other) is Tensor and (_is_float(self._t.dtype) or _is_float(other._t.dtype)
                                   or _dt.get_default_dtype() is _dt.float32):
         out = _new_binary(B.TH_BINARY_DIV, self._t, other._t)
@@ -789,6 +803,8 @@ def _truediv(self, other):
 
 
 def _neg_op(self):
+    if self.requires_grad and _grad_enabled[0]:
+        return _AUTOGRAD[_neg_op](self)
     out = _new(-1)
     st = _unary(out, U.TH_UNARY_NEG, self._t)
     if st:
