@@ -116,9 +116,6 @@ end
 
 function Module:reset() end
 
-function Module:write(file) file:writeObject(self) end
-function Module:read(file) end
-
 function Module:clearState()
    return nn.utils.clear(self, 'output', 'gradInput')
 end
