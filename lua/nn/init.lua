@@ -6,7 +6,7 @@ local nn = nn
 package.loaded.nn = nn
 
 local files = {'utils', 'THNN', 'Module', 'Container', 'containers', 'Criterion', 'simple', 'table',
-               'transfer', 'spatial', 'criterions', 'Jacobian', 'StochasticGradient'}
+               'transfer', 'spatial', 'criterions', 'extra', 'Jacobian', 'StochasticGradient'}
 for _, f in ipairs(files) do
    dofile(assert(package.searchpath('nn.' .. f, package.path)))
 end

@@ -262,6 +262,87 @@ function tests.ConcatTable_tableInput()
    checkModule('ConcatTable of tables', m, torch.Tensor(2, 3), {noio = false})
 end
 
+
+------------------------------------------------------------------------ extra layers
+local extra = {
+   {'SpatialCrossMapLRN', function() return nn.SpatialCrossMapLRN(3, 0.5, 0.75, 2) end, {2, 5, 2, 3}},
+   {'SpatialCrossMapLRN3D', function() return nn.SpatialCrossMapLRN(4, 1e-2, 0.5, 1) end, {4, 3, 2}},
+   {'CAdd', function() return nn.CAdd(4) end, {3, 4}},
+   {'CAddSame', function() return nn.CAdd(3, 4) end, {3, 4}},
+   {'CMaxTable', function() return split(3, nn.CMaxTable()) end, {3, 5}},
+   {'CMinTable', function() return split(3, nn.CMinTable()) end, {3, 5}},
+   {'SpatialSoftMax', function() return nn.SpatialSoftMax() end, {2, 4, 2, 3}, {prec = expprecision}},
+   {'SpatialLogSoftMax', function() return nn.SpatialLogSoftMax() end, {4, 2, 3}, {prec = expprecision}},
+   {'PixelShuffle', function() return nn.PixelShuffle(2) end, {2, 8, 2, 3}},
+   {'CReLU', function() return nn.CReLU() end, {3, 4}},
+   {'CReLUBatch', function() return nn.CReLU(3) end, {2, 3, 2, 2}},
+   {'MV', function() return nn.Sequential():add(nn.ConcatTable():add(nn.Identity()):add(nn.Select(2, 1))):add(nn.MV()) end, {2, 3, 3}},
+   {'MVtrans', function() return nn.Sequential():add(nn.ConcatTable():add(nn.Identity()):add(nn.Select(2, 2))):add(nn.MV(true)) end, {2, 3, 3}},
+}
+for _, e in ipairs(extra) do
+   tests[e[1]] = function()
+      checkModule(e[1], e[2](), torch.Tensor(unpack(e[3])), e[4])
+   end
+end
+
+function tests.SpatialCrossMapLRN_value()
+   local x = torch.randn(1, 5, 2, 2)
+   local m = nn.SpatialCrossMapLRN(3, 0.3, 0.6, 1.5)
+   local y = m:forward(x)
+   local c = 3
+   local s = 0
+   for j = 2, 4 do s = s + x[1][j][2][1] ^ 2 end
+   tester:assertalmosteq(y[1][c][2][1], x[1][c][2][1] * (1.5 + 0.3 / 3 * s) ^ -0.6, 1e-12, 'LRN formula')
+end
+
+function tests.Index_MaskedSelect()
+   local t = torch.randn(4, 3)
+   local m = nn.Index(1)
+   local idx = torch.LongTensor{4, 1, 4}
+   local y = m:forward({t, idx})
+   tester:assertTensorEq(y[1], t[4], 0)
+   local g = m:backward({t, idx}, torch.ones(3, 3))
+   tester:assertTensorEq(g[1]:sum(2):view(-1), torch.Tensor{3, 0, 0, 6}, 0, 'Index gradient accumulates repeats')
+   local ms = nn.MaskedSelect()
+   local mask = torch.gt(t, 0)
+   local o = ms:forward({t, mask})
+   tester:asserteq(o:nElement(), mask:sum())
+   local gm = ms:backward({t, mask}, torch.ones(o:nElement()))
+   tester:assertTensorEq(gm[1], mask:typeAs(t), 0, 'MaskedSelect gradient scatters back')
+end
+
+function tests.L1Penalty()
+   local m = nn.L1Penalty(0.3)
+   local x, go = torch.randn(3, 4), torch.randn(3, 4)
+   tester:assertTensorEq(m:forward(x), x, 0, 'identity forward')
+   tester:assertalmosteq(m.loss, 0.3 * x:norm(1), 1e-12, 'loss')
+   tester:assertTensorEq(m:backward(x, go), go + torch.sign(x) * 0.3, 1e-12, 'gradient adds the L1 term')
+end
+
+function tests.SpatialDropout()
+   local m = nn.SpatialDropout(0.5)
+   local x = torch.ones(4, 10, 3, 3)
+   local y = m:forward(x)
+   for n = 1, 4 do for c = 1, 10 do
+      local v = y[n][c]
+      tester:assert(v:max() == v:min(), 'whole feature maps are kept or dropped')
+   end end
+   m:evaluate()
+   tester:assertTensorEq(m:forward(x), x * 0.5, 0, 'evaluate scales by 1-p')
+   local v = nn.VolumetricDropout(0.5)
+   tester:asserteq(v:forward(torch.ones(2, 3, 2, 2, 2)):size(5), 2)
+end
+
+function tests.extra_criterions()
+   local x = torch.randn(4, 5)
+   local t = torch.Tensor(4, 5):bernoulli(0.5)
+   checkCriterion('MultiLabelSoftMarginCriterion', nn.MultiLabelSoftMarginCriterion(), x:clone(), t)
+   local w = torch.rand(5)
+   checkCriterion('WeightedMSECriterion', nn.WeightedMSECriterion(w), x:clone(), torch.randn(4, 5))
+   checkCriterion('L1Cost', nn.L1Cost(), x:clone(), nil)
+   tester:assertalmosteq(nn.L1Cost():forward(x), x:norm(1), 1e-12)
+end
+
 ------------------------------------------------------------------------ convolutions and pooling
 local spatial = {
    {'SpatialConvolution', function() return nn.SpatialConvolution(3, 4, 3, 2, 1, 1, 1, 0) end, {3, 5, 6}},
