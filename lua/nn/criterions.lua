@@ -106,13 +106,14 @@ end
 local function classTarget(self, input, target, spatial)
    utils.checkTensor(self, input, 'input')
    THNN.checkFloat(self, input, 'input')
+   if not self._target or torch.typename(self._target) ~= 'torch.LongTensor' then
+      self._target = torch.LongTensor()        -- type() converts every field; targets stay Long
+   end
    if type(target) == 'number' then
-      self._target = self._target or torch.LongTensor()
       self._target:resize(1):fill(target)
       target = self._target
    elseif torch.isTensor(target) then
       if torch.typename(target) ~= 'torch.LongTensor' then
-         self._target = self._target or torch.LongTensor()
          self._target:resize(target:size()):copy(target)
          target = self._target
       end
