@@ -99,6 +99,12 @@ class LuaSession:
             self.torch = rt.eval("require('torch')")
             self._from_ptr = rt.eval("function(p) return torch._fromPointer(p) end")
             self._tensor_ptr = rt.eval("function(o) if torch.isTensor(o) then return torch.pointer(o) end end")
+            try:
+                import lupa.luajit20  # noqa: F401
+            except ImportError:
+                pass
+            else:
+                self.torch._luajit20 = _Luajit20(rt).load
 
     # ---------------------------------------------------------------- conversions
     def _to_lua(self, x):
@@ -172,6 +178,70 @@ class LuaSession:
     def to_lua(self, x):
         """A Python value as a Lua value (tensors by reference)."""
         return LuaObject(self, self._to_lua(x)) if not isinstance(x, (int, float, str, bool, type(None))) else x
+
+
+class _Luajit20:
+    """Runs LuaJIT 2.0 bytecode (functions in .t7 files from old Torch7 installs, which LuaJIT
+    2.1 refuses) in a separate lupa.luajit20 runtime; torch.load(..., {functions=true}) calls
+    `load` through torch._luajit20. Upvalues, arguments and results cross as plain values
+    (nil, booleans, numbers, strings and tables of those, copied); the 2.0 runtime has no torch."""
+
+    def __init__(self, rt21):
+        self._rt21 = rt21
+        self._rt = None
+
+    def _runtime(self):
+        if self._rt is None:
+            import lupa.luajit20 as lj20
+            # encoding=None: strings come back as bytes, so binary strings survive the trip
+            rt = lj20.LuaRuntime(encoding=None, unpack_returned_tuples=True)
+            self._lj20 = lj20
+            self._loader = rt.eval(
+                "function(code, ups, n) local f, err = loadstring(code, '=(t7 function)') "
+                "if not f then error(err, 0) end "
+                "for i = 1, n do if ups[i] ~= nil then debug.setupvalue(f, i, ups[i]) end end return f end")
+            self._rt = rt
+        return self._rt
+
+    def _copy(self, x, to_rt, lua_type, memo, what):
+        if isinstance(x, str) and to_rt is self._rt:
+            return x.encode("utf-8", "surrogateescape")
+        if x is None or isinstance(x, (bool, int, float, str, bytes)):
+            return x
+        kind = lua_type(x)
+        if kind != "table":
+            raise TypeError("t7: %s holds a Lua %s, which cannot cross into or out of the LuaJIT 2.0 runtime "
+                            "(only nil, booleans, numbers, strings and plain tables can)" % (what, kind or type(x).__name__))
+        key = id(x)
+        if key in memo:
+            return memo[key][0]
+        t = to_rt.table()
+        memo[key] = (t, x)
+        for k, v in list(x.items()):
+            t[self._copy(k, to_rt, lua_type, memo, what)] = self._copy(v, to_rt, lua_type, memo, what)
+        return t
+
+    def load(self, hexcode, upvalues):
+        """A Python callable running the 2.0 bytecode (hex text) with upvalues [{name, value}]."""
+        import lupa.luajit21 as lj21
+        rt = self._runtime()
+        n = int(upvalues["n"] or 0)
+        ups = rt.table()
+        for i in range(1, n + 1):
+            u = upvalues[i]
+            if u is None or u["name"] == "_ENV":
+                continue
+            ups[i] = self._copy(u["value"], rt, lj21.lua_type, {}, "upvalue %s" % u["name"])
+        fn = self._loader(bytes.fromhex(hexcode), ups, n)
+        lj20 = self._lj20
+        rt21 = self._rt21
+
+        def call(*args):
+            res = fn(*[self._copy(a, rt, lj21.lua_type, {}, "an argument") for a in args])
+            if isinstance(res, tuple):
+                return tuple(self._copy(r, rt21, lj20.lua_type, {}, "a result") for r in res)
+            return self._copy(res, rt21, lj20.lua_type, {}, "a result")
+        return call
 
 
 def tensor_from_address(addr):

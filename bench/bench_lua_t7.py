@@ -1,0 +1,61 @@
+"""Lua .t7 serialization (lua/torch/serialize.lua over lib/TH/THT7.c): torch.load/torch.save
+of 100 MiB of float32 tensors in Lua vs the torchfile package's load (target 1.0) and numpy
+file I/O (target 2.0), and a table-heavy file (300k numbers/strings) vs torchfile."""
+import os
+import tempfile
+
+import numpy as np
+
+from timing import median_time, row
+
+import pytorch_like as torch
+
+try:
+    import torchfile
+except Exception:  # pragma: no cover
+    torchfile = None
+
+
+def run():
+    from pytorch_like.lua import LuaSession
+    rows = []
+    s = LuaSession()
+    load = s.runtime.eval("function(p) local o = torch.load(p) return o end")
+    save = s.runtime.eval("""function(p)
+        local obj = {}
+        torch.manualSeed(0)
+        for i = 1, 25 do obj['w' .. i] = torch.FloatTensor(2 ^ 20):normal() end
+        return function() torch.save(p, obj) end end""")
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "model.t7")
+        raw = os.path.join(d, "raw.bin")
+        do_save = save(path)
+        blob = np.ones(25 << 20, np.float32)
+
+        def tofile_synced():
+            with open(raw, "wb") as fh:
+                blob.tofile(fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+
+        ours = median_time(do_save, repeat=5)
+        ref = median_time(tofile_synced, repeat=5)
+        rows.append(row("Lua torch.save 100 MiB float32 (25 tensors)", ours, ref, "tofile+fsync", 2.0))
+        ours = median_time(lambda: load(path), repeat=7)
+        ref = median_time(lambda: np.fromfile(path, dtype=np.uint8), repeat=7)
+        rows.append(row("Lua torch.load 100 MiB float32 (25 tensors)", ours, ref, "numpy fromfile", 2.0))
+        if torchfile is not None:
+            ref = median_time(lambda: torchfile.load(path), repeat=7)
+            rows.append(row("Lua torch.load 100 MiB float32 (25 tensors)", ours, ref, "torchfile.load", 1.0))
+            tab = os.path.join(d, "tables.t7")
+            torch.save_lua({"ids": list(range(200000)), "vocab": {f"w{i}": i for i in range(100000)}}, tab)
+            ours = median_time(lambda: load(tab), repeat=3)
+            ref = median_time(lambda: torchfile.load(tab), repeat=3)
+            rows.append(row("Lua torch.load tables of 300k numbers/strings", ours, ref, "torchfile.load", 1.0))
+        s.execute("collectgarbage()")
+    return rows
+
+
+if __name__ == "__main__":
+    for r in run():
+        print(r)

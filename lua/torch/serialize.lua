@@ -1,0 +1,705 @@
+-- Torch7 object serialization: torch.save/load, torch.serialize/deserialize,
+-- serializeToStorage/deserializeFromStorage and File:writeObject/readObject.
+--
+-- The .t7 format itself (type tags, reference indices, class versions, long sizes, tensor
+-- and storage payloads, ascii/binary encodings, validation of hostile input, atomic saves)
+-- lives once in C (lib/TH/THT7.c, shared with Python's load_lua/save_lua). This file only
+-- maps Lua values to the C node graph and back, without recursion: writing creates one node
+-- per Lua object (tables are filled from a work list), reading creates one Lua object per
+-- node id and fills them afterwards, so cycles, shared references and tables as keys
+-- survive, and tensors viewing one storage still share it.
+--
+-- Limits (the C graph holds one field table per object):
+--  * a class `write(file)` (or `__write`) method is honoured when it writes exactly one
+--    table with file:writeObject; a `read(file, version)` (or `__read`) method when it reads
+--    it back with file:readObject. Other File primitives inside those methods raise an
+--    error. Reads run after the whole graph is built, children before their parents.
+--  * Tensor:write/read and Storage:write/read (payload without a header) are not offered.
+--  * unknown classes load as generic objects keeping their class name and version (they
+--    save back as the same class); `cudnn.X` loads as `nn.X` when that class exists.
+--  * tds.Hash and tds.Vec load as plain tables.
+--  * functions are refused unless {functions=true} is given; LuaJIT 2.1 bytecode (ours)
+--    loads directly; LuaJIT 2.0 bytecode (files from old Torch7 installs) runs in a
+--    separate LuaJIT 2.0 runtime when the Python bridge provides one (torch._luajit20:
+--    `th` and LuaSession do, via lupa.luajit20), with its upvalues and arguments copied
+--    as plain values (numbers, strings, booleans, plain tables).
+local torch = torch
+local ffi = require 'ffi'
+local I = torch._I
+local C = I.C
+local istensor, isstorage = I.istensor, I.isstorage
+
+local K_NIL, K_NUMBER, K_STRING, K_TABLE, K_TORCH, K_BOOLEAN, K_FUNCTION = 0, 1, 2, 3, 4, 5, 6
+local C_OBJECT, C_TENSOR, C_STORAGE, C_HASH, C_VEC, C_GENERATOR = 0, 1, 2, 3, 4, 5
+local BINARY, ASCII = 0, 1
+
+local function lasterr()
+   local msg = I.lasterror()
+   return (msg:gsub('%(functions=True%)', "(torch.load(path, mode, {functions=true}), " ..
+                    "torch.deserialize(str, mode, {functions=true}) or file:allowFunctions(true))"))
+end
+local function nonnull(p)
+   if p == nil then torch._error(lasterr()) end
+   return p
+end
+local function check(st)
+   if st ~= 0 then torch._error(lasterr()) end
+end
+
+local function isgenerator(x) return I.isgenerator and I.isgenerator(x) end
+local function addr(p) return tonumber(ffi.cast('uintptr_t', p)) end
+
+-- debug path of a value being written: a chain {parent, key}, formatted only on error
+local function pathstr(chain)
+   local parts = {}
+   while chain do
+      local k = chain[2]
+      parts[#parts + 1] = type(k) == 'string' and ('.' .. k) or ('[' .. tostring(k) .. ']')
+      chain = chain[1]
+   end
+   local out = {'<obj>'}
+   for i = #parts, 1, -1 do out[#out + 1] = parts[i] end
+   return table.concat(out)
+end
+
+-- ================================================================ Lua -> node graph
+
+local Encoder = {}
+Encoder.__index = Encoder
+
+local function newEncoder(g)
+   return setmetatable({g = g, memo = {}, cmemo = {}, keep = {}, upids = {}, nupids = 0, todo = {}}, Encoder)
+end
+
+-- Torch7's isWritableObject
+local function writable(v)
+   local t = type(v)
+   if t == 'nil' or t == 'number' or t == 'string' or t == 'boolean' or t == 'table' then return true end
+   if t == 'function' then return (pcall(string.dump, v)) end
+   if t == 'cdata' then return istensor(v) or isstorage(v) or isgenerator(v) end
+   return torch.typename(v) ~= nil
+end
+
+-- a File stand-in given to a class `write` method: records its one writeObject
+local function recorder(cname)
+   local rec = {}
+   return rec, setmetatable({}, {__index = function(_, k)
+      if k == 'writeObject' then
+         return function(_, v)
+            if rec.n then
+               error(string.format("t7: the write method of class %s calls writeObject more than once; the .t7 " ..
+                                   "writer (lib/TH/THT7.c) stores one field table per object", cname), 2)
+            end
+            rec.n, rec.value = 1, v
+         end
+      elseif k == 'isBinary' or k == 'isWritable' or k == 'isReferenced' then
+         return function() return true end
+      end
+      return function()
+         error(string.format("t7: the write method of class %s calls file:%s; only one file:writeObject(table) " ..
+                             "is supported by the .t7 writer (lib/TH/THT7.c)", cname, tostring(k)), 2)
+      end
+   end})
+end
+
+function Encoder:remember(key, node, x)
+   self.added[#self.added + 1] = {'o', key}
+   self.keep[#self.keep + 1] = x
+   return node
+end
+
+-- the node of x; a writeObject hook may substitute the value written, while the reference
+-- memo stays keyed by the original object (as Torch7)
+function Encoder:node(x, path)
+   local hook = self.hook
+   if not hook or x == nil then return self:_node(x, path) end
+   local t = type(x)
+   local key, memo
+   if t == 'cdata' and (istensor(x) or isstorage(x) or isgenerator(x)) then
+      memo, key = self.cmemo, addr(istensor(x) and x.__th or isstorage(x) and x.__st or x.__g)
+   elseif t == 'table' or t == 'function' or t == 'userdata' then
+      memo, key = self.memo, x
+   end
+   if key ~= nil and memo[key] then return memo[key] end
+   local h = hook(x)
+   if h == nil or rawequal(h, x) then return self:_node(x, path) end
+   local node = self:_node(h, path)
+   if key ~= nil then
+      memo[key] = node
+      self.added[#self.added + 1] = {memo == self.cmemo and 'c' or 'o', key}
+      self.keep[#self.keep + 1] = x
+   end
+   return node
+end
+
+function Encoder:_node(x, path)
+   local g = self.g
+   local t = type(x)
+   if t == 'number' then return nonnull(C.THT7_newNumber(g, x)) end
+   if t == 'string' then return nonnull(C.THT7_newString(g, x, #x)) end
+   if t == 'boolean' then return nonnull(C.THT7_newBoolean(g, x and 1 or 0)) end
+   if t == 'nil' then return nonnull(C.THT7_newNil(g)) end
+   if t == 'cdata' then
+      local key
+      if istensor(x) then key = addr(x.__th)
+      elseif isstorage(x) then key = addr(x.__st)
+      elseif isgenerator(x) then key = addr(x.__g)
+      else torch._error('Unwritable object <cdata> at ' .. pathstr(path)) end
+      local node = self.cmemo[key]
+      if node then return node end
+      if istensor(x) then
+         node = nonnull(C.THT7_newTensor(g, nil, x.__th))
+      elseif isstorage(x) then
+         node = nonnull(C.THT7_newStorage(g, nil, x.__st))
+      else
+         local n = tonumber(C.THGenerator_stateSize())
+         local buf = ffi.new('uint8_t[?]', n)
+         check(C.THGenerator_getState(x.__g, buf, n))
+         node = nonnull(C.THT7_newObject(g, 'torch.Generator', 1, nonnull(C.THT7_newString(g, buf, n))))
+      end
+      self.cmemo[key] = node
+      self.added[#self.added + 1] = {'c', key}
+      self.keep[#self.keep + 1] = x
+      return node
+   end
+   local node = self.memo[x]
+   if node then return node end
+   local name = (t == 'table' or t == 'userdata') and torch.typename(x)
+   if name then
+      local payload
+      local w = x.__write
+      if type(w) ~= 'function' then w = x.write end
+      if type(w) == 'function' then
+         local rec, proxy = recorder(name)
+         w(x, proxy)
+         payload = rec.value
+         if type(payload) ~= 'table' or torch.typename(payload) then
+            torch._error(string.format("t7: the write method of class %s must write its fields as one plain table " ..
+                                       "with file:writeObject (got %s) at %s", name,
+                                       rec.n and torch.type(payload) or 'nothing', pathstr(path)))
+         end
+      else
+         payload = {}
+         for k, v in pairs(x) do
+            if writable(k) and writable(v) then
+               payload[k] = v
+            else
+               print(string.format('$ Warning: cannot write object field <%s> of <%s> %s', tostring(k), name,
+                                   pathstr(path)))
+            end
+         end
+      end
+      local pnode = self:node(payload, {path, '<fields>'})
+      local version = math.floor(tonumber(torch.version(x)) or 1)
+      node = nonnull(C.THT7_newObject(g, name, version, pnode))
+      self.memo[x] = node
+      return self:remember(x, node, x)
+   end
+   if t == 'table' then
+      node = nonnull(C.THT7_newTable(g))
+      self.memo[x] = node
+      self.todo[#self.todo + 1] = {node, x, path}
+      return self:remember(x, node, x)
+   end
+   if t == 'function' then
+      local ok, code = pcall(string.dump, x)
+      if not ok then torch._error('Unwritable object <function> at ' .. pathstr(path) .. ' (a C function)') end
+      local ups = {}
+      local i = 1
+      while true do
+         local uname, value = debug.getupvalue(x, i)
+         if not uname then break end
+         if uname == '_ENV' then value = nil end
+         local id
+         if debug.upvalueid then
+            local uid = debug.upvalueid(x, i)
+            id = self.upids[uid]
+            if not id then
+               self.nupids = self.nupids + 1
+               id = self.nupids
+               self.upids[uid] = id
+            end
+         end
+         ups[i] = {name = uname, id = id, value = value}
+         i = i + 1
+      end
+      local unode = self:node(ups, {path, '<upvalues>'})
+      node = nonnull(C.THT7_newFunction(g, 8, code, #code, unode))
+      self.memo[x] = node
+      return self:remember(x, node, x)
+   end
+   torch._error(string.format('Unwritable object <%s> at %s', t, pathstr(path)))
+end
+
+-- the node of obj, every table reachable from it filled (a work list, no recursion); on
+-- error the memo forgets the objects of this call, so a later call writes them afresh
+function Encoder:encode(obj, hook)
+   self.hook = hook
+   self.added = {}
+   local ok, res = pcall(function()
+      local root = self:node(obj, nil)
+      local todo = self.todo
+      while #todo > 0 do
+         local job = todo[#todo]
+         todo[#todo] = nil
+         local tnode, tbl, path = job[1], job[2], job[3]
+         for k, v in pairs(tbl) do
+            if k ~= k then torch._error('t7: a table key cannot be nan (at ' .. pathstr(path) .. ')') end
+            check(C.THT7_tableAppend(tnode, self:node(k, path), self:node(v, {path, k})))
+         end
+      end
+      return root
+   end)
+   if not ok then
+      for _, a in ipairs(self.added) do
+         if a[1] == 'c' then self.cmemo[a[2]] = nil else self.memo[a[2]] = nil end
+      end
+      self.todo = {}
+      error(res, 0)
+   end
+   return res
+end
+
+-- ================================================================ node graph -> Lua
+
+local generic = setmetatable({}, {__mode = 'v'})   -- name .. '\0' .. version -> metatable (unknown classes)
+
+local function genericmt(name, version)
+   local key = name .. '\0' .. version
+   local mt = generic[key]
+   if not mt then
+      mt = {__typename = name, __version = version, __t7generic = true}
+      mt.__index = mt
+      mt.__tostring = function() return name end
+      generic[key] = mt
+   end
+   return mt
+end
+
+-- the factory for a class name: the registered class, cudnn.X -> nn.X, else a generic object
+local function factoryfor(name, version)
+   local f = torch.factory(name)
+   if f then return f end
+   local rest = name:match('^cudnn%.(.+)$')
+   if rest then
+      f = torch.factory('nn.' .. rest)
+      if f then return f end
+   end
+   local mt = genericmt(name, version)
+   return function() return setmetatable({}, mt) end
+end
+
+-- a File stand-in given to a class `read` method: readObject returns its field table once
+local function provider(cname, fields)
+   local used = false
+   return setmetatable({}, {__index = function(_, k)
+      if k == 'readObject' then
+         return function()
+            if used then
+               error(string.format("t7: the read method of class %s calls readObject more than once; the .t7 " ..
+                                   "reader (lib/TH/THT7.c) stores one field table per object", cname), 2)
+            end
+            used = true
+            return fields
+         end
+      elseif k == 'isBinary' or k == 'isReadable' or k == 'isReferenced' then
+         return function() return true end
+      end
+      return function()
+         error(string.format("t7: the read method of class %s calls file:%s; only file:readObject() (its field " ..
+                             "table) is supported by the .t7 reader (lib/TH/THT7.c)", cname, tostring(k)), 2)
+      end
+   end})
+end
+
+local OUR_BC_VERSION = string.dump(function() end):byte(4)
+
+local function tohex(s)
+   return (s:gsub('.', function(c) return string.format('%02x', c:byte()) end))
+end
+
+-- a Lua function from its bytecode; returns f and a setter of its upvalues (called once the
+-- upvalue objects are complete)
+local function loadfunction(code, cls, id, joins)
+   local f, err = loadstring(code, '=(t7 function)')
+   if f then
+      return f, function(ups)
+         for idx, u in ipairs(ups) do
+            if type(u) == 'table' and cls == 8 then
+               if u.name ~= '_ENV' then
+                  debug.setupvalue(f, idx, u.value)
+                  -- closures that shared an upvalue cell share it again (ids are per stream)
+                  if debug.upvaluejoin and type(u.id) == 'number' then
+                     local first = joins[u.id]
+                     if first then debug.upvaluejoin(f, idx, first[1], first[2]) else joins[u.id] = {f, idx} end
+                  end
+               end
+            else
+               debug.setupvalue(f, idx, u)
+            end
+         end
+      end
+   end
+   local head, ver = code:sub(1, 3), code:byte(4)
+   if head == '\27LJ' and ver == 1 and OUR_BC_VERSION ~= 1 then
+      local hook = torch._luajit20
+      if not hook then
+         torch._error(string.format("t7: the function at node %d is LuaJIT 2.0 bytecode (bytecode version 1); this " ..
+            "runtime is %s (bytecode version %d) and cannot load it. Run under `th` or pytorch_like.lua.LuaSession " ..
+            "with lupa.luajit20 installed to execute it in a LuaJIT 2.0 runtime", id, jit and jit.version or _VERSION,
+            OUR_BC_VERSION))
+      end
+      local box = {}
+      local fn = function(...)
+         local impl = box.impl
+         if not impl then error('t7: legacy LuaJIT 2.0 function called before its upvalues were loaded', 2) end
+         return impl(...)
+      end
+      return fn, function(ups)
+         local list = {n = #ups}
+         for idx, u in ipairs(ups) do
+            if type(u) == 'table' and cls == 8 then
+               list[idx] = {name = u.name, value = u.value}
+            else
+               list[idx] = {name = '?', value = u}
+            end
+         end
+         box.impl = hook(tohex(code), list)
+      end
+   end
+   if head == '\27Lu' then
+      torch._error(string.format("t7: the function at node %d is PUC Lua bytecode (version 0x%02x), which LuaJIT " ..
+                                 "cannot load", id, ver or 0))
+   end
+   if head == '\27LJ' then
+      torch._error(string.format("t7: the function at node %d is LuaJIT bytecode version %d, which this runtime " ..
+                                 "(%s, bytecode version %d) cannot load: %s", id, ver or 0,
+                                 jit and jit.version or _VERSION, OUR_BC_VERSION, tostring(err)))
+   end
+   torch._error(string.format('t7: the function at node %d does not load: %s', id, tostring(err)))
+end
+
+-- Lua objects for nodes [from, nnodes) of graph g, into objs (id -> value); nodes below
+-- `from` were converted by earlier calls on the same stream and are reused.
+local function decode(g, from, objs, joins)
+   joins = joins or {}
+   local n = tonumber(g.nnodes)
+   local nodes = g.nodes
+   local tables, objects, funcs = {}, {}, {}
+   -- containers first, so that every reference below finds its object
+   for i = from, n - 1 do
+      local nd = nodes[i]
+      if nd.kind == K_TABLE then
+         objs[i] = {}
+         tables[#tables + 1] = i
+      end
+   end
+   for i = from, n - 1 do
+      local nd = nodes[i]
+      local k = nd.kind
+      if k == K_NUMBER then
+         objs[i] = nd.number
+      elseif k == K_STRING then
+         objs[i] = ffi.string(nd.str, nd.len)
+      elseif k == K_BOOLEAN then
+         objs[i] = nd.boolean ~= 0
+      elseif k == K_TORCH then
+         local cls = nd.cls
+         if cls == C_TENSOR then
+            C.THTensor_retain(nd.tensor)
+            objs[i] = I.wrap(nd.tensor)
+         elseif cls == C_STORAGE then
+            C.THStorage_retain(nd.storage)
+            objs[i] = I.wrapstorage(nd.storage)
+         elseif cls == C_GENERATOR then
+            local gen = torch.Generator()
+            check(C.THGenerator_setState(gen.__g, nd.payload.str, nd.payload.len))
+            objs[i] = gen
+         elseif cls == C_HASH or cls == C_VEC then
+            objs[i] = objs[tonumber(nd.payload.id)]
+         else
+            local name = ffi.string(nd.str, nd.len)
+            local obj = factoryfor(name, nd.version)()
+            if type(obj) ~= 'table' then
+               torch._error(string.format('t7: class %s does not make table objects; its field table cannot be loaded',
+                                          name))
+            end
+            objs[i] = obj
+            objects[#objects + 1] = i
+         end
+      elseif k == K_FUNCTION then
+         local f, setups = loadfunction(ffi.string(nd.str, nd.len), nd.cls, i, joins)
+         objs[i] = f
+         funcs[#funcs + 1] = {i, setups}
+      end
+   end
+   for _, i in ipairs(tables) do
+      local nd = nodes[i]
+      local t = objs[i]
+      local kv = nd.kv
+      for j = 0, tonumber(nd.n) - 1 do
+         local key = objs[tonumber(kv[2 * j].id)]
+         if key == nil or key ~= key then
+            torch._error(string.format('t7: a table (node %d) has a %s key, which Lua tables cannot hold', i,
+                                       key == nil and 'nil' or 'nan'))
+         end
+         t[key] = objs[tonumber(kv[2 * j + 1].id)]
+      end
+   end
+   for _, f in ipairs(funcs) do
+      local ups = objs[tonumber(nodes[f[1]].payload.id)]
+      if type(ups) ~= 'table' then torch._error(string.format('t7: the upvalues of function node %d are not a table', f[1])) end
+      f[2](ups)
+   end
+   -- field tables: copied into the object (Torch7's default), or handed to the class
+   -- `read` method; children (higher node ids) are read before their parents
+   local custom = {}
+   for _, i in ipairs(objects) do
+      local obj = objs[i]
+      local fields = objs[tonumber(nodes[i].payload.id)]
+      local rd = obj.__read
+      if type(rd) ~= 'function' then rd = obj.read end
+      if type(rd) == 'function' then
+         custom[#custom + 1] = {i, rd}
+      else
+         for key, v in pairs(fields) do obj[key] = v end
+      end
+   end
+   for j = #custom, 1, -1 do
+      local i, rd = custom[j][1], custom[j][2]
+      local obj = objs[i]
+      local nd = nodes[i]
+      local name = ffi.string(nd.str, nd.len)
+      rd(obj, provider(name, objs[tonumber(nd.payload.id)]), nd.version)
+   end
+end
+
+-- ================================================================ public API
+
+local MODES = {binary = {BINARY, 0}, ascii = {ASCII, 0}, b32 = {BINARY, 4}, b64 = {BINARY, 8}}
+
+local function parsemode(fname, mode, argn, allowlong)
+   mode = mode or 'binary'
+   local m = MODES[mode]
+   if type(mode) ~= 'string' or not m or (not allowlong and m[2] ~= 0) then
+      torch._argerror(argn, fname, (allowlong and "'binary', 'ascii', 'b32' or 'b64'" or "'binary' or 'ascii'") ..
+                      ' expected, got ' .. tostring(mode))
+   end
+   return m[1], m[2]
+end
+
+-- trailing options table ({functions=true}) anywhere after the fixed arguments
+local function splitopts(...)
+   local args = {...}
+   local n = select('#', ...)
+   local opts = {}
+   for i = n, 1, -1 do
+      if type(args[i]) == 'table' then
+         opts = args[i]
+         args[i] = nil
+         break
+      end
+   end
+   return opts, args[1], args[2]
+end
+
+local function newgraph()
+   return ffi.gc(nonnull(C.THT7Graph_new()), C.THT7Graph_free)
+end
+
+local function convert(g)
+   local objs = {}
+   decode(g, 0, objs)
+   return objs[tonumber(g.root.id)]
+end
+
+local function tobytes(obj, fmt, referenced)
+   local g = newgraph()
+   local root = newEncoder(g):encode(obj)
+   local w = ffi.gc(nonnull(C.THT7Writer_new(fmt, 8, referenced and 1 or 0)), C.THT7Writer_free)
+   check(C.THT7Writer_write(w, root))
+   local size = ffi.new('int64_t[1]')
+   local data = C.THT7Writer_data(w, size)
+   local s = ffi.string(data, size[0])
+   C.THT7Writer_free(ffi.gc(w, nil))
+   C.THT7Graph_free(ffi.gc(g, nil))
+   return s
+end
+
+-- torch.save(filename, obj [, 'binary'|'ascii' [, referenced]]): atomic (temporary file +
+-- rename, done in C), so a failed save leaves a previous file intact
+function torch.save(filename, obj, mode, referenced)
+   if type(filename) ~= 'string' then torch._argerror(1, 'save', 'filename (string) expected, got ' .. type(filename)) end
+   local fmt = parsemode('save', mode, 3, false)
+   if referenced == false then
+      -- Torch7's referenced(false): no reference memo (cycles cannot be written)
+      local data = tobytes(obj, fmt, false)
+      local tmp = string.format('%s.tmp-%d', filename, math.random(1, 2 ^ 30))
+      local f, err = io.open(tmp, 'wb')
+      if not f then torch._error('t7: cannot create a temporary file next to ' .. filename .. ': ' .. tostring(err)) end
+      local ok, werr = f:write(data)
+      local cok = f:close()
+      if not ok or not cok then
+         os.remove(tmp)
+         torch._error('t7: cannot write ' .. filename .. ': ' .. tostring(werr))
+      end
+      local rok, rerr = os.rename(tmp, filename)
+      if not rok then
+         os.remove(tmp)
+         torch._error('t7: cannot replace ' .. filename .. ': ' .. tostring(rerr))
+      end
+      return
+   end
+   local g = newgraph()
+   local root = newEncoder(g):encode(obj)
+   check(C.THT7_writeFile(filename, root, fmt, 8))
+   C.THT7Graph_free(ffi.gc(g, nil))
+end
+
+-- torch.load(filename [, 'binary'|'ascii'|'b32'|'b64' [, referenced]] [, {functions=true}]);
+-- 'binary' detects 8- or 4-byte longs; Lua functions are refused without functions=true
+function torch.load(filename, ...)
+   if type(filename) ~= 'string' then torch._argerror(1, 'load', 'filename (string) expected, got ' .. type(filename)) end
+   local opts, mode, referenced = splitopts(...)
+   local fmt, ls = parsemode('load', mode, 2, true)
+   local functions = opts.functions and 1 or 0
+   if referenced == false then
+      local r = ffi.gc(nonnull(C.THT7Reader_new(fmt, ls == 0 and 8 or ls, functions, 0)), C.THT7Reader_free)
+      local pos = ffi.new('int64_t[1]')
+      local node = nonnull(C.THT7Reader_readFile(r, filename, pos))
+      local objs = {}
+      decode(C.THT7Reader_graph(r), 0, objs)
+      return objs[tonumber(node.id)]
+   end
+   local g = ffi.gc(nonnull(C.THT7_readFile(filename, fmt, ls, functions)), C.THT7Graph_free)
+   local obj = convert(g)
+   C.THT7Graph_free(ffi.gc(g, nil))
+   return obj
+end
+
+-- torch.serialize(obj [, mode='binary']) -> string
+function torch.serialize(obj, mode)
+   return tobytes(obj, parsemode('serialize', mode, 2, false), true)
+end
+-- torch.serializeToStorage(obj [, mode]) -> CharStorage ending with a NUL, as Torch7's
+-- MemoryFile storage (so torch.MemoryFile(storage) reads it)
+function torch.serializeToStorage(obj, mode)
+   return torch.CharStorage():string(tobytes(obj, parsemode('serializeToStorage', mode, 2, false), true) .. '\0')
+end
+
+-- torch.deserialize(str [, mode='binary'] [, {functions=true}])
+function torch.deserialize(str, ...)
+   if type(str) ~= 'string' then torch._argerror(1, 'deserialize', 'string expected, got ' .. type(str)) end
+   local opts, mode = splitopts(...)
+   local fmt, ls = parsemode('deserialize', mode, 2, true)
+   local g = ffi.gc(nonnull(C.THT7_readBuffer(str, #str, fmt, ls, opts.functions and 1 or 0)), C.THT7Graph_free)
+   local obj = convert(g)
+   C.THT7Graph_free(ffi.gc(g, nil))
+   return obj
+end
+function torch.deserializeFromStorage(storage, ...)
+   if torch.typename(storage) ~= 'torch.CharStorage' then
+      torch._argerror(1, 'deserializeFromStorage', 'torch.CharStorage expected, got ' .. torch.type(storage))
+   end
+   local n = storage:size()
+   -- Torch7's storages from serializeToStorage may carry a trailing NUL (MemoryFile)
+   local s = ffi.string(storage.__st.data, n)
+   local opts, mode = splitopts(...)
+   local fmt, ls = parsemode('deserializeFromStorage', mode, 2, true)
+   local g = C.THT7_readBuffer(s, #s, fmt, ls, opts.functions and 1 or 0)
+   if g == nil and n > 0 and s:byte(n) == 0 then
+      g = C.THT7_readBuffer(s, n - 1, fmt, ls, opts.functions and 1 or 0)
+   end
+   g = ffi.gc(nonnull(g), C.THT7Graph_free)
+   local obj = convert(g)
+   C.THT7Graph_free(ffi.gc(g, nil))
+   return obj
+end
+
+-- ---------------------------------------------------------------- File:writeObject/readObject
+-- One THT7Writer / THT7Reader per File keeps the reference memo across calls, as Torch7's
+-- per-file environment did; changing the mode, long size or referenced state starts a new one.
+local File = torch.getmetatable('torch.File')
+
+local function fileformat(self)
+   if self._swap then
+      torch._error('t7: writeObject/readObject support native (little-endian) encoding only')
+   end
+   return self._binary and BINARY or ASCII
+end
+
+function File:writeObject(obj, debugname, hook)
+   self:_checkWrite()
+   local fmt = fileformat(self)
+   local ref = self:isReferenced() and 1 or 0
+   local st = self._t7w
+   if not st or st.fmt ~= fmt or st.ls ~= self._longSize or st.ref ~= ref then
+      local g = newgraph()
+      st = {fmt = fmt, ls = self._longSize, ref = ref, g = g, enc = newEncoder(g),
+            w = ffi.gc(nonnull(C.THT7Writer_new(fmt, self._longSize, ref)), C.THT7Writer_free)}
+      self._t7w = st
+   end
+   local root = st.enc:encode(obj, hook)
+   check(C.THT7Writer_write(st.w, root))
+   local size = ffi.new('int64_t[1]')
+   local data = C.THT7Writer_data(st.w, size)
+   self:_rawwrite(ffi.string(data, size[0]))
+   C.THT7Writer_clear(st.w)
+end
+
+-- file:allowFunctions(true): readObject accepts Lua functions (their bytecode runs code)
+function File:allowFunctions(flag)
+   self._t7functions = flag ~= false
+   return self
+end
+
+function File:readObject()
+   self:_checkRead()
+   local fmt = fileformat(self)
+   local ref = self:isReferenced() and 1 or 0
+   local fun = self._t7functions and 1 or 0
+   local st = self._t7r
+   if not st or st.fmt ~= fmt or st.ls ~= self._longSize or st.ref ~= ref or st.fun ~= fun then
+      st = {fmt = fmt, ls = self._longSize, ref = ref, fun = fun, objs = {}, joins = {}, done = 0,
+            r = ffi.gc(nonnull(C.THT7Reader_new(fmt, self._longSize, fun, ref)), C.THT7Reader_free)}
+      self._t7r = st
+   end
+   if st.broken then
+      torch._error('t7: an earlier readObject on this file failed (' .. tostring(st.broken) .. '); its references are unusable')
+   end
+   local pos = ffi.new('int64_t[1]')
+   local node
+   if self._storage then                                  -- MemoryFile
+      pos[0] = self._pos
+      node = C.THT7Reader_readBuffer(st.r, self._storage.__st.data, self._size, pos)
+      if node ~= nil then self._pos = tonumber(pos[0]) end
+   elseif self._f and self._name and not torch.isTypeOf(self, 'torch.PipeFile') then
+      if self._writable then self._f:flush() end
+      local start = self._f:seek('cur')
+      pos[0] = start
+      node = C.THT7Reader_readFile(st.r, self._name, pos)
+      self._f:seek('set', node ~= nil and tonumber(pos[0]) or start)
+   else                                                   -- pipes: the rest of the stream
+      self._t7pipe = self._t7pipe or {data = self._f:read('*a') or '', pos = 0}
+      local p = self._t7pipe
+      pos[0] = p.pos
+      node = C.THT7Reader_readBuffer(st.r, p.data, #p.data, pos)
+      if node ~= nil then p.pos = tonumber(pos[0]) end
+   end
+   if node == nil then
+      self._hasError = true
+      torch._error(lasterr())
+   end
+   local g = C.THT7Reader_graph(st.r)
+   local from = st.done
+   st.done = tonumber(g.nnodes)
+   local ok, err = pcall(decode, g, from, st.objs, st.joins)
+   if not ok then
+      st.broken = err
+      self._hasError = true
+      error(err, 0)
+   end
+   return st.objs[tonumber(node.id)]
+end
+
+return torch
