@@ -129,9 +129,8 @@ function J.testJacobianUpdateParameters(module, input, param, minval, maxval, pe
    return error:abs():max()
 end
 
--- forward/backward, clearState (must return self), a deep-copy round trip (Torch7 used a
--- DiskFile; the copy reproduces every field), then the same again: max changes of output and
--- gradInput
+-- forward/backward, clearState (must return self), a serialization round trip, then the same
+-- again: max changes of output and gradInput
 function J.testIO(module, input, minval, maxval)
    minval = minval or -2
    maxval = maxval or 2
@@ -148,7 +147,13 @@ function J.testIO(module, input, minval, maxval)
    local bo = module.gradInput:clone()
    local self = module:clearState()
    assert(self == module, 'clearState did not return self')
-   local m = module:clone()
+   -- the serialization round trip of Torch7's testIO (in-memory deep copy without torch.serialize)
+   local m
+   if torch.serialize and torch.deserialize then
+      m = torch.deserialize(torch.serialize(module))
+   else
+      m = module:clone()
+   end
    m:forward(inputclone)
    m:zeroGradParameters()
    m:updateGradInput(inputclone, goclone)
