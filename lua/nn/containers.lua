@@ -3,7 +3,7 @@
 ------------------------------------------------------------------------ Sequential
 local Sequential, _ = torch.class('nn.Sequential', 'nn.Container')
 
-function Sequential:__len() return #self.modules end
+function Sequential:__len__() return #self.modules end
 
 function Sequential:add(module)
    if #self.modules == 0 then self.gradInput = module.gradInput end

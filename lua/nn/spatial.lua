@@ -190,6 +190,7 @@ function BN:updateOutput(input)
    utils.checkTensor(self, input, 'input')
    THNN.checkFloat(self, input, 'input')
    self:checkInputDim(input)
+   local single = input:dim() == self.nDim - 1 and input:size() or nil
    input = makeBatch(self, self:makeContiguous(input))
    self.output:resizeAs(input)
    self.save_mean = self.save_mean or input.new()
@@ -197,6 +198,7 @@ function BN:updateOutput(input)
    THNN.BatchNormalization_updateOutput(input:cdata(), self.output:cdata(), opt(self.weight), opt(self.bias),
       self.running_mean:cdata(), self.running_var:cdata(), self.save_mean:cdata(), self.save_std:cdata(),
       self.train and 1 or 0, self.momentum, self.eps)
+   if single then self.output:resize(single) end      -- one sample (evaluate mode) keeps its shape
    return self.output
 end
 local function bnBackward(self, input, gradOutput, scale, gradInput, gradWeight, gradBias)

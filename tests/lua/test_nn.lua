@@ -9,6 +9,12 @@ local expprecision = 1.1e-4
 torch.manualSeed(1234)
 torch.setdefaulttensortype('torch.DoubleTensor')
 
+local function errs(f, pattern, msg)
+   local ok, err = pcall(f)
+   tester:assert(not ok, msg .. ' (no error raised)')
+   if not ok then tester:assert(tostring(err):find(pattern) ~= nil, msg .. ': got "' .. tostring(err) .. '"') end
+end
+
 -- Jacobian w.r.t. the input, every parameter, the fused update, and the IO round trip
 local function checkModule(name, module, input, o)
    o = o or {}
@@ -378,6 +384,7 @@ local spatial = {
    {'BatchNormalization', function() return nn.BatchNormalization(4) end, {5, 4}},
    {'BatchNormalizationNoAffine', function() return nn.BatchNormalization(3, nil, nil, false) end, {5, 3}},
    {'SpatialBatchNormalization', function() return nn.SpatialBatchNormalization(3) end, {2, 3, 2, 3}},
+   {'VolumetricBatchNormalization', function() return nn.VolumetricBatchNormalization(2) end, {2, 2, 2, 2, 2}},
 }
 for _, e in ipairs(spatial) do
    tests[e[1]] = function()
@@ -402,6 +409,22 @@ function tests.SpatialMaxPooling_indices_and_ceil()
    local z = u:forward(p:forward(x4))
    tester:asserteq(z:ne(0):sum(), 8, 'unpooling writes one value per window')
    checkModule('SpatialMaxUnpooling', u, p.output:clone(), {noio = true})
+end
+
+function tests.BatchNormalization_evaluate()
+   local bn = nn.BatchNormalization(3)
+   bn.weight:copy(torch.Tensor{1, 2, 3}); bn.bias:copy(torch.Tensor{0, 1, -1})
+   for i = 1, 5 do bn:forward(torch.randn(8, 3):mul(2):add(1)) end
+   bn:evaluate()
+   local x = torch.randn(3)
+   local y = bn:forward(x)
+   tester:asserteq(y:dim(), 1, 'one sample keeps its shape')
+   local ref = torch.cdiv(x - bn.running_mean, torch.sqrt(bn.running_var + 1e-5)):cmul(bn.weight) + bn.bias
+   tester:assertTensorEq(y, ref, 1e-12, 'evaluate uses the running statistics')
+   tester:assertgt(bn.running_mean:mean(), 0.3, 'running mean moved towards the batch mean')
+   local xb = torch.randn(4, 3)
+   tester:assertTensorEq(bn:forward(xb)[2], bn:clone():forward(xb[2]), 1e-12, 'batch row equals single sample')
+   errs(function() nn.BatchNormalization(3):forward(torch.randn(3)) end, 'BatchNormalization', '1-D input in training')
 end
 
 function tests.LookupTable()
@@ -665,6 +688,8 @@ function tests.modes_apply_find()
    local all = n:listModules()
    tester:asserteq(#all, 6, 'listModules is pre-order incl. self')
    tester:asserteq(all[1], n)
+   tester:asserteq(n:size(), 3)
+   tester:asserteq(n:__len__(), 3)
    local count = 0
    n:apply(function() count = count + 1 end)
    tester:asserteq(count, 6)
@@ -728,11 +753,6 @@ function tests.StochasticGradient()
 end
 
 ------------------------------------------------------------------------ bad input
-local function errs(f, pattern, msg)
-   local ok, err = pcall(f)
-   tester:assert(not ok, msg .. ' (no error raised)')
-   if not ok then tester:assert(tostring(err):find(pattern) ~= nil, msg .. ': got "' .. tostring(err) .. '"') end
-end
 
 function tests.bad_input()
    errs(function() nn.Linear(4, 3):forward(torch.randn(2, 5)) end, 'nn.Linear.*N x 4.*2 x 5', 'Linear wrong width')
