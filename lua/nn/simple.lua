@@ -48,6 +48,11 @@ function Linear:updateAddBuffer(input)
 end
 
 local function linearCheck(self, input)
+   utils.checkTensor(self, input, 'input')
+   if torch.typename(input) ~= torch.typename(self.weight) then
+      error(string.format('%s: expected input of type %s (the module\'s type; convert the module with :type()), got %s',
+                          torch.typename(self), torch.typename(self.weight), torch.typename(input)), 0)
+   end
    local n = self.weight:size(2)
    local ok = (input:dim() == 1 and input:size(1) == n) or (input:dim() == 2 and input:size(2) == n)
    checkDims(self, input, ok, string.format('of size %d (1-D) or N x %d (2-D)', n, n))

@@ -757,6 +757,11 @@ end
 function tests.bad_input()
    errs(function() nn.Linear(4, 3):forward(torch.randn(2, 5)) end, 'nn.Linear.*N x 4.*2 x 5', 'Linear wrong width')
    errs(function() nn.Linear(4, 3):forward(torch.randn(2, 2, 4)) end, 'nn.Linear', 'Linear 3-D')
+   errs(function() nn.Linear(4, 3):forward(torch.FloatTensor(4)) end, 'nn.Linear: expected input of type torch.DoubleTensor',
+        'Linear type mismatch')
+   errs(function() nn.SpatialClassNLLCriterion():forward(torch.randn(1, 3, 2, 2), torch.LongTensor(1, 2, 2):fill(4)) end,
+        'SpatialClassNLLCriterion: target 4', 'spatial label out of range')
+   errs(function() nn.SoftMax():forward(torch.randn(2, 2, 2, 2, 2)) end, 'nn.SoftMax: expected input 1%-D', 'SoftMax 5-D')
    errs(function() nn.SpatialConvolution(3, 4, 3, 3):forward(torch.randn(5, 5)) end, 'SpatialConvolution.*3%-D',
         'conv 2-D input')
    errs(function() nn.SpatialConvolution(3, 4, 3, 3):forward(torch.randn(2, 5, 5)) end, 'SpatialConvolution.*3 planes',
