@@ -1,5 +1,8 @@
 """nn layers end to end against PyTorch CPU (same thread count): an MLP SGD step, a LeNet-5 step and a
-Conv2d forward + backward, float32, same weights and inputs."""
+Conv2d forward + backward, float32, same weights and inputs.
+
+Note: TH_setNumThreads does not limit OpenBLAS's own thread pool; on a loaded machine that pool makes
+single GEMM calls bimodal (0.5 ms or 16-32 ms). Stable numbers: OPENBLAS_NUM_THREADS=1 and one thread."""
 import numpy as np
 
 import pytorch_like as pl
