@@ -1,5 +1,6 @@
 /* Errors, allocation accounting, threads, dtype facts. */
 #include "THGeneral.h"
+#include "THBlas.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +88,7 @@ int TH_getNumThreads(void)
 
 void TH_setNumThreads(int n)
 {
+    THBlas_setNumThreads(n);   /* OpenBLAS keeps its own pool: keep the two in step */
 #ifdef _OPENMP
     if (n > 0) omp_set_num_threads(n);
 #else

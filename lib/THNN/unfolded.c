@@ -7,23 +7,19 @@
 #include <omp.h>
 #include <stdio.h>
 
-/* exported by the scipy-openblas32 wheel */
-void scipy_openblas_set_num_threads(int n);
-int scipy_openblas_get_num_threads(void);
-
 int THNNConv_blasThreadsBegin(int parallel)
 {
-    int saved = scipy_openblas_get_num_threads();
+    int saved = THBlas_getNumThreads();
     int want = parallel || omp_in_parallel() || !TH_parallelOK(TH_OMP_THRESHOLD) ? 1 : TH_getNumThreads();
     if (want < 1) want = 1;
-    if (want != saved) scipy_openblas_set_num_threads(want);
+    if (want != saved) THBlas_setNumThreads(want);
     return saved;
 }
 
 void THNNConv_blasThreadsEnd(int parallel, int saved)
 {
     (void)parallel;
-    if (scipy_openblas_get_num_threads() != saved) scipy_openblas_set_num_threads(saved);
+    if (THBlas_getNumThreads() != saved) THBlas_setNumThreads(saved);
 }
 
 static inline int64_t ceil_div(int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
