@@ -56,8 +56,9 @@ def test_checkpoint_loads_and_accuracies_agree(trained):
     assert tuple(lua_out.shape) == (500, 10)
     assert demo.accuracy(lua_out, labels) == pytest.approx(testset["accuracy"], abs=1e-12)
     # the whole Python step, as `make demo` runs it
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
     r = subprocess.run([sys.executable, os.path.join("examples", "demo.py"), out],
-                       capture_output=True, text=True, timeout=60, cwd=ROOT)
+                       capture_output=True, text=True, timeout=60, cwd=ROOT, env=env)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "the accuracies agree" in r.stdout
     assert f"{lua_acc:.2f}%" in r.stdout

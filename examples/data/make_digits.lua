@@ -1,5 +1,6 @@
 -- A small deterministic image data set: 16x16 grayscale digits rendered from a built-in
--- 5x7 bitmap font with random glyph size, stroke thickness, position and pixel noise.
+-- 5x7 bitmap font with random glyph size, stroke thickness, slant, position, ink and
+-- pixel noise.
 --   local digits = dofile('examples/data/make_digits.lua')
 --   local train, test = digits.make(4000, 1000, seed)
 --   train.data: N x 1 x 16 x 16 FloatTensor in [0, 1];  train.labels: N LongTensor in 1..10
@@ -26,19 +27,22 @@ local SIZE = 16
 digits.size = SIZE
 digits.classes = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9'}
 
--- one glyph scaled (nearest neighbour) to w x h, strokes widened by `thick` pixels
-local function render(d, w, h, thick)
+-- one glyph scaled (nearest neighbour) to w x h, strokes widened by `thick` pixels and
+-- rows shifted right by up to `slant` * h pixels towards the top (italic)
+local function render(d, w, h, thick, slant)
    local rows = FONT[d]
-   local t = torch.FloatTensor(h, w):zero()
+   local extra = math.ceil(slant * h)
+   local t = torch.FloatTensor(h, w + extra):zero()
    for y = 1, h do
       local fy = math.floor((y - 0.5) * 7 / h) + 1
       local row = rows[fy]
+      local shift = math.floor(slant * (h - y) + 0.5)
       for x = 1, w do
          local fx = math.floor((x - 0.5) * 5 / w) + 1
          if row:sub(fx, fx) == '#' then
             for dy = 0, thick - 1 do
                for dx = 0, thick - 1 do
-                  if y + dy <= h and x + dx <= w then t[y + dy][x + dx] = 1 end
+                  if y + dy <= h and x + dx <= w then t[y + dy][x + dx + shift] = 1 end
                end
             end
          end
@@ -48,7 +52,7 @@ local function render(d, w, h, thick)
 end
 
 -- every (digit, width, height, thickness) template, rendered once
-local WIDTHS, HEIGHTS, THICK = {7, 8, 9, 10}, {11, 12, 13, 14}, {1, 2}
+local WIDTHS, HEIGHTS, THICK, SLANT = {7, 8, 9, 10}, {11, 12, 13, 14}, {1, 2}, {0, 0.2}
 local templates
 local function build_templates()
    templates = {}
@@ -57,7 +61,9 @@ local function build_templates()
       for _, w in ipairs(WIDTHS) do
          for _, h in ipairs(HEIGHTS) do
             for _, k in ipairs(THICK) do
-               table.insert(templates[d], render(d, w, h, k))
+               for _, sl in ipairs(SLANT) do
+                  table.insert(templates[d], render(d, w, h, k, sl))
+               end
             end
          end
       end
