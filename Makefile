@@ -1,7 +1,7 @@
 # make        create .venv, install the package (editable) with its C core
 # make test   run the test suite
 # make bench  benchmarks against numpy / PyTorch CPU (ratios)
-# make demo   the demo: a legacy Torch7-style script run by th
+# make demo   the demo: a legacy Torch7 training script run by th, then its checkpoint in Python
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
@@ -32,8 +32,10 @@ test: build
 bench: build
 	$(PY) bench/run.py
 
+DEMO_OUT ?= demo_out
 demo: build
-	$(VENV)/bin/th examples/demo.lua
+	$(VENV)/bin/th examples/train_digits.lua -epochs 3 -lr 0.05 -batchSize 32 -save $(DEMO_OUT)
+	$(PY) examples/demo.py $(DEMO_OUT)
 
 clean:
-	rm -rf build *.egg-info pytorch_like/_C*.so pytorch_like/_C.c pytorch_like/.built
+	rm -rf build demo_out *.egg-info pytorch_like/_C*.so pytorch_like/_C.c pytorch_like/.built

@@ -16,3 +16,17 @@ void THBlas_gemm(int dtype, char transa, char transb, int64_t m, int64_t n, int6
                           (const double *)a, (blasint)lda, (const double *)b, (blasint)ldb, beta,
                           (double *)c, (blasint)ldc);
 }
+
+/* exported by the scipy-openblas32 wheel */
+void scipy_openblas_set_num_threads(int n);
+int scipy_openblas_get_num_threads(void);
+
+void THBlas_setNumThreads(int n)
+{
+    if (n > 0) scipy_openblas_set_num_threads(n);
+}
+
+int THBlas_getNumThreads(void)
+{
+    return scipy_openblas_get_num_threads();
+}

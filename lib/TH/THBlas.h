@@ -14,6 +14,10 @@
 void THBlas_gemm(int dtype, char transa, char transb, int64_t m, int64_t n, int64_t k, double alpha,
                  const void *a, int64_t lda, const void *b, int64_t ldb, double beta, void *c, int64_t ldc);
 
+/* OpenBLAS's own thread pool (separate from OpenMP's); TH_setNumThreads sets both. */
+void THBlas_setNumThreads(int n);
+int THBlas_getNumThreads(void);
+
 /* LAPACK (Fortran interface: everything by pointer, column-major, hidden string lengths last). */
 #define TH_LAPACK_DECL(x) \
 void scipy_##x##gesv_(int *n, int *nrhs, void *a, int *lda, int *ipiv, void *b, int *ldb, int *info); \

@@ -1,5 +1,6 @@
 /* Errors, allocation accounting, threads, dtype facts. */
 #include "THGeneral.h"
+#include "THBlas.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +90,7 @@ enum { TH_MAX_THREADS = 1024 };
 
 void TH_setNumThreads(int n)
 {
+    THBlas_setNumThreads(n);   /* OpenBLAS keeps its own pool: keep the two in step */
 #ifdef _OPENMP
     /* libgomp sizes per-team arrays on the stack and dies when it cannot start the
      * threads, so an absurd count would crash the next parallel region */

@@ -488,6 +488,110 @@ int THNN_Linear_accGradParameters(THTensor *input, THTensor *gradOutput, THTenso
 
 /* ---------------------------------------------------------------- THNN: convolutions */
 
+/* Conventions of this section: the spatial ops end with `int groups` (after `scale` in
+ * accGradParameters; Lua passes 1): channels split into `groups` independent convolutions,
+ * as PyTorch's Conv*d(groups=g). Direct-convolution weights are nOutputPlane x
+ * nInputPlane/groups x k..., transposed ("Full") ones nInputPlane x nOutputPlane/groups x k...
+ * (PyTorch's layouts); the MM ops and SpatialDilatedConvolution also take the 2-D
+ * nOutputPlane x (nInputPlane/groups*k...). finput [BUFFER] of the MM ops (and Local): the
+ * unfolded input, N x (nInputPlane*k...) x (output volume) (2-D for one sample), written by
+ * updateOutput and re-read by accGradParameters; every other column buffer (fgradInput,
+ * columns, gradColumns, the Volumetric Full ops' finput) is scratch, one slab per thread.
+ * `ones` is kept for Torch7's signatures and unused (may be NULL). Bias optional. */
+int THNN_SpatialConvolutionMM_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
+    THTensor *finput, THTensor *fgradInput, int kW, int kH, int dW, int dH, int padW, int padH, int groups);
+int THNN_SpatialConvolutionMM_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+    THTensor *weight, THTensor *finput, THTensor *fgradInput, int kW, int kH, int dW, int dH, int padW,
+    int padH, int groups);
+int THNN_SpatialConvolutionMM_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
+    THTensor *gradBias, THTensor *finput, THTensor *fgradInput, int kW, int kH, int dW, int dH, int padW,
+    int padH, double scale, int groups);
+int THNN_SpatialDilatedConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight,
+    THTensor *bias, THTensor *columns, THTensor *ones, int kW, int kH, int dW, int dH, int padW, int padH,
+    int dilationW, int dilationH, int groups);
+int THNN_SpatialDilatedConvolution_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+    THTensor *weight, THTensor *gradColumns, int kW, int kH, int dW, int dH, int padW, int padH, int dilationW,
+    int dilationH, int groups);
+int THNN_SpatialDilatedConvolution_accGradParameters(THTensor *input, THTensor *gradOutput,
+    THTensor *gradWeight, THTensor *gradBias, THTensor *columns, THTensor *ones, int kW, int kH, int dW, int dH,
+    int padW, int padH, int dilationW, int dilationH, double scale, int groups);
+int THNN_SpatialFullConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight,
+    THTensor *bias, THTensor *columns, THTensor *ones, int kW, int kH, int dW, int dH, int padW, int padH,
+    int adjW, int adjH, int groups);
+int THNN_SpatialFullConvolution_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+    THTensor *weight, THTensor *gradColumns, int kW, int kH, int dW, int dH, int padW, int padH, int adjW,
+    int adjH, int groups);
+int THNN_SpatialFullConvolution_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
+    THTensor *gradBias, THTensor *columns, THTensor *ones, int kW, int kH, int dW, int dH, int padW, int padH,
+    int adjW, int adjH, double scale, int groups);
+int THNN_VolumetricConvolutionMM_updateOutput(THTensor *input, THTensor *output, THTensor *weight,
+    THTensor *bias, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH, int dT, int dW, int dH,
+    int pT, int pW, int pH, int groups);
+int THNN_VolumetricConvolutionMM_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+    THTensor *weight, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH, int dT, int dW, int dH,
+    int pT, int pW, int pH, int groups);
+int THNN_VolumetricConvolutionMM_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
+    THTensor *gradBias, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH, int dT, int dW, int dH,
+    int pT, int pW, int pH, double scale, int groups);
+int THNN_SpatialFullDilatedConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight,
+    THTensor *bias, THTensor *columns, THTensor *ones, int kW, int kH, int dW, int dH, int padW, int padH,
+    int dilationW, int dilationH, int adjW, int adjH, int groups);
+int THNN_SpatialFullDilatedConvolution_updateGradInput(THTensor *input, THTensor *gradOutput,
+    THTensor *gradInput, THTensor *weight, THTensor *gradColumns, int kW, int kH, int dW, int dH, int padW,
+    int padH, int dilationW, int dilationH, int adjW, int adjH, int groups);
+int THNN_SpatialFullDilatedConvolution_accGradParameters(THTensor *input, THTensor *gradOutput,
+    THTensor *gradWeight, THTensor *gradBias, THTensor *columns, THTensor *ones, int kW, int kH, int dW, int dH,
+    int padW, int padH, int dilationW, int dilationH, int adjW, int adjH, double scale, int groups);
+int THNN_VolumetricDilatedConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight,
+    THTensor *bias, THTensor *columns, THTensor *ones, int kT, int kW, int kH, int dT, int dW, int dH, int padT,
+    int padW, int padH, int dilationT, int dilationW, int dilationH, int groups);
+int THNN_VolumetricDilatedConvolution_updateGradInput(THTensor *input, THTensor *gradOutput,
+    THTensor *gradInput, THTensor *weight, THTensor *gradColumns, int kT, int kW, int kH, int dT, int dW,
+    int dH, int padT, int padW, int padH, int dilationT, int dilationW, int dilationH, int groups);
+int THNN_VolumetricDilatedConvolution_accGradParameters(THTensor *input, THTensor *gradOutput,
+    THTensor *gradWeight, THTensor *gradBias, THTensor *columns, THTensor *ones, int kT, int kW, int kH, int dT,
+    int dW, int dH, int padT, int padW, int padH, int dilationT, int dilationW, int dilationH, double scale,
+    int groups);
+int THNN_VolumetricFullConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight,
+    THTensor *bias, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH, int dT, int dW, int dH,
+    int pT, int pW, int pH, int aT, int aW, int aH, int groups);
+int THNN_VolumetricFullConvolution_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+    THTensor *weight, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH, int dT, int dW, int dH,
+    int pT, int pW, int pH, int aT, int aW, int aH, int groups);
+int THNN_VolumetricFullConvolution_accGradParameters(THTensor *input, THTensor *gradOutput,
+    THTensor *gradWeight, THTensor *gradBias, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH,
+    int dT, int dW, int dH, int pT, int pW, int pH, int aT, int aW, int aH, double scale, int groups);
+int THNN_VolumetricFullDilatedConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight,
+    THTensor *bias, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH, int dT, int dW, int dH,
+    int pT, int pW, int pH, int dilationT, int dilationW, int dilationH, int aT, int aW, int aH, int groups);
+int THNN_VolumetricFullDilatedConvolution_updateGradInput(THTensor *input, THTensor *gradOutput,
+    THTensor *gradInput, THTensor *weight, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH,
+    int dT, int dW, int dH, int pT, int pW, int pH, int dilationT, int dilationW, int dilationH, int aT, int aW,
+    int aH, int groups);
+int THNN_VolumetricFullDilatedConvolution_accGradParameters(THTensor *input, THTensor *gradOutput,
+    THTensor *gradWeight, THTensor *gradBias, THTensor *finput, THTensor *fgradInput, int kT, int kW, int kH,
+    int dT, int dW, int dH, int pT, int pW, int pH, int dilationT, int dilationW, int dilationH, int aT, int aW,
+    int aH, double scale, int groups);
+/* SpatialConvolutionLocal: untied weights (oH*oW) x nOutputPlane x (nInputPlane*kH*kW) or
+ * oH x oW x nOutputPlane x nInputPlane x kH x kW; bias nOutputPlane x oH x oW [OPTIONAL];
+ * finput as SpatialConvolutionMM's. */
+int THNN_SpatialConvolutionLocal_updateOutput(THTensor *input, THTensor *output, THTensor *weight,
+    THTensor *bias, THTensor *finput, THTensor *fgradInput, int kW, int kH, int dW, int dH, int padW, int padH,
+    int64_t inputWidth, int64_t inputHeight, int64_t outputWidth, int64_t outputHeight);
+int THNN_SpatialConvolutionLocal_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+    THTensor *weight, THTensor *finput, THTensor *fgradInput, int kW, int kH, int dW, int dH, int padW,
+    int padH, int64_t inputWidth, int64_t inputHeight, int64_t outputWidth, int64_t outputHeight);
+int THNN_SpatialConvolutionLocal_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
+    THTensor *gradBias, THTensor *finput, THTensor *fgradInput, int kW, int kH, int dW, int dH, int padW,
+    int padH, int64_t inputWidth, int64_t inputHeight, int64_t outputWidth, int64_t outputHeight, double scale);
+/* TemporalConvolution: input nFrame x inputFrameSize (batch N x nFrame x inputFrameSize),
+ * weight outputFrameSize x (kW*inputFrameSize), bias [OPTIONAL]; no buffers. */
+int THNN_TemporalConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
+    int kW, int dW, int inputFrameSize, int outputFrameSize);
+int THNN_TemporalConvolution_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+    THTensor *weight, int kW, int dW);
+int THNN_TemporalConvolution_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
+    THTensor *gradBias, int kW, int dW, double scale);
 /* (end of THNN convolutions section) */
 
 

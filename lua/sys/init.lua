@@ -1,11 +1,11 @@
 -- sys: clock, tic/toc, shell execution and terminal colours (the Torch7 `sys` package).
 local ffi = require 'ffi'
-pcall(ffi.cdef, [[
-typedef struct sys_timeval { long tv_sec; long tv_usec; } sys_timeval;
-int gettimeofday(sys_timeval *tv, void *tz);
-unsigned int sleep(unsigned int seconds);
-int usleep(unsigned int usec);
-]])
+-- one cdef each: torch/Timer.lua declares gettimeofday with its own struct, and a failing
+-- redeclaration must not drop the others (the clock then fell back to whole seconds)
+pcall(ffi.cdef, 'typedef struct sys_timeval { long tv_sec; long tv_usec; } sys_timeval;')
+pcall(ffi.cdef, 'int gettimeofday(sys_timeval *tv, void *tz);')
+pcall(ffi.cdef, 'unsigned int sleep(unsigned int seconds);')
+pcall(ffi.cdef, 'int usleep(unsigned int usec);')
 
 local sys = {}
 local tv = ffi.new('sys_timeval')
@@ -13,7 +13,7 @@ local ok_gtod = pcall(function() return ffi.C.gettimeofday end)
 
 function sys.clock()
    if ok_gtod then
-      local ok = pcall(ffi.C.gettimeofday, tv, nil)
+      local ok = pcall(ffi.C.gettimeofday, ffi.cast('void *', tv), nil)
       if ok then return tonumber(tv.tv_sec) + tonumber(tv.tv_usec) * 1e-6 end
    end
    return os.time()

@@ -1,0 +1,97 @@
+"""Pooling layers."""
+from .. import functional as F
+from .module import Module
+
+
+class _MaxPoolNd(Module):
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding = padding
+        self.dilation = dilation
+        self.return_indices = return_indices
+        self.ceil_mode = ceil_mode
+
+    def extra_repr(self):
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class MaxPool1d(_MaxPoolNd):
+    """1-D max pooling (THNN SpatialDilatedMaxPooling)."""
+
+    def forward(self, input):
+        if input.dim() not in (2, 3):
+            raise RuntimeError(f"MaxPool1d: expected 2-D or 3-D input ([C, L] or [N, C, L]), got "
+                               f"{list(input.shape)}")
+        return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+                            self.return_indices)
+
+
+class MaxPool2d(_MaxPoolNd):
+    """2-D max pooling (THNN SpatialDilatedMaxPooling)."""
+
+    def forward(self, input):
+        if input.dim() not in (3, 4):
+            raise RuntimeError(f"MaxPool2d: expected 3-D or 4-D input ([C, H, W] or [N, C, H, W]), got "
+                               f"{list(input.shape)}")
+        return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+                            self.return_indices)
+
+
+class AvgPool2d(Module):
+    """2-D average pooling (THNN SpatialAveragePooling)."""
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+                 divisor_override=None):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding = padding
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+        self.divisor_override = divisor_override
+
+    def forward(self, input):
+        if input.dim() not in (3, 4):
+            raise RuntimeError(f"AvgPool2d: expected 3-D or 4-D input ([C, H, W] or [N, C, H, W]), got "
+                               f"{list(input.shape)}")
+        return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """Adaptive 2-D average pooling (THNN SpatialAdaptiveAveragePooling)."""
+
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input):
+        if input.dim() not in (3, 4):
+            raise RuntimeError(f"AdaptiveAvgPool2d: expected 3-D or 4-D input, got {list(input.shape)}")
+        return F.adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool2d(Module):
+    """Adaptive 2-D max pooling (THNN SpatialAdaptiveMaxPooling)."""
+
+    def __init__(self, output_size, return_indices=False):
+        super().__init__()
+        self.output_size = output_size
+        self.return_indices = return_indices
+
+    def forward(self, input):
+        if input.dim() not in (3, 4):
+            raise RuntimeError(f"AdaptiveMaxPool2d: expected 3-D or 4-D input, got {list(input.shape)}")
+        return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
