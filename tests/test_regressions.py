@@ -120,3 +120,11 @@ def test_huge_count_of_empty_slices_does_not_hang():
         b2 = torch.empty(1, 0, 3).expand(2 ** 62, 0, 3)
         assert torch.addbmm(M, b1, b2, beta=2).tolist() == [[2.0] * 3] * 3
     """)
+
+
+def test_unique_dim_with_empty_other_dims_raises():
+    # numpy.unique(axis=0) looped over the 2**62 rows of a (2**62, 0) tensor (a hang)
+    for t, d in ((torch.empty(1, 0).expand(2 ** 62, 0), 0), (torch.empty(5, 0), 0)):
+        with pytest.raises(RuntimeError, match="0 sized dimensions, and they aren't selected"):
+            torch.unique(t, dim=d, return_counts=True)
+    assert torch.unique(torch.empty(0, 5), dim=0).shape == (0, 5)

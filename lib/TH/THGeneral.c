@@ -90,11 +90,11 @@ enum { TH_MAX_THREADS = 1024 };
 
 void TH_setNumThreads(int n)
 {
-    THBlas_setNumThreads(n);   /* OpenBLAS keeps its own pool: keep the two in step */
-#ifdef _OPENMP
     /* libgomp sizes per-team arrays on the stack and dies when it cannot start the
      * threads, so an absurd count would crash the next parallel region */
     if (n > TH_MAX_THREADS) n = TH_MAX_THREADS;
+    THBlas_setNumThreads(n);   /* OpenBLAS keeps its own pool: keep the two in step */
+#ifdef _OPENMP
     if (n > 0) omp_set_num_threads(n);
 #else
     (void)n;

@@ -142,8 +142,10 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """Distinct elements (ascending), optionally with the inverse mapping and the counts."""
     if dim is not None:
-        arr = input.numpy(force=True)
         d = _wrap_dim(dim, input.dim())
+        if any(s == 0 for k, s in enumerate(input.shape) if k != d):   # as PyTorch (numpy would loop over them)
+            raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
+        arr = input.numpy(force=True)
         u, inv, cnt = np.unique(arr, axis=d, return_inverse=True, return_counts=True)
         res = [tensor(u)]
         if return_inverse:
