@@ -37,6 +37,9 @@ class TorchView(nn.Module):
         self.size = [int(s) for s in size]
         self.num_input_dims = num_input_dims
 
+    def extra_repr(self):
+        return f"size={self.size}, num_input_dims={self.num_input_dims}"
+
     def forward(self, x):
         nel = x.numel()
         nd = x.dim()
@@ -89,6 +92,9 @@ class TorchSoftMax(nn.Module):
     def __init__(self, log=False):
         super().__init__()
         self.log = log
+
+    def extra_repr(self):
+        return f"log={self.log}"
 
     def forward(self, x):
         dim = 0 if x.dim() in (1, 3) else 1
