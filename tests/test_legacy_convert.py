@@ -189,3 +189,25 @@ def _no_divide(lua):
 def test_bad_argument():
     with pytest.raises(TypeError, match="Torch7 nn module"):
         legacy.convert(42)
+
+
+def test_conv_mm_2d_weight_layout(lua, tmp_path):
+    """Older SpatialConvolutionMM saves hold weight as nOutputPlane x (nInputPlane*kH*kW)."""
+    m = build(lua, "nn.SpatialConvolutionMM(2, 3, 3, 2, 1, 1, 1, 0)")
+    x = rand(2, 2, 5, 5)
+    ref = lua.call_method(m, "forward", x).clone()
+    path = str(tmp_path / "mm.t7")
+    lua.call("function(m, p) torch.save(p, m) end", m, path)
+    obj = torch.load_lua(path)
+    obj.weight = obj.weight.reshape(3, 2 * 3 * 2).clone()
+    assert obj.weight.dim() == 2
+    check(legacy.convert(obj), x, ref)
+
+
+def test_conv_without_bias_and_float32(lua):
+    m = build(lua, "nn.SpatialConvolution(2, 3, 3, 3):noBias():float()")
+    x = rand(2, 2, 5, 5).float()
+    ref = lua.call_method(m, "forward", x).clone()
+    net = legacy.convert(m)
+    assert net.bias is None and net.weight.dtype == torch.float32
+    np.testing.assert_allclose(net(x).detach().numpy(), ref.numpy(), rtol=1e-5, atol=1e-5)
