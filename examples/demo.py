@@ -8,6 +8,8 @@ evaluate it on the saved test set, without PyTorch.
    Python test tensors are forwarded through it by reference (zero copy both ways).
 3. A plain-Python forward through pytorch_like.nn.functional with the weights load_lua read,
    when this build has those functions.
+4. pytorch_like.legacy.convert turns the loaded model into a pytorch_like.nn module.
+5. th-migrate exports it as plain PyTorch (model.py + model.safetensors) into <outdir>/migrated.
 The accuracies must agree with the one the Lua script printed.
 """
 import os
@@ -115,8 +117,23 @@ def main(argv):
         print(f"pytorch_like.nn.functional forward:         {py_acc * 100:.2f}%  "
               f"({(time.perf_counter() - t0) * 1000:.0f} ms, max |diff| vs Lua {diff:.2e})")
         ok = ok and abs(py_acc - lua_acc) < 1e-9
+
+    from pytorch_like import legacy, migrate
+    t0 = time.perf_counter()
+    net = legacy.convert(model)
+    conv_out = net(data).detach()
+    conv_acc = accuracy(conv_out, labels)
+    diff = (conv_out - lua_out).abs().max().item()
+    print(f"pytorch_like.legacy.convert module:         {conv_acc * 100:.2f}%  "
+          f"({(time.perf_counter() - t0) * 1000:.0f} ms, max |diff| vs Lua {diff:.2e})")
+    print("  " + repr(net).replace("\n", "\n  "))
+    ok = ok and abs(conv_acc - lua_acc) < 1e-9
+
+    mig_dir = os.path.join(outdir, "migrated")
+    exported, report = migrate.migrate(model_path, mig_dir)
+    print("  " + report.rstrip().replace("\n", "\n  "))
+    ok = ok and exported
     print("the accuracies agree" if ok else "MISMATCH between the accuracies")
-    print("not yet: the converter (pytorch_like.legacy.convert) and the th-migrate export")
     return 0 if ok else 1
 
 

@@ -62,6 +62,39 @@ def test_checkpoint_loads_and_accuracies_agree(trained):
     assert r.returncode == 0, r.stdout + r.stderr
     assert "the accuracies agree" in r.stdout
     assert f"{lua_acc:.2f}%" in r.stdout
+    assert "not yet" not in r.stdout
+    assert re.search(r"^pytorch_like\.legacy\.convert module: +" + re.escape(f"{lua_acc:.2f}%"), r.stdout, re.M)
+    assert "nn.SpatialConvolution           " in r.stdout and "NOT converted" not in r.stdout
+    for f in ("model.py", "model.safetensors", "report.txt"):
+        assert os.path.exists(os.path.join(out, "migrated", f)), f
+
+
+def test_converted_and_migrated_models_match_lua(trained, ref_torch):
+    """legacy.convert's module and the th-migrate export (run in real PyTorch) give Lua's accuracy."""
+    import importlib.util
+    from pytorch_like import legacy, migrate
+    out, stdout = trained
+    lua_acc = float(re.search(r"^test accuracy ([\d.]+)%", stdout, re.M).group(1))
+    testset = torch.load_lua(os.path.join(out, "testset.t7"))
+    data, labels = testset["data"], testset["labels"]
+    lua_out = demo.lua_forward(os.path.join(out, "model.t7"), data).numpy()
+    net = legacy.convert(torch.load_lua(os.path.join(out, "model.t7")))
+    np.testing.assert_allclose(net(data).detach().numpy(), lua_out, rtol=1e-4, atol=1e-4)
+    assert demo.accuracy(net(data), labels) == pytest.approx(testset["accuracy"], abs=1e-12)
+    mig = os.path.join(out, "migrated_t")
+    ok, report = migrate.migrate(os.path.join(out, "model.t7"), mig)
+    assert ok, report
+    spec = importlib.util.spec_from_file_location("demo_migrated", os.path.join(mig, "model.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    m = mod.Model()
+    sd = {k: ref_torch.from_numpy(v.copy()) for k, v in migrate.read_safetensors(os.path.join(mig, "model.safetensors")).items()}
+    m.load_state_dict(sd, strict=True)
+    m.eval()
+    ref = m(ref_torch.from_numpy(data.numpy().copy())).detach().numpy()
+    np.testing.assert_allclose(ref, lua_out, rtol=1e-4, atol=1e-4)
+    acc = ((ref.argmax(1) + 1) == labels.numpy()).mean()
+    assert acc * 100 == pytest.approx(lua_acc, abs=0.01)
 
 
 def test_functional_forward_matches_lua(trained, ref_torch):
