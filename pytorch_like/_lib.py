@@ -4,6 +4,14 @@ import os
 
 import scipy_openblas32
 
+# Two thread pools share the cores: OpenMP's (our loops) and OpenBLAS's (gemm). Threads that
+# spin after their region steal the core the other pool's threads need, and a training step
+# alternating small gemms and elementwise ops then runs up to 10x slower. Sleeping at once
+# costs a futex wake-up per parallel region (microseconds; regions are >= 32K elements).
+# Both are read when the libraries load, so they are set before that; the user's values win.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+
 # The extension is linked against libscipy_openblas.so with an rpath; preloading it by
 # absolute path also covers installs whose rpath does not point at the wheel.
 ctypes.CDLL(os.path.join(scipy_openblas32.get_lib_dir(), "libscipy_openblas.so"), mode=ctypes.RTLD_GLOBAL)

@@ -9,7 +9,9 @@
 /* Splitting an op across threads pays only while cores are free: on an oversubscribed
  * machine every op waits for its slowest, descheduled thread (a scheduler tick, ~4 ms) and
  * runs 2-4x slower than on one thread (10M-element add: 8-16 ms against 3.4 ms). As
- * libgomp's dynamic mode does, the load average decides; it is re-read at most every 100 ms. */
+ * libgomp's dynamic mode does, the load average decides; it is re-read at most every 100 ms.
+ * Our own threads count in it (a 2-thread loop on 2 cores makes it ~2), so only load beyond
+ * one runnable task per core turns the split off. */
 int TH_parallelOK(int64_t numel)
 {
     static int64_t next_check_ns = 0;
@@ -21,7 +23,7 @@ int TH_parallelOK(int64_t numel)
     if (now >= __atomic_load_n(&next_check_ns, __ATOMIC_RELAXED)) {
         double la[1];
         int ok = 1;
-        if (getloadavg(la, 1) == 1) ok = la[0] < TH_getNumCores() - 0.5;
+        if (getloadavg(la, 1) == 1) ok = la[0] < TH_getNumCores() + 0.5;
         __atomic_store_n(&free_cores, ok, __ATOMIC_RELAXED);
         __atomic_store_n(&next_check_ns, now + 100000000, __ATOMIC_RELAXED);
     }
