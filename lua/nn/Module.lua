@@ -295,3 +295,27 @@ function Module:getParameters()
 end
 
 function Module:__tostring__() return torch.typename(self) end
+
+-- Loading: Torch7's default field copy, then the transient tensors a file may lack
+-- (saved after clearState, or written by other tools) are recreated empty, in the type of
+-- the module's parameters, so the loaded module runs.
+function Module:read(file, version)
+   local fields = file:readObject()
+   for k, v in pairs(fields) do self[k] = v end
+   local proto = self.weight or self.bias or self.running_mean
+   local function empty()
+      if torch.isTensor(proto) then return proto.new() end
+      return torch.Tensor()
+   end
+   if self.output == nil and not self.modules then self.output = empty() end
+   if self.gradInput == nil and not self.modules then self.gradInput = empty() end
+   for _, p in ipairs({{'weight', 'gradWeight'}, {'bias', 'gradBias'}}) do
+      local w = self[p[1]]
+      if torch.isTensor(w) and self[p[2]] == nil then self[p[2]] = w.new():resizeAs(w):zero() end
+   end
+   if self.modules then
+      -- containers compute output/gradInput from their children; Torch7 starts them as tensors
+      self.output = self.output or empty()
+      self.gradInput = self.gradInput or empty()
+   end
+end
