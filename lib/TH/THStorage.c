@@ -119,3 +119,63 @@ int THStorage_copy(THStorage *dst, THStorage *src)
     THTensor_free(b);
     return st;
 }
+
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <errno.h>
+#include <string.h>
+#include <stdint.h>
+
+/* the mapping length travels in the deleter context */
+static void storage_unmap(void *ctx, void *data)
+{
+    if (data) munmap(data, (size_t)(uintptr_t)ctx);
+}
+
+THStorage *THStorage_newMapped(int dtype, const char *filename, int shared, int64_t size)
+{
+    if (!TH_validDtype(dtype)) { TH_setError(TH_ERR_TYPE, "mapped storage: invalid dtype %d", dtype); return NULL; }
+    if (!filename) { TH_setError(TH_ERR_VALUE, "mapped storage: filename is NULL"); return NULL; }
+    if (size < 0) { TH_setError(TH_ERR_VALUE, "mapped storage: size must be non-negative, got %lld", (long long)size); return NULL; }
+    int es = TH_dtypeSize(dtype);
+    if (size > INT64_MAX / es) { TH_setError(TH_ERR_VALUE, "mapped storage: size %lld overflows", (long long)size); return NULL; }
+    int fd = shared ? open(filename, O_RDWR | O_CREAT, 0644) : open(filename, O_RDONLY);
+    if (fd < 0) {
+        TH_setError(TH_ERR_RUNTIME, "mapped storage: cannot open file '%s': %s", filename, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        TH_setError(TH_ERR_RUNTIME, "mapped storage: cannot stat '%s': %s", filename, strerror(errno));
+        close(fd); return NULL;
+    }
+    int64_t fbytes = (int64_t)st.st_size;
+    if (size == 0) size = fbytes / es;
+    int64_t nbytes = size * es;
+    if (nbytes > fbytes) {
+        if (!shared) {
+            TH_setError(TH_ERR_VALUE, "mapped storage: size %lld (%lld bytes) larger than file '%s' (%lld bytes) in private mode",
+                        (long long)size, (long long)nbytes, filename, (long long)fbytes);
+            close(fd); return NULL;
+        }
+        if (ftruncate(fd, (off_t)nbytes) != 0) {
+            TH_setError(TH_ERR_RUNTIME, "mapped storage: cannot extend '%s' to %lld bytes: %s",
+                        filename, (long long)nbytes, strerror(errno));
+            close(fd); return NULL;
+        }
+    }
+    void *data = NULL;
+    if (nbytes > 0) {
+        data = mmap(NULL, (size_t)nbytes, PROT_READ | PROT_WRITE, shared ? MAP_SHARED : MAP_PRIVATE, fd, 0);
+        if (data == MAP_FAILED) {
+            TH_setError(TH_ERR_RUNTIME, "mapped storage: cannot map '%s': %s", filename, strerror(errno));
+            close(fd); return NULL;
+        }
+    }
+    close(fd);
+    THStorage *s = THStorage_newWithData(dtype, data, size, storage_unmap, (void *)(uintptr_t)nbytes);
+    if (!s && data) munmap(data, (size_t)nbytes);
+    return s;
+}

@@ -60,6 +60,9 @@ THStorage *THStorage_new(int dtype, int64_t size);
 THStorage *THStorage_newWithData(int dtype, void *data, int64_t size,
                                  void (*deleter)(void *ctx, void *data), void *ctx);
 THStorage *THStorage_newView(THStorage *base, int64_t offset, int64_t size);
+/* file-backed storage: shared=1 MAP_SHARED read-write (file created/extended to size), 0 MAP_PRIVATE;
+ * size 0 maps the whole file (file bytes / element size) */
+THStorage *THStorage_newMapped(int dtype, const char *filename, int shared, int64_t size);
 void THStorage_retain(THStorage *s);
 void THStorage_free(THStorage *s);
 int THStorage_resize(THStorage *s, int64_t size);
