@@ -157,14 +157,22 @@ local function checkstorage(s, n, fname)
    end
 end
 
--- torch.XStorage([size] | table | storage [, offset [, size]])
+-- torch.XStorage([size [, pointer]] | table | storage [, offset [, size]] | filename [, shared [, size]])
 local function storage_ctor(dtype)
    local name = 'torch.' .. NAMES[dtype] .. 'Storage'
-   return function(a, b, c)
+   return function(a, b, c, d)
       if a == nil then return wrapstorage(C.THStorage_new(dtype, 0)) end
       if type(a) == 'number' then
          if a < 0 then torch._argerror(1, name, 'size must be non-negative') end
-         if b ~= nil then torch._argerror(2, name, 'wrapping raw pointers is not supported') end
+         if b ~= nil then
+            -- torch.XStorage(size, pointer): wraps raw memory, never freed by the storage
+            local p
+            if type(b) == 'number' then p = ffi.cast('char *', ffi.cast('intptr_t', b))
+            elseif type(b) == 'cdata' then p = ffi.cast('char *', b)
+            else torch._argerror(2, name, 'pointer (number or cdata) expected, got ' .. torch.type(b)) end
+            if p == nil and a > 0 then torch._argerror(2, name, 'NULL pointer for a non-empty storage') end
+            return wrapstorage(C.THStorage_newWithData(dtype, p, a, nil, nil))
+         end
          return wrapstorage(C.THStorage_new(dtype, a))
       end
       if type(a) == 'table' then
@@ -185,7 +193,13 @@ local function storage_ctor(dtype)
          return wrapstorage(C.THStorage_newView(a.__st, off, size))
       end
       if type(a) == 'string' then
-         torch._error(name .. ': memory-mapped storages are not supported')
+         -- torch.XStorage(filename [, shared=false [, size=0 [, sharedMem]]]): memory-mapped file
+         if b ~= nil and type(b) ~= 'boolean' then torch._argerror(2, name, 'boolean (shared) expected, got ' .. torch.type(b)) end
+         if c ~= nil and (type(c) ~= 'number' or c < 0 or c ~= math.floor(c)) then
+            torch._argerror(3, name, 'non-negative integer size expected, got ' .. tostring(c))
+         end
+         if d then torch._argerror(4, name, 'shared memory (shm) storages are not supported') end
+         return wrapstorage(C.THStorage_newMapped(dtype, a, b and 1 or 0, c or 0))
       end
       torch._argerror(1, name, 'expected size, table or storage, got ' .. torch.type(a))
    end
