@@ -56,7 +56,7 @@ def test_th_error_has_traceback_and_exit_code(tmp_path):
     script.write_text("local function f()\n  local t = torch.Tensor(2)\n  local v = t:narrow(3, 1, 1)\n  return v\nend\nf()\n")
     r = th(str(script))
     assert r.returncode != 0
-    assert "bad.lua:3: bad argument #2 to 'narrow' (dimension 3 out of range of 1D tensor)" in r.stderr
+    assert "bad.lua:3: bad argument #2 to 'narrow' (dimension 3 out of range for a 1D tensor: expected 1 <= dim <= 1)" in r.stderr
     assert "stack traceback" in r.stderr and "bad.lua:6" in r.stderr
 
 

@@ -37,6 +37,14 @@ local function numel(th)
 end
 I.numel = numel
 
+-- the 1-based text of a bad dimension (Lua never shows C's 0-based dims)
+function I.dimrange(d, nd)
+   if nd == 0 then
+      return string.format('dimension %s out of range for a tensor with no dimensions', tostring(d))
+   end
+   return string.format('dimension %s out of range for a %dD tensor: expected 1 <= dim <= %d', tostring(d), nd, nd)
+end
+
 -- 1-based Lua dim -> 0-based C dim, with Torch7's error text
 local function cdim(th, d, n, fname)
    if type(d) ~= 'number' then
@@ -44,7 +52,7 @@ local function cdim(th, d, n, fname)
    end
    local nd = ldim(th)
    if d < 1 or d > nd or d ~= floor(d) then
-      torch._argerror(n, fname, string.format('dimension %s out of range of %dD tensor', tostring(d), nd))
+      torch._argerror(n, fname, I.dimrange(d, nd))
    end
    return d - 1
 end
@@ -480,11 +488,11 @@ function Tensor:squeeze(d)
 end
 
 -- ------------------------------------------------------------------ element access
-local function elemoffset(th, k, d)
+local function elemoffset(th, k, d, userdim)
    local size = tonumber(th.size[d])
    if k < 0 then k = size + k + 1 end
    if k < 1 or k > size or k ~= floor(k) then
-      torch._error(string.format('index %s out of range for dimension %d of size %d', tostring(k), d + 1, size))
+      torch._error(string.format('index %s out of range for dimension %d of size %d', tostring(k), userdim or d + 1, size))
    end
    return k - 1
 end
@@ -499,7 +507,7 @@ local function tableindex(self, k)
       local e = k[i]
       if cd >= tth.ndim then torch._error('too many indices provided') end
       if type(e) == 'number' then
-         local j = elemoffset(tth, e, cd)
+         local j = elemoffset(tth, e, cd, i)   -- k[i] indexes the original dimension i
          if tth.ndim == 1 then
             if i < #k then torch._error('too many indices provided') end
             return nil, tth.offset + j * tth.stride[0], tth.storage
@@ -514,7 +522,7 @@ local function tableindex(self, k)
          if f < 0 then f = size + f + 1 end
          if s < 1 or s > size or f < s or f > size then
             torch._error(string.format('range {%s, %s} out of bounds for dimension %d of size %d',
-                                       tostring(e[1]), tostring(e[2]), cd + 1, size))
+                                       tostring(e[1]), tostring(e[2]), i, size))
          end
          t = wrap(C.THTensor_newNarrow(tth, cd, s - 1, f - s + 1))
          cd = cd + 1

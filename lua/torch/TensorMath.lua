@@ -555,23 +555,23 @@ end
 defop('index', {'tnt'}, function(res, src, d, idx)
    checklong(idx, 3, 'index')
    res = res or newlike(src)
-   check(C.THTensor_indexSelect(res.__th, src.__th, cdim(src.__th, d, 2, 'index'), idx.__th, 1))
+   I.checkdim(C.THTensor_indexSelect(res.__th, src.__th, cdim(src.__th, d, 2, 'index'), idx.__th, 1), 3, 'index')
    return res
 end, 'new')
 function Tensor:indexCopy(d, idx, src)
    checklong(idx, 3, 'indexCopy'); I.checktensor(src, 4, 'indexCopy')
-   check(C.THTensor_indexCopy(self.__th, cdim(self.__th, d, 2, 'indexCopy'), idx.__th, src.__th, 1))
+   I.checkdim(C.THTensor_indexCopy(self.__th, cdim(self.__th, d, 2, 'indexCopy'), idx.__th, src.__th, 1), 3, 'indexCopy')
    return self
 end
 function Tensor:indexAdd(d, idx, src)
    checklong(idx, 3, 'indexAdd'); I.checktensor(src, 4, 'indexAdd')
-   check(C.THTensor_indexAdd(self.__th, cdim(self.__th, d, 2, 'indexAdd'), idx.__th, src.__th, 1, 1))
+   I.checkdim(C.THTensor_indexAdd(self.__th, cdim(self.__th, d, 2, 'indexAdd'), idx.__th, src.__th, 1, 1), 3, 'indexAdd')
    return self
 end
 function Tensor:indexFill(d, idx, v)
    checklong(idx, 3, 'indexFill')
    if type(v) ~= 'number' then torch._argerror(4, 'indexFill', 'number expected') end
-   check(C.THTensor_indexFill(self.__th, cdim(self.__th, d, 2, 'indexFill'), idx.__th, v, 1))
+   I.checkdim(C.THTensor_indexFill(self.__th, cdim(self.__th, d, 2, 'indexFill'), idx.__th, v, 1), 3, 'indexFill')
    return self
 end
 torch.indexCopy = function(t, ...) return t:indexCopy(...) end
@@ -580,23 +580,23 @@ torch.indexFill = function(t, ...) return t:indexFill(...) end
 defop('gather', {'tnt'}, function(res, src, d, idx)
    checklong(idx, 3, 'gather')
    res = res or newlike(src)
-   check(C.THTensor_gather(res.__th, src.__th, cdim(src.__th, d, 2, 'gather'), idx.__th, 1))
+   I.checkdim(C.THTensor_gather(res.__th, src.__th, cdim(src.__th, d, 2, 'gather'), idx.__th, 1), 3, 'gather')
    return res
 end, 'new')
 function Tensor:scatter(d, idx, src)
    checklong(idx, 3, 'scatter')
    local cd = cdim(self.__th, d, 2, 'scatter')
    if type(src) == 'number' then
-      check(C.THTensor_scatterFill(self.__th, cd, idx.__th, src, 1))
+      I.checkdim(C.THTensor_scatterFill(self.__th, cd, idx.__th, src, 1), 3, 'scatter')
    else
       I.checktensor(src, 4, 'scatter')
-      check(C.THTensor_scatter(self.__th, cd, idx.__th, src.__th, 1))
+      I.checkdim(C.THTensor_scatter(self.__th, cd, idx.__th, src.__th, 1), 3, 'scatter')
    end
    return self
 end
 function Tensor:scatterAdd(d, idx, src)
    checklong(idx, 3, 'scatterAdd'); I.checktensor(src, 4, 'scatterAdd')
-   check(C.THTensor_scatterAdd(self.__th, cdim(self.__th, d, 2, 'scatterAdd'), idx.__th, src.__th, 1))
+   I.checkdim(C.THTensor_scatterAdd(self.__th, cdim(self.__th, d, 2, 'scatterAdd'), idx.__th, src.__th, 1), 3, 'scatterAdd')
    return self
 end
 torch.scatter = function(t, ...) return t:clone():scatter(...) end
@@ -748,11 +748,11 @@ end
 
 torch.cat = function(...)
    local a, b, c, d = ...
-   local res, list, dim
-   if type(a) == 'table' and not istensor(a) then list, dim = a, b
-   elseif istensor(a) and type(b) == 'table' and not istensor(b) then res, list, dim = a, b, c
-   elseif istensor(a) and istensor(b) and istensor(c) then res, list, dim = a, {b, c}, d
-   elseif istensor(a) and istensor(b) then list, dim = {a, b}, c
+   local res, list, dim, dimarg
+   if type(a) == 'table' and not istensor(a) then list, dim, dimarg = a, b, 2
+   elseif istensor(a) and type(b) == 'table' and not istensor(b) then res, list, dim, dimarg = a, b, c, 3
+   elseif istensor(a) and istensor(b) and istensor(c) then res, list, dim, dimarg = a, {b, c}, d, 4
+   elseif istensor(a) and istensor(b) then list, dim, dimarg = {a, b}, c, 3
    else torch._error("invalid arguments to 'cat': expected (tensor, tensor [, dim]) or ({tensors} [, dim])") end
    local inputs, maxd = {}, 0
    for i, t in ipairs(list) do
@@ -763,10 +763,11 @@ torch.cat = function(...)
    res = res or newlike(proto)
    if #inputs == 0 then check(C.THTensor_resize(res.__th, 0, SZ)); return res end
    dim = dim or maxd
-   if type(dim) ~= 'number' or dim < 1 then torch._argerror(3, 'cat', 'invalid dimension') end
+   if type(dim) ~= 'number' then torch._argerror(dimarg, 'cat', 'number expected for dim, got ' .. typename(dim)) end
+   if dim < 1 or dim > maxd or dim ~= math.floor(dim) then torch._argerror(dimarg, 'cat', I.dimrange(dim, maxd)) end
    local arr = ffi.new('THTensor *[?]', #inputs)
    for i, t in ipairs(inputs) do arr[i - 1] = t.__th end
-   check(C.THTensor_cat(res.__th, #inputs, arr, dim - 1))
+   I.checkdim(C.THTensor_cat(res.__th, #inputs, arr, dim - 1), dimarg - 1, 'cat')
    return res
 end
 Tensor.cat = function(self, ...)

@@ -45,6 +45,16 @@ function I.check(status)
 end
 local check = I.check
 
+-- check() for C calls whose messages name a (0-based) dimension: the Lua message is 1-based
+-- and blames argument n of fname (C validates index values itself, with index_base 1)
+function I.checkdim(status, n, fname)
+   if status == 0 then return end
+   local msg = lasterror():gsub('^[%w_]+%(%):%s*', '')
+   msg = msg:gsub('(dimension )(%d+)', function(w, d) return w .. (tonumber(d) + 1) end)
+   msg = msg:gsub('(tensor number )(%d+)', function(w, d) return w .. (tonumber(d) + 1) end)
+   torch._argerror(n, fname, msg)
+end
+
 -- ------------------------------------------------------------------ C memory and the GC
 -- Lua's collector only sees the small boxes; the C bytes behind them are counted by the
 -- core (TH_allocatedBytes). When they grow past a threshold, collect from Lua code.
