@@ -17,7 +17,8 @@ eigvals = _impl._linalg_eigvals
 lstsq = _impl._linalg_lstsq
 solve_triangular = _impl._linalg_solve_triangular
 matmul = _impl._linalg_matmul
+householder_product = _impl._linalg_householder_product
 vector_norm = _reduce_impl._vector_norm
 
-__all__ = ["solve", "inv", "det", "slogdet", "cholesky", "qr", "svd", "svdvals", "eigh", "eigvalsh", "eig",
+__all__ = ["householder_product", "solve", "inv", "det", "slogdet", "cholesky", "qr", "svd", "svdvals", "eigh", "eigvalsh", "eig",
            "eigvals", "lstsq", "solve_triangular", "matmul", "vector_norm"]

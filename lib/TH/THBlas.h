@@ -28,6 +28,10 @@ void scipy_##x##potrs_(char *uplo, int *n, int *nrhs, void *a, int *lda, void *b
 void scipy_##x##potri_(char *uplo, int *n, void *a, int *lda, int *info, size_t); \
 void scipy_##x##geqrf_(int *m, int *n, void *a, int *lda, void *tau, void *work, int *lwork, int *info); \
 void scipy_##x##orgqr_(int *m, int *n, int *k, void *a, int *lda, void *tau, void *work, int *lwork, int *info); \
+void scipy_##x##ormqr_(char *side, char *trans, int *m, int *n, int *k, void *a, int *lda, void *tau, void *c, \
+                       int *ldc, void *work, int *lwork, int *info, size_t, size_t); \
+void scipy_##x##pstrf_(char *uplo, int *n, void *a, int *lda, int *piv, int *rank, void *tol, void *work, \
+                       int *info, size_t); \
 void scipy_##x##gesdd_(char *jobz, int *m, int *n, void *a, int *lda, void *s, void *u, int *ldu, void *vt, \
                        int *ldvt, void *work, int *lwork, int *iwork, int *info, size_t); \
 void scipy_##x##syevd_(char *jobz, char *uplo, int *n, void *a, int *lda, void *w, void *work, int *lwork, \

@@ -628,3 +628,178 @@ int THTensor_gels(THTensor *x, THTensor *b, THTensor *a)
     THTensor_free(B);
     return st;
 }
+
+/* ------------------------------------------------------------------ Householder QR / pivoted Cholesky */
+
+/* QR in LAPACK's compact form: R on and above the diagonal, reflectors below; tau: min(m, n). */
+int THTensor_geqrf(THTensor *a_out, THTensor *tau, THTensor *a)
+{
+    const char *fn = "geqrf";
+    TH_TRY(check_matrix(fn, "A", a, 0));
+    int dt = a->dtype;
+    int m = (int)a->size[0], n = (int)a->size[1];
+    int k = m < n ? m : n;
+    THTensor *A = colmajor(a, dt, m, n, m);
+    if (!A) return TH_lastErrorCode();
+    int64_t ts = k;
+    THTensor *T = THTensor_newWithSize(dt, 1, &ts);
+    int st = T ? 0 : TH_lastErrorCode();
+    if (!st && k > 0) {
+        int lda = m, info = 0, lwork = -1;
+        double qw[2];
+        THLapack_pick(dt, geqrf)(&m, &n, THTensor_data(A), &lda, THTensor_data(T), qw, &lwork, &info);
+        lwork = work_count(dt, qw);
+        void *work = work_alloc(dt, lwork);
+        if (!work) st = TH_lastErrorCode();
+        else {
+            THLapack_pick(dt, geqrf)(&m, &n, THTensor_data(A), &lda, THTensor_data(T), work, &lwork, &info);
+            if (info < 0) st = illegal(fn, "geqrf", info);
+            TH_free(work);
+        }
+    }
+    if (!st) st = store(a_out, A);
+    if (!st) st = store(tau, T);
+    THTensor_free(T);
+    THTensor_free(A);
+    return st;
+}
+
+static int check_tau(const char *fn, const THTensor *tau, const THTensor *a, int64_t kmax)
+{
+    TH_CHECK(tau, TH_ERR_VALUE, "%s: tau is NULL", fn);
+    TH_CHECK(tau->dtype == a->dtype, TH_ERR_TYPE, "%s: expected tau and A to have the same dtype, but got %s and %s",
+             fn, TH_dtypeName(tau->dtype), TH_dtypeName(a->dtype));
+    TH_CHECK(tau->ndim == 1, TH_ERR_VALUE, "%s: tau must be a 1-D tensor, got a %d-D tensor", fn, tau->ndim);
+    TH_CHECK(tau->size[0] <= kmax, TH_ERR_VALUE, "%s: tau must have at most %lld elements (the number of "
+             "reflectors A can hold), got %lld", fn, (long long)kmax, (long long)tau->size[0]);
+    return 0;
+}
+
+/* Q = H_1 ... H_k as its first n columns (m x n, m >= n); k = tau's length. */
+int THTensor_orgqr(THTensor *q, THTensor *a, THTensor *tau)
+{
+    const char *fn = "orgqr";
+    TH_TRY(check_matrix(fn, "A", a, 0));
+    TH_CHECK(a->size[0] >= a->size[1], TH_ERR_VALUE, "%s: A must have at least as many rows as columns, got %lldx%lld",
+             fn, (long long)a->size[0], (long long)a->size[1]);
+    TH_TRY(check_tau(fn, tau, a, a->size[1]));
+    int dt = a->dtype;
+    int m = (int)a->size[0], n = (int)a->size[1], k = (int)tau->size[0];
+    THTensor *A = colmajor(a, dt, m, n, m);
+    if (!A) return TH_lastErrorCode();
+    THTensor *T = colmajor(NULL, dt, k, 1, k);   /* contiguous copy of tau */
+    if (T && k > 0) {
+        THTensor tv = *T; tv.ndim = 1;
+        if (THTensor_copy(&tv, tau)) { THTensor_free(T); T = NULL; }
+    }
+    int st = T ? 0 : TH_lastErrorCode();
+    if (!st && n > 0) {
+        int lda = m, info = 0, lwork = -1;
+        double qw[2];
+        THLapack_pick(dt, orgqr)(&m, &n, &k, THTensor_data(A), &lda, THTensor_data(T), qw, &lwork, &info);
+        lwork = work_count(dt, qw);
+        void *work = work_alloc(dt, lwork);
+        if (!work) st = TH_lastErrorCode();
+        else {
+            THLapack_pick(dt, orgqr)(&m, &n, &k, THTensor_data(A), &lda, THTensor_data(T), work, &lwork, &info);
+            if (info < 0) st = illegal(fn, "orgqr", info);
+            TH_free(work);
+        }
+    }
+    if (!st) st = store(q, A);
+    THTensor_free(T);
+    THTensor_free(A);
+    return st;
+}
+
+/* out = op(Q) c (left) or c op(Q), Q = H_1 ... H_k from geqrf's a and tau, op = transpose or identity. */
+int THTensor_ormqr(THTensor *out, THTensor *a, THTensor *tau, THTensor *c, int left, int transpose)
+{
+    const char *fn = "ormqr";
+    TH_TRY(check_matrix(fn, "A", a, 0));
+    TH_TRY(check_matrix(fn, "C", c, 0));
+    TH_CHECK(c->dtype == a->dtype, TH_ERR_TYPE, "%s: expected C and A to have the same dtype, but got %s and %s",
+             fn, TH_dtypeName(c->dtype), TH_dtypeName(a->dtype));
+    int m = (int)c->size[0], n = (int)c->size[1];
+    int nq = left ? m : n;
+    TH_CHECK(a->size[0] == nq, TH_ERR_VALUE, "%s: A must have %d rows (the number of %s of C), got %lld", fn, nq,
+             left ? "rows" : "columns", (long long)a->size[0]);
+    TH_TRY(check_tau(fn, tau, a, a->size[1] < nq ? a->size[1] : nq));
+    int dt = a->dtype;
+    int k = (int)tau->size[0], ka = (int)a->size[1];
+    THTensor *A = colmajor(a, dt, nq, ka, nq);
+    THTensor *C = A ? colmajor(c, dt, m, n, m) : NULL;
+    THTensor *T = C ? colmajor(NULL, dt, k, 1, k) : NULL;
+    int st = T ? 0 : TH_lastErrorCode();
+    if (!st && k > 0) {
+        THTensor tv = *T; tv.ndim = 1;
+        st = THTensor_copy(&tv, tau);
+    }
+    if (!st && m > 0 && n > 0 && k > 0) {
+        char side = left ? 'L' : 'R', trans = transpose ? 'T' : 'N';
+        int lda = nq, ldc = m, info = 0, lwork = -1;
+        double qw[2];
+        THLapack_pick(dt, ormqr)(&side, &trans, &m, &n, &k, THTensor_data(A), &lda, THTensor_data(T),
+                                 THTensor_data(C), &ldc, qw, &lwork, &info, ONE_CHAR, ONE_CHAR);
+        lwork = work_count(dt, qw);
+        void *work = work_alloc(dt, lwork);
+        if (!work) st = TH_lastErrorCode();
+        else {
+            THLapack_pick(dt, ormqr)(&side, &trans, &m, &n, &k, THTensor_data(A), &lda, THTensor_data(T),
+                                     THTensor_data(C), &ldc, work, &lwork, &info, ONE_CHAR, ONE_CHAR);
+            if (info < 0) st = illegal(fn, "ormqr", info);
+            TH_free(work);
+        }
+    }
+    if (!st) st = store(out, C);
+    THTensor_free(T);
+    THTensor_free(C);
+    THTensor_free(A);
+    return st;
+}
+
+/* Pivoted Cholesky of a positive semi-definite a: P^T a P = U^T U (upper) or L L^T, with P[piv[j], j] = 1.
+ * Rows (upper) / columns (lower) past the computed rank are zero. tol < 0: LAPACK's default. */
+int THTensor_pstrf(THTensor *u, THTensor *piv, THTensor *a, int upper, double tol, int index_base)
+{
+    const char *fn = "pstrf";
+    TH_TRY(check_matrix(fn, "A", a, 1));
+    TH_CHECK(piv, TH_ERR_VALUE, "%s: piv is NULL", fn);
+    TH_CHECK(piv->dtype == -1 || piv->dtype == TH_INT32 || piv->dtype == TH_INT64, TH_ERR_TYPE,
+             "%s: piv must be an int32 or int64 tensor, got %s", fn, TH_dtypeName(piv->dtype));
+    TH_TRY(check_finite(fn, a, upper ? 1 : 2));
+    int dt = a->dtype;
+    int n = (int)a->size[0];
+    THTensor *A = colmajor(a, dt, n, n, n);
+    if (!A) return TH_lastErrorCode();
+    int64_t ns = n;
+    THTensor *P = THTensor_newWithSize(TH_INT32, 1, &ns);
+    int st = P ? 0 : TH_lastErrorCode();
+    if (!st && n > 0) {
+        void *work = work_alloc(dt, 2 * n);
+        if (!work) st = TH_lastErrorCode();
+        else {
+            char uplo = upper ? 'U' : 'L';
+            int lda = n, rank = 0, info = 0;
+            float tolf = (float)tol;
+            void *tp = dt == TH_FLOAT32 ? (void *)&tolf : (void *)&tol;
+            THLapack_pick(dt, pstrf)(&uplo, &n, THTensor_data(A), &lda, (int *)THTensor_data(P), &rank, tp, work,
+                                     &info, ONE_CHAR);
+            TH_free(work);
+            if (info < 0) st = illegal(fn, "pstrf", info);
+            else {
+                zero_triangle(A, upper);
+                /* the trailing block holds the unfactored remainder (below tol): drop it */
+                for (int64_t i = rank; i < n; i++)
+                    for (int64_t j = rank; j < n; j++) set2(A, i, j, 0.0);
+                int *pd = (int *)THTensor_data(P);
+                for (int i = 0; i < n; i++) pd[i] += index_base - 1;
+            }
+        }
+    }
+    if (!st) st = store(u, A);
+    if (!st) st = store(piv, P);
+    THTensor_free(P);
+    THTensor_free(A);
+    return st;
+}

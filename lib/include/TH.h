@@ -220,6 +220,10 @@ int THTensor_eig(THTensor *e, THTensor *v, THTensor *a, int eigenvectors); /* e:
 int THTensor_det(THTensor *out, THTensor *a);
 int THTensor_trtrs(THTensor *x, THTensor *b, THTensor *a, int upper, int transpose, int unitriangular);
 int THTensor_gels(THTensor *x, THTensor *b, THTensor *a);      /* least squares / least norm; x: n rows */
+int THTensor_geqrf(THTensor *a_out, THTensor *tau, THTensor *a);  /* QR in LAPACK's Householder form */
+int THTensor_orgqr(THTensor *q, THTensor *a, THTensor *tau);      /* Q (m x n) from geqrf's reflectors */
+int THTensor_ormqr(THTensor *out, THTensor *a, THTensor *tau, THTensor *c, int left, int transpose); /* op(Q) c or c op(Q) */
+int THTensor_pstrf(THTensor *u, THTensor *piv, THTensor *a, int upper, double tol, int index_base); /* P^T A P = U^T U; piv int32 */
 
 /* ---------------------------------------------------------------- indexing */
 int THTensor_indexSelect(THTensor *out, THTensor *src, int dim, THTensor *index, int index_base);

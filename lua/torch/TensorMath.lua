@@ -782,6 +782,23 @@ defop('histc', {'t', 'tn', 'tnn', 'tnnn'}, function(res, a, bins, lo, hi)
    return res
 end, 'new')
 
+-- row-wise histc of a 2-D tensor; min == max: the whole tensor's range (Torch7 bhistc)
+defop('bhistc', {'t', 'tn', 'tnn', 'tnnn'}, function(res, a, bins, lo, hi)
+   res = res or newlike(a)
+   bins, lo, hi = bins or 100, lo or 0, hi or 0
+   if a:dim() ~= 2 then torch._argerror(1, 'bhistc', 'a 2-D tensor expected, got a ' .. a:dim() .. '-D tensor') end
+   if bins < 1 then torch._argerror(2, 'bhistc', 'nbins must be positive, got ' .. bins) end
+   res:resize(a:size(1), bins):zero()
+   if a:nElement() == 0 then return res end
+   if lo == hi then lo, hi = a:min(), a:max() end
+   if lo == hi then lo, hi = lo - 1, hi + 1 end
+   for i = 1, a:size(1) do
+      local row = res:select(1, i)
+      check(C.THTensor_histc(row.__th, a:select(1, i).__th, bins, lo, hi))
+   end
+   return res
+end, 'new')
+
 -- ------------------------------------------------------------------ LAPACK (functions only)
 local function uplo(c, default) c = c or default; return (c == 'U' or c == 'u') and 1 or 0 end
 
@@ -828,6 +845,37 @@ lapack('potrf', 1, 1, function(r, ins, ul) check(C.THTensor_potrf(r[1].__th, ins
 lapack('potrs', 1, 2, function(r, ins, ul) check(C.THTensor_potrs(r[1].__th, ins[1].__th, ins[2].__th, uplo(ul, 'U'))); return r[1] end)
 lapack('potri', 1, 1, function(r, ins, ul) check(C.THTensor_potri(r[1].__th, ins[1].__th, uplo(ul, 'U'))); return r[1] end)
 lapack('qr', 2, 1, function(r, ins) check(C.THTensor_qr(r[1].__th, r[2].__th, ins[1].__th)); return r[1], r[2] end)
+local function side_trans(...)
+   local left, trans = 1, 0
+   for i = 1, select('#', ...) do
+      local o = select(i, ...)
+      if o == 'L' or o == 'l' then left = 1 elseif o == 'R' or o == 'r' then left = 0
+      elseif o == 'T' or o == 't' then trans = 1 elseif o == 'N' or o == 'n' then trans = 0
+      elseif o ~= nil then torch._error("ormqr: options must be 'L'|'R' and 'N'|'T', got " .. tostring(o)) end
+   end
+   return left, trans
+end
+lapack('geqrf', 2, 1, function(r, ins) check(C.THTensor_geqrf(r[1].__th, r[2].__th, ins[1].__th)); return r[1], r[2] end)
+lapack('orgqr', 1, 2, function(r, ins) check(C.THTensor_orgqr(r[1].__th, ins[1].__th, ins[2].__th)); return r[1] end)
+lapack('ormqr', 1, 3, function(r, ins, ...)
+   local left, trans = side_trans(...)
+   check(C.THTensor_ormqr(r[1].__th, ins[1].__th, ins[2].__th, ins[3].__th, left, trans))
+   return r[1]
+end)
+do
+   local pstrf = function(r, ins, ul, tol)
+      if type(ul) == 'number' and tol == nil then ul, tol = nil, ul end
+      check(C.THTensor_pstrf(r[1].__th, r[2].__th, ins[1].__th, uplo(ul, 'U'), tol or -1, 1))
+      return r[1], r[2]
+   end
+   lapack('pstrf', 2, 1, pstrf)
+   local generic = torch.pstrf
+   torch.pstrf = function(a, b, ...)
+      -- the pivots are an IntTensor (Torch7): make a fresh one when no result tensors were given
+      if istensor(a) and not istensor(b) then return pstrf({newlike(a), torch.IntTensor()}, {a}, b, ...) end
+      return generic(a, b, ...)
+   end
+end
 lapack('det', 0, 1, function(r, ins)
    local out = C.THTensor_new(-1)
    local st = C.THTensor_det(out, ins[1].__th)

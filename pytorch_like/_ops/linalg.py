@@ -478,6 +478,67 @@ def potri(chol, upper=True):
     return _call(None, "potri", "out", lambda o: lib.THTensor_potri(o, chol._t, 1 if upper else 0))
 
 
+# ---------------------------------------------------------------------- Householder QR / pivoted Cholesky
+
+Geqrf = collections.namedtuple("geqrf", ["a", "tau"])
+
+
+def _tau_arg(tau, input, fn):
+    _tensor_arg(tau, fn, "tau")
+    if tau.dim() < 1 or tau.dim() != input.dim() - 1:
+        raise ValueError(f"{fn}: tau must have one dimension less than input ({input.dim() - 1}), "
+                         f"got a {tau.dim()}-D tensor")
+    return tau.unsqueeze(-2)     # batched as a 1 x k matrix
+
+
+def geqrf(input, *, out=None):
+    """QR in LAPACK's Householder form: (a with R above and reflectors below the diagonal, tau)."""
+    _tensor_arg(input, "geqrf", "input")
+
+    def f(a):
+        return tuple(_call_n(2, lambda o, t: lib.THTensor_geqrf(o, t, a._t)))
+    r = Geqrf(*_batched("geqrf", f, [input]))
+    if out is not None:
+        _write_out(out[0], r.a, "geqrf"), _write_out(out[1], r.tau, "geqrf")
+        return Geqrf(out[0], out[1])
+    return r
+
+
+def orgqr(input, tau, *, out=None):
+    """The first n columns of Q = H_1 ... H_k from Householder reflectors (input m x n, tau k)."""
+    _tensor_arg(input, "orgqr", "input")
+    t2 = _tau_arg(tau, input, "orgqr")
+
+    def f(a, t):
+        return (_call(None, "orgqr", "out", lambda o: lib.THTensor_orgqr(o, a._t, t.squeeze(0)._t)),)
+    return _write_out(out, _batched("orgqr", f, [input, t2])[0], "orgqr")
+
+
+def ormqr(input, tau, other, left=True, transpose=False, *, out=None):
+    """op(Q) other (left) or other op(Q), Q from Householder reflectors (input, tau), op = transpose or not."""
+    _tensor_arg(input, "ormqr", "input"), _tensor_arg(other, "ormqr", "other")
+    t2 = _tau_arg(tau, input, "ormqr")
+
+    def f(a, t, c):
+        return (_call(None, "ormqr", "out",
+                      lambda o: lib.THTensor_ormqr(o, a._t, t.squeeze(0)._t, c._t, int(bool(left)),
+                                                   int(bool(transpose)))),)
+    return _write_out(out, _batched("ormqr", f, [input, t2, other])[0], "ormqr")
+
+
+def pstrf(a, upper=True, tol=-1):
+    """Torch7 pstrf: pivoted Cholesky of a PSD a; returns (u, piv int32) with a[piv][:, piv] = U^T U."""
+    _tensor_arg(a, "pstrf", "a")
+    tol = _scalar_arg(tol, "pstrf", "tol")
+    u, piv = _call_n(2, lambda u, p: lib.THTensor_pstrf(u, p, a._t, 1 if upper else 0, float(tol), 0))
+    return u, piv
+
+
+def _linalg_householder_product(A, tau, *, out=None):
+    """orgqr()."""
+    return orgqr(A, tau, out=out)
+
+
 # ---------------------------------------------------------------------- torch.linalg implementations
 
 def _linalg_solve(A, B, *, left=True, out=None):
@@ -671,10 +732,13 @@ Tensor.qr = qr
 Tensor.svd = svd
 Tensor.symeig = symeig
 Tensor.triangular_solve = triangular_solve
+Tensor.geqrf = geqrf
+Tensor.orgqr = orgqr
+Tensor.ormqr = ormqr
 
 from .. import linalg  # noqa: E402  (the torch.linalg namespace; imports this module's functions)
 
 __all__ = ["dot", "vdot", "inner", "mv", "mm", "bmm", "matmul", "outer", "ger", "addmm", "addmv", "addr",
            "baddbmm", "addbmm", "inverse", "det", "slogdet", "logdet", "cholesky", "cholesky_solve",
            "cholesky_inverse", "qr", "svd", "symeig", "eig", "triangular_solve", "gesv", "trtrs", "gels", "potrf",
-           "potrs", "potri", "linalg"]
+           "potrs", "potri", "geqrf", "orgqr", "ormqr", "pstrf", "linalg"]
