@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED_T7 = os.path.join(ROOT, "..", "shared", "t7")
 
 try:
     import torch as _torch  # PyTorch CPU: a test-only reference
@@ -24,9 +23,10 @@ def ref_torch():
 @pytest.fixture
 def t7_dir():
     """../shared/t7 (files written by real Torch7), or skip."""
-    if not os.path.isdir(SHARED_T7):
-        pytest.skip("../shared/t7 is not present")
-    return SHARED_T7
+    from tests.t7_files import T7_DIR
+    if T7_DIR is None:
+        pytest.skip("../shared/t7 (real Torch7 files) is not present")
+    return T7_DIR
 
 
 @pytest.fixture

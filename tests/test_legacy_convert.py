@@ -9,16 +9,7 @@ import pytorch_like as torch
 from pytorch_like import legacy
 from pytorch_like.lua import LuaSession
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-
-def _find_t7_dir():
-    cands = [os.environ.get("PYTORCH_LIKE_T7_DIR", ""), os.path.join(ROOT, "..", "shared", "t7"),
-             os.path.join(ROOT, "..", "..", "shared", "t7")]   # worktrees live one level deeper
-    for c in cands:
-        if c and os.path.isfile(os.path.join(c, "gmodule_with_linear_identity.t7")):
-            return c
-    return None
 
 
 @pytest.fixture(scope="module")
@@ -146,11 +137,8 @@ def test_gmodule_in_lua(lua, tmp_path):
     check(legacy.convert(g), x, ref)
 
 
-def test_gmodule_file():
-    d = _find_t7_dir()
-    if d is None:
-        pytest.skip("../shared/t7 (real Torch7 files) is not present")
-    g = torch.load_lua(os.path.join(d, "gmodule_with_linear_identity.t7"))
+def test_gmodule_file(t7_dir):
+    g = torch.load_lua(os.path.join(t7_dir, "gmodule_with_linear_identity.t7"))
     net = legacy.convert(g)
     a, b = rand(3, 1), rand(3, 2)
     lin = g.modules[2] if g.modules[2].torch_typename() == "nn.Linear" else None
@@ -162,7 +150,7 @@ def test_gmodule_file():
     # and the same file run by nngraph in Lua
     lua = LuaSession()
     lua.require("nngraph")
-    lg = lua.call("function(p) return torch.load(p) end", os.path.join(d, "gmodule_with_linear_identity.t7"))
+    lg = lua.call("function(p) return torch.load(p) end", os.path.join(t7_dir, "gmodule_with_linear_identity.t7"))
     ref = lua.call("function(g, a, b) return g:forward({a, b}) end", lg, a, b)
     np.testing.assert_allclose(net(a, b).detach().numpy(), ref.numpy(), rtol=0, atol=1e-6)
 

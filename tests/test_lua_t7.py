@@ -21,27 +21,8 @@ try:
 except Exception:  # pragma: no cover
     torchfile = None
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from tests.t7_files import REAL_FILES, ROOT, T7_DIR  # noqa: E402,F401
 
-
-def _find_t7_dir():
-    cands = [os.environ.get("PYTORCH_LIKE_T7_DIR", ""), os.path.join(ROOT, "..", "shared", "t7"),
-             os.path.join(ROOT, "..", "..", "shared", "t7")]   # worktrees live one level deeper
-    for c in cands:
-        if c and os.path.isfile(os.path.join(c, "MANIFEST.md")):
-            return os.path.abspath(c)
-    return None
-
-
-T7_DIR = _find_t7_dir()
-REAL_FILES = sorted(f for f in os.listdir(T7_DIR) if f.endswith(".t7")) if T7_DIR else []
-
-
-@pytest.fixture
-def t7dir():
-    if T7_DIR is None:
-        pytest.skip("../shared/t7 (real Torch7 files) is not present")
-    return T7_DIR
 
 
 @pytest.fixture(scope="module")
@@ -122,28 +103,28 @@ MANIFEST_CHECKS = {
 
 
 @pytest.mark.parametrize("name", sorted(MANIFEST_CHECKS))
-def test_real_file_loads_in_lua_with_manifest_values(t7dir, lua, name):
-    path = os.path.join(t7dir, name)
+def test_real_file_loads_in_lua_with_manifest_values(t7_dir, lua, name):
+    path = os.path.join(t7_dir, name)
     if name.startswith("function"):
         pytest.importorskip("lupa.luajit20")
     assert run(lua, "local p = ... " + MANIFEST_CHECKS[name], path) is True
 
 
-def test_every_real_file_is_checked(t7dir):
+def test_every_real_file_is_checked(t7_dir):
     assert set(REAL_FILES) == set(MANIFEST_CHECKS)
 
 
-def test_legacy_bytecode_without_the_bridge_names_the_version(t7dir, lua):
-    path = os.path.join(t7dir, "function.t7")
+def test_legacy_bytecode_without_the_bridge_names_the_version(t7_dir, lua):
+    path = os.path.join(t7_dir, "function.t7")
     msg = run(lua, "local hook = torch._luajit20 torch._luajit20 = nil "
                    "local ok, err = pcall(torch.load, ..., 'binary', {functions = true}) "
                    "torch._luajit20 = hook return tostring(err)", path)
     assert "LuaJIT 2.0 bytecode (bytecode version 1)" in msg and "LuaJIT 2.1" in msg, msg
 
 
-def test_legacy_function_values_cross_as_plain_values(t7dir, lua):
+def test_legacy_function_values_cross_as_plain_values(t7_dir, lua):
     pytest.importorskip("lupa.luajit20")
-    path = os.path.join(t7dir, "function.t7")
+    path = os.path.join(t7_dir, "function.t7")
     out = run(lua, "local f = torch.load(..., 'binary', {functions = true}) "
                    "local ok, err = pcall(f, torch.ones(2), 1) return f(0.5, 0.25), ok, tostring(err)", path)
     assert out[0] == -0.25 and out[1] is False and "cannot cross" in out[2], out
@@ -348,13 +329,13 @@ def test_torchfile_reads_lua_files(lua, tmp_path):
     assert o[b"obj"].torch_typename() == b"serpy.TF" and o[b"obj"][b"w"].tolist() == [9, 8]
 
 
-def test_real_files_round_trip_through_lua(t7dir, lua, tmp_path):
+def test_real_files_round_trip_through_lua(t7_dir, lua, tmp_path):
     for name in REAL_FILES:
         if name.startswith("function"):
             continue
         q = tmp_path / name
-        run(lua, "local a, b = ... torch.save(b, torch.load(a))", os.path.join(t7dir, name), str(q))
-        a = torch.load_lua(os.path.join(t7dir, name))
+        run(lua, "local a, b = ... torch.save(b, torch.load(a))", os.path.join(t7_dir, name), str(q))
+        a = torch.load_lua(os.path.join(t7_dir, name))
         b = torch.load_lua(q)
         assert equiv(a, b) or name in ("tds_hash.t7", "tds_vec.t7"), name
         if torchfile is not None and not name.startswith("tds"):
@@ -411,8 +392,8 @@ def test_atomic_save_keeps_previous_checkpoint(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["ckpt.t7", "script.lua"]    # no temporary left behind
 
 
-def test_hostile_files_give_lua_errors_never_a_crash(t7dir, tmp_path):
-    seeds = [os.path.join(t7dir, n) for n in REAL_FILES if not n.startswith("function")]
+def test_hostile_files_give_lua_errors_never_a_crash(t7_dir, tmp_path):
+    seeds = [os.path.join(t7_dir, n) for n in REAL_FILES if not n.startswith("function")]
     ours = tmp_path / "ours.t7"
     torch.save_lua(_sample(), ours)
     ours_ascii = tmp_path / "ours.ascii"

@@ -23,27 +23,8 @@ try:
 except Exception:  # pragma: no cover
     torchfile = None
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from tests.t7_files import REAL_FILES, ROOT, T7_DIR  # noqa: E402,F401
 
-
-def _find_t7_dir():
-    cands = [os.environ.get("PYTORCH_LIKE_T7_DIR", ""), os.path.join(ROOT, "..", "shared", "t7"),
-             os.path.join(ROOT, "..", "..", "shared", "t7")]   # worktrees live one level deeper
-    for c in cands:
-        if c and os.path.isfile(os.path.join(c, "MANIFEST.md")):
-            return os.path.abspath(c)
-    return None
-
-
-T7_DIR = _find_t7_dir()
-REAL_FILES = sorted(f for f in os.listdir(T7_DIR) if f.endswith(".t7")) if T7_DIR else []
-
-
-@pytest.fixture
-def t7dir():
-    if T7_DIR is None:
-        pytest.skip("../shared/t7 (real Torch7 files) is not present")
-    return T7_DIR
 
 
 def real(name):
@@ -122,7 +103,7 @@ def same(a, b, tf=False, memo=None):
 
 # ---------------------------------------------------------------- the real Torch7 files
 
-def test_hello(t7dir):
+def test_hello(t7_dir):
     obj = torch.load_lua(real("hello=123.t7"))
     assert obj == {"hello": 123} and type(obj["hello"]) is int and obj.hello == 123
     assert isinstance(obj, LuaTable)
@@ -149,14 +130,14 @@ def test_torch_object_api():
         LuaFunction(b"", type_code=3)
 
 
-def test_custom_class(t7dir):
+def test_custom_class(t7_dir):
     obj = torch.load_lua(real("custom_class.t7"))
     assert isinstance(obj, TorchObject)
     assert obj.torch_typename() == "Blah" and obj.version == 1 and dict(obj.fields) == {}
     assert isinstance(obj.fields, LuaTable)   # a field table stays a dict even when empty
 
 
-def test_tensors(t7dir):
+def test_tensors(t7_dir):
     d = torch.load_lua(real("doubletensor.t7"))
     assert d.dtype == torch.float64 and d.shape == (2, 3) and d.stride() == (3, 1)
     np.testing.assert_array_equal(arr(d), [[1, 2, 3], [4, 5, 6.9]])
@@ -166,7 +147,7 @@ def test_tensors(t7dir):
     np.testing.assert_allclose(arr(f)[0, 0], [0.8635312, 0.53612185, 0.4820634, 0.5423465], rtol=1e-6)
 
 
-def test_x_and_mnist(t7dir):
+def test_x_and_mnist(t7_dir):
     x = torch.load_lua(real("X.t7"))
     a = arr(x)
     assert x.dtype == torch.float64 and x.shape == (32, 32)
@@ -177,7 +158,7 @@ def test_x_and_mnist(t7dir):
     assert abs(a.astype(np.float64).sum() - 1656.5531) < 1e-3 and a.min() >= 0 and a.max() <= 1
 
 
-def test_list_and_map_tables(t7dir):
+def test_list_and_map_tables(t7_dir):
     lst = torch.load_lua(real("list_table.t7"))
     assert lst == ["hello", "world", "third item", 123] and isinstance(lst, list)
     d = torch.load_lua(real("list_table.t7"), list_heuristic=False)
@@ -189,7 +170,7 @@ def test_list_and_map_tables(t7dir):
                                                         "a": "non number key"}
 
 
-def test_cycles_and_tables_as_keys(t7dir):
+def test_cycles_and_tables_as_keys(t7_dir):
     obj = torch.load_lua(real("recursive_class.t7"))
     assert obj.torch_typename() == "A" and obj.a is obj
     t = torch.load_lua(real("recursive_kv_table.t7"))
@@ -197,7 +178,7 @@ def test_cycles_and_tables_as_keys(t7dir):
     assert len(keys) == 1 and keys[0] is t and t[t] is t
 
 
-def test_tds(t7dir):
+def test_tds(t7_dir):
     h = torch.load_lua(real("tds_hash.t7"))
     assert len(h) == 3 and h[1] == 2 and h[2] == 3 and h[10] == 11
     for lh in (True, False):
@@ -206,7 +187,7 @@ def test_tds(t7dir):
 
 
 @pytest.mark.parametrize("name,size", [("function.t7", 218), ("function_upvals.t7", 89)])
-def test_functions_refused_unless_allowed(t7dir, name, size):
+def test_functions_refused_unless_allowed(t7_dir, name, size):
     with pytest.raises(ValueError, match=r"Lua function \(bytecode\) at offset 0.*functions=True"):
         torch.load_lua(real(name))
     f = torch.load_lua(real(name), functions=True)
@@ -217,7 +198,7 @@ def test_functions_refused_unless_allowed(t7dir, name, size):
         assert f.upvalues == []
 
 
-def test_nngraph_node(t7dir):
+def test_nngraph_node(t7_dir):
     n = torch.load_lua(real("nngraph_node.t7"))
     assert n.torch_typename() == "nngraph.Node" and n.version == 1
     assert n.id == 0 and n.children == [] and n.visited is False and n.marked is False
@@ -225,7 +206,7 @@ def test_nngraph_node(t7dir):
     assert len(n.data.mapindex) == 0
 
 
-def test_gmodule(t7dir):
+def test_gmodule(t7_dir):
     g = torch.load_lua(real("gmodule_with_linear_identity.t7"))
     assert g.torch_typename() == "nn.gModule" and g.nInputs == 2
     assert len(g.forwardnodes) == 9 and len(g.backwardnodes) == 9
@@ -241,14 +222,14 @@ def test_gmodule(t7dir):
 
 
 @pytest.mark.skipif(torchfile is None, reason="torchfile is not installed")
-def test_real_files_match_torchfile(t7dir):
+def test_real_files_match_torchfile(t7_dir):
     for name in REAL_FILES:
         ours = torch.load_lua(real(name), functions=True)
         theirs = torchfile.load(real(name))
         same(ours, theirs, tf=True)
 
 
-def test_real_files_from_bytes_and_file_objects(t7dir):
+def test_real_files_from_bytes_and_file_objects(t7_dir):
     for name in REAL_FILES:
         with open(real(name), "rb") as fh:
             data = fh.read()
@@ -258,7 +239,7 @@ def test_real_files_from_bytes_and_file_objects(t7dir):
         same(a, torch.load_lua(bytearray(data), mode="b64", functions=True))
 
 
-def test_real_files_round_trip(t7dir, tmp_path):
+def test_real_files_round_trip(t7_dir, tmp_path):
     for name in REAL_FILES:
         a = torch.load_lua(real(name), functions=True)
         for mode in ("binary", "ascii", "b32"):
@@ -267,7 +248,7 @@ def test_real_files_round_trip(t7dir, tmp_path):
             same(a, torch.load_lua(p, mode="ascii" if mode == "ascii" else "binary", functions=True))
 
 
-def test_real_tensor_files_rewrite_byte_identical(t7dir):
+def test_real_tensor_files_rewrite_byte_identical(t7_dir):
     # same graph -> same bytes as real Torch7 wrote (tensors: no table ordering involved)
     for name in ("doubletensor.t7", "floattensor.t7", "X.t7", "mnistsample.t7"):
         with open(real(name), "rb") as fh:
@@ -733,7 +714,7 @@ print("DONE", ncases, counts, "worst %.4f" % worst, "allocated", lib.TH_allocate
 """
 
 
-def test_fuzz_mutated_files(t7dir, tmp_path):
+def test_fuzz_mutated_files(t7_dir, tmp_path):
     # our own files too, in both modes
     seeds = [real(n) for n in REAL_FILES]
     obj = _sample()
