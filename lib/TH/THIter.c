@@ -17,6 +17,9 @@ int TH_parallelOK(int64_t numel)
     static int64_t next_check_ns = 0;
     static int free_cores = 1;
     if (numel < TH_OMP_THRESHOLD) return 0;
+#ifdef _OPENMP
+    if (omp_get_max_threads() < 2 || omp_in_parallel()) return 0;
+#endif
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
     int64_t now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;

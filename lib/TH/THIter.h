@@ -60,7 +60,8 @@ int THIter_dimApply(int nt, THTensor *const *ts, int dim, THDimLoop fn, void *ct
 
 /* 1 when a loop of this much work should be split across OpenMP threads: above the size
  * threshold and while the machine has free cores (load average). Kernels outside THIter
- * (THNN's per-sample loops) use it in their `omp parallel ... if (...)` clauses. */
+ * (THNN's per-sample loops) use it in their `omp parallel ... if (...)` clauses; it is 0
+ * inside a parallel region or with one thread. */
 int TH_parallelOK(int64_t work);
 
 /* Helpers every op uses. */

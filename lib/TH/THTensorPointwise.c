@@ -7,7 +7,6 @@
 #include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 /* from THVectorMath.c: contiguous float32 kernels, 0 when the CPU lacks AVX2/FMA */
 int THVector_expf(float *out, const float *in, int64_t n);

@@ -123,7 +123,7 @@ static void TNF(avgpool_fwd)(const real *in, real *out, int64_t nplanes, const i
 {
     int64_t iT = is[0], iH = is[1], iW = is[2], oT = os[0], oH = os[1], oW = os[2];
     int64_t ipl = iT * iH * iW, opl = oT * oH * oW;
-    #pragma omp parallel for schedule(static) if (nplanes > 1 && THNN_parallelOK(nplanes * opl * k[0] * k[1] * k[2]))
+    #pragma omp parallel for schedule(static) if (nplanes > 1 && TH_parallelOK(nplanes * opl * k[0] * k[1] * k[2]))
     for (int64_t pl = 0; pl < nplanes; pl++) {
         const real *ip = in + pl * ipl;
         real *op = out + pl * opl;
@@ -157,7 +157,7 @@ static void TNF(avgpool_bwd)(real *gin, const real *gout, int64_t nplanes, const
 {
     int64_t iT = is[0], iH = is[1], iW = is[2], oT = os[0], oH = os[1], oW = os[2];
     int64_t ipl = iT * iH * iW, opl = oT * oH * oW;
-    #pragma omp parallel for schedule(static) if (nplanes > 1 && THNN_parallelOK(nplanes * opl * k[0] * k[1] * k[2]))
+    #pragma omp parallel for schedule(static) if (nplanes > 1 && TH_parallelOK(nplanes * opl * k[0] * k[1] * k[2]))
     for (int64_t pl = 0; pl < nplanes; pl++) {
         real *gi = gin + pl * ipl;
         const real *go = gout + pl * opl;

@@ -206,7 +206,7 @@ static void TNF(maxpool_fwd2x2)(const real *in, real *out, int64_t *ind, int64_t
                                 int64_t iH, int64_t iW, int64_t oH, int64_t oW, int64_t base)
 {
     int64_t ipl = iH * iW, opl = oH * oW;
-    #pragma omp parallel for schedule(static) if (nplanes > 1 && THNN_parallelOK(nplanes * opl * 4))
+    #pragma omp parallel for schedule(static) if (nplanes > 1 && TH_parallelOK(nplanes * opl * 4))
     for (int64_t pl = 0; pl < nplanes; pl++) {
         const real *ip = in + pl * ipl;
         real *op = out + pl * opl;
@@ -249,7 +249,7 @@ static void TNF(maxpool_fwd)(const real *in, real *out, int64_t *ind, int64_t np
     int64_t iT = is[0], iH = is[1], iW = is[2], oT = os[0], oH = os[1], oW = os[2];
     int64_t ipl = iT * iH * iW, opl = oT * oH * oW;
     int64_t work = nplanes * opl * k[0] * k[1] * k[2];
-    #pragma omp parallel for schedule(static) if (nplanes > 1 && THNN_parallelOK(work))
+    #pragma omp parallel for schedule(static) if (nplanes > 1 && TH_parallelOK(work))
     for (int64_t pl = 0; pl < nplanes; pl++) {
         const real *ip = in + pl * ipl;
         real *op = out + pl * opl;
@@ -291,7 +291,7 @@ static int TNF(maxpool_bwd)(real *gin, const real *gout, const int64_t *ind, int
                             int64_t opl, int64_t base, int64_t *bad)
 {
     int nbad = 0;
-    #pragma omp parallel for schedule(static) if (nplanes > 1 && THNN_parallelOK(nplanes * (opl + ipl)))
+    #pragma omp parallel for schedule(static) if (nplanes > 1 && TH_parallelOK(nplanes * (opl + ipl)))
     for (int64_t pl = 0; pl < nplanes; pl++) {
         real *gi = gin + pl * ipl;
         const real *go = gout + pl * opl;

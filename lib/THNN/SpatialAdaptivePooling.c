@@ -168,7 +168,7 @@ static void TNF(adamax_fwd)(const real *in, real *out, int64_t *ind, int64_t np,
                             int64_t oH, int64_t oW, int64_t base)
 {
     int64_t ipl = iH * iW, opl = oH * oW;
-    #pragma omp parallel for schedule(static) if (np > 1 && THNN_parallelOK(np * ipl))
+    #pragma omp parallel for schedule(static) if (np > 1 && TH_parallelOK(np * ipl))
     for (int64_t pl = 0; pl < np; pl++) {
         const real *ip = in + pl * ipl;
         for (int64_t oh = 0; oh < oH; oh++) {
@@ -194,7 +194,7 @@ static int TNF(scatter_bwd)(real *gin, const real *gout, const int64_t *ind, int
                             int64_t opl, int64_t base, int64_t *bad)
 {
     int nbad = 0;
-    #pragma omp parallel for schedule(static) if (np > 1 && THNN_parallelOK(np * (ipl + opl)))
+    #pragma omp parallel for schedule(static) if (np > 1 && TH_parallelOK(np * (ipl + opl)))
     for (int64_t pl = 0; pl < np; pl++) {
         real *gi = gin + pl * ipl;
         memset(gi, 0, (size_t)ipl * sizeof(real));
@@ -216,7 +216,7 @@ static int TNF(scatter_bwd)(real *gin, const real *gout, const int64_t *ind, int
 static void TNF(adaavg_fwd)(const real *in, real *out, int64_t np, int64_t iH, int64_t iW, int64_t oH, int64_t oW)
 {
     int64_t ipl = iH * iW, opl = oH * oW;
-    #pragma omp parallel for schedule(static) if (np > 1 && THNN_parallelOK(np * ipl))
+    #pragma omp parallel for schedule(static) if (np > 1 && TH_parallelOK(np * ipl))
     for (int64_t pl = 0; pl < np; pl++) {
         const real *ip = in + pl * ipl;
         for (int64_t oh = 0; oh < oH; oh++) {
@@ -235,7 +235,7 @@ static void TNF(adaavg_fwd)(const real *in, real *out, int64_t np, int64_t iH, i
 static void TNF(adaavg_bwd)(real *gin, const real *gout, int64_t np, int64_t iH, int64_t iW, int64_t oH, int64_t oW)
 {
     int64_t ipl = iH * iW, opl = oH * oW;
-    #pragma omp parallel for schedule(static) if (np > 1 && THNN_parallelOK(np * ipl))
+    #pragma omp parallel for schedule(static) if (np > 1 && TH_parallelOK(np * ipl))
     for (int64_t pl = 0; pl < np; pl++) {
         real *gi = gin + pl * ipl;
         memset(gi, 0, (size_t)ipl * sizeof(real));

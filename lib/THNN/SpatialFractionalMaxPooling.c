@@ -137,7 +137,7 @@ static int TNF(frac_fwd)(const real *in, real *out, int64_t *ind, const real *sm
 {
     int nbad = 0;
     for (int64_t i = 0; i < 2 * np; i++) if (!(smp[i] >= 0 && smp[i] < 1)) return 1;
-    #pragma omp parallel for schedule(static) if (np > 1 && THNN_parallelOK(np * oH * oW * pH * pW))
+    #pragma omp parallel for schedule(static) if (np > 1 && TH_parallelOK(np * oH * oW * pH * pW))
     for (int64_t pl = 0; pl < np; pl++) {
         real uw = smp[2 * pl], uh = smp[2 * pl + 1];
         real aw = oW > 1 ? (real)(iW - pW) / (real)(oW - 1) : 0, ah = oH > 1 ? (real)(iH - pH) / (real)(oH - 1) : 0;
@@ -165,7 +165,7 @@ static int TNF(frac_bwd)(real *gin, const real *gout, const int64_t *ind, int64_
                          int64_t base, int64_t *bad)
 {
     int nbad = 0;
-    #pragma omp parallel for schedule(static) if (np > 1 && THNN_parallelOK(np * (ipl + opl)))
+    #pragma omp parallel for schedule(static) if (np > 1 && TH_parallelOK(np * (ipl + opl)))
     for (int64_t pl = 0; pl < np; pl++) {
         real *gi = gin + pl * ipl;
         memset(gi, 0, (size_t)ipl * sizeof(real));

@@ -102,7 +102,7 @@ static int TNF(unpool_fwd)(const real *in, real *out, const int64_t *ind, int64_
                            int64_t base, int64_t *bad)
 {
     int nbad = 0;
-    #pragma omp parallel for schedule(static) if (np > 1 && THNN_parallelOK(np * (ipl + opl)))
+    #pragma omp parallel for schedule(static) if (np > 1 && TH_parallelOK(np * (ipl + opl)))
     for (int64_t pl = 0; pl < np; pl++) {
         real *op = out + pl * opl;
         memset(op, 0, (size_t)opl * sizeof(real));
@@ -125,7 +125,7 @@ static int TNF(unpool_bwd)(real *gin, const real *gout, const int64_t *ind, int6
                            int64_t base, int64_t *bad)
 {
     int nbad = 0;
-    #pragma omp parallel for schedule(static) if (np > 1 && THNN_parallelOK(np * ipl))
+    #pragma omp parallel for schedule(static) if (np > 1 && TH_parallelOK(np * ipl))
     for (int64_t pl = 0; pl < np; pl++) {
         const real *gp = gout + pl * opl;
         int lbad = 0;

@@ -108,7 +108,7 @@ int THNN_SpatialReplicationPadding_updateGradInput(THTensor *input, THTensor *gr
 static void TNF(pad_fwd)(const real *in, real *out, const int64_t *ym, const int64_t *xm, int64_t np, int64_t iH,
                          int64_t iW, int64_t oH, int64_t oW)
 {
-    #pragma omp parallel for schedule(static) if (np > 1 && THNN_parallelOK(np * oH * oW))
+    #pragma omp parallel for schedule(static) if (np > 1 && TH_parallelOK(np * oH * oW))
     for (int64_t pl = 0; pl < np; pl++) {
         const real *ip = in + pl * iH * iW;
         real *op = out + pl * oH * oW;
@@ -122,7 +122,7 @@ static void TNF(pad_fwd)(const real *in, real *out, const int64_t *ym, const int
 static void TNF(pad_bwd)(real *gin, const real *gout, const int64_t *ym, const int64_t *xm, int64_t np, int64_t iH,
                          int64_t iW, int64_t oH, int64_t oW)
 {
-    #pragma omp parallel for schedule(static) if (np > 1 && THNN_parallelOK(np * oH * oW))
+    #pragma omp parallel for schedule(static) if (np > 1 && TH_parallelOK(np * oH * oW))
     for (int64_t pl = 0; pl < np; pl++) {
         real *gi = gin + pl * iH * iW;
         const real *go = gout + pl * oH * oW;

@@ -151,7 +151,7 @@ static void TNF(sub_fwd)(const real *in, real *out, const real *weight, const re
                          int64_t iH, int64_t iW, int64_t oH, int64_t oW, int kH, int kW, int dH, int dW)
 {
     int64_t ipl = iH * iW, opl = oH * oW, n = nb * np;
-    #pragma omp parallel for schedule(static) if (n > 1 && THNN_parallelOK(n * opl * kH * kW))
+    #pragma omp parallel for schedule(static) if (n > 1 && TH_parallelOK(n * opl * kH * kW))
     for (int64_t pl = 0; pl < n; pl++) {
         int64_t k = pl % np;
         const real *ip = in + pl * ipl;
@@ -166,7 +166,7 @@ static void TNF(sub_bwd)(real *gin, const real *gout, const real *weight, int64_
                          int64_t iH, int64_t iW, int64_t oH, int64_t oW, int kH, int kW, int dH, int dW)
 {
     int64_t ipl = iH * iW, opl = oH * oW, n = nb * np;
-    #pragma omp parallel for schedule(static) if (n > 1 && THNN_parallelOK(n * opl * kH * kW))
+    #pragma omp parallel for schedule(static) if (n > 1 && TH_parallelOK(n * opl * kH * kW))
     for (int64_t pl = 0; pl < n; pl++) {
         real *gi = gin + pl * ipl;
         memset(gi, 0, (size_t)ipl * sizeof(real));
@@ -186,7 +186,7 @@ static void TNF(sub_acc)(const real *in, const real *gout, real *gw, real *gb, i
                          int64_t iH, int64_t iW, int64_t oH, int64_t oW, int kH, int kW, int dH, int dW, double scale)
 {
     int64_t ipl = iH * iW, opl = oH * oW;
-    #pragma omp parallel for schedule(static) if (np > 1 && THNN_parallelOK(nb * np * opl * kH * kW))
+    #pragma omp parallel for schedule(static) if (np > 1 && TH_parallelOK(nb * np * opl * kH * kW))
     for (int64_t k = 0; k < np; k++) {
         double sw = 0, sb = 0;
         for (int64_t b = 0; b < nb; b++) {

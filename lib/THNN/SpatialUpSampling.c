@@ -104,7 +104,7 @@ int THNN_SpatialUpSamplingBilinear_updateGradInput(THTensor *input, THTensor *gr
 static void TNF(near_fwd)(const real *in, real *out, int64_t np, int64_t iH, int64_t iW, int s)
 {
     int64_t oH = iH * s, oW = iW * s;
-    #pragma omp parallel for schedule(static) if (np > 1 && THNN_parallelOK(np * oH * oW))
+    #pragma omp parallel for schedule(static) if (np > 1 && TH_parallelOK(np * oH * oW))
     for (int64_t pl = 0; pl < np; pl++) {
         const real *ip = in + pl * iH * iW;
         real *op = out + pl * oH * oW;
@@ -121,7 +121,7 @@ static void TNF(near_fwd)(const real *in, real *out, int64_t np, int64_t iH, int
 static void TNF(near_bwd)(real *gin, const real *gout, int64_t np, int64_t iH, int64_t iW, int s)
 {
     int64_t oH = iH * s, oW = iW * s;
-    #pragma omp parallel for schedule(static) if (np > 1 && THNN_parallelOK(np * oH * oW))
+    #pragma omp parallel for schedule(static) if (np > 1 && TH_parallelOK(np * oH * oW))
     for (int64_t pl = 0; pl < np; pl++) {
         real *gi = gin + pl * iH * iW;
         const real *go = gout + pl * oH * oW;
@@ -164,7 +164,7 @@ static int TNF(bil_run)(const real *src, real *dst, int64_t np, int64_t iH, int6
     real *hl = lam, *wl = lam + oH;
     TNF(bil_axis)(iH, oH, align, h0, hs, hl);
     TNF(bil_axis)(iW, oW, align, w0, ws, wl);
-    #pragma omp parallel for schedule(static) if (np > 1 && THNN_parallelOK(np * oH * oW))
+    #pragma omp parallel for schedule(static) if (np > 1 && TH_parallelOK(np * oH * oW))
     for (int64_t pl = 0; pl < np; pl++) {
         if (!backward) {
             const real *ip = src + pl * iH * iW;

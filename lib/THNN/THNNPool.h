@@ -7,26 +7,9 @@
 #include "THNN.h"
 #include <float.h>
 #include <stdlib.h>
-#include <time.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-
-/* Work (elements x window) above which plane loops may go parallel. */
-#define THNN_POOL_OMP_WORK 16384
-
-/* Whether a plane loop of this much work should be split across threads: only when cores are
- * free (TH_parallelOK's policy: on an oversubscribed machine every parallel
- * region waits for its descheduled thread, a scheduler tick, and runs slower than serially).
- * The load average is re-read at most every 100 ms. */
-static inline int THNN_parallelOK(int64_t work)
-{
-    if (work <= THNN_POOL_OMP_WORK) return 0;
-#ifdef _OPENMP
-    if (omp_get_max_threads() < 2 || omp_in_parallel()) return 0;
-#endif
-    return TH_parallelOK(work);
-}
 
 /* A new reference to t as a contiguous tensor of dtype dt (t itself when it already is), or a
  * private copy when t shares memory with the tensor `out` the op is about to write (NULL: none). */

@@ -105,7 +105,7 @@ int THNN_TemporalMaxPooling_updateGradInput(THTensor *input, THTensor *gradOutpu
 static void TNF(tmp_fwd)(const real *in, real *out, int64_t *ind, int64_t nb, int64_t iT, int64_t F, int64_t oT,
                          int kW, int dW, int64_t base)
 {
-    #pragma omp parallel for schedule(static) if (nb > 1 && THNN_parallelOK(nb * oT * F * kW))
+    #pragma omp parallel for schedule(static) if (nb > 1 && TH_parallelOK(nb * oT * F * kW))
     for (int64_t b = 0; b < nb; b++)
         for (int64_t t = 0; t < oT; t++) {
             const real *ip = in + (b * iT + t * dW) * F;
@@ -125,7 +125,7 @@ static int TNF(tmp_bwd)(real *gin, const real *gout, const int64_t *ind, int64_t
                         int kW, int dW, int64_t base, int64_t *bad)
 {
     int nbad = 0;
-    #pragma omp parallel for schedule(static) if (nb > 1 && THNN_parallelOK(nb * (iT + oT) * F))
+    #pragma omp parallel for schedule(static) if (nb > 1 && TH_parallelOK(nb * (iT + oT) * F))
     for (int64_t b = 0; b < nb; b++) {
         real *gi = gin + b * iT * F;
         memset(gi, 0, (size_t)(iT * F) * sizeof(real));

@@ -138,7 +138,7 @@ int THNN_TemporalSubSampling_accGradParameters(THTensor *input, THTensor *gradOu
 static void TNF(tss_fwd)(const real *in, real *out, const real *weight, const real *bias, int64_t nb, int64_t iT,
                          int64_t F, int64_t oT, int kW, int dW)
 {
-    #pragma omp parallel for schedule(static) if (nb * oT > 1 && THNN_parallelOK(nb * oT * F * kW))
+    #pragma omp parallel for schedule(static) if (nb * oT > 1 && TH_parallelOK(nb * oT * F * kW))
     for (int64_t bt = 0; bt < nb * oT; bt++) {
         int64_t b = bt / oT, t = bt % oT;
         const real *ip = in + (b * iT + t * dW) * F;
@@ -154,7 +154,7 @@ static void TNF(tss_fwd)(const real *in, real *out, const real *weight, const re
 static void TNF(tss_bwd)(real *gin, const real *gout, const real *weight, int64_t nb, int64_t iT, int64_t F,
                          int64_t oT, int kW, int dW)
 {
-    #pragma omp parallel for schedule(static) if (nb > 1 && THNN_parallelOK(nb * oT * F * kW))
+    #pragma omp parallel for schedule(static) if (nb > 1 && TH_parallelOK(nb * oT * F * kW))
     for (int64_t b = 0; b < nb; b++) {
         real *gi = gin + b * iT * F;
         memset(gi, 0, (size_t)(iT * F) * sizeof(real));
@@ -171,7 +171,7 @@ static void TNF(tss_bwd)(real *gin, const real *gout, const real *weight, int64_
 static void TNF(tss_acc)(const real *in, const real *gout, real *gw, real *gb, int64_t nb, int64_t iT, int64_t F,
                          int64_t oT, int kW, int dW, double scale)
 {
-    #pragma omp parallel for schedule(static) if (F > 1 && THNN_parallelOK(nb * oT * F * kW))
+    #pragma omp parallel for schedule(static) if (F > 1 && TH_parallelOK(nb * oT * F * kW))
     for (int64_t f = 0; f < F; f++) {
         double sw = 0, sb = 0;
         for (int64_t b = 0; b < nb; b++)
