@@ -203,14 +203,14 @@ void THIter_run(THIter *it, THLoop loop, void *ctx, int parallel)
     if (it->numel == 0) return;
     if (parallel && wants_tiling(it)) {
 #ifdef _OPENMP
-        run_tiled(it, loop, ctx, TH_parallelOK(it->numel) && omp_get_max_threads() > 1 && !omp_in_parallel());
+        run_tiled(it, loop, ctx, TH_parallelOK(it->numel));
 #else
         run_tiled(it, loop, ctx, 0);
 #endif
         return;
     }
 #ifdef _OPENMP
-    if (parallel && TH_parallelOK(it->numel) && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+    if (parallel && TH_parallelOK(it->numel)) {
         #pragma omp parallel
         {
             int nth = omp_get_num_threads(), tid = omp_get_thread_num();
@@ -257,7 +257,7 @@ void THIter_reduce(THIter *it, const THReduceOps *ops, void *ctx, int parallel)
 #ifdef _OPENMP
     int out_is_scalar = 1;
     for (int i = 0; i < it->ndim; i++) if (it->strides[0][i] != 0) { out_is_scalar = 0; break; }
-    if (parallel && TH_parallelOK(it->numel) && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+    if (parallel && TH_parallelOK(it->numel)) {
         if (out_is_scalar && ops->init && ops->combine) {
             int nth = omp_get_max_threads();
             /* one cache line per private accumulator: no false sharing between threads */
@@ -384,7 +384,7 @@ int THIter_dimApply(int nt, THTensor *const *ts, int dim, THDimLoop fn, void *ct
     int64_t work = total * maxlen;
 #ifdef _OPENMP
     /* the work is in the slices: split the slices even when they are few */
-    if (parallel && TH_parallelOK(work) && total > 1 && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+    if (parallel && TH_parallelOK(work) && total > 1) {
         #pragma omp parallel
         {
             int n = omp_get_num_threads(), tid = omp_get_thread_num();
