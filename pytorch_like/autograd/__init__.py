@@ -11,6 +11,7 @@ import weakref
 from .. import _ops, linalg as _linalg_mod
 from ..tensor import Tensor
 from . import formulas as _formulas
+from . import formulas_linalg  # noqa: F401  (fills the formula table too)
 from . import grad_mode
 from .._ops import pointwise as _pointwise
 from ._record import _any_requires, attach, make_wrapper, record_inplace, run_raw
