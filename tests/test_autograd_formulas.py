@@ -53,6 +53,7 @@ CASES = {
     "pow_scalar": (lambda T, a: a ** 3, [_any(2, 3)]),
     "pow_tensor": (lambda T, a, b: a ** b, [_pos(2, 3), _any(3)]),
     "rpow": (lambda T, a: 2.0 ** a, [_any(3)]),
+    "true_divide": (lambda T, a, b: T.true_divide(a, b), [_any(2, 3), _pos(3)]),
     "pow_number_tensor": (lambda T, a: T.pow(1.5, a), [_any(3)]),
     "pow_zero_base": (lambda T, a, b: a ** b, [np.array([0.0, 1.5, 0.0]), np.array([2.0, 1.0, 3.0])]),
     "atan2": (lambda T, a, b: T.atan2(a, b), [_any(2, 3), _pos(2, 3)]),
@@ -96,6 +97,11 @@ CASES = {
     "norm_p1": (lambda T, x: x.norm(1), [_any(2, 3)]),
     "norm_p3_dim": (lambda T, x: T.norm(x, 3, 1), [_any(2, 3)]),
     "norm_inf": (lambda T, x: x.norm(float("inf")), [_distinct(2, 3)]),
+    "aminmax": (lambda T, x: T.stack(list(T.aminmax(x))), [_distinct(2, 3)]),
+    "aminmax_dim_ties": (lambda T, x: T.cat(list(T.aminmax(x, dim=1, keepdim=True)), 1),
+                         [np.array([[1.0, 3.0, 3.0], [0.5, 0.5, 2.0]])]),
+    "renorm": (lambda T, x: T.renorm(x, 2, 0, 1.5), [_any(3, 4)]),
+    "renorm_p1_dim1": (lambda T, x: T.renorm(x, 1, 1, 2.0), [_any(3, 4)]),
     "vector_norm": (lambda T, x: T.linalg.vector_norm(x, 2, dim=0), [_any(2, 3)]),
     "logsumexp": (lambda T, x: T.logsumexp(x, 1), [_any(2, 3)]),
     "cumsum": (lambda T, x: x.cumsum(1), [_any(2, 3)]),
@@ -208,7 +214,7 @@ CASES = {
 }
 
 # cholesky: finite differences leave the symmetric subspace
-GRADCHECK_SKIP = {"cholesky", "to_float32_and_back", "type_cast",
+GRADCHECK_SKIP = {"cholesky", "aminmax_dim_ties", "to_float32_and_back", "type_cast",
                   "mode"}   # float32 rounding swamps finite differences; mode: tied values switch under them
 
 

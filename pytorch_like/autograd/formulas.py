@@ -160,6 +160,9 @@ def _div(out, a, b, *_, rounding_mode=None, **__):
     return (a, b), (sa, b), bw
 
 
+SPECS["true_divide"] = Spec("true_divide", formula=_div, node_name="DivBackward0")
+
+
 @op("rdiv", node_name="DivBackward0")
 def _rdiv(out, a, b, *_, **__):    # b / a (Tensor.__rtruediv__)
     return (a,), (a,), lambda g, a: (-g * b / (a * a),)
@@ -502,6 +505,29 @@ def _amax(out, x, *args, **kwargs):
 
 SPECS["amax"] = Spec("amax", formula=_amax)
 SPECS["amin"] = Spec("amin", formula=_amax)
+
+
+@op("aminmax")
+def _aminmax(out, x, *, dim=None, keepdim=False):
+    shape = tuple(x.shape)
+
+    def bw(gs, x, mn, mx):
+        g = None
+        for gi, y in zip(gs, (mn, mx)):
+            if gi is not None:
+                gy = _evenly(x, y, gi, shape, dim, keepdim)
+                g = gy if g is None else g + gy
+        return (g,)
+    return (x,), (x, out[0], out[1]), bw
+
+
+@composite("renorm")
+def _renorm(input, p, dim, maxnorm):
+    P = _P()
+    d = dim % input.ndim
+    norm = P.linalg.vector_norm(input, p, [i for i in range(input.ndim) if i != d], keepdim=True)
+    # PyTorch's factor: maxnorm / (norm + 1e-7) on the slices over maxnorm
+    return input * P.where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0)
 
 
 def _norm_formula(out, x, p, dim, keepdim):
