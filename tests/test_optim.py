@@ -487,3 +487,58 @@ def test_updates_run_under_autograd_no_grad(monkeypatch):
     m.p = p
     m.load_state_dict({"p": torch.zeros(2)})
     assert log == ["no_grad+", "no_grad-"] and p.tolist() == [0.0, 0.0]
+
+
+# ---------------------------------------------------------------------- the fused Adam pass (THTensor_adamUpdate)
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["f64", "f32"])
+@pytest.mark.parametrize("kw", [dict(lr=0.01), dict(lr=0.01, amsgrad=True), dict(lr=0.01, betas=(0.3, 0.9))],
+                         ids=["default", "amsgrad", "beta1<0.5"])
+def test_adam_fused_large_and_strided_grads_match_torch(ref_torch, dtype, kw):
+    rng = np.random.default_rng(3)
+    init = [rng.standard_normal((37, 29)).astype(dtype), rng.standard_normal(1001).astype(dtype)]
+    refs = [ref_torch.tensor(v, requires_grad=True) for v in init]
+    ours = [nn.Parameter(torch.tensor(v)) for v in init]
+    ropt, oopt = ref_torch.optim.Adam(refs, **kw), optim.Adam(ours, **kw)
+    for i in range(10):
+        g0 = rng.standard_normal((29, 37)).astype(dtype)     # used transposed: a strided grad
+        g1 = rng.standard_normal(1001).astype(dtype) * (i + 1)
+        refs[0].grad, refs[1].grad = ref_torch.tensor(g0).t(), ref_torch.tensor(g1)
+        ours[0].grad, ours[1].grad = torch.tensor(g0).t(), torch.tensor(g1)
+        ropt.step()
+        oopt.step()
+    tol = 1e-12 if dtype is np.float64 else 1e-6
+    for r, o in zip(refs, ours):
+        np.testing.assert_allclose(o.detach_view().numpy(), r.detach().numpy(), rtol=tol, atol=tol)
+    for r, o in zip(refs, ours):
+        for key in ("exp_avg", "exp_avg_sq"):
+            np.testing.assert_allclose(oopt.state[o][key].numpy(), ropt.state[r][key].numpy(), rtol=tol, atol=tol)
+
+
+def test_adam_float16_params_follow_float32():
+    rng = np.random.default_rng(4)
+    v = rng.standard_normal(20).astype(np.float32)
+    p16, p32 = nn.Parameter(torch.tensor(v).half()), nn.Parameter(torch.tensor(v))
+    o16, o32 = optim.Adam([p16], lr=0.01), optim.Adam([p32], lr=0.01)
+    for _ in range(5):
+        g = rng.standard_normal(20).astype(np.float32)
+        p16.grad, p32.grad = torch.tensor(g).half(), torch.tensor(g)
+        o16.step()
+        o32.step()
+    assert p16.dtype is torch.float16 and o16.state[p16]["exp_avg"].dtype is torch.float16
+    np.testing.assert_allclose(p16.detach_view().float().numpy(), p32.detach_view().numpy(), atol=2e-3)
+
+
+def test_adam_fused_bad_state_and_grad():
+    p = nn.Parameter(torch.zeros(3, 4))
+    opt = optim.Adam([p])
+    p.grad = torch.zeros(4, 3)
+    with pytest.raises(ValueError, match="adam_update: grad must have the parameter's shape"):
+        opt.step()
+    p.grad = torch.zeros(3, 4, dtype=torch.float64)
+    with pytest.raises(TypeError, match=r"adam_update: grad must have the parameter's dtype \(float32\)"):
+        opt.step()
+    p.grad = torch.zeros(3, 4)
+    opt.state[p]["exp_avg"] = torch.zeros(4).expand(3, 4)
+    with pytest.raises(ValueError, match="exp_avg is written in place and must not be an expanded"):
+        opt.step()

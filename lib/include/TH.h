@@ -176,6 +176,17 @@ int THTensor_lerp(THTensor *out, THTensor *a, THTensor *b, THTensor *weight);
 int THTensor_lerpScalar(THTensor *out, THTensor *a, THTensor *b, double weight);
 int THTensor_where(THTensor *out, THTensor *cond, THTensor *a, THTensor *b);
 
+/* ---------------------------------------------------------------- fused optimizer updates */
+/* One Adam/AdamW step of PyTorch's single-tensor update, in place, in one pass (THTensorOptim.c):
+ * exp_avg lerps toward grad by 1 - beta1; exp_avg_sq = exp_avg_sq * beta2 + (1 - beta2) grad^2;
+ * max_exp_avg_sq (amsgrad; NULL without) keeps the running maximum; then
+ * param += -step_size * exp_avg / (sqrt(second moment) / bias_correction2_sqrt + eps).
+ * Maximize, weight decay and the bias corrections are the caller's. All tensors: the
+ * parameter's float32/float64 dtype and shape; the written ones not expanded. */
+int THTensor_adamUpdate(THTensor *param, THTensor *grad, THTensor *exp_avg, THTensor *exp_avg_sq,
+                        THTensor *max_exp_avg_sq, double beta1, double beta2, double step_size,
+                        double bias_correction2_sqrt, double eps);
+
 /* ---------------------------------------------------------------- reductions */
 enum {
     TH_REDUCE_SUM = 0, TH_REDUCE_PROD, TH_REDUCE_MEAN, TH_REDUCE_MAX, TH_REDUCE_MIN,

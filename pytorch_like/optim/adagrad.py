@@ -1,6 +1,5 @@
 """Adagrad (lr_decay, initial_accumulator_value, weight decay), PyTorch's single-tensor update."""
-from .._grad_mode import enable_grad
-from .optimizer import Optimizer, _new_step, _optimizer_step, _to_scalar
+from .optimizer import Optimizer, _check_hyper, _closure_loss, _new_step, _optimizer_step, _to_scalar
 from ..tensor import full_like
 
 
@@ -9,16 +8,13 @@ class Adagrad(Optimizer):
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
                  foreach=None, *, maximize=False, differentiable=False, fused=None):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
+        _check_hyper(lr=lr)
         if not 0.0 <= lr_decay:
             raise ValueError(f"Invalid lr_decay value: {lr_decay}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_hyper(weight_decay=weight_decay)
         if not 0.0 <= initial_accumulator_value:
             raise ValueError(f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+        _check_hyper(eps=eps)
         if fused:
             raise RuntimeError("Adagrad: fused=True is not supported by pytorch_like (CPU single-tensor updates only)")
         defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
@@ -28,36 +24,23 @@ class Adagrad(Optimizer):
         # PyTorch creates the state eagerly, at construction
         for group in self.param_groups:
             for p in group["params"]:
-                state = self.state[p]
-                state["step"] = _new_step()
-                state["sum"] = full_like(p, self.defaults["initial_accumulator_value"])
+                self._init_state(p, self.state[p], group)
+
+    def _init_state(self, p, state, group):
+        state["step"] = _new_step()
+        state["sum"] = full_like(p, self.defaults["initial_accumulator_value"])
 
     @_optimizer_step
     def step(self, closure=None):
         """One Adagrad step on every parameter with a grad; returns closure() when given."""
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
+        loss = _closure_loss(closure)
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
-            lr_decay, eps, weight_decay = group["lr_decay"], group["eps"], group["weight_decay"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _new_step()
-                    state["sum"] = full_like(p, self.defaults["initial_accumulator_value"])
+            lr_decay, eps = group["lr_decay"], group["eps"]
+            for p, grad, state in self._grads(group, self._init_state):
                 step_t, state_sum = state["step"], state["sum"]
                 step_t += 1
-                step = step_t.item()
-                if group["maximize"]:
-                    grad = -grad
-                if weight_decay != 0:
-                    grad = grad.add(p, alpha=weight_decay)
-                clr = lr / (1 + (step - 1) * lr_decay)
+                clr = lr / (1 + (step_t.item() - 1) * lr_decay)
                 state_sum.addcmul_(grad, grad, value=1)
                 std = state_sum.sqrt().add_(eps)
                 p.addcdiv_(grad, std, value=-clr)

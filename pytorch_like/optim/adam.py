@@ -1,10 +1,30 @@
-"""Adam and AdamW (amsgrad, maximize, coupled or decoupled weight decay), PyTorch's single-tensor update."""
-from .. import _ops
-from .._grad_mode import enable_grad
-from .optimizer import Optimizer, _new_step, _optimizer_step, _to_scalar
+"""Adam and AdamW (amsgrad, maximize, coupled or decoupled weight decay), PyTorch's single-tensor
+update, done per parameter by one fused C pass (THTensor_adamUpdate)."""
+from .. import dtypes as _dt
+from .._lib import check, ffi, lib
+from .optimizer import Optimizer, _check_hyper, _closure_loss, _new_step, _optimizer_step, _to_scalar
 from ..tensor import zeros_like
 
-_maximum = _ops.pointwise.maximum
+
+def _init_state(p, state, group):
+    state["step"] = _new_step()
+    state["exp_avg"] = zeros_like(p)
+    state["exp_avg_sq"] = zeros_like(p)
+    if group["amsgrad"]:
+        state["max_exp_avg_sq"] = zeros_like(p)
+
+
+def _adam_update(p, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1, beta2, step_size, bc2_sqrt, eps):
+    if p.dtype is _dt.float16:     # a storage-only dtype: update float32 copies, then store them back
+        ts = [t if t is None else t.float() for t in (p, grad, exp_avg, exp_avg_sq, max_exp_avg_sq)]
+        _adam_update(*ts, beta1, beta2, step_size, bc2_sqrt, eps)
+        for dst, src in zip((p, exp_avg, exp_avg_sq, max_exp_avg_sq), (ts[0],) + tuple(ts[2:])):
+            if dst is not None:
+                dst.copy_(src)
+        return
+    check(lib.THTensor_adamUpdate(p._t, grad._t, exp_avg._t, exp_avg_sq._t,
+                                  ffi.NULL if max_exp_avg_sq is None else max_exp_avg_sq._t,
+                                  beta1, beta2, step_size, bc2_sqrt, eps))
 
 
 class Adam(Optimizer):
@@ -13,16 +33,7 @@ class Adam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
                  foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
                  decoupled_weight_decay=False):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_hyper(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay)
         if fused or capturable:
             raise RuntimeError(f"{type(self).__name__}: fused/capturable are not supported by pytorch_like "
                                "(CPU single-tensor updates only)")
@@ -36,52 +47,21 @@ class Adam(Optimizer):
     @_optimizer_step
     def step(self, closure=None):
         """One Adam step on every parameter with a grad; returns closure() when given."""
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
+        loss = _closure_loss(closure)
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
             beta1, beta2 = group["betas"]
-            eps = group["eps"]
             weight_decay = group["weight_decay"]
-            amsgrad = group["amsgrad"]
-            maximize = group["maximize"]
             decoupled = group.get("decoupled_weight_decay", False)
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _new_step()
-                    state["exp_avg"] = zeros_like(p)
-                    state["exp_avg_sq"] = zeros_like(p)
-                    if amsgrad:
-                        state["max_exp_avg_sq"] = zeros_like(p)
-                if maximize:
-                    grad = -grad
-                exp_avg, exp_avg_sq, step_t = state["exp_avg"], state["exp_avg_sq"], state["step"]
+            for p, grad, state in self._grads(group, _init_state, weight_decay=0 if decoupled else None):
+                step_t = state["step"]
                 step_t += 1
-                if weight_decay != 0:
-                    if decoupled:
-                        p.mul_(1 - lr * weight_decay)
-                    else:
-                        grad = grad.add(p, alpha=weight_decay)
-                exp_avg.lerp_(grad, 1 - beta1)
-                exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+                if decoupled and weight_decay != 0:
+                    p.mul_(1 - lr * weight_decay)
                 step = step_t.item()
-                bias_correction1 = 1 - beta1 ** step
-                bias_correction2 = 1 - beta2 ** step
-                step_size = lr / bias_correction1
-                bias_correction2_sqrt = bias_correction2 ** 0.5
-                if amsgrad:
-                    mx = state["max_exp_avg_sq"]
-                    _maximum(mx, exp_avg_sq, out=mx)
-                    denom = (mx.sqrt() / bias_correction2_sqrt).add_(eps)
-                else:
-                    denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
-                p.addcdiv_(exp_avg, denom, value=-step_size)
+                _adam_update(p, grad, state["exp_avg"], state["exp_avg_sq"],
+                             state["max_exp_avg_sq"] if group["amsgrad"] else None, beta1, beta2,
+                             lr / (1 - beta1 ** step), (1 - beta2 ** step) ** 0.5, group["eps"])
         return loss
 
 

@@ -6,7 +6,7 @@ from copy import deepcopy
 from itertools import chain
 
 from .. import dtypes as _dt
-from .._grad_mode import no_grad
+from .._grad_mode import enable_grad, no_grad
 from ..tensor import Tensor, tensor as _tensor
 from ..utils.hooks import RemovableHandle
 
@@ -27,6 +27,29 @@ def _to_scalar(x):
             raise ValueError("Tensor hyper-parameters must have one element")
         return x.item()
     return x
+
+
+def _closure_loss(closure):
+    """The loss closure() returns, evaluated with grad enabled (None without a closure)."""
+    if closure is None:
+        return None
+    with enable_grad():
+        return closure()
+
+
+def _check_hyper(lr=None, eps=None, weight_decay=None, betas=None, momentum=None):
+    """PyTorch's range checks (and messages) of the common hyper-parameters; None skips one."""
+    if lr is not None and not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr}")
+    if eps is not None and not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {eps}")
+    for i, b in enumerate(betas or ()):
+        if not 0.0 <= b < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {b}")
+    if weight_decay is not None and not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+    if momentum is not None and not 0.0 <= momentum:
+        raise ValueError(f"Invalid momentum value: {momentum}")
 
 
 def _new_step():
@@ -190,6 +213,29 @@ class Optimizer:
     def step(self, closure=None):
         """One optimisation step (subclasses implement it)."""
         raise NotImplementedError
+
+    def _grads(self, group, init_state=None, stateful=True, weight_decay=None):
+        """The loop every step() shares: (param, grad, state) for each parameter of group that has
+        a grad. An empty state is filled by init_state(param, state, group) (state is None when
+        not stateful); grad is negated under maximize, then gets the coupled weight decay
+        (the group's, or weight_decay when given) added."""
+        maximize = group.get("maximize", False)
+        wd = group.get("weight_decay", 0) if weight_decay is None else weight_decay
+        states = self.state
+        for p in group["params"]:
+            grad = p.grad
+            if grad is None:
+                continue
+            state = None
+            if stateful:
+                state = states[p]
+                if init_state is not None and not state:
+                    init_state(p, state, group)
+            if maximize:
+                grad = -grad
+            if wd != 0:
+                grad = grad.add(p, alpha=wd)
+            yield p, grad, state
 
     # ------------------------------------------------------------------ hooks
     def _register(self, hooks, hook, prepend=False):

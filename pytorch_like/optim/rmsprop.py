@@ -1,7 +1,15 @@
 """RMSprop (centered, momentum, weight decay), PyTorch's single-tensor update."""
-from .._grad_mode import enable_grad
-from .optimizer import Optimizer, _new_step, _optimizer_step, _to_scalar
+from .optimizer import Optimizer, _check_hyper, _closure_loss, _new_step, _optimizer_step, _to_scalar
 from ..tensor import zeros_like
+
+
+def _init_state(p, state, group):
+    state["step"] = _new_step()
+    state["square_avg"] = zeros_like(p)
+    if group["momentum"] > 0:
+        state["momentum_buffer"] = zeros_like(p)
+    if group["centered"]:
+        state["grad_avg"] = zeros_like(p)
 
 
 class RMSprop(Optimizer):
@@ -9,14 +17,7 @@ class RMSprop(Optimizer):
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
                  capturable=False, foreach=None, maximize=False, differentiable=False):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_hyper(lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay)
         if not 0.0 <= alpha:
             raise ValueError(f"Invalid alpha value: {alpha}")
         defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps, "centered": centered,
@@ -27,32 +28,13 @@ class RMSprop(Optimizer):
     @_optimizer_step
     def step(self, closure=None):
         """One RMSprop step on every parameter with a grad; returns closure() when given."""
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
+        loss = _closure_loss(closure)
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
-            alpha, eps, momentum = group["alpha"], group["eps"], group["momentum"]
-            weight_decay, centered = group["weight_decay"], group["centered"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _new_step()
-                    state["square_avg"] = zeros_like(p)
-                    if momentum > 0:
-                        state["momentum_buffer"] = zeros_like(p)
-                    if centered:
-                        state["grad_avg"] = zeros_like(p)
-                if group["maximize"]:
-                    grad = -grad
+            alpha, eps, momentum, centered = group["alpha"], group["eps"], group["momentum"], group["centered"]
+            for p, grad, state in self._grads(group, _init_state):
                 square_avg = state["square_avg"]
                 state["step"] += 1
-                if weight_decay != 0:
-                    grad = grad.add(p, alpha=weight_decay)
                 square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
                 if centered:
                     grad_avg = state["grad_avg"]

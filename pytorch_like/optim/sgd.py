@@ -1,6 +1,5 @@
 """SGD with momentum, dampening, Nesterov, weight decay and maximize (PyTorch's update)."""
-from .._grad_mode import enable_grad
-from .optimizer import Optimizer, _optimizer_step, _to_scalar
+from .optimizer import Optimizer, _closure_loss, _optimizer_step, _to_scalar
 
 
 class SGD(Optimizer):
@@ -26,27 +25,13 @@ class SGD(Optimizer):
     @_optimizer_step
     def step(self, closure=None):
         """One SGD step on every parameter with a grad; returns closure() when given."""
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
+        loss = _closure_loss(closure)
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
-            momentum = group["momentum"]
-            dampening = group["dampening"]
-            weight_decay = group["weight_decay"]
-            nesterov = group["nesterov"]
-            maximize = group["maximize"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                if maximize:
-                    grad = -grad
-                if weight_decay != 0:
-                    grad = grad.add(p, alpha=weight_decay)
+            momentum, dampening, nesterov = group["momentum"], group["dampening"], group["nesterov"]
+            # PyTorch keeps per-parameter state only with momentum
+            for p, grad, state in self._grads(group, stateful=momentum != 0):
                 if momentum != 0:
-                    state = self.state[p]
                     buf = state.get("momentum_buffer")
                     if buf is None:
                         buf = grad.clone()
