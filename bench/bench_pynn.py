@@ -31,7 +31,7 @@ def run():
         return []
     rows = []
     rng = np.random.default_rng(0)
-    for name, kw in [("SGD", dict(lr=0.01, momentum=0.9)), ("Adam", dict(lr=1e-3))]:
+    for name, kw in [("SGD", dict(lr=0.01, momentum=0.9)), ("Adam", dict(lr=1e-3)), ("AdamW", dict(lr=1e-3))]:
         ours = getattr(torch.optim, name)(_params(torch, rng), **kw)
         theirs = getattr(ref.optim, name)(_params(ref, rng), foreach=False, **kw)
         t_o = median_time(ours.step, repeat=15, number=5)
