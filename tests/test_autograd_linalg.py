@@ -311,3 +311,23 @@ def test_out_argument_refused_with_grad():
     a = P.tensor(_any(3, 3), requires_grad=True)
     with pytest.raises(RuntimeError, match="out=... arguments don't support automatic differentiation"):
         P.linalg.svdvals(a, out=P.empty(3, dtype=P.float64))
+
+
+def test_det_of_singular_matrices_gives_the_cofactors():
+    # the gradient of det is the cofactor matrix, defined (and nonzero at rank n-1) for singular A too
+    a = P.tensor([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1.0, 0.0, 1.0]], dtype=P.float64, requires_grad=True)
+    P.linalg.det(a).backward()
+    np.testing.assert_allclose(a.grad.numpy(), [[4, 4, -4], [-2, -2, 2], [0, 0, 0]], atol=1e-12)
+    r = _any(2, 3, 3)
+    r[0, 2] = 2 * r[0, 1]          # a batch with one singular matrix
+    assert gradcheck(lambda x: P.linalg.det(x), [P.tensor(r, requires_grad=True)])
+    assert gradcheck(lambda x: P.det(x), [P.tensor([[1.0, 2.0], [2.0, 4.0]], dtype=P.float64, requires_grad=True)])
+
+
+def test_lstsq_rank_deficient():
+    exact = P.tensor([[1.0, 1.0], [1.0, 1.0], [1.0, 1.0]], dtype=P.float64, requires_grad=True)
+    with pytest.raises(RuntimeError, match="does not have full rank"):
+        P.linalg.lstsq(exact, P.ones(3, 1, dtype=P.float64))
+    nearly = P.tensor([[1.0, 1.0], [1.0, 1.0 + 1e-15], [1.0, 1.0]], dtype=P.float64, requires_grad=True)
+    _raises_on_backward(lambda: P.linalg.lstsq(nearly, P.ones(3, 1, dtype=P.float64)).solution.sum(),
+                        "lstsq backward: A does not have full rank")

@@ -8,7 +8,7 @@ or eigenvalues, a singular triangular factor) backward raises instead of returni
 """
 from . import grad_mode
 from ._record import Spec
-from .formulas import SPECS, _P, _arg, _req, composite, op
+from .formulas import SPECS, _P, _arg, _excl_cumprod, _req, composite, op
 
 
 def _lin():
@@ -56,7 +56,15 @@ SPECS["inv"] = SPECS["inverse"]
 
 @op("det", node_name="LinalgDetBackward0")
 def _det(out, x, *_, **__):
-    return (x,), (x, out), lambda g, x, y: (_unsq2(g * y) * x.inverse().mT,)
+    def bw(g, x, y):
+        if not _any(y == 0):
+            return (_unsq2(g * y) * x.inverse().mT,)
+        # singular: the cofactor matrix from A = U diag(S) Vh, det(A) = det(U) det(Vh) prod(S)
+        U, S, Vh = _lin().svd(x)
+        others = _excl_cumprod(S, -1) * _excl_cumprod(S.flip(-1), -1).flip(-1)      # prod of the other S
+        alpha = g * _lin().det(U) * _lin().det(Vh)
+        return ((U * (others * alpha.unsqueeze(-1)).unsqueeze(-2)).matmul(Vh),)
+    return (x,), (x, out), bw
 
 
 @op("logdet")
@@ -384,6 +392,17 @@ def _eigvals(A):
 
 # ---------------------------------------------------------------------- least squares
 
+def _check_full_rank(A):
+    """lstsq solves for full-rank A only (QR-based gels): refuse a numerically rank-deficient one."""
+    with grad_mode.no_grad():
+        S = _lin().svdvals(A)
+        tol = S.narrow(-1, 0, 1) * (max(A.shape[-2], A.shape[-1]) * (2.2e-16 if A.dtype.itemsize == 8 else 1.2e-7))
+        deficient = _any(S <= tol)
+    if deficient:
+        raise RuntimeError("lstsq backward: A does not have full rank, so its least-squares solution (and its "
+                           "gradient) is not determined; pytorch_like's lstsq handles full-rank A only")
+
+
 def _pinv_full_rank(A):
     """pinv(A) for A of full rank, as the least-squares solution of A X = I (differentiable)."""
     m = A.shape[-2]
@@ -415,6 +434,7 @@ def _lstsq(out, A, B, *_, **__):
             return None, None
         if vec:
             gX, B = gX.unsqueeze(-1), B.unsqueeze(-1)
+        _check_full_rank(A)
         pinvA = _pinv_full_rank(A)
         gA = _pinv_backward(gX.matmul(B.mT), pinvA, A) if _req(A) else None
         gB = pinvA.mT.matmul(gX)
