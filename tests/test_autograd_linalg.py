@@ -30,6 +30,10 @@ def _real_eig(n):
     return S @ np.diag(np.arange(1.0, n + 1) * 1.3 - 2.2) @ np.linalg.inv(S)
 
 
+def _tau(*s):
+    return R.uniform(0.2, 1.5, s)
+
+
 def _sym(T, X):
     return X + X.mT
 
@@ -160,6 +164,13 @@ CASES = {
     "cholesky_inverse_U": (_chol_inverse(True), [_wellcond(3, 3)]),
     "cholesky_symmetrised": (lambda T, X: T.linalg.cholesky(X.matmul(X.mT) + 3 * T.eye(3, dtype=T.float64)),
                              [_any(3, 3)]),
+    "householder_product": (lambda T, A, tau: T.linalg.householder_product(A, tau), [_any(5, 3), _tau(3)]),
+    "orgqr_fewer_reflectors": (lambda T, A, tau: T.orgqr(A, tau), [_any(4, 3), _tau(2)]),
+    "householder_product_batched": (lambda T, A, tau: T.linalg.householder_product(A, tau),
+                                    [_any(2, 4, 3), _tau(2, 2)]),
+    **{f"ormqr_{'left' if left else 'right'}{'_T' if tr else ''}": (
+        lambda T, A, tau, C, left=left, tr=tr: T.ormqr(A, tau, C, left, tr),
+        [_any(4, 3), _tau(3), _any(4, 2) if left else _any(2, 4)]) for left in (True, False) for tr in (False, True)},
     "inverse_batched": (lambda T, A: T.linalg.inv(A), [_wellcond(2, 3, 3)]),
     "det_batched": (lambda T, A: T.linalg.det(A), [_wellcond(2, 3, 3)]),
 }
@@ -200,7 +211,7 @@ def test_grad_matches_torch(name, ref_torch):
 
 @pytest.mark.parametrize("name", ["svd_tall_reduced", "svd_wide_reduced", "qr_tall", "qr_wide", "eigh_L",
                                   "eig_real", "slogdet", "triangular_solve_UT", "solve_triangular_LR",
-                                  "lstsq_tall", "cholesky_solve_L", "cholesky_inverse_U"])
+                                  "lstsq_tall", "cholesky_solve_L", "cholesky_inverse_U", "ormqr_right_T"])
 def test_gradgradcheck(name):
     fn, arrays = CASES[name]
     xs = [P.tensor(a, dtype=P.float64, requires_grad=True) for a in arrays]
@@ -331,3 +342,11 @@ def test_lstsq_rank_deficient():
     nearly = P.tensor([[1.0, 1.0], [1.0, 1.0 + 1e-15], [1.0, 1.0]], dtype=P.float64, requires_grad=True)
     _raises_on_backward(lambda: P.linalg.lstsq(nearly, P.ones(3, 1, dtype=P.float64)).solution.sum(),
                         "lstsq backward: A does not have full rank")
+
+
+def test_householder_product_bad_input_keeps_the_raw_checks():
+    A = P.tensor(_any(4, 3), requires_grad=True)
+    with pytest.raises(ValueError, match="tau"):
+        P.linalg.householder_product(A, P.tensor(_tau(3, 1)))
+    with pytest.raises(ValueError, match="tau must have at most 3 elements"):
+        P.linalg.householder_product(A, P.tensor(_tau(4)))     # more reflectors than columns

@@ -1,10 +1,12 @@
 """Backward formulas of the LAPACK-backed ops: inverse, det, slogdet, solve, cholesky, triangular
-solves, qr, svd, eigh, eig, lstsq (entries of the same table as formulas.py, same contract).
+solves, qr, svd, eigh, eig, lstsq, Householder products (entries of the same table as
+formulas.py, same contract).
 
 The formulas are PyTorch's (FunctionsManual.cpp: svd_backward, linalg_qr_backward,
 linalg_eig_backward, pinv_backward, ...) for real tensors, written with the public ops so that
 create_graph=True records them. Where a formula would divide by zero (repeated singular values
 or eigenvalues, a singular triangular factor) backward raises instead of returning inf/nan.
+orgqr/householder_product and ormqr are composites: the reflectors applied by recorded ops.
 """
 from . import grad_mode
 from ._record import Spec
@@ -440,3 +442,51 @@ def _lstsq(out, A, B, *_, **__):
         gB = pinvA.mT.matmul(gX)
         return gA, (gB.squeeze(-1) if vec else gB)
     return (A, B), (A, B), bw
+
+
+# ---------------------------------------------------------------------- Householder products
+
+def _reflector(A, i):
+    """v_i of LAPACK's Householder form: 0 above row i, 1 at row i, A's column i below."""
+    P = _P()
+    col = A.select(-1, i)
+    m = col.shape[-1]
+    lead = P.zeros(tuple(col.shape[:-1]) + (i,), dtype=A.dtype)
+    one = P.ones(tuple(col.shape[:-1]) + (1,), dtype=A.dtype)
+    return P.cat([lead, one, col.narrow(-1, i + 1, m - i - 1)], -1)
+
+
+def _apply_reflectors(A, tau, C, left, transpose):
+    """op(Q) C (left) or C op(Q) with Q = H_0 ... H_{k-1}, H_i = I - tau_i v_i v_i^T, by
+    differentiable ops, one reflector at a time."""
+    k = tau.shape[-1]
+    order = range(k) if left == transpose else range(k - 1, -1, -1)
+    for i in order:
+        v = _reflector(A, i)
+        t = _unsq2(tau.select(-1, i))
+        if left:
+            C = C - t * v.unsqueeze(-1).matmul(v.unsqueeze(-2).matmul(C))
+        else:
+            C = C - t * C.matmul(v.unsqueeze(-1)).matmul(v.unsqueeze(-2))
+    return C
+
+
+def _householder_product(A, tau, *, out=None):
+    from .._ops import linalg as raw
+    with grad_mode.no_grad():
+        raw.orgqr(A.detach(), tau.detach())       # the raw op's checks of the shapes (and their messages)
+    m, n = A.shape[-2], A.shape[-1]
+    eye = _P().eye(m, n, dtype=A.dtype).expand(tuple(A.shape[:-2]) + (m, n))
+    return _apply_reflectors(A, tau, eye, True, False)
+
+
+def _ormqr(input, tau, other, left=True, transpose=False, *, out=None):
+    from .._ops import linalg as raw
+    with grad_mode.no_grad():
+        raw.ormqr(input.detach(), tau.detach(), other.detach(), left, transpose)
+    return _apply_reflectors(input, tau, other, left, transpose)
+
+
+SPECS["orgqr"] = Spec("orgqr", composite=_householder_product)
+SPECS["householder_product"] = Spec("householder_product", composite=_householder_product)
+SPECS["ormqr"] = Spec("ormqr", composite=_ormqr)
