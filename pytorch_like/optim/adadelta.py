@@ -1,5 +1,5 @@
 """Adadelta (rho, eps, weight decay), PyTorch's single-tensor update."""
-from .optimizer import Optimizer, _check_hyper, _closure_loss, _new_step, _optimizer_step, _to_scalar
+from .optimizer import _ParamwiseOptimizer, _check_hyper, _new_step
 from ..tensor import zeros_like
 
 
@@ -9,7 +9,7 @@ def _init_state(p, state, group):
     state["acc_delta"] = zeros_like(p)
 
 
-class Adadelta(Optimizer):
+class Adadelta(_ParamwiseOptimizer):
     """Adadelta (Zeiler): step sizes from running averages of squared gradients and updates."""
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
@@ -22,20 +22,15 @@ class Adadelta(Optimizer):
                     "capturable": capturable, "foreach": foreach, "differentiable": differentiable}
         super().__init__(params, defaults)
 
-    @_optimizer_step
-    def step(self, closure=None):
-        """One Adadelta step on every parameter with a grad; returns closure() when given."""
-        loss = _closure_loss(closure)
-        for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            rho, eps = group["rho"], group["eps"]
-            for p, grad, state in self._grads(group, _init_state):
-                square_avg, acc_delta = state["square_avg"], state["acc_delta"]
-                state["step"] += 1
-                square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
-                std = square_avg.add(eps).sqrt_()
-                delta = acc_delta.add(eps).sqrt_()
-                delta.div_(std).mul_(grad)
-                acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)
-                p.add_(delta, alpha=-lr)
-        return loss
+    _init_state = staticmethod(_init_state)
+
+    def _update(self, p, grad, state, group, lr):
+        rho, eps = group["rho"], group["eps"]
+        square_avg, acc_delta = state["square_avg"], state["acc_delta"]
+        state["step"] += 1
+        square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
+        std = square_avg.add(eps).sqrt_()
+        delta = acc_delta.add(eps).sqrt_()
+        delta.div_(std).mul_(grad)
+        acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)
+        p.add_(delta, alpha=-lr)

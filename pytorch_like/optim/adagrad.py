@@ -1,9 +1,9 @@
 """Adagrad (lr_decay, initial_accumulator_value, weight decay), PyTorch's single-tensor update."""
-from .optimizer import Optimizer, _check_hyper, _closure_loss, _new_step, _optimizer_step, _to_scalar
+from .optimizer import _ParamwiseOptimizer, _check_hyper, _new_step
 from ..tensor import full_like
 
 
-class Adagrad(Optimizer):
+class Adagrad(_ParamwiseOptimizer):
     """Adagrad (Duchi et al.): per-element learning rates from the accumulated squared gradients."""
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
@@ -30,18 +30,10 @@ class Adagrad(Optimizer):
         state["step"] = _new_step()
         state["sum"] = full_like(p, self.defaults["initial_accumulator_value"])
 
-    @_optimizer_step
-    def step(self, closure=None):
-        """One Adagrad step on every parameter with a grad; returns closure() when given."""
-        loss = _closure_loss(closure)
-        for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            lr_decay, eps = group["lr_decay"], group["eps"]
-            for p, grad, state in self._grads(group, self._init_state):
-                step_t, state_sum = state["step"], state["sum"]
-                step_t += 1
-                clr = lr / (1 + (step_t.item() - 1) * lr_decay)
-                state_sum.addcmul_(grad, grad, value=1)
-                std = state_sum.sqrt().add_(eps)
-                p.addcdiv_(grad, std, value=-clr)
-        return loss
+    def _update(self, p, grad, state, group, lr):
+        step_t, state_sum = state["step"], state["sum"]
+        step_t += 1
+        clr = lr / (1 + (step_t.item() - 1) * group["lr_decay"])
+        state_sum.addcmul_(grad, grad, value=1)
+        std = state_sum.sqrt().add_(group["eps"])
+        p.addcdiv_(grad, std, value=-clr)

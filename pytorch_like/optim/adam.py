@@ -2,7 +2,7 @@
 update, done per parameter by one fused C pass (THTensor_adamUpdate)."""
 from .. import dtypes as _dt
 from .._lib import check, ffi, lib
-from .optimizer import Optimizer, _check_hyper, _closure_loss, _new_step, _optimizer_step, _to_scalar
+from .optimizer import _ParamwiseOptimizer, _check_hyper, _new_step, _to_scalar
 from ..tensor import zeros_like
 
 
@@ -27,7 +27,7 @@ def _adam_update(p, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1, beta2, ste
                                   beta1, beta2, step_size, bc2_sqrt, eps))
 
 
-class Adam(Optimizer):
+class Adam(_ParamwiseOptimizer):
     """Adam (Kingma & Ba); decoupled_weight_decay=True gives AdamW."""
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
@@ -44,25 +44,21 @@ class Adam(Optimizer):
                     "decoupled_weight_decay": decoupled_weight_decay}
         super().__init__(params, defaults)
 
-    @_optimizer_step
-    def step(self, closure=None):
-        """One Adam step on every parameter with a grad; returns closure() when given."""
-        loss = _closure_loss(closure)
-        for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            beta1, beta2 = group["betas"]
-            weight_decay = group["weight_decay"]
-            decoupled = group.get("decoupled_weight_decay", False)
-            for p, grad, state in self._grads(group, _init_state, weight_decay=0 if decoupled else None):
-                step_t = state["step"]
-                step_t += 1
-                if decoupled and weight_decay != 0:
-                    p.mul_(1 - lr * weight_decay)
-                step = step_t.item()
-                _adam_update(p, grad, state["exp_avg"], state["exp_avg_sq"],
-                             state["max_exp_avg_sq"] if group["amsgrad"] else None, beta1, beta2,
-                             lr / (1 - beta1 ** step), (1 - beta2 ** step) ** 0.5, group["eps"])
-        return loss
+    _init_state = staticmethod(_init_state)
+
+    def _coupled_weight_decay(self, group):
+        return 0 if group.get("decoupled_weight_decay", False) else group["weight_decay"]
+
+    def _update(self, p, grad, state, group, lr):
+        beta1, beta2 = group["betas"]
+        step_t = state["step"]
+        step_t += 1
+        if group.get("decoupled_weight_decay", False) and group["weight_decay"] != 0:
+            p.mul_(1 - lr * group["weight_decay"])
+        step = step_t.item()
+        _adam_update(p, grad, state["exp_avg"], state["exp_avg_sq"],
+                     state["max_exp_avg_sq"] if group["amsgrad"] else None, beta1, beta2,
+                     lr / (1 - beta1 ** step), (1 - beta2 ** step) ** 0.5, group["eps"])
 
 
 class AdamW(Adam):

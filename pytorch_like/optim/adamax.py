@@ -1,6 +1,6 @@
 """Adamax (Adam with the infinity norm), PyTorch's single-tensor update."""
 from .. import _ops
-from .optimizer import Optimizer, _check_hyper, _closure_loss, _new_step, _optimizer_step, _to_scalar
+from .optimizer import _ParamwiseOptimizer, _check_hyper, _new_step
 from ..tensor import zeros_like
 
 _maximum = _ops.pointwise.maximum
@@ -12,7 +12,7 @@ def _init_state(p, state, group):
     state["exp_inf"] = zeros_like(p)
 
 
-class Adamax(Optimizer):
+class Adamax(_ParamwiseOptimizer):
     """Adamax: exp_inf = max(beta2 * exp_inf, |g| + eps)."""
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *,
@@ -22,19 +22,12 @@ class Adamax(Optimizer):
                     "maximize": maximize, "differentiable": differentiable, "capturable": capturable}
         super().__init__(params, defaults)
 
-    @_optimizer_step
-    def step(self, closure=None):
-        """One Adamax step on every parameter with a grad; returns closure() when given."""
-        loss = _closure_loss(closure)
-        for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            beta1, beta2 = group["betas"]
-            eps = group["eps"]
-            for p, grad, state in self._grads(group, _init_state):
-                exp_avg, exp_inf, step_t = state["exp_avg"], state["exp_inf"], state["step"]
-                step_t += 1
-                exp_avg.lerp_(grad, 1 - beta1)
-                _maximum(exp_inf.mul_(beta2), grad.abs().add_(eps), out=exp_inf)
-                clr = lr / (1 - beta1 ** step_t.item())
-                p.addcdiv_(exp_avg, exp_inf, value=-clr)
-        return loss
+    _init_state = staticmethod(_init_state)
+
+    def _update(self, p, grad, state, group, lr):
+        beta1, beta2 = group["betas"]
+        exp_avg, exp_inf, step_t = state["exp_avg"], state["exp_inf"], state["step"]
+        step_t += 1
+        exp_avg.lerp_(grad, 1 - beta1)
+        _maximum(exp_inf.mul_(beta2), grad.abs().add_(group["eps"]), out=exp_inf)
+        p.addcdiv_(exp_avg, exp_inf, value=-lr / (1 - beta1 ** step_t.item()))

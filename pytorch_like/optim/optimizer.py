@@ -214,29 +214,6 @@ class Optimizer:
         """One optimisation step (subclasses implement it)."""
         raise NotImplementedError
 
-    def _grads(self, group, init_state=None, stateful=True, weight_decay=None):
-        """The loop every step() shares: (param, grad, state) for each parameter of group that has
-        a grad. An empty state is filled by init_state(param, state, group) (state is None when
-        not stateful); grad is negated under maximize, then gets the coupled weight decay
-        (the group's, or weight_decay when given) added."""
-        maximize = group.get("maximize", False)
-        wd = group.get("weight_decay", 0) if weight_decay is None else weight_decay
-        states = self.state
-        for p in group["params"]:
-            grad = p.grad
-            if grad is None:
-                continue
-            state = None
-            if stateful:
-                state = states[p]
-                if init_state is not None and not state:
-                    init_state(p, state, group)
-            if maximize:
-                grad = -grad
-            if wd != 0:
-                grad = grad.add(p, alpha=wd)
-            yield p, grad, state
-
     # ------------------------------------------------------------------ hooks
     def _register(self, hooks, hook, prepend=False):
         handle = RemovableHandle(hooks)
@@ -348,3 +325,46 @@ class Optimizer:
                                                                                                   saved_groups)]})
         for hook in self._optimizer_load_state_dict_post_hooks.values():
             hook(self)
+
+
+class _ParamwiseOptimizer(Optimizer):
+    """An optimizer whose step updates each parameter on its own (all but LBFGS). Subclasses give
+    _update(param, grad, state, group, lr); optionally _init_state(param, state, group) to fill
+    an empty state, _stateful(group) and _coupled_weight_decay(group)."""
+
+    _init_state = None
+
+    def _stateful(self, group):
+        return True
+
+    def _coupled_weight_decay(self, group):
+        return group.get("weight_decay", 0)
+
+    @_optimizer_step
+    def step(self, closure=None):
+        """One step on every parameter with a grad; returns closure() when given."""
+        loss = _closure_loss(closure)
+        states, init_state = self.state, self._init_state
+        for group in self.param_groups:
+            lr = _to_scalar(group["lr"])
+            maximize = group.get("maximize", False)
+            wd = self._coupled_weight_decay(group)
+            stateful = self._stateful(group)
+            for p in group["params"]:
+                grad = p.grad
+                if grad is None:
+                    continue
+                state = None
+                if stateful:
+                    state = states[p]
+                    if init_state is not None and not state:
+                        init_state(p, state, group)
+                if maximize:
+                    grad = -grad
+                if wd != 0:
+                    grad = grad.add(p, alpha=wd)
+                self._update(p, grad, state, group, lr)
+        return loss
+
+    def _update(self, p, grad, state, group, lr):
+        raise NotImplementedError

@@ -1,5 +1,5 @@
 """RMSprop (centered, momentum, weight decay), PyTorch's single-tensor update."""
-from .optimizer import Optimizer, _check_hyper, _closure_loss, _new_step, _optimizer_step, _to_scalar
+from .optimizer import _ParamwiseOptimizer, _check_hyper, _new_step
 from ..tensor import zeros_like
 
 
@@ -12,7 +12,7 @@ def _init_state(p, state, group):
         state["grad_avg"] = zeros_like(p)
 
 
-class RMSprop(Optimizer):
+class RMSprop(_ParamwiseOptimizer):
     """RMSprop (Hinton); centered divides by the estimated variance instead of the second moment."""
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
@@ -25,28 +25,23 @@ class RMSprop(Optimizer):
                     "maximize": maximize, "differentiable": differentiable}
         super().__init__(params, defaults)
 
-    @_optimizer_step
-    def step(self, closure=None):
-        """One RMSprop step on every parameter with a grad; returns closure() when given."""
-        loss = _closure_loss(closure)
-        for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            alpha, eps, momentum, centered = group["alpha"], group["eps"], group["momentum"], group["centered"]
-            for p, grad, state in self._grads(group, _init_state):
-                square_avg = state["square_avg"]
-                state["step"] += 1
-                square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
-                if centered:
-                    grad_avg = state["grad_avg"]
-                    grad_avg.lerp_(grad, 1 - alpha)
-                    avg = square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_()
-                else:
-                    avg = square_avg.sqrt()
-                avg = avg.add_(eps)
-                if momentum > 0:
-                    buf = state["momentum_buffer"]
-                    buf.mul_(momentum).addcdiv_(grad, avg)
-                    p.add_(buf, alpha=-lr)
-                else:
-                    p.addcdiv_(grad, avg, value=-lr)
-        return loss
+    _init_state = staticmethod(_init_state)
+
+    def _update(self, p, grad, state, group, lr):
+        alpha, momentum = group["alpha"], group["momentum"]
+        square_avg = state["square_avg"]
+        state["step"] += 1
+        square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
+        if group["centered"]:
+            grad_avg = state["grad_avg"]
+            grad_avg.lerp_(grad, 1 - alpha)
+            avg = square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_()
+        else:
+            avg = square_avg.sqrt()
+        avg = avg.add_(group["eps"])
+        if momentum > 0:
+            buf = state["momentum_buffer"]
+            buf.mul_(momentum).addcdiv_(grad, avg)
+            p.add_(buf, alpha=-lr)
+        else:
+            p.addcdiv_(grad, avg, value=-lr)
