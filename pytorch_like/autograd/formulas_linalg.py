@@ -301,9 +301,7 @@ def _svd(out, raw, x, *args, **kwargs):
     k = out[1].shape[-1]
 
     def bw(gs, U, S, V):
-        gU, gS, gV = gs if uv else (None, gs[1], None)
-        if gU is None and gS is None and gV is None:
-            return (None,)
+        gU, gS, gV = gs if uv else (None, gs[1], None)     # the zeros U, V of compute_uv=False: no gradient
         Vh, gVh = (V, gV) if linalg else (V.mT, None if gV is None else gV.mT)
         if full:
             U, Vh = U.narrow(-1, 0, k), Vh.narrow(-2, 0, k)
