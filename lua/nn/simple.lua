@@ -976,12 +976,12 @@ function Normalize:updateOutput(input)
    local x = is_batch and input or input:view(1, -1)
    local n = x:size(1)
    self._norm = self._norm or x.new()
+   -- Torch7's: max|x| + eps for p = inf, (sum |x|^p + eps)^(1/p) otherwise
    if self.p == math.huge then
-      self._norm = x:clone():abs():max(2)
+      self._norm = x:clone():abs():max(2):add(self.eps)
    else
-      self._norm = x:clone():abs():pow(self.p):sum(2):pow(1 / self.p)
+      self._norm = x:clone():abs():pow(self.p):sum(2):add(self.eps):pow(1 / self.p)
    end
-   self._norm:add(self.eps)
    self.output:resizeAs(x):copy(x):cdiv(self._norm:expand(n, x:size(2)))
    self.output = self.output:viewAs(input)
    return self.output
@@ -1004,8 +1004,8 @@ function Normalize:updateGradInput(input, gradOutput)
          gi[i][k] = gi[i][k] - dots[i][1] * s / (norm[i][1] * norm[i][1])
       end
    else
-      -- y = x / N, dN/dx = |x|^(p-1) sign(x) / (N-eps)^(p-1)
-      local nr = norm:clone():add(-self.eps)
+      -- y = x / N, dN/dx = |x|^(p-1) sign(x) / N^(p-1)
+      local nr = norm
       local dots = torch.cmul(x, go):sum(2)                                -- n x 1
       local absx = x:clone():abs()
       local dN = absx:pow(self.p - 1):cmul(torch.sign(x))

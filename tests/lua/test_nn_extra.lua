@@ -694,6 +694,21 @@ function tests.LayerNormalization()
    errs(function() m:forward(torch.randn(4, 5)) end, '', 'LayerNormalization: wrong size')
 end
 
+-- LayerNormalization relies on Torch7's placement of Normalize's eps: under the p-th root
+function tests.Normalize_eps()
+   local x = torch.randn(3, 4)
+   local out = nn.Normalize(2, 0.5):forward(x)
+   for i = 1, 3 do
+      tester:assertTensorEq(out[i], x[i] / math.sqrt(x[i]:dot(x[i]) + 0.5), 1e-14, 'Normalize: (sum x^2 + eps)^(1/2)')
+   end
+   local o3 = nn.Normalize(3, 0.25):forward(x[1])
+   tester:assertTensorEq(o3, x[1] / math.pow(torch.abs(x[1]):pow(3):sum() + 0.25, 1 / 3), 1e-14, 'Normalize: p = 3')
+   local oi = nn.Normalize(math.huge, 0.25):forward(x[1])
+   tester:assertTensorEq(oi, x[1] / (torch.abs(x[1]):max() + 0.25), 1e-14, 'Normalize: p = inf adds eps to the max')
+   checkModule('Normalize eps', nn.Normalize(2, 0.5), torch.randn(3, 4))
+   checkModule('Normalize p=3 eps', nn.Normalize(3, 0.5), torch.randn(4))
+end
+
 local function localNormCases()
    return {
       {'2-D kernel', torch.Tensor(5, 5):fill(1)},
