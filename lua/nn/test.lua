@@ -1,6 +1,6 @@
 -- nn.test(tests, seed): Torch7's built-in suite. It runs the torch.Tester tests of the Lua nn
--- test files shipped beside lua/ (tests/lua/test_nn*.lua), all of them or those whose names
--- match `tests` (a name, a Lua pattern or a list of them), seeded like Torch7's nn.test.
+-- test files shipped beside lua/ (tests/lua/test_nn*.lua), all of them or those named in
+-- `tests` (a name or a list; Lua patterns allowed), seeded like Torch7's nn.test.
 local function testDir()
    local init = package.searchpath('nn.init', package.path) or package.searchpath('nn', package.path)
    if not init then return nil end
@@ -19,21 +19,34 @@ local function testFiles(dir)
    return files
 end
 
--- the Testers the files build, collected without running them
-local function collect(files)
-   local testers = {}
-   for _, f in ipairs(files) do
-      local prev = torch._testerCollect
-      torch._testerCollect = {}
-      local ok, err = pcall(dofile, f)
-      local got = torch._testerCollect
-      torch._testerCollect = prev
-      if not ok then error('nn.test: loading ' .. f .. ' failed: ' .. tostring(err), 0) end
-      for _, t in ipairs(got) do testers[#testers + 1] = t end
-   end
-   return testers
+-- the Testers a file builds, collected without running them
+local function collect(file)
+   local prev = torch._testerCollect
+   torch._testerCollect = {}
+   local ok, err = pcall(dofile, file)
+   local got = torch._testerCollect
+   torch._testerCollect = prev
+   if not ok then error('nn.test: loading ' .. file .. ' failed: ' .. tostring(err), 0) end
+   return got
 end
 
+-- the exact test names of a tester selected by `tests` (nil: all): a plain name selects that
+-- test, one with pattern characters (^$()%.[]*+-?) is a Lua pattern
+local function selected(tester, tests)
+   if not tests then return nil end
+   local names = {}
+   for _, want in ipairs(tests) do
+      local isPattern = want:find('[%^%$%(%)%%%.%[%]%*%+%-%?]') ~= nil
+      for _, t in ipairs(tester.tests) do
+         if t.name == want or (isPattern and t.name:find(want)) then
+            names[#names + 1] = '^' .. t.name:gsub('%p', '%%%0') .. '$'
+         end
+      end
+   end
+   return names
+end
+
+-- returns the Testers that ran; raises at the end if any test failed
 function nn.test(tests, seed)
    seed = seed or os.time()
    print('Seed: ', seed)
@@ -45,27 +58,22 @@ function nn.test(tests, seed)
       error('nn.test: no test files found (expected tests/lua/test_nn*.lua beside lua/nn, looked in '
             .. tostring(dir) .. ')', 2)
    end
+   if type(tests) == 'string' then tests = {tests} end
    local nthreads = torch.getnumthreads and torch.getnumthreads()
    if torch.setnumthreads then torch.setnumthreads(1) end
    local deftype = torch.getdefaulttensortype()
-   local testers = collect(files)
-   if type(tests) == 'string' then tests = {tests} end
-   local results = {}
+   local results, failures = {}, {}
    local ok, err = pcall(function()
-      for _, tester in ipairs(testers) do
-         -- each file's tester runs the requested tests it has (all when none are named)
-         local names
-         if tests then
-            names = {}
-            for _, pat in ipairs(tests) do
-               for _, t in ipairs(tester.tests) do
-                  if t.name == pat or t.name:find(pat) then names[#names + 1] = t.name end
-               end
+      -- file by file, each run right after it loads (a file may change global state, e.g.
+      -- requiring nngraph redefines Module.__call__)
+      for _, file in ipairs(files) do
+         for _, tester in ipairs(collect(file)) do
+            local names = selected(tester, tests)
+            if not names or #names > 0 then
+               results[#results + 1] = tester
+               local ran, msg = pcall(tester.run, tester, names)
+               if not ran then failures[#failures + 1] = file .. ': ' .. tostring(msg) end
             end
-         end
-         if not names or #names > 0 then
-            tester:run(names)
-            results[#results + 1] = tester
          end
       end
    end)
@@ -73,5 +81,6 @@ function nn.test(tests, seed)
    torch.setdefaulttensortype(deftype)
    if not ok then error(err, 0) end
    if tests and #results == 0 then error('nn.test: no test matches ' .. table.concat(tests, ', '), 2) end
+   if #failures > 0 then error('nn.test: failures in\n' .. table.concat(failures, '\n'), 2) end
    return results
 end
