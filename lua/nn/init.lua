@@ -17,6 +17,7 @@ local files = {'utils', 'THNN', 'Module', 'Container', 'containers', 'Criterion'
                'convolution_map',
                'normalization',
                'pooling_extra',
+               'gpu',
                'test'}
 for _, f in ipairs(files) do
    dofile(assert(package.searchpath('nn.' .. f, package.path)))

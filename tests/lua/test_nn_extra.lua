@@ -866,6 +866,23 @@ function tests.TypeConversion()
    end
 end
 
+------------------------------------------------------------------------ GPU
+function tests.GPU()
+   local lin = nn.Linear(4, 3)
+   local m = nn.GPU(lin, 2)
+   tester:asserteq(m.device, 2, 'GPU: device')
+   tester:asserteq(m.outdevice, 2, 'GPU: outdevice defaults to device')
+   local x = torch.randn(5, 4)
+   tester:assertTensorEq(m:forward(x), lin:forward(x), 0, 'GPU: CPU types pass through')
+   checkModule('GPU', nn.GPU(nn.Linear(4, 3), 1), torch.randn(5, 4))
+   tester:assertlt(jac.testJacobianParameters(m, x, lin.weight, lin.gradWeight), precision, 'GPU: weight Jacobian')
+   tester:asserteq(tostring(m), 'nn.GPU(2) @ nn.Linear(4 -> 3)', 'GPU: tostring')
+   m:float()
+   tester:asserteq(torch.type(lin.weight), 'torch.FloatTensor', 'GPU: type converts the module')
+   errs(function() nn.GPU(nn.Linear(2, 2)) end, 'GPU: expected device %(argument 2%) to be a number', 'GPU: no device')
+   errs(function() nn.GPU(3, 1) end, 'GPU: expected module %(argument 1%) to be an nn.Module', 'GPU: not a module')
+end
+
 ------------------------------------------------------------------------ nn.test
 function tests.nn_test()
    local results
