@@ -80,16 +80,10 @@ function PartialLinear:accGradParameters(input, gradOutput, scale)
 end
 
 function PartialLinear:accUpdateGradParameters(input, gradOutput, lr)
-   local lut = self.network:get(1):get(2)
-   local gradWeight, gradBias = lut.gradWeight, self.gradBias
-   lut.gradWeight, self.gradBias = lut.weight, self.bias
-   self:accGradParameters(input, gradOutput, -lr)
-   lut.gradWeight, self.gradBias = gradWeight, gradBias
+   utils.accUpdateIntoParameters(self, input, gradOutput, lr,
+                                 {{self.network:get(1):get(2), 'weight', 'gradWeight'}, {self, 'bias', 'gradBias'}})
 end
-
-function PartialLinear:sharedAccUpdateGradParameters(input, gradOutput, lr)
-   self:accUpdateGradParameters(input, gradOutput, lr)
-end
+PartialLinear.sharedAccUpdateGradParameters = PartialLinear.accUpdateGradParameters
 
 function PartialLinear:zeroGradParameters()
    self.network:zeroGradParameters()
@@ -189,16 +183,11 @@ function WeightedEuclidean:accGradParameters(input, gradOutput, scale)
    self.gradDiagCov:add(scale, gc)
 end
 
+-- the gradients come from the forward's buffers, so they may accumulate into the parameters
 function WeightedEuclidean:accUpdateGradParameters(input, gradOutput, lr)
-   local gradWeight, gradDiagCov = self.gradWeight, self.gradDiagCov
-   self.gradWeight, self.gradDiagCov = self.weight, self.diagCov
-   self:accGradParameters(input, gradOutput, -lr)
-   self.gradWeight, self.gradDiagCov = gradWeight, gradDiagCov
+   utils.accUpdateIntoParameters(self, input, gradOutput, lr, {{self, 'weight', 'gradWeight'}, {self, 'diagCov', 'gradDiagCov'}})
 end
-
-function WeightedEuclidean:sharedAccUpdateGradParameters(input, gradOutput, lr)
-   self:accUpdateGradParameters(input, gradOutput, lr)
-end
+WeightedEuclidean.sharedAccUpdateGradParameters = WeightedEuclidean.accUpdateGradParameters
 
 function WeightedEuclidean:clearState()
    utils.clear(self, '_diff', '_wdiff', '_c')

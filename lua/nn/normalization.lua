@@ -35,12 +35,20 @@ function LayerNormalization:__init(nOutput, bias, eps, affine)
 end
 
 ------------------------------------------------------------------------ local normalizations
-local function checkKernel(name, kernel)
-   if not torch.isTensor(kernel) or (kernel:dim() ~= 2 and kernel:dim() ~= 1) then
-      error('<' .. name .. '> averaging kernel must be 2D or 1D', 3)
+-- the constructor arguments of the three, with Torch7's defaults (one plane, a 9 x 9 box
+-- kernel; thresholds for the divisive ones)
+local function setArgs(self, name, nInputPlane, kernel, threshold, thresval)
+   self.nInputPlane = nInputPlane or 1
+   self.kernel = kernel or torch.Tensor(9, 9):fill(1)
+   if not torch.isTensor(self.kernel) or (self.kernel:dim() ~= 2 and self.kernel:dim() ~= 1) then
+      error('<' .. name .. '> averaging kernel must be 2D or 1D', 0)
    end
-   if kernel:size(1) % 2 == 0 or (kernel:dim() == 2 and kernel:size(2) % 2 == 0) then
-      error('<' .. name .. '> averaging kernel must have ODD dimensions', 3)
+   if self.kernel:size(1) % 2 == 0 or (self.kernel:dim() == 2 and self.kernel:size(2) % 2 == 0) then
+      error('<' .. name .. '> averaging kernel must have ODD dimensions', 0)
+   end
+   if name ~= 'SpatialSubtractiveNormalization' then
+      self.threshold = threshold or 1e-4
+      self.thresval = thresval or threshold or 1e-4
    end
 end
 
@@ -135,9 +143,7 @@ local SSN, ssnparent = localNormClass('SpatialSubtractiveNormalization')
 
 function SSN:__init(nInputPlane, kernel)
    ssnparent.__init(self)
-   self.nInputPlane = nInputPlane or 1
-   self.kernel = kernel or torch.Tensor(9, 9):fill(1)
-   checkKernel('SpatialSubtractiveNormalization', self.kernel)
+   setArgs(self, 'SpatialSubtractiveNormalization', nInputPlane, kernel)
    self.kernel:div(self.kernel:sum() * self.nInputPlane)
    self.meanestimator = estimator(self.nInputPlane, self.kernel)
    self.coef = torch.Tensor(1, 1, 1)
@@ -169,11 +175,7 @@ local SDN, sdnparent = localNormClass('SpatialDivisiveNormalization')
 
 function SDN:__init(nInputPlane, kernel, threshold, thresval)
    sdnparent.__init(self)
-   self.nInputPlane = nInputPlane or 1
-   self.kernel = kernel or torch.Tensor(9, 9):fill(1)
-   self.threshold = threshold or 1e-4
-   self.thresval = thresval or threshold or 1e-4
-   checkKernel('SpatialDivisiveNormalization', self.kernel)
+   setArgs(self, 'SpatialDivisiveNormalization', nInputPlane, kernel, threshold, thresval)
    self.kernel:div(self.kernel:sum() * self.nInputPlane)
    self.meanestimator = estimator(self.nInputPlane, self.kernel)
    self.stdestimator = estimator(self.nInputPlane, self.kernel, nn.Square(), nn.Sqrt())
@@ -210,11 +212,7 @@ local SCN, scnparent = torch.class('nn.SpatialContrastiveNormalization', 'nn.Mod
 
 function SCN:__init(nInputPlane, kernel, threshold, thresval)
    scnparent.__init(self)
-   self.nInputPlane = nInputPlane or 1
-   self.kernel = kernel or torch.Tensor(9, 9):fill(1)
-   self.threshold = threshold or 1e-4
-   self.thresval = thresval or threshold or 1e-4
-   checkKernel('SpatialContrastiveNormalization', self.kernel)
+   setArgs(self, 'SpatialContrastiveNormalization', nInputPlane, kernel, threshold, thresval)
    self.normalizer = nn.Sequential()
    self.normalizer:add(nn.SpatialSubtractiveNormalization(self.nInputPlane, self.kernel))
    self.normalizer:add(nn.SpatialDivisiveNormalization(self.nInputPlane, self.kernel, self.threshold, self.thresval))

@@ -189,3 +189,16 @@ function utils.toLong(buf, t)
    buf:resize(t:size()):copy(t)
    return buf
 end
+
+-- accUpdateGradParameters for modules whose gradients do not depend on the parameters' current
+-- values: accumulate -lr * gradients straight into the parameters, each gradient field
+-- aliasing its parameter for the call. pairs: {{owner, paramField, gradField}, ...}
+function utils.accUpdateIntoParameters(module, input, gradOutput, lr, pairs_)
+   local saved = {}
+   for i, p in ipairs(pairs_) do
+      saved[i] = p[1][p[3]]
+      p[1][p[3]] = p[1][p[2]]
+   end
+   module:accGradParameters(input, gradOutput, -lr)
+   for i, p in ipairs(pairs_) do p[1][p[3]] = saved[i] end
+end

@@ -261,10 +261,8 @@ function LinearWeightNorm:accGradParameters(input, gradOutput, scale)
 end
 
 function LinearWeightNorm:accUpdateGradParameters(input, gradOutput, lr)
-   local gradV, gradG, gradBias = self.gradV, self.gradG, self.gradBias
-   self.gradV, self.gradG, self.gradBias = self.v, self.g, self.bias
-   self:accGradParameters(input, gradOutput, -lr)
-   self.gradV, self.gradG, self.gradBias = gradV, gradG, gradBias
+   utils.accUpdateIntoParameters(self, input, gradOutput, lr,
+                                 {{self, 'v', 'gradV'}, {self, 'g', 'gradG'}, {self, 'bias', 'gradBias'}})
    self:updateWeightMatrix(true)
 end
 
