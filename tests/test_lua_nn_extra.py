@@ -161,6 +161,18 @@ def test_weighted_euclidean(lua, ref_torch):
     close(gc, tc.grad.numpy())
 
 
+def test_euclidean(lua, ref_torch):
+    rng = np.random.default_rng(24)
+    x, w, go = rng.normal(size=(4, 5)), rng.normal(size=(5, 3)), rng.normal(size=(4, 3))
+    y, gi, (gw,), _ = run(lua, "nn.Euclidean(5, 3)", x, go, [w])
+    tx, tw = tt(ref_torch, x), tt(ref_torch, w)
+    ty = ((tx.unsqueeze(2) - tw.unsqueeze(0)) ** 2).sum(1).sqrt()
+    backward(ref_torch, ty, go)
+    close(y, ty.detach().numpy())
+    close(gi, tx.grad.numpy())
+    close(gw, tw.grad.numpy())
+
+
 def test_spatial_subtractive_normalization(lua, ref_torch):
     rng = np.random.default_rng(19)
     F = ref_torch.nn.functional

@@ -143,20 +143,11 @@ local function mapClass(name)
          :indexAdd(1, self:_rows(outerIsInput), src:contiguous():view(-1, self.kH * self.kW))
       return self._denseWeight
    end
+   -- contiguous arguments and the THNN column buffers
    function M:_contig(input, gradOutput)
-      if not input:isContiguous() then
-         self._input = self._input or input.new()
-         self._input:resizeAs(input):copy(input)
-         input = self._input
-      end
-      if gradOutput and not gradOutput:isContiguous() then
-         self._gradOutput = self._gradOutput or gradOutput.new()
-         self._gradOutput:resizeAs(gradOutput):copy(gradOutput)
-         gradOutput = self._gradOutput
-      end
       self.finput = self.finput or input.new()
       self.fgradInput = self.fgradInput or input.new()
-      return input, gradOutput
+      return utils.makeContiguous(self, input, gradOutput)
    end
    -- gradWeight[k] += the dense weight gradient's row of connection k
    function M:_gatherGrad(outerIsInput, accumulate)

@@ -1,5 +1,5 @@
 -- Linear-family layers beyond simple.lua (Torch7's nn): PartialLinear (a subset of output
--- columns), WeightedEuclidean (distances under per-template diagonal metrics), Kmeans (online
+-- columns), Euclidean and WeightedEuclidean (distances to learned templates), Kmeans (online
 -- k-means centres), Maxout, GatedLinearUnit.
 local utils = nn.utils
 
@@ -106,9 +106,95 @@ function PartialLinear:__tostring__()
       .. (self.bias == nil and ' without bias' or '')
 end
 
------------------------------------------------------------------------- WeightedEuclidean
--- y_j = || c_j .* (x - w_j) ||_2 with templates w_j = weight[{{}, j}] and diagonal metrics
--- c_j = diagCov[{{}, j}] (both inputSize x outputSize)
+------------------------------------------------------------------------ Euclidean, WeightedEuclidean
+-- distances to templates w_j (the columns of weight, inputSize x outputSize):
+-- Euclidean y_j = || x - w_j ||, WeightedEuclidean y_j = || c_j .* (x - w_j) || with the
+-- diagonal metrics c_j = diagCov[{{}, j}]. One implementation, diagCov nil for Euclidean.
+
+-- y; keeps diff = x - w and wdiff = c .* diff (n x in x out) for the backward passes
+local function templateForward(self, input, diagCov)
+   utils.checkTensor(self, input, 'input')
+   local inputSize, outputSize = self.weight:size(1), self.weight:size(2)
+   utils.checkInput(self, (input:dim() == 1 and input:size(1) == inputSize) or (input:dim() == 2 and input:size(2) == inputSize),
+                    string.format('of size %d (1-D) or N x %d (2-D)', inputSize, inputSize), input)
+   local x = input:dim() == 1 and input:view(1, inputSize) or input
+   local n = x:size(1)
+   local size = torch.LongStorage{n, inputSize, outputSize}
+   self._diff = self._diff or input.new()
+   self._diff:resize(size):copy(x:view(n, inputSize, 1):expand(size))
+   self._diff:add(-1, self.weight:view(1, inputSize, outputSize):expand(size))
+   local wdiff = self._diff
+   if diagCov then
+      self._c = self._c or input.new()
+      self._c:resizeAs(diagCov):copy(diagCov)                  -- accUpdate changes diagCov in place
+      self._wdiff = self._wdiff or input.new()
+      self._wdiff:resizeAs(self._diff):cmul(self._diff, self._c:view(1, inputSize, outputSize):expand(size))
+      wdiff = self._wdiff
+   end
+   local out = torch.cmul(wdiff, wdiff):sum(2):sqrt():view(n, outputSize)
+   self.output:resizeAs(out):copy(out)
+   if input:dim() == 1 then self.output = self.output:view(outputSize) end
+   return self.output
+end
+
+-- (c .* c .* (x - w)) .* gradOutput / y, the gradient of the distances w.r.t. x before the sum
+-- over templates (n x in x out); 1e-12 guards y = 0, where the numerator is 0 too
+local function templateSlope(self, gradOutput, weighted)
+   local n, outputSize = self._diff:size(1), self._diff:size(3)
+   local out = self.output:contiguous():view(n, 1, outputSize)
+   local coef = torch.cdiv(gradOutput:contiguous():view(n, 1, outputSize), torch.add(out, 1e-12)):expandAs(self._diff)
+   local slope = torch.cmul(self._diff, coef)
+   if weighted then
+      local c3 = self._c:view(1, self._c:size(1), outputSize):expandAs(self._diff)
+      slope:cmul(c3):cmul(c3)
+   end
+   return slope, coef
+end
+
+local function templateGradInput(self, input, gradOutput, weighted)
+   local n, inputSize = self._diff:size(1), self._diff:size(2)
+   local gi = templateSlope(self, gradOutput, weighted):sum(3):view(n, inputSize)
+   self.gradInput:resizeAs(input):copy(gi:viewAs(input))
+   return self.gradInput
+end
+
+local function templateReset(self, stdv)
+   if stdv then stdv = stdv * math.sqrt(3) else stdv = 1 / math.sqrt(self.weight:size(1)) end
+   self.weight:uniform(-stdv, stdv)
+   return self
+end
+
+local function templateString(self)
+   return torch.type(self) .. string.format('(%d -> %d)', self.weight:size(1), self.weight:size(2))
+end
+
+local Euclidean, eparent = torch.class('nn.Euclidean', 'nn.Module')
+
+function Euclidean:__init(inputSize, outputSize)
+   eparent.__init(self)
+   self.weight = torch.Tensor(inputSize, outputSize)
+   self.gradWeight = torch.Tensor(inputSize, outputSize)
+   self:reset()
+end
+
+Euclidean.reset = templateReset
+Euclidean.__tostring__ = templateString
+
+function Euclidean:updateOutput(input) return templateForward(self, input) end
+
+function Euclidean:updateGradInput(input, gradOutput) return templateGradInput(self, input, gradOutput) end
+
+-- dy_j/dw_j = -(x - w_j) / y_j
+function Euclidean:accGradParameters(input, gradOutput, scale)
+   local slope = templateSlope(self, gradOutput)
+   self.gradWeight:add(-(scale or 1), slope:sum(1):viewAs(self.gradWeight))
+end
+
+function Euclidean:clearState()
+   utils.clear(self, '_diff')
+   return eparent.clearState(self)
+end
+
 local WeightedEuclidean, weparent = torch.class('nn.WeightedEuclidean', 'nn.Module')
 
 function WeightedEuclidean:__init(inputSize, outputSize)
@@ -121,64 +207,27 @@ function WeightedEuclidean:__init(inputSize, outputSize)
 end
 
 function WeightedEuclidean:reset(stdv)
-   if stdv then stdv = stdv * math.sqrt(3) else stdv = 1 / math.sqrt(self.weight:size(1)) end
-   self.weight:uniform(-stdv, stdv)
+   templateReset(self, stdv)
    self.diagCov:fill(1)
    return self
 end
+
+WeightedEuclidean.__tostring__ = templateString
 
 function WeightedEuclidean:parameters()
    return {self.weight, self.diagCov}, {self.gradWeight, self.gradDiagCov}
 end
 
-function WeightedEuclidean:updateOutput(input)
-   utils.checkTensor(self, input, 'input')
-   local inputSize, outputSize = self.weight:size(1), self.weight:size(2)
-   utils.checkInput(self, (input:dim() == 1 and input:size(1) == inputSize) or (input:dim() == 2 and input:size(2) == inputSize),
-                    string.format('of size %d (1-D) or N x %d (2-D)', inputSize, inputSize), input)
-   local x = input:dim() == 1 and input:view(1, inputSize) or input
-   local n = x:size(1)
-   local w3 = self.weight:view(1, inputSize, outputSize):expand(n, inputSize, outputSize)
-   local c3 = self.diagCov:view(1, inputSize, outputSize):expand(n, inputSize, outputSize)
-   -- diff = x - w, wdiff = c .* diff (n x in x out), kept for the backward passes
-   self._diff = self._diff or input.new()
-   self._diff:resize(n, inputSize, outputSize):copy(x:view(n, inputSize, 1):expand(n, inputSize, outputSize)):add(-1, w3)
-   self._wdiff = self._wdiff or input.new()
-   self._wdiff:resizeAs(self._diff):cmul(self._diff, c3)
-   self._c = self._c or input.new()
-   self._c:resizeAs(self.diagCov):copy(self.diagCov)            -- accUpdate modifies diagCov in place
-   local out = torch.cmul(self._wdiff, self._wdiff):sum(2):sqrt():view(n, outputSize)
-   self.output:resizeAs(out):copy(out)
-   if input:dim() == 1 then self.output = self.output:view(outputSize) end
-   return self.output
-end
+function WeightedEuclidean:updateOutput(input) return templateForward(self, input, self.diagCov) end
 
--- gradOutput / y (n x 1 x out), with 1/y taken as 0 where y == 0 (the distance's subgradient)
-function WeightedEuclidean:_coef(gradOutput)
-   local n, outputSize = self._diff:size(1), self._diff:size(3)
-   local out = self.output:contiguous():view(n, 1, outputSize)
-   local go = gradOutput:contiguous():view(n, 1, outputSize)
-   local inv = torch.ne(out, 0):typeAs(out):cdiv(torch.add(out, torch.eq(out, 0):typeAs(out)))
-   return torch.cmul(go, inv):expandAs(self._diff)
-end
+function WeightedEuclidean:updateGradInput(input, gradOutput) return templateGradInput(self, input, gradOutput, true) end
 
-function WeightedEuclidean:updateGradInput(input, gradOutput)
-   local n, inputSize, outputSize = self._diff:size(1), self._diff:size(2), self._diff:size(3)
-   local c3 = self._c:view(1, inputSize, outputSize):expand(n, inputSize, outputSize)
-   -- dy_j/dx = c_j .* c_j .* (x - w_j) / y_j
-   local gi = torch.cmul(self._wdiff, c3):cmul(self:_coef(gradOutput)):sum(3):view(n, inputSize)
-   self.gradInput:resizeAs(input):copy(gi:viewAs(input))
-   return self.gradInput
-end
-
+-- dy_j/dw_j = -c_j .* c_j .* (x - w_j) / y_j ; dy_j/dc_j = c_j .* (x - w_j)^2 / y_j
 function WeightedEuclidean:accGradParameters(input, gradOutput, scale)
    scale = scale or 1
-   local n, inputSize, outputSize = self._diff:size(1), self._diff:size(2), self._diff:size(3)
-   local coef = self:_coef(gradOutput)
-   local c3 = self._c:view(1, inputSize, outputSize):expand(n, inputSize, outputSize)
-   -- dy_j/dw_j = -c_j .* c_j .* (x - w_j) / y_j ; dy_j/dc_j = c_j .* (x - w_j)^2 / y_j
-   local gw = torch.cmul(self._wdiff, c3):cmul(coef):sum(1):view(inputSize, outputSize)
-   local gc = torch.cmul(self._wdiff, self._diff):cmul(coef):sum(1):view(inputSize, outputSize)
+   local slope, coef = templateSlope(self, gradOutput, true)
+   local gw = slope:sum(1):viewAs(self.gradWeight)
+   local gc = torch.cmul(self._wdiff, self._diff):cmul(coef):sum(1):viewAs(self.gradDiagCov)
    self.gradWeight:add(-scale, gw)
    self.gradDiagCov:add(scale, gc)
 end
@@ -192,10 +241,6 @@ WeightedEuclidean.sharedAccUpdateGradParameters = WeightedEuclidean.accUpdateGra
 function WeightedEuclidean:clearState()
    utils.clear(self, '_diff', '_wdiff', '_c')
    return weparent.clearState(self)
-end
-
-function WeightedEuclidean:__tostring__()
-   return torch.type(self) .. string.format('(%d -> %d)', self.weight:size(1), self.weight:size(2))
 end
 
 ------------------------------------------------------------------------ Kmeans

@@ -1023,54 +1023,7 @@ function Normalize:__tostring__()
 end
 
 ------------------------------------------------------------------------ distances with parameters
-local Euclidean, eparent = torch.class('nn.Euclidean', 'nn.Module')
-function Euclidean:__init(inputSize, outputSize)
-   eparent.__init(self)
-   self.weight = torch.Tensor(inputSize, outputSize)
-   self.gradWeight = torch.Tensor(inputSize, outputSize)
-   self:reset()
-end
-function Euclidean:reset(stdv)
-   if stdv then stdv = stdv * math.sqrt(3) else stdv = 1 / math.sqrt(self.weight:size(1)) end
-   self.weight:uniform(-stdv, stdv)
-end
-function Euclidean:updateOutput(input)
-   local inputSize, outputSize = self.weight:size(1), self.weight:size(2)
-   utils.checkInput(self, (input:dim() == 1 and input:size(1) == inputSize) or (input:dim() == 2 and input:size(2) == inputSize),
-                    string.format('of size %d or N x %d', inputSize, inputSize), input)
-   local x = input:dim() == 1 and input:view(1, inputSize) or input
-   local n = x:size(1)
-   -- diff[b][i][j] = x[b][i] - w[i][j]
-   local diff = x:view(n, inputSize, 1):expand(n, inputSize, outputSize):clone()
-   diff:add(-1, self.weight:view(1, inputSize, outputSize):expand(n, inputSize, outputSize))
-   self._diff = diff
-   local out = diff:clone():pow(2):sum(2):sqrt():view(n, outputSize)
-   self.output:resizeAs(out):copy(out)
-   if input:dim() == 1 then self.output = self.output:view(outputSize) end
-   return self.output
-end
-function Euclidean:updateGradInput(input, gradOutput)
-   local inputSize, outputSize = self.weight:size(1), self.weight:size(2)
-   local n = self._diff:size(1)
-   local out = self.output:contiguous():view(n, 1, outputSize)
-   local go = gradOutput:contiguous():view(n, 1, outputSize)
-   local coef = torch.cdiv(go, torch.add(out, 1e-12))                 -- n x 1 x out
-   self._coef = coef
-   local gi = torch.cmul(self._diff, coef:expand(n, inputSize, outputSize)):sum(3):view(n, inputSize)
-   self.gradInput:resizeAs(input):copy(gi:viewAs(input))
-   return self.gradInput
-end
-function Euclidean:accGradParameters(input, gradOutput, scale)
-   scale = scale or 1
-   local inputSize, outputSize = self.weight:size(1), self.weight:size(2)
-   local n = self._diff:size(1)
-   local out = self.output:contiguous():view(n, 1, outputSize)
-   local go = gradOutput:contiguous():view(n, 1, outputSize)
-   local coef = torch.cdiv(go, torch.add(out, 1e-12))
-   local gw = torch.cmul(self._diff, coef:expand(n, inputSize, outputSize)):sum(1):view(inputSize, outputSize)
-   self.gradWeight:add(-scale, gw)
-end
-
+-- (Euclidean and WeightedEuclidean: linear_variants.lua)
 local Cosine, cosparent = torch.class('nn.Cosine', 'nn.Module')
 function Cosine:__init(inputSize, outputSize)
    cosparent.__init(self)

@@ -202,3 +202,19 @@ function utils.accUpdateIntoParameters(module, input, gradOutput, lr, pairs_)
    module:accGradParameters(input, gradOutput, -lr)
    for i, p in ipairs(pairs_) do p[1][p[3]] = saved[i] end
 end
+
+-- input (and gradOutput) as contiguous tensors for the THNN kernels: non-contiguous ones are
+-- copied into the module's _input / _gradOutput buffers
+function utils.makeContiguous(module, input, gradOutput)
+   if not input:isContiguous() then
+      module._input = module._input or input.new()
+      module._input:resizeAs(input):copy(input)
+      input = module._input
+   end
+   if gradOutput and not gradOutput:isContiguous() then
+      module._gradOutput = module._gradOutput or gradOutput.new()
+      module._gradOutput:resizeAs(gradOutput):copy(gradOutput)
+      gradOutput = module._gradOutput
+   end
+   return input, gradOutput
+end
