@@ -10,83 +10,8 @@ local precision = 1e-5
 torch.manualSeed(4321)
 torch.setdefaulttensortype('torch.DoubleTensor')
 
-local function errs(f, pattern, msg)
-   local ok, err = pcall(f)
-   tester:assert(not ok, msg .. ' (no error raised)')
-   if not ok then tester:assert(tostring(err):find(pattern) ~= nil, msg .. ': got "' .. tostring(err) .. '"') end
-end
-
--- Jacobian of the input and of the named parameters (with the fused update unless noupdate),
--- then the clearState + copy round trip
-local function checkModule(name, module, input, o)
-   o = o or {}
-   local prec = o.prec or precision
-   tester:assertlt(jac.testJacobian(module, input, o.min, o.max), prec, name .. ': error on state')
-   for _, p in ipairs(o.params or {}) do
-      local err = jac.testJacobianParameters(module, input, module[p[1]], module[p[2]], o.min, o.max)
-      tester:assertlt(err, prec, name .. ': error on ' .. p[1])
-      if not o.noupdate then
-         err = jac.testJacobianUpdateParameters(module, input, module[p[1]], o.min, o.max)
-         tester:assertlt(err, prec, name .. ': error on ' .. p[1] .. ' [direct update]')
-         for t, e in pairs(jac.testAllUpdate(module, input, p[1], p[2])) do
-            tester:assertlt(e, prec, name .. ': error on ' .. p[1] .. ' [' .. t .. ']')
-         end
-      end
-   end
-   if not o.noio then
-      local ferr, berr = jac.testIO(module, input, o.min, o.max)
-      tester:asserteq(ferr, 0, name .. ': io error on forward')
-      tester:asserteq(berr, 0, name .. ': io error on backward')
-   end
-end
-
--- leaves of a (nested) table of tensors, in a fixed order
-local function leaves(x, out)
-   out = out or {}
-   if torch.isTensor(x) then out[#out + 1] = x
-   else for i = 1, #x do leaves(x[i], out) end end
-   return out
-end
-
-local function randLike(x)
-   if torch.isTensor(x) then return torch.randn(x:size()) end
-   local r = {}
-   for i = 1, #x do r[i] = randLike(x[i]) end
-   return r
-end
-
--- gradient of sum(output .* go) w.r.t. every input leaf: finite differences vs backward
-local function checkTableGrad(name, module, input, prec)
-   local go = randLike(module:forward(input))
-   local function loss()
-      local s, outs, gos = 0, leaves(module:forward(input)), leaves(go)
-      for i = 1, #outs do s = s + torch.cmul(outs[i], gos[i]):sum() end
-      return s
-   end
-   module:forward(input)
-   local analytic = {}
-   for i, g in ipairs(leaves(module:backward(input, go))) do analytic[i] = g:clone() end
-   local eps, worst = 1e-6, 0
-   for i, x in ipairs(leaves(input)) do
-      local flat = x:view(-1)
-      for j = 1, flat:nElement() do
-         local orig = flat[j]
-         flat[j] = orig + eps; local a = loss()
-         flat[j] = orig - eps; local b = loss()
-         flat[j] = orig
-         worst = math.max(worst, math.abs((a - b) / (2 * eps) - analytic[i]:view(-1)[j]))
-      end
-   end
-   tester:assertlt(worst, prec or precision, name .. ': gradient error')
-end
-
--- batch result == the single-sample results stacked
-local function checkBatch(name, module, input, prec)
-   local out = module:forward(input):clone()
-   for i = 1, input:size(1) do
-      tester:assertTensorEq(module:forward(input[i]), out[i], prec or 1e-12, name .. ': batch vs sample ' .. i)
-   end
-end
+local C = dofile(debug.getinfo(1, 'S').source:sub(2):gsub('[^/]*$', '') .. 'nn_checks.lua')(tester)
+local errs, checkModule, checkTableGrad, checkBatch = C.errs, C.checkModule, C.checkTableGrad, C.checkBatch
 
 ------------------------------------------------------------------------ table layers
 function tests.CAddTensorTable()
@@ -326,25 +251,7 @@ function tests.WhiteNoise()
 end
 
 ------------------------------------------------------------------------ criterions
--- numeric vs analytic gradient of a criterion w.r.t. every leaf of its input
-local function checkCriterionGrad(name, crit, input, target, prec)
-   local eps = 1e-6
-   crit:forward(input, target)
-   local g = {}
-   for i, t in ipairs(leaves(crit:backward(input, target))) do g[i] = t:clone() end
-   local worst = 0
-   for i, x in ipairs(leaves(input)) do
-      local flat = x:view(-1)
-      for j = 1, flat:nElement() do
-         local orig = flat[j]
-         flat[j] = orig + eps; local a = crit:forward(input, target)
-         flat[j] = orig - eps; local b = crit:forward(input, target)
-         flat[j] = orig
-         worst = math.max(worst, math.abs((a - b) / (2 * eps) - g[i]:view(-1)[j]))
-      end
-   end
-   tester:assertlt(worst, prec or precision, name .. ': gradient error')
-end
+local checkCriterionGrad = C.checkCriterion
 
 function tests.DistanceRatioCriterion()
    local c = nn.DistanceRatioCriterion()
