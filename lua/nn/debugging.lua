@@ -132,30 +132,28 @@ function Profile:__init(module, print_interval, name)
    self.timer = torch.Timer()
 end
 
-function Profile:updateOutput(input)
+-- f() timed into the forward (kind 'Fwd') or backward ('Bwd') totals, reported every
+-- print_interval calls
+local function timed(self, kind, label, f)
    self.timer:reset()
-   self.output = self.modules[1]:updateOutput(input)
-   self.summedFwdTime = self.summedFwdTime + self.timer:time().real
-   self.numFwds = self.numFwds + 1
-   if self.numFwds % self.print_interval == 0 then
-      print(string.format('%s took %.3f seconds for %d forward passes', self.name, self.summedFwdTime,
-                          self.print_interval))
-      self.numFwds = 0
-      self.summedFwdTime = 0
+   local result = f()
+   self['summed' .. kind .. 'Time'] = self['summed' .. kind .. 'Time'] + self.timer:time().real
+   self['num' .. kind .. 's'] = self['num' .. kind .. 's'] + 1
+   if self['num' .. kind .. 's'] % self.print_interval == 0 then
+      print(string.format('%s took %.3f seconds for %d %s passes', self.name, self['summed' .. kind .. 'Time'],
+                          self.print_interval, label))
+      self['num' .. kind .. 's'] = 0
+      self['summed' .. kind .. 'Time'] = 0
    end
+   return result
+end
+
+function Profile:updateOutput(input)
+   self.output = timed(self, 'Fwd', 'forward', function() return self.modules[1]:updateOutput(input) end)
    return self.output
 end
 
 function Profile:updateGradInput(input, gradOutput)
-   self.timer:reset()
-   self.gradInput = self.modules[1]:updateGradInput(input, gradOutput)
-   self.summedBwdTime = self.summedBwdTime + self.timer:time().real
-   self.numBwds = self.numBwds + 1
-   if self.numBwds % self.print_interval == 0 then
-      print(string.format('%s took %.3f seconds for %d backward passes', self.name, self.summedBwdTime,
-                          self.print_interval))
-      self.numBwds = 0
-      self.summedBwdTime = 0
-   end
+   self.gradInput = timed(self, 'Bwd', 'backward', function() return self.modules[1]:updateGradInput(input, gradOutput) end)
    return self.gradInput
 end

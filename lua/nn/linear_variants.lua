@@ -1,5 +1,5 @@
 -- Linear-family layers beyond simple.lua (Torch7's nn): PartialLinear (a subset of output
--- columns), Euclidean and WeightedEuclidean (distances to learned templates), Kmeans (online
+-- columns), Euclidean, WeightedEuclidean and Cosine (distances to learned templates), Kmeans (online
 -- k-means centres), Maxout, GatedLinearUnit.
 local utils = nn.utils
 
@@ -241,6 +241,62 @@ WeightedEuclidean.sharedAccUpdateGradParameters = WeightedEuclidean.accUpdateGra
 function WeightedEuclidean:clearState()
    utils.clear(self, '_diff', '_wdiff', '_c')
    return weparent.clearState(self)
+end
+
+------------------------------------------------------------------------ Cosine
+local Cosine, cosparent = torch.class('nn.Cosine', 'nn.Module')
+function Cosine:__init(inputSize, outputSize)
+   cosparent.__init(self)
+   self.weight = torch.Tensor(outputSize, inputSize)
+   self.gradWeight = torch.Tensor(outputSize, inputSize)
+   self:reset()
+end
+-- Torch7's: the bound from weight:size(1), here the number of templates
+Cosine.reset = templateReset
+-- y_j = w_j.x / (|w_j| |x|)
+function Cosine:updateOutput(input)
+   local inputSize, outputSize = self.weight:size(2), self.weight:size(1)
+   utils.checkInput(self, (input:dim() == 1 and input:size(1) == inputSize) or (input:dim() == 2 and input:size(2) == inputSize),
+                    string.format('of size %d or N x %d', inputSize, inputSize), input)
+   local x = input:dim() == 1 and input:view(1, inputSize) or input
+   local n = x:size(1)
+   self._xn = x:norm(2, 2):add(1e-12)                      -- n x 1
+   self._wn = self.weight:norm(2, 2):add(1e-12)            -- out x 1
+   self._weight = self._weight or self.weight.new()
+   self._weight:resizeAs(self.weight):copy(self.weight)    -- accGradParameters may run after a shared update
+   local dot = torch.mm(x, self.weight:t())                  -- n x out
+   local out = dot:cdiv(self._xn:expand(n, outputSize)):cdiv(self._wn:t():expand(n, outputSize))
+   self.output:resizeAs(out):copy(out)
+   if input:dim() == 1 then self.output = self.output:view(outputSize) end
+   return self.output
+end
+function Cosine:updateGradInput(input, gradOutput)
+   local inputSize, outputSize = self.weight:size(2), self.weight:size(1)
+   local x = input:dim() == 1 and input:view(1, inputSize) or input
+   local n = x:size(1)
+   local y = self.output:contiguous():view(n, outputSize)
+   local go = gradOutput:contiguous():view(n, outputSize)
+   -- dy_j/dx = w_j/(|w_j||x|) - y_j x/|x|^2
+   local wnorm = torch.cdiv(self._weight, self._wn:expand(outputSize, inputSize))   -- out x in
+   local gi = torch.mm(go, wnorm):cdiv(self._xn:expand(n, inputSize))
+   local s = torch.cmul(go, y):sum(2)                                            -- n x 1
+   gi:addcmul(-1, x, torch.cdiv(s, torch.cmul(self._xn, self._xn)):expand(n, inputSize))
+   self.gradInput:resizeAs(input):copy(gi:viewAs(input))
+   return self.gradInput
+end
+function Cosine:accGradParameters(input, gradOutput, scale)
+   scale = scale or 1
+   local inputSize, outputSize = self.weight:size(2), self.weight:size(1)
+   local x = input:dim() == 1 and input:view(1, inputSize) or input
+   local n = x:size(1)
+   local y = self.output:contiguous():view(n, outputSize)
+   local go = gradOutput:contiguous():view(n, outputSize)
+   -- dy_j/dw_j = x/(|w_j||x|) - y_j w_j/|w_j|^2
+   local xnorm = torch.cdiv(x, self._xn:expand(n, inputSize))
+   local gw = torch.mm(go:t(), xnorm):cdiv(self._wn:expand(outputSize, inputSize))
+   local s = torch.cmul(go, y):sum(1):t()                                        -- out x 1
+   gw:addcmul(-1, self._weight, torch.cdiv(s, torch.cmul(self._wn, self._wn)):expand(outputSize, inputSize))
+   self.gradWeight:add(scale, gw)
 end
 
 ------------------------------------------------------------------------ Kmeans
