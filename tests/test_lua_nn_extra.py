@@ -206,3 +206,10 @@ end
     d = ref_torch.cdist(ref_torch.tensor(x), ref_torch.tensor(centres)) ** 2
     np.testing.assert_array_equal(N(out), d.argmin(1).numpy() + 1)   # 1-based cluster ids
     close(loss, d.min(1).values.sum().item())
+
+
+def test_cosine(lua, ref_torch):
+    rng = np.random.default_rng(25)
+    check(lua, ref_torch, rng, "nn.Cosine(5, 3)",
+          lambda x, w: (x @ w.t()) / x.norm(dim=1, keepdim=True) / w.norm(dim=1).unsqueeze(0),
+          rng.normal(size=(4, 5)), [rng.normal(size=(3, 5))])
