@@ -203,19 +203,12 @@ local Reshape, rparent = torch.class('nn.Reshape', 'nn.Module')
 function Reshape:__init(...)
    rparent.__init(self)
    local arg = {...}
-   self.size = torch.LongStorage()
    self.batchsize = torch.LongStorage()
    if torch.type(arg[#arg]) == 'boolean' then
       self.batchMode = arg[#arg]
       table.remove(arg, #arg)
    end
-   local n = #arg
-   if n == 1 and torch.typename(arg[1]) == 'torch.LongStorage' then
-      self.size:resize(#arg[1]):copy(arg[1])
-   else
-      self.size:resize(n)
-      for i = 1, n do self.size[i] = arg[i] end
-   end
+   self.size = utils.sizeFromArgs(arg)
    self.nelement = 1
    self.batchsize:resize(#self.size + 1)
    for i = 1, #self.size do
@@ -657,15 +650,7 @@ MaxMin('Min', 'min')
 local CMul, cmparent = torch.class('nn.CMul', 'nn.Module')
 function CMul:__init(...)
    cmparent.__init(self)
-   local arg = {...}
-   self.size = torch.LongStorage()
-   local n = #arg
-   if n == 1 and torch.typename(arg[1]) == 'torch.LongStorage' then
-      self.size:resize(#arg[1]):copy(arg[1])
-   else
-      self.size:resize(n)
-      for i = 1, n do self.size[i] = arg[i] end
-   end
+   self.size = utils.sizeFromArgs({...})
    self.weight = torch.Tensor(self.size)
    self.gradWeight = torch.Tensor(self.size)
    self.output:resize(self.size)
@@ -804,15 +789,16 @@ function MulConstant:__init(constant_scalar, ip)
    self.constant_scalar = constant_scalar
    self.inplace = ip or false
 end
-function MulConstant:updateOutput(input)
-   if self.inplace then
-      input:mul(self.constant_scalar)
-      self.output:set(input)
-   else
-      self.output:resizeAs(input):copy(input):mul(self.constant_scalar)
-   end
+-- output = input <op> constant_scalar, in the input's own storage when inplace
+local function applyConstant(self, input, op)
+   local out = input
+   if not self.inplace then out = self.output:resizeAs(input):copy(input) end
+   out[op](out, self.constant_scalar)
+   self.output:set(out)
    return self.output
 end
+
+function MulConstant:updateOutput(input) return applyConstant(self, input, 'mul') end
 function MulConstant:updateGradInput(input, gradOutput)
    if self.gradInput then
       if self.inplace then
@@ -833,15 +819,7 @@ function AddConstant:__init(constant_scalar, ip)
    self.constant_scalar = constant_scalar
    self.inplace = ip or false
 end
-function AddConstant:updateOutput(input)
-   if self.inplace then
-      input:add(self.constant_scalar)
-      self.output:set(input)
-   else
-      self.output:resizeAs(input):copy(input):add(self.constant_scalar)
-   end
-   return self.output
-end
+function AddConstant:updateOutput(input) return applyConstant(self, input, 'add') end
 function AddConstant:updateGradInput(input, gradOutput)
    if self.inplace then
       self.gradInput:set(gradOutput)

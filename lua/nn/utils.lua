@@ -218,3 +218,13 @@ function utils.makeContiguous(module, input, gradOutput)
    end
    return input, gradOutput
 end
+
+-- the size given to a constructor as numbers (d1, d2, ...) or as one LongStorage
+function utils.sizeFromArgs(arg)
+   if #arg == 1 and torch.typename(arg[1]) == 'torch.LongStorage' then
+      return torch.LongStorage(#arg[1]):copy(arg[1])
+   end
+   local size = torch.LongStorage(#arg)
+   for i = 1, #arg do size[i] = arg[i] end
+   return size
+end
