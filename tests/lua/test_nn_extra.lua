@@ -760,6 +760,18 @@ function tests.TypeConversion()
       {nn.GatedLinearUnit(), torch.randn(2, 4)},
       {nn.Kmeans(2, 3), torch.randn(4, 3)},
       {nn.SpatialLPPooling(1, 2, 2, 2), torch.randn(1, 4, 4)},
+      {nn.PartialLinear(3, 4), torch.randn(2, 3)},
+      {nn.Maxout(3, 2, 2), torch.randn(2, 3)},
+      {nn.Euclidean(3, 2), torch.randn(2, 3)},
+      {nn.Cosine(3, 2), torch.randn(2, 3)},
+      {nn.WeightNorm(nn.SpatialConvolution(2, 2, 2, 2)), torch.randn(2, 3, 3)},
+      {nn.SpatialDivisiveNormalization(2, torch.Tensor{1, 2, 1}), torch.randn(2, 4, 4)},
+      {nn.Collapse(2), torch.randn(2, 2, 2)},
+      {nn.Constant(torch.randn(2), 1), torch.randn(3, 2)},
+      {nn.ZeroGrad(), torch.randn(2, 3)},
+      {nn.Convert('bchw', 'bf'), torch.randn(2, 2, 2, 2)},
+      {nn.GPU(nn.Linear(3, 2), 1), torch.randn(2, 3)},
+      {nn.Profile(nn.Tanh(), 1000), torch.randn(2, 3)},
    }
    for _, c in ipairs(mods) do
       local m, x = c[1], c[2]
@@ -770,6 +782,32 @@ function tests.TypeConversion()
       tester:assertTensorEq(out:double(), ref, 1e-4, torch.type(m) .. ': float value')
       m:double()
       tester:assertTensorEq(m:forward(x), ref, 1e-5, torch.type(m) .. ': back to double')
+   end
+end
+
+-- clearState returns the module and leaves it usable
+function tests.clearState()
+   local cases = {
+      {nn.CAddTensorTable(), {torch.randn(2), {torch.randn(2), torch.randn(2)}}},
+      {nn.ZipTable(), {{torch.randn(2)}, {torch.randn(2)}}},
+      {nn.ZipTableOneToMany(), {torch.randn(2), {torch.randn(2)}}},
+      {nn.MixtureTable(), {torch.rand(2, 2), torch.randn(2, 2, 3)}},
+      {nn.OneHot(4), torch.LongTensor{1, 4}},
+      {nn.PrintSize(), torch.randn(2)},
+      {nn.CriterionTable(nn.MSECriterion()), {torch.randn(3), torch.randn(3)}},
+      {nn.Kmeans(2, 3), torch.randn(4, 3)},
+      {nn.WhiteNoise(), torch.randn(3)},
+      {nn.LinearWeightNorm(3, 2), torch.randn(2, 3)},
+      {nn.DontCast(nn.Linear(3, 2), true), torch.randn(2, 3)},
+      {nn.NaN(nn.Linear(3, 2)), torch.randn(2, 3)},
+   }
+   for _, c in ipairs(cases) do
+      local m, x = c[1], c[2]
+      local out = capturePrint(function() return m:forward(x) end)
+      tester:assert(m:clearState() == m, torch.type(m) .. ': clearState returns self')
+      capturePrint(function() m:forward(x) end)
+      tester:assert(m.output ~= nil, torch.type(m) .. ': usable after clearState')
+      tester:assert(out ~= nil, torch.type(m) .. ': forward ran')
    end
 end
 
