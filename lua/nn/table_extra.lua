@@ -213,8 +213,10 @@ function MixtureTable:updateGradInput(input, gradOutput)
       self.gradInput[2] = gExperts
    else
       local g = self:_gaterView(gater, experts:dim())
-      local go = gradOutput:contiguous():view(torch.LongStorage(
-         (function() local s = experts:size():totable(); s[self.dim] = 1; return s end)())):expandAs(experts)
+      -- gradOutput with a singleton expert dim, broadcast over the experts
+      local goSize = experts:size():totable()
+      goSize[self.dim] = 1
+      local go = gradOutput:contiguous():view(torch.LongStorage(goSize)):expandAs(experts)
       local prod = torch.cmul(go, experts):transpose(self.dim, self.dimG):contiguous()
       -- gater dim leads (after the batch dim): sum everything else per sample and expert
       local s = prod:view(B, gater:size(self.dimG), -1):sum(3)
