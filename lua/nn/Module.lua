@@ -47,10 +47,7 @@ function Module:accUpdateGradParameters(input, gradOutput, lr)
 end
 
 function Module:defaultAccUpdateGradParameters(input, gradOutput, lr)
-   local gradWeight, gradBias = self.gradWeight, self.gradBias
-   self.gradWeight, self.gradBias = self.weight, self.bias
-   self:accGradParameters(input, gradOutput, -lr)
-   self.gradWeight, self.gradBias = gradWeight, gradBias
+   nn.utils.accUpdateIntoParameters(self, input, gradOutput, lr, {{self, 'weight', 'gradWeight'}, {self, 'bias', 'gradBias'}})
 end
 
 function Module:sharedAccUpdateGradParameters(input, gradOutput, lr)

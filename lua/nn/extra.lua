@@ -55,14 +55,7 @@ end
 local CAdd, caddparent = torch.class('nn.CAdd', 'nn.Module')
 function CAdd:__init(...)
    caddparent.__init(self)
-   local arg = {...}
-   self.size = torch.LongStorage()
-   if #arg == 1 and torch.typename(arg[1]) == 'torch.LongStorage' then
-      self.size:resize(#arg[1]):copy(arg[1])
-   else
-      self.size:resize(#arg)
-      for i = 1, #arg do self.size[i] = arg[i] end
-   end
+   self.size = utils.sizeFromArgs({...})
    self.bias = torch.Tensor(self.size)
    self.gradBias = torch.Tensor(self.size)
    self:reset()

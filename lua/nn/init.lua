@@ -6,7 +6,19 @@ local nn = nn
 package.loaded.nn = nn
 
 local files = {'utils', 'THNN', 'Module', 'Container', 'containers', 'Criterion', 'simple', 'table',
-               'transfer', 'spatial', 'criterions', 'extra', 'Jacobian', 'StochasticGradient'}
+               'transfer', 'spatial', 'criterions', 'extra', 'Jacobian', 'StochasticGradient',
+               'table_extra',
+               'debugging',
+               'conversion',
+               'constant_noise',
+               'criterions_extra',
+               'linear_variants',
+               'weightnorm',
+               'convolution_map',
+               'normalization',
+               'pooling_extra',
+               'gpu',
+               'test'}
 for _, f in ipairs(files) do
    dofile(assert(package.searchpath('nn.' .. f, package.path)))
 end

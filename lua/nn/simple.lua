@@ -203,19 +203,12 @@ local Reshape, rparent = torch.class('nn.Reshape', 'nn.Module')
 function Reshape:__init(...)
    rparent.__init(self)
    local arg = {...}
-   self.size = torch.LongStorage()
    self.batchsize = torch.LongStorage()
    if torch.type(arg[#arg]) == 'boolean' then
       self.batchMode = arg[#arg]
       table.remove(arg, #arg)
    end
-   local n = #arg
-   if n == 1 and torch.typename(arg[1]) == 'torch.LongStorage' then
-      self.size:resize(#arg[1]):copy(arg[1])
-   else
-      self.size:resize(n)
-      for i = 1, n do self.size[i] = arg[i] end
-   end
+   self.size = utils.sizeFromArgs(arg)
    self.nelement = 1
    self.batchsize:resize(#self.size + 1)
    for i = 1, #self.size do
@@ -657,15 +650,7 @@ MaxMin('Min', 'min')
 local CMul, cmparent = torch.class('nn.CMul', 'nn.Module')
 function CMul:__init(...)
    cmparent.__init(self)
-   local arg = {...}
-   self.size = torch.LongStorage()
-   local n = #arg
-   if n == 1 and torch.typename(arg[1]) == 'torch.LongStorage' then
-      self.size:resize(#arg[1]):copy(arg[1])
-   else
-      self.size:resize(n)
-      for i = 1, n do self.size[i] = arg[i] end
-   end
+   self.size = utils.sizeFromArgs({...})
    self.weight = torch.Tensor(self.size)
    self.gradWeight = torch.Tensor(self.size)
    self.output:resize(self.size)
@@ -804,15 +789,16 @@ function MulConstant:__init(constant_scalar, ip)
    self.constant_scalar = constant_scalar
    self.inplace = ip or false
 end
-function MulConstant:updateOutput(input)
-   if self.inplace then
-      input:mul(self.constant_scalar)
-      self.output:set(input)
-   else
-      self.output:resizeAs(input):copy(input):mul(self.constant_scalar)
-   end
+-- output = input <op> constant_scalar, in the input's own storage when inplace
+local function applyConstant(self, input, op)
+   local out = input
+   if not self.inplace then out = self.output:resizeAs(input):copy(input) end
+   out[op](out, self.constant_scalar)
+   self.output:set(out)
    return self.output
 end
+
+function MulConstant:updateOutput(input) return applyConstant(self, input, 'mul') end
 function MulConstant:updateGradInput(input, gradOutput)
    if self.gradInput then
       if self.inplace then
@@ -833,15 +819,7 @@ function AddConstant:__init(constant_scalar, ip)
    self.constant_scalar = constant_scalar
    self.inplace = ip or false
 end
-function AddConstant:updateOutput(input)
-   if self.inplace then
-      input:add(self.constant_scalar)
-      self.output:set(input)
-   else
-      self.output:resizeAs(input):copy(input):add(self.constant_scalar)
-   end
-   return self.output
-end
+function AddConstant:updateOutput(input) return applyConstant(self, input, 'add') end
 function AddConstant:updateGradInput(input, gradOutput)
    if self.inplace then
       self.gradInput:set(gradOutput)
@@ -976,12 +954,12 @@ function Normalize:updateOutput(input)
    local x = is_batch and input or input:view(1, -1)
    local n = x:size(1)
    self._norm = self._norm or x.new()
+   -- Torch7's: max|x| + eps for p = inf, (sum |x|^p + eps)^(1/p) otherwise
    if self.p == math.huge then
-      self._norm = x:clone():abs():max(2)
+      self._norm = x:clone():abs():max(2):add(self.eps)
    else
-      self._norm = x:clone():abs():pow(self.p):sum(2):pow(1 / self.p)
+      self._norm = x:clone():abs():pow(self.p):sum(2):add(self.eps):pow(1 / self.p)
    end
-   self._norm:add(self.eps)
    self.output:resizeAs(x):copy(x):cdiv(self._norm:expand(n, x:size(2)))
    self.output = self.output:viewAs(input)
    return self.output
@@ -1004,8 +982,8 @@ function Normalize:updateGradInput(input, gradOutput)
          gi[i][k] = gi[i][k] - dots[i][1] * s / (norm[i][1] * norm[i][1])
       end
    else
-      -- y = x / N, dN/dx = |x|^(p-1) sign(x) / (N-eps)^(p-1)
-      local nr = norm:clone():add(-self.eps)
+      -- y = x / N, dN/dx = |x|^(p-1) sign(x) / N^(p-1)
+      local nr = norm
       local dots = torch.cmul(x, go):sum(2)                                -- n x 1
       local absx = x:clone():abs()
       local dN = absx:pow(self.p - 1):cmul(torch.sign(x))
@@ -1023,110 +1001,7 @@ function Normalize:__tostring__()
 end
 
 ------------------------------------------------------------------------ distances with parameters
-local Euclidean, eparent = torch.class('nn.Euclidean', 'nn.Module')
-function Euclidean:__init(inputSize, outputSize)
-   eparent.__init(self)
-   self.weight = torch.Tensor(inputSize, outputSize)
-   self.gradWeight = torch.Tensor(inputSize, outputSize)
-   self:reset()
-end
-function Euclidean:reset(stdv)
-   if stdv then stdv = stdv * math.sqrt(3) else stdv = 1 / math.sqrt(self.weight:size(1)) end
-   self.weight:uniform(-stdv, stdv)
-end
-function Euclidean:updateOutput(input)
-   local inputSize, outputSize = self.weight:size(1), self.weight:size(2)
-   utils.checkInput(self, (input:dim() == 1 and input:size(1) == inputSize) or (input:dim() == 2 and input:size(2) == inputSize),
-                    string.format('of size %d or N x %d', inputSize, inputSize), input)
-   local x = input:dim() == 1 and input:view(1, inputSize) or input
-   local n = x:size(1)
-   -- diff[b][i][j] = x[b][i] - w[i][j]
-   local diff = x:view(n, inputSize, 1):expand(n, inputSize, outputSize):clone()
-   diff:add(-1, self.weight:view(1, inputSize, outputSize):expand(n, inputSize, outputSize))
-   self._diff = diff
-   local out = diff:clone():pow(2):sum(2):sqrt():view(n, outputSize)
-   self.output:resizeAs(out):copy(out)
-   if input:dim() == 1 then self.output = self.output:view(outputSize) end
-   return self.output
-end
-function Euclidean:updateGradInput(input, gradOutput)
-   local inputSize, outputSize = self.weight:size(1), self.weight:size(2)
-   local n = self._diff:size(1)
-   local out = self.output:contiguous():view(n, 1, outputSize)
-   local go = gradOutput:contiguous():view(n, 1, outputSize)
-   local coef = torch.cdiv(go, torch.add(out, 1e-12))                 -- n x 1 x out
-   self._coef = coef
-   local gi = torch.cmul(self._diff, coef:expand(n, inputSize, outputSize)):sum(3):view(n, inputSize)
-   self.gradInput:resizeAs(input):copy(gi:viewAs(input))
-   return self.gradInput
-end
-function Euclidean:accGradParameters(input, gradOutput, scale)
-   scale = scale or 1
-   local inputSize, outputSize = self.weight:size(1), self.weight:size(2)
-   local n = self._diff:size(1)
-   local out = self.output:contiguous():view(n, 1, outputSize)
-   local go = gradOutput:contiguous():view(n, 1, outputSize)
-   local coef = torch.cdiv(go, torch.add(out, 1e-12))
-   local gw = torch.cmul(self._diff, coef:expand(n, inputSize, outputSize)):sum(1):view(inputSize, outputSize)
-   self.gradWeight:add(-scale, gw)
-end
-
-local Cosine, cosparent = torch.class('nn.Cosine', 'nn.Module')
-function Cosine:__init(inputSize, outputSize)
-   cosparent.__init(self)
-   self.weight = torch.Tensor(outputSize, inputSize)
-   self.gradWeight = torch.Tensor(outputSize, inputSize)
-   self:reset()
-end
-function Cosine:reset(stdv)
-   if stdv then stdv = stdv * math.sqrt(3) else stdv = 1 / math.sqrt(self.weight:size(1)) end
-   self.weight:uniform(-stdv, stdv)
-end
--- y_j = w_j.x / (|w_j| |x|)
-function Cosine:updateOutput(input)
-   local inputSize, outputSize = self.weight:size(2), self.weight:size(1)
-   utils.checkInput(self, (input:dim() == 1 and input:size(1) == inputSize) or (input:dim() == 2 and input:size(2) == inputSize),
-                    string.format('of size %d or N x %d', inputSize, inputSize), input)
-   local x = input:dim() == 1 and input:view(1, inputSize) or input
-   local n = x:size(1)
-   self._xn = x:norm(2, 2):add(1e-12)                      -- n x 1
-   self._wn = self.weight:norm(2, 2):add(1e-12)            -- out x 1
-   self._weight = self._weight or self.weight.new()
-   self._weight:resizeAs(self.weight):copy(self.weight)    -- accGradParameters may run after a shared update
-   local dot = torch.mm(x, self.weight:t())                  -- n x out
-   local out = dot:cdiv(self._xn:expand(n, outputSize)):cdiv(self._wn:t():expand(n, outputSize))
-   self.output:resizeAs(out):copy(out)
-   if input:dim() == 1 then self.output = self.output:view(outputSize) end
-   return self.output
-end
-function Cosine:updateGradInput(input, gradOutput)
-   local inputSize, outputSize = self.weight:size(2), self.weight:size(1)
-   local x = input:dim() == 1 and input:view(1, inputSize) or input
-   local n = x:size(1)
-   local y = self.output:contiguous():view(n, outputSize)
-   local go = gradOutput:contiguous():view(n, outputSize)
-   -- dy_j/dx = w_j/(|w_j||x|) - y_j x/|x|^2
-   local wnorm = torch.cdiv(self._weight, self._wn:expand(outputSize, inputSize))   -- out x in
-   local gi = torch.mm(go, wnorm):cdiv(self._xn:expand(n, inputSize))
-   local s = torch.cmul(go, y):sum(2)                                            -- n x 1
-   gi:addcmul(-1, x, torch.cdiv(s, torch.cmul(self._xn, self._xn)):expand(n, inputSize))
-   self.gradInput:resizeAs(input):copy(gi:viewAs(input))
-   return self.gradInput
-end
-function Cosine:accGradParameters(input, gradOutput, scale)
-   scale = scale or 1
-   local inputSize, outputSize = self.weight:size(2), self.weight:size(1)
-   local x = input:dim() == 1 and input:view(1, inputSize) or input
-   local n = x:size(1)
-   local y = self.output:contiguous():view(n, outputSize)
-   local go = gradOutput:contiguous():view(n, outputSize)
-   -- dy_j/dw_j = x/(|w_j||x|) - y_j w_j/|w_j|^2
-   local xnorm = torch.cdiv(x, self._xn:expand(n, inputSize))
-   local gw = torch.mm(go:t(), xnorm):cdiv(self._wn:expand(outputSize, inputSize))
-   local s = torch.cmul(go, y):sum(1):t()                                        -- out x 1
-   gw:addcmul(-1, self._weight, torch.cdiv(s, torch.cmul(self._wn, self._wn)):expand(outputSize, inputSize))
-   self.gradWeight:add(scale, gw)
-end
+-- (Euclidean, WeightedEuclidean and Cosine: linear_variants.lua)
 
 ------------------------------------------------------------------------ Bilinear
 local Bilinear, blparent = torch.class('nn.Bilinear', 'nn.Module')

@@ -167,19 +167,7 @@ function BN:checkInputDim(input)
                           torch.type(self), self.nDim, nOut, utils.shape(input)), 0)
    end
 end
-function BN:makeContiguous(input, gradOutput)
-   if not input:isContiguous() then
-      self._input = self._input or input.new()
-      self._input:resizeAs(input):copy(input)
-      input = self._input
-   end
-   if gradOutput and not gradOutput:isContiguous() then
-      self._gradOutput = self._gradOutput or gradOutput.new()
-      self._gradOutput:resizeAs(gradOutput):copy(gradOutput)
-      gradOutput = self._gradOutput
-   end
-   return input, gradOutput
-end
+BN.makeContiguous = utils.makeContiguous
 local function makeBatch(self, input)
    if input:dim() == self.nDim - 1 then
       return nn.utils.addSingletonDimension(input, 1)
@@ -252,19 +240,7 @@ local function convClear(self)
    utils.clear(self, 'finput', 'fgradInput', '_input', '_gradOutput', 'columns', 'ones')
    return nn.Module.clearState(self)
 end
-local function contig(self, input, gradOutput)
-   if not input:isContiguous() then
-      self._input = self._input or input.new()
-      self._input:resizeAs(input):copy(input)
-      input = self._input
-   end
-   if gradOutput and not gradOutput:isContiguous() then
-      self._gradOutput = self._gradOutput or gradOutput.new()
-      self._gradOutput:resizeAs(gradOutput):copy(gradOutput)
-      gradOutput = self._gradOutput
-   end
-   return input, gradOutput
-end
+local contig = utils.makeContiguous
 
 -- SpatialConvolution and SpatialConvolutionMM share SpatialConvolutionMM_* (4-D weight)
 local function spatialConv(name)

@@ -189,3 +189,42 @@ function utils.toLong(buf, t)
    buf:resize(t:size()):copy(t)
    return buf
 end
+
+-- accUpdateGradParameters for modules whose gradients do not depend on the parameters' current
+-- values: accumulate -lr * gradients straight into the parameters, each gradient field
+-- aliasing its parameter for the call. pairs: {{owner, paramField, gradField}, ...}
+function utils.accUpdateIntoParameters(module, input, gradOutput, lr, pairs_)
+   local saved = {}
+   for i, p in ipairs(pairs_) do
+      saved[i] = p[1][p[3]]
+      p[1][p[3]] = p[1][p[2]]
+   end
+   module:accGradParameters(input, gradOutput, -lr)
+   for i, p in ipairs(pairs_) do p[1][p[3]] = saved[i] end
+end
+
+-- input (and gradOutput) as contiguous tensors for the THNN kernels: non-contiguous ones are
+-- copied into the module's _input / _gradOutput buffers
+function utils.makeContiguous(module, input, gradOutput)
+   if not input:isContiguous() then
+      module._input = module._input or input.new()
+      module._input:resizeAs(input):copy(input)
+      input = module._input
+   end
+   if gradOutput and not gradOutput:isContiguous() then
+      module._gradOutput = module._gradOutput or gradOutput.new()
+      module._gradOutput:resizeAs(gradOutput):copy(gradOutput)
+      gradOutput = module._gradOutput
+   end
+   return input, gradOutput
+end
+
+-- the size given to a constructor as numbers (d1, d2, ...) or as one LongStorage
+function utils.sizeFromArgs(arg)
+   if #arg == 1 and torch.typename(arg[1]) == 'torch.LongStorage' then
+      return torch.LongStorage(#arg[1]):copy(arg[1])
+   end
+   local size = torch.LongStorage(#arg)
+   for i = 1, #arg do size[i] = arg[i] end
+   return size
+end

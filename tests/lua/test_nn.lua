@@ -9,58 +9,8 @@ local expprecision = 1.1e-4
 torch.manualSeed(1234)
 torch.setdefaulttensortype('torch.DoubleTensor')
 
-local function errs(f, pattern, msg)
-   local ok, err = pcall(f)
-   tester:assert(not ok, msg .. ' (no error raised)')
-   if not ok then tester:assert(tostring(err):find(pattern) ~= nil, msg .. ': got "' .. tostring(err) .. '"') end
-end
-
--- Jacobian w.r.t. the input, every parameter, the fused update, and the IO round trip
-local function checkModule(name, module, input, o)
-   o = o or {}
-   local prec = o.prec or precision
-   local err = jac.testJacobian(module, input, o.min, o.max)
-   tester:assertlt(err, prec, name .. ': error on state')
-   if not o.noparams then
-      for _, p in ipairs{{'weight', 'gradWeight'}, {'bias', 'gradBias'}} do
-         if module[p[1]] then
-            err = jac.testJacobianParameters(module, input, module[p[1]], module[p[2]], o.min, o.max)
-            tester:assertlt(err, prec, name .. ': error on ' .. p[1])
-            if not o.noupdate then
-               err = jac.testJacobianUpdateParameters(module, input, module[p[1]], o.min, o.max)
-               tester:assertlt(err, prec, name .. ': error on ' .. p[1] .. ' [direct update]')
-               for t, e in pairs(jac.testAllUpdate(module, input, p[1], p[2])) do
-                  tester:assertlt(e, prec, name .. ': error on ' .. p[1] .. ' [' .. t .. ']')
-               end
-            end
-         end
-      end
-   end
-   if not o.noio then
-      local ferr, berr = jac.testIO(module, input, o.min, o.max)
-      tester:asserteq(ferr, 0, name .. ': io error on forward')
-      tester:asserteq(berr, 0, name .. ': io error on backward')
-   end
-end
-
--- numeric vs analytic gradient of a criterion w.r.t. its input
-local function checkCriterion(name, crit, input, target, prec)
-   local eps = 1e-6
-   crit:forward(input, target)
-   local g = crit:backward(input, target):clone()
-   local flat = input:view(-1)
-   local num = g.new(g:nElement())
-   for i = 1, flat:nElement() do
-      local orig = flat[i]
-      flat[i] = orig + eps
-      local a = crit:forward(input, target)
-      flat[i] = orig - eps
-      local b = crit:forward(input, target)
-      flat[i] = orig
-      num[i] = (a - b) / (2 * eps)
-   end
-   tester:assertlt((num - g:view(-1)):abs():max(), prec or precision, name .. ': gradient error')
-end
+local C = dofile(debug.getinfo(1, 'S').source:sub(2):gsub('[^/]*$', '') .. 'nn_checks.lua')(tester)
+local errs, checkModule, checkCriterion = C.errs, C.checkModule, C.checkCriterion
 
 ------------------------------------------------------------------------ transfer functions
 local pointwise = {
