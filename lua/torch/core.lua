@@ -60,8 +60,10 @@ end
 -- core (TH_allocatedBytes). When they grow past a threshold, collect from Lua code.
 local GC_BASE = 128 * 1024 * 1024
 local gc_threshold = GC_BASE
-local function gcstep()
-   local bytes = tonumber(C.TH_allocatedBytes())
+-- extra: bytes about to be allocated (a file about to be loaded), so that garbage is freed
+-- before the allocation and its memory is reused instead of faulting in fresh pages
+local function gcstep(extra)
+   local bytes = tonumber(C.TH_allocatedBytes()) + (extra or 0)
    if bytes > gc_threshold then
       collectgarbage('collect')
       local after = tonumber(C.TH_allocatedBytes())

@@ -571,6 +571,13 @@ function torch.load(filename, ...)
       decode(C.THT7Reader_graph(r), 0, objs)
       return objs[tonumber(node.id)]
    end
+   if I.heaptracking then
+      local f = io.open(filename, 'rb')
+      if f then
+         I.gcstep(f:seek('end') or 0)
+         f:close()
+      end
+   end
    local g = ffi.gc(nonnull(C.THT7_readFile(filename, fmt, ls, functions)), C.THT7Graph_free)
    local obj = convert(g)
    C.THT7Graph_free(ffi.gc(g, nil))
