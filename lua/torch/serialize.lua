@@ -498,13 +498,20 @@ function ReadStream:__init(dec)
    self._open = true
 end
 function ReadStream:isOpened() return self._open end
+-- in chunks, so that a hostile count allocates no more than the bytes actually there
+local RAW_CHUNK = 2 ^ 20
 function ReadStream:_rawread(n)
-   if n == math.huge then n = 2 ^ 31 end
-   if n <= 0 then return '' end
-   local buf = ffi.new('uint8_t[?]', n)
-   local got = tonumber(C.THT7Reader_readRaw(self._dec.r, buf, n))
-   if got < 0 then torch._error(lasterr()) end
-   return ffi.string(buf, got)
+   local parts = {}
+   while n > 0 do
+      local k = math.min(n, RAW_CHUNK)
+      local buf = ffi.new('uint8_t[?]', k)
+      local got = tonumber(C.THT7Reader_readRaw(self._dec.r, buf, k))
+      if got < 0 then torch._error(lasterr()) end
+      parts[#parts + 1] = ffi.string(buf, got)
+      if got < k then break end
+      n = n - k
+   end
+   return table.concat(parts)
 end
 function ReadStream:readObject()
    self:_checkRead()

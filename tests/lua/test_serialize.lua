@@ -339,6 +339,13 @@ function tests.custom_read_errors()
    function Greedy:read(file) self.a = file:readInt(); self.b = file:readInt() end
    tester:assertErrorPattern(function() torch.deserialize(torch.serialize(sertest.Greedy())) end,
                              'read error: read 0 blocks instead of 1')
+   -- raw reads past the end stop at the end: a huge count allocates nothing big
+   local Huge = torch.class('sertest.Huge')
+   function Huge:write(file) file:writeString('abc') end
+   function Huge:read(file) self.s = file:readString(2 ^ 40) end
+   tester:assertErrorPattern(function() torch.deserialize(torch.serialize({sertest.Huge(), 'x'}), 'b64') end,
+                             'truncated file at offset %d+ while reading a type tag')
+   tester:asserteq(#torch.deserialize(torch.serialize(sertest.Huge())).s, 3)
    -- a write method writing an unwritable value names it
    local Bad = torch.class('sertest.BadWrite')
    function Bad:write(file) file:writeObject(coroutine.create(print)) end
