@@ -219,7 +219,9 @@ int THTensor_symeig(THTensor *e, THTensor *v, THTensor *a, int eigenvectors, int
 int THTensor_eig(THTensor *e, THTensor *v, THTensor *a, int eigenvectors); /* e: n x 2 (re, im) */
 int THTensor_det(THTensor *out, THTensor *a);
 int THTensor_trtrs(THTensor *x, THTensor *b, THTensor *a, int upper, int transpose, int unitriangular);
-int THTensor_gels(THTensor *x, THTensor *b, THTensor *a);      /* least squares / least norm; x: n rows */
+/* least squares / least norm; x: n rows; a_out (may be NULL): A's QR (m >= n) or LQ (m < n) factor
+ * as LAPACK gels leaves it (Torch7's second result) */
+int THTensor_gels(THTensor *x, THTensor *a_out, THTensor *b, THTensor *a);
 int THTensor_geqrf(THTensor *a_out, THTensor *tau, THTensor *a);  /* QR in LAPACK's Householder form */
 int THTensor_orgqr(THTensor *q, THTensor *a, THTensor *tau);      /* Q (m x n) from geqrf's reflectors */
 int THTensor_ormqr(THTensor *out, THTensor *a, THTensor *tau, THTensor *c, int left, int transpose); /* op(Q) c or c op(Q) */
