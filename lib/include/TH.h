@@ -43,6 +43,15 @@ float TH_halfToFloat(uint16_t h);
 uint16_t TH_floatToHalf(float f);
 
 /* ---------------------------------------------------------------- storage */
+/* Torch7's THAllocator: how a storage gets, grows and frees its bytes; ctx is the
+ * allocator's own state. realloc may be NULL (a resize then mallocs, copies and frees). */
+typedef struct THAllocator {
+    void *(*malloc)(void *ctx, int64_t nbytes);
+    void *(*realloc)(void *ctx, void *ptr, int64_t nbytes);
+    void (*free)(void *ctx, void *ptr);
+} THAllocator;
+extern THAllocator THDefaultAllocator;     /* TH_alloc / TH_free: what THStorage_new uses */
+
 typedef struct THStorage {
     char *data;
     int64_t size;                  /* elements */
@@ -54,12 +63,16 @@ typedef struct THStorage {
     struct THStorage *base;        /* storage this one views into (retained), or NULL */
     void (*deleter)(void *ctx, void *data);  /* frees foreign memory, or NULL */
     void *deleter_ctx;
+    THAllocator *allocator;        /* owned data from this allocator (NULL: TH_alloc) */
+    void *allocator_ctx;
 } THStorage;
 
 THStorage *THStorage_new(int dtype, int64_t size);
 THStorage *THStorage_newWithData(int dtype, void *data, int64_t size,
                                  void (*deleter)(void *ctx, void *data), void *ctx);
 THStorage *THStorage_newView(THStorage *base, int64_t offset, int64_t size);
+/* owned, resizable data from an allocator (Torch7's newWithAllocator); NULL: THDefaultAllocator */
+THStorage *THStorage_newWithAllocator(int dtype, int64_t size, THAllocator *allocator, void *ctx);
 /* file-backed storage: shared=1 MAP_SHARED read-write (file created/extended to size), 0 MAP_PRIVATE;
  * size 0 maps the whole file (file bytes / element size) */
 THStorage *THStorage_newMapped(int dtype, const char *filename, int shared, int64_t size);

@@ -14,8 +14,14 @@
 -- and primitives (file:writeInt, readDouble, writeString...): they get a torch.File of the
 -- stream's mode. Writing records the primitives' bytes and the objects as the items of a
 -- CUSTOM node; reading suspends the C walk at each object of a plain class, runs its read
--- method against the reader (raw bytes and nested objects), then resumes.
+-- method against the reader (raw bytes and nested objects), then resumes. An object's Lua
+-- value exists (and is in the reference memo) before its read method runs, so it may refer
+-- to itself; the values a read method gets back are complete, except enclosing objects
+-- still being read (as in Torch7).
 -- Limits:
+--  * 'binary' loads that must guess the long size (8, then 4) run read methods once per try.
+--  * Python's load_lua cannot run Lua read methods: a payload that is not one field table
+--    is an error naming the class.
 --  * Tensor:write/read and Storage:write/read (payload without a header) are not offered.
 --  * unknown classes load as generic objects keeping their class name and version (they
 --    save back as the same class); `cudnn.X` loads as `nn.X` when that class exists.
