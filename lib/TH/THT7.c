@@ -259,6 +259,22 @@ THT7Node *THT7_newStorage(THT7Graph *g, const char *class_name, THStorage *s)
     return n;
 }
 
+/* a TORCH node of class kind cls owning a copy of the class name */
+static THT7Node *new_class_node(THT7Graph *g, const char *class_name, int64_t len, int cls, int version,
+                                THT7Node *payload)
+{
+    char *name = dup_bytes(class_name, len);
+    if (!name) return NULL;
+    THT7Node *n = new_node(g, THT7_TORCH);
+    if (!n) { free(name); return NULL; }
+    n->cls = cls;
+    n->version = version;
+    n->str = name;
+    n->len = len;
+    n->payload = payload;
+    return n;
+}
+
 THT7Node *THT7_newObject(THT7Graph *g, const char *class_name, int version, THT7Node *payload)
 {
     if (!class_name) { TH_setError(TH_ERR_VALUE, "t7: newObject needs a class name"); return NULL; }
@@ -278,16 +294,7 @@ THT7Node *THT7_newObject(THT7Graph *g, const char *class_name, int version, THT7
         TH_setError(TH_ERR_VALUE, "t7: an object of class %s needs a table payload", class_name);
         return NULL;
     }
-    char *name = dup_bytes(class_name, len);
-    if (!name) return NULL;
-    THT7Node *n = new_node(g, THT7_TORCH);
-    if (!n) { free(name); return NULL; }
-    n->cls = k;
-    n->version = version;
-    n->str = name;
-    n->len = len;
-    n->payload = payload;
-    return n;
+    return new_class_node(g, class_name, len, k, version, payload);
 }
 
 THT7Node *THT7_newRaw(THT7Graph *g, const char *bytes, int64_t len)
@@ -309,16 +316,7 @@ THT7Node *THT7_newCustom(THT7Graph *g, const char *class_name, int version, THT7
         TH_setError(TH_ERR_VALUE, "t7: class %s has a fixed payload; it cannot be written with items", class_name);
         return NULL;
     }
-    char *name = dup_bytes(class_name, len);
-    if (!name) return NULL;
-    THT7Node *n = new_node(g, THT7_TORCH);
-    if (!n) { free(name); return NULL; }
-    n->cls = THT7_CUSTOM;
-    n->version = version;
-    n->str = name;
-    n->len = len;
-    n->payload = items;
-    return n;
+    return new_class_node(g, class_name, len, THT7_CUSTOM, version, items);
 }
 
 THT7Node *THT7_newFunction(THT7Graph *g, int type_code, const char *bytecode, int64_t len, THT7Node *upvalues)

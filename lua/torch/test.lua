@@ -233,19 +233,18 @@ local function build(tester)
       tester:assertTensorEq(c:narrow(1, 4, 2), b, 0, 'cat second')
       tester:asserteq(torch.cat({a:t(), b:t()}):size(2), 5, 'cat of a table along the last dimension')
    end
+   local function reseeded(fname)
+      torch.manualSeed(123456)
+      local a = torch[fname](msize, msize)
+      torch.manualSeed(123456)
+      tester:assertTensorEq(a, torch[fname](msize, msize), 0, 'same seed, same ' .. fname)
+      return a
+   end
    function t.rand()
-      torch.manualSeed(123456)
-      local a = torch.rand(msize, msize)
-      torch.manualSeed(123456)
-      tester:assertTensorEq(a, torch.rand(msize, msize), 0, 'same seed, same rand')
+      local a = reseeded('rand')
       tester:assert(a:min() >= 0 and a:max() < 1, 'rand in [0, 1)')
    end
-   function t.randn()
-      torch.manualSeed(123456)
-      local a = torch.randn(msize, msize)
-      torch.manualSeed(123456)
-      tester:assertTensorEq(a, torch.randn(msize, msize), 0, 'same seed, same randn')
-   end
+   function t.randn() reseeded('randn') end
    function t.RNGState()
       local state = torch.getRNGState()
       local a = torch.randn(101)
