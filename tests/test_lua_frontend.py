@@ -317,3 +317,22 @@ def test_random_bad_arguments_never_crash():
     r = th(os.path.join("tests", "lua_scripts", "fuzz_bad_args.lua"))
     assert r.returncode == 0, r.stderr[-2000:]
     assert "still alive" in r.stdout
+
+
+def test_builtin_torch_test_suite():
+    """torch.test(): Torch7's built-in suite runs green; a broken function makes it fail
+    non-zero naming the test; names select tests; bad names are errors."""
+    r = th("-e", "require 'torch' torch.test()")
+    assert r.returncode == 0, r.stdout + r.stderr
+    done = [ln for ln in r.stdout.splitlines() if ln.startswith("Completed")]
+    assert done and "with 0 failures and 0 errors" in done[0], r.stdout
+    assert int(done[0].split()[1]) > 1000 and int(done[0].split()[4]) >= 50, done[0]
+    broken = th("-e", "require 'torch' local f = torch.mm "
+                      "torch.mm = function(...) local r = f(...) return r:add(1e-6) end torch.test{'mm', 'dot'}")
+    assert broken.returncode != 0
+    assert "[FAIL]" in broken.stdout and "mm" in broken.stdout and "An error was found" in broken.stderr
+    assert "Running 3 tests" in broken.stdout, broken.stdout       # 'mm' also matches bmm
+    r = th("-e", "require 'torch' torch.test('nosuchtest')")
+    assert r.returncode != 0 and "Could not find test nosuchtest" in r.stderr
+    r = th("-e", "require 'torch' torch.test(5)")
+    assert r.returncode != 0 and "bad argument #1 to 'test'" in r.stderr

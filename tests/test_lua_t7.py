@@ -329,6 +329,87 @@ def test_torchfile_reads_lua_files(lua, tmp_path):
     assert o[b"obj"].torch_typename() == b"serpy.TF" and o[b"obj"][b"w"].tolist() == [9, 8]
 
 
+CUSTOM_CLASS = """
+    local Cls = torch.getmetatable('serpy.Custom') or torch.class('serpy.Custom')
+    Cls.__version = 2
+    function Cls:write(file)
+       file:writeInt(#self.items)
+       for _, v in ipairs(self.items) do file:writeObject(v) end
+       file:writeDouble(self.scale)
+       file:writeString('END')
+       file:writeLong(self.big)
+    end
+    function Cls:read(file, version)
+       self.items = {}
+       for i = 1, file:readInt() do self.items[i] = file:readObject() end
+       self.scale, self.tail, self.big, self.v = file:readDouble(), file:readString(3), file:readLong(), version
+    end
+"""
+
+
+def test_custom_write_methods_are_read_by_torchfile_handlers(lua, tmp_path):
+    """Class write methods writing primitives and several objects produce Torch7's stream:
+    the independent torchfile reader, given a handler for the class, reads it back."""
+    if torchfile is None:
+        pytest.skip("torchfile is not installed")
+    p = tmp_path / "custom.t7"
+    run(lua, CUSTOM_CLASS + """
+        local path = ...
+        local shared = {s = 'shared'}
+        local o = serpy.Custom()
+        o.items = {shared, torch.FloatTensor({1, 2, 3}), 'str', shared}
+        o.scale, o.big = 0.5, 2 ^ 40 + 1
+        torch.save(path, {o = o, shared = shared, after = 9})
+    """, str(p))
+
+    def handler(reader, version):
+        items = [reader.read_obj() for _ in range(reader.read_int())]
+        return {"version": version, "items": items, "scale": reader.read_double(), "tail": reader.f.read(3),
+                "big": reader._read("<q")[0]}
+
+    torchfile.type_handlers[b"serpy.Custom"] = handler
+    try:
+        o = torchfile.load(str(p))
+    finally:
+        del torchfile.type_handlers[b"serpy.Custom"]
+    c = o[b"o"]
+    assert c["version"] == b"V 2" and c["scale"] == 0.5 and c["tail"] == b"END" and c["big"] == 2 ** 40 + 1
+    assert c["items"][0] is o[b"shared"] and c["items"][3] is o[b"shared"] and c["items"][2] == b"str"
+    assert c["items"][1].tolist() == [1, 2, 3]
+    assert o[b"after"] == 9
+    # and Lua reads its own stream back through the read method
+    got = run(lua, CUSTOM_CLASS + "local o = torch.load(...) return o.o.v, o.o.items[1] == o.shared, "
+                                  "o.o.items[2]:sum(), o.o.tail, o.o.big, o.after", str(p))
+    assert got == (2, True, 6, "END", 2 ** 40 + 1, 9), got
+
+
+def test_python_names_classes_with_unknown_custom_layouts(lua, tmp_path):
+    """load_lua cannot run Lua read methods: a custom payload gives an error naming the class."""
+    for mode in ("binary", "ascii"):
+        p = tmp_path / f"custom_{mode}.t7"
+        run(lua, CUSTOM_CLASS + """
+            local path, mode = ...
+            local o = serpy.Custom()
+            o.items, o.scale, o.big = {1, 2}, 1, 3
+            torch.save(path, {x = 1, o = o}, mode)
+        """, str(p), mode)
+        with pytest.raises(ValueError, match=r"class serpy\.Custom at offset \d+; if that class has its own "
+                                             r"write/read methods"):
+            torch.load_lua(p, mode=mode)
+    # a class whose write method writes one field table stays readable by Python
+    q = tmp_path / "one_table.t7"
+    run(lua, """
+        local path = ...
+        local Cls = torch.getmetatable('serpy.OneTable') or torch.class('serpy.OneTable')
+        function Cls:write(file) file:writeObject({kept = self.a}) end
+        local o = serpy.OneTable()
+        o.a = 5
+        torch.save(path, o)
+    """, str(q))
+    got = torch.load_lua(q)
+    assert got.torch_typename() == "serpy.OneTable" and got.kept == 5
+
+
 def test_real_files_round_trip_through_lua(t7_dir, lua, tmp_path):
     for name in REAL_FILES:
         if name.startswith("function"):

@@ -598,7 +598,12 @@ def test_hostile_files_give_clean_errors():
         (tensor_head + _i(1) + q(1) + q(1) + q(1) + _i(4) + _i(1), "its storage is a torch.FloatTensor"),
         (_i(4) + _i(1) + _s(b"V 1") + _s(b"torch.DoubleStorage") + q(2 ** 60), "truncated file at offset 46 while reading the 1152921504606846976 elements"),
         (_i(4) + _i(1) + _s(b"V 1") + _s(b"torch.DoubleStorage") + q(-3), "negative element count"),
-        (_i(4) + _i(1) + _s(b"V 1") + _s(b"nn.Foo") + _i(1) + struct.pack("<d", 1), "expected its field table, found a number"),
+        (_i(4) + _i(1) + _s(b"V 1") + _s(b"nn.Foo") + _i(1) + struct.pack("<d", 1),
+         "expected a field table, found a number (while reading the fields of an object of class nn.Foo at offset 0"),
+        # a class whose own write method wrote primitives: the error names the class
+        (_i(3) + _i(1) + _i(1) + _i(2) + _i(1) + b"k" + _i(4) + _i(2) + _s(b"V 1") + _s(b"my.Custom") + _i(99) + _i(7),
+         "unknown type tag 99 at offset 49 (not a .t7 file, corrupted, or written with another long size?) (while "
+         "reading the fields of an object of class my.Custom at offset 21; if that class has its own write/read methods"),
         (_i(4) + _i(1) + _s(b"V 1") + _s(b"tds.Hash") + q(2 ** 40), "claims 1099511627776 elements"),
         (_i(4) + _i(1) + _s(b"V 1") + _i(-1), "negative length -1 at offset 19 for a class name"),
         (_i(4) + _i(1) + _s(b"V zz") + _s(b"A"), "malformed version string"),

@@ -29,6 +29,38 @@ THStorage *THStorage_new(int dtype, int64_t size)
     return s;
 }
 
+static void *default_malloc(void *ctx, int64_t nbytes) { (void)ctx; return TH_alloc(nbytes); }
+static void default_free(void *ctx, void *ptr) { (void)ctx; TH_free(ptr); }
+THAllocator THDefaultAllocator = {default_malloc, NULL, default_free};
+
+THStorage *THStorage_newWithAllocator(int dtype, int64_t size, THAllocator *allocator, void *ctx)
+{
+    if (!allocator || allocator == &THDefaultAllocator) return THStorage_new(dtype, size);
+    if (!TH_validDtype(dtype)) { TH_setError(TH_ERR_TYPE, "storage: invalid dtype %d", dtype); return NULL; }
+    if (!allocator->malloc || !allocator->free) {
+        TH_setError(TH_ERR_VALUE, "storage: an allocator needs malloc and free functions");
+        return NULL;
+    }
+    if (size < 0) { TH_setError(TH_ERR_VALUE, "storage: size must be non-negative, got %lld", (long long)size); return NULL; }
+    int es = TH_dtypeSize(dtype);
+    if (size > INT64_MAX / es) { TH_setError(TH_ERR_VALUE, "storage: size %lld overflows", (long long)size); return NULL; }
+    THStorage *s = storage_header(dtype);
+    if (!s) return NULL;
+    /* at least one byte: data is never NULL, as with THStorage_new */
+    s->data = allocator->malloc(ctx, size * es > 0 ? size * es : 1);
+    if (!s->data) {
+        free(s);
+        TH_setError(TH_ERR_MEMORY, "not enough memory: the allocator failed to allocate %lld bytes", (long long)(size * es));
+        return NULL;
+    }
+    s->size = size;
+    s->flags = ST_OWNS | ST_RESIZABLE;
+    s->allocator = allocator;
+    s->allocator_ctx = ctx;
+    TH_trackBytes(size * es);
+    return s;
+}
+
 THStorage *THStorage_newWithData(int dtype, void *data, int64_t size,
                                  void (*deleter)(void *, void *), void *ctx)
 {
@@ -71,7 +103,8 @@ void THStorage_free(THStorage *s)
     if (__atomic_sub_fetch(&s->refcount, 1, __ATOMIC_ACQ_REL) != 0) return;
     if (s->flags & ST_OWNS) {
         TH_trackBytes(-s->size * TH_dtypeSize(s->dtype));
-        TH_free(s->data);
+        if (s->allocator) s->allocator->free(s->allocator_ctx, s->data);
+        else TH_free(s->data);
     }
     if (s->deleter) s->deleter(s->deleter_ctx, s->data);
     if (s->base) THStorage_free(s->base);
@@ -86,7 +119,21 @@ int THStorage_resize(THStorage *s, int64_t size)
     TH_CHECK(s->flags & ST_RESIZABLE, TH_ERR_RUNTIME, "Trying to resize storage that is not resizable");
     int es = TH_dtypeSize(s->dtype);
     TH_CHECK(size <= INT64_MAX / es, TH_ERR_VALUE, "storage resize: size %lld overflows", (long long)size);
-    char *p = TH_realloc(s->data, s->size * es, size * es);
+    char *p;
+    THAllocator *a = s->allocator;
+    if (!a) {
+        p = TH_realloc(s->data, s->size * es, size * es);
+    } else if (a->realloc) {
+        p = a->realloc(s->allocator_ctx, s->data, size * es > 0 ? size * es : 1);
+    } else {
+        p = a->malloc(s->allocator_ctx, size * es > 0 ? size * es : 1);
+        if (p) {
+            memcpy(p, s->data, (size_t)((s->size < size ? s->size : size) * es));
+            a->free(s->allocator_ctx, s->data);
+        }
+    }
+    if (!p && a) return TH_setError(TH_ERR_MEMORY, "not enough memory: the allocator failed to allocate %lld bytes",
+                                    (long long)(size * es));
     if (!p) return TH_ERR_MEMORY;
     TH_trackBytes((size - s->size) * es);
     s->data = p;

@@ -259,6 +259,22 @@ THT7Node *THT7_newStorage(THT7Graph *g, const char *class_name, THStorage *s)
     return n;
 }
 
+/* a TORCH node of class kind cls owning a copy of the class name */
+static THT7Node *new_class_node(THT7Graph *g, const char *class_name, int64_t len, int cls, int version,
+                                THT7Node *payload)
+{
+    char *name = dup_bytes(class_name, len);
+    if (!name) return NULL;
+    THT7Node *n = new_node(g, THT7_TORCH);
+    if (!n) { free(name); return NULL; }
+    n->cls = cls;
+    n->version = version;
+    n->str = name;
+    n->len = len;
+    n->payload = payload;
+    return n;
+}
+
 THT7Node *THT7_newObject(THT7Graph *g, const char *class_name, int version, THT7Node *payload)
 {
     if (!class_name) { TH_setError(TH_ERR_VALUE, "t7: newObject needs a class name"); return NULL; }
@@ -278,16 +294,29 @@ THT7Node *THT7_newObject(THT7Graph *g, const char *class_name, int version, THT7
         TH_setError(TH_ERR_VALUE, "t7: an object of class %s needs a table payload", class_name);
         return NULL;
     }
-    char *name = dup_bytes(class_name, len);
-    if (!name) return NULL;
-    THT7Node *n = new_node(g, THT7_TORCH);
-    if (!n) { free(name); return NULL; }
-    n->cls = k;
-    n->version = version;
-    n->str = name;
-    n->len = len;
-    n->payload = payload;
+    return new_class_node(g, class_name, len, k, version, payload);
+}
+
+THT7Node *THT7_newRaw(THT7Graph *g, const char *bytes, int64_t len)
+{
+    THT7Node *n = THT7_newString(g, bytes, len);
+    if (n) n->kind = THT7_RAW;
     return n;
+}
+
+THT7Node *THT7_newCustom(THT7Graph *g, const char *class_name, int version, THT7Node *items)
+{
+    if (!class_name || !items || items->kind != THT7_TABLE) {
+        TH_setError(TH_ERR_VALUE, "t7: newCustom needs a class name and a table of items");
+        return NULL;
+    }
+    int64_t len = (int64_t)strlen(class_name);
+    int dt;
+    if (class_kind(class_name, len, &dt) != THT7_OBJECT) {
+        TH_setError(TH_ERR_VALUE, "t7: class %s has a fixed payload; it cannot be written with items", class_name);
+        return NULL;
+    }
+    return new_class_node(g, class_name, len, THT7_CUSTOM, version, items);
 }
 
 THT7Node *THT7_newFunction(THT7Graph *g, int type_code, const char *bytecode, int64_t len, THT7Node *upvalues)
@@ -370,11 +399,29 @@ static locale_t c_locale(void)
 
 /* ================================================================ reader */
 
+typedef struct Frame Frame;
+
+/* One object being read: its stack of unfinished containers. Walks nest when a class read
+ * method (run by the frontend while its object is suspended) reads objects itself. */
+typedef struct Walk {
+    Frame *st;
+    int64_t depth, cap;
+    THT7Node *pending;            /* an object whose payload the frontend reads (suspended) */
+    int64_t pending_at;
+    struct Walk *outer;
+} Walk;
+
+typedef struct { FILE *fp; char *mem; int64_t size; } Opened;
+
 struct THT7Reader {
     int ascii, long_size, functions, referenced;
     int failed;                   /* a failed read may leave half-read objects in the memo */
+    int suspend;                  /* stop at objects of plain classes (THT7Reader_setSuspend) */
     THT7Graph *g;
     Map memo;                     /* file reference index -> node */
+    Walk *walk;                   /* innermost object being read */
+    Opened src;                   /* source owned by THT7Reader_openFile */
+    int open;
     /* the current source: a memory buffer, or a binary FILE read sequentially */
     const unsigned char *buf;
     FILE *fp;
@@ -570,7 +617,7 @@ static THStorage *rd_storage(THT7Reader *r, int dtype, const char *cname)
 
 enum { F_TABLE, F_OBJECT, F_TENSOR, F_HASH, F_VEC, F_FUNC };
 
-typedef struct {
+struct Frame {
     THT7Node *node;        /* the object being filled */
     THT7Node *key;         /* a key awaiting its value (F_TABLE, F_HASH); the storage (F_TENSOR) */
     int64_t remaining;     /* children still to read */
@@ -578,7 +625,7 @@ typedef struct {
     int what;
     int ndim;
     int64_t *geom;         /* F_TENSOR: size[ndim], stride[ndim], storage offset (heap) */
-} Frame;
+};
 
 static const char *kind_name(const THT7Node *n)
 {
@@ -599,7 +646,8 @@ static THT7Node *memo_get(THT7Reader *r, int32_t index)
     return v ? (THT7Node *)(intptr_t)*v : NULL;
 }
 
-/* Reads the header of one value. Returns the node; *push = 1 when children follow (f set). */
+/* Reads the header of one value. Returns the node; *push = 1 when children follow (f set),
+ * 2 when it is an object of a plain class whose payload the frontend reads (suspending). */
 static THT7Node *read_value(THT7Reader *r, Frame *f, int *push)
 {
     int64_t at = r->pos;
@@ -724,9 +772,10 @@ static THT7Node *read_value(THT7Reader *r, Frame *f, int *push)
             *push = 1;
             return n;
         }
-        /* any other class (nn.*, user classes): one nested object, its field table */
+        /* any other class (nn.*, user classes): one nested object, its field table, unless
+         * the frontend reads the payload itself (a class read method) */
         *f = (Frame){.node = n, .remaining = 1, .at = at, .what = F_OBJECT};
-        *push = 1;
+        *push = r->suspend ? 2 : 1;
         return n;
     }
     case TAG_FUNCTION: case TAG_LEGACY_RECUR_FUNCTION: case TAG_RECUR_FUNCTION: {
@@ -831,10 +880,7 @@ static int deliver(THT7Reader *r, Frame *f, THT7Node *child)
         f->key = child;
         return finish_tensor(r, f);
     case F_OBJECT:
-        TH_CHECK(child->kind == THT7_TABLE, TH_ERR_VALUE,
-                 "t7: object of class %s at offset %lld: expected its field table, found a %s (classes with their own "
-                 "serializer other than tensors, storages, tds.Hash/Vec and torch.Generator are not supported)",
-                 f->node->str, (long long)f->at, kind_name(child));
+        TH_CHECK(child->kind == THT7_TABLE, TH_ERR_VALUE, "t7: expected a field table, found a %s", kind_name(child));
         f->node->payload = child;
         return 0;
     default:  /* F_FUNC */
@@ -843,41 +889,157 @@ static int deliver(THT7Reader *r, Frame *f, THT7Node *child)
     }
 }
 
-static THT7Node *read_object(THT7Reader *r)
+static void walk_pop(THT7Reader *r)
 {
-    Frame *st = NULL;
-    int64_t depth = 0, cap = 0;
-    THT7Node *result = NULL;
+    Walk *w = r->walk;
+    if (!w) return;
+    for (int64_t i = 0; i < w->depth; i++) free(w->st[i].geom);
+    free(w->st);
+    r->walk = w->outer;
+    free(w);
+}
+
+/* Errors right inside an object's payload name its class: a class with its own write
+ * method writes a layout only its read method knows. */
+static void payload_context(Walk *w)
+{
+    Frame *top = w->depth ? &w->st[w->depth - 1] : NULL;
+    if (!top || top->what != F_OBJECT || top->node->payload) return;
+    char msg[512];
+    int code = TH_lastErrorCode();
+    snprintf(msg, sizeof msg, "%s", TH_lastError());
+    TH_setError(code, "%s (while reading the fields of an object of class %s at offset %lld; if that class has its "
+                "own write/read methods, its payload is not one field table and only its read method can load it)",
+                msg, top->node->str, (long long)top->at);
+}
+
+static int walk_push(Walk *w, Frame f)
+{
+    if (w->depth == w->cap) {
+        int64_t nc = w->cap ? w->cap * 2 : 32;
+        Frame *p = realloc(w->st, (size_t)nc * sizeof *p);
+        if (!p) { free(f.geom); return TH_setError(TH_ERR_MEMORY, "t7: out of memory (nesting depth %lld)", (long long)w->depth); }
+        w->st = p;
+        w->cap = nc;
+    }
+    w->st[w->depth++] = f;
+    return 0;
+}
+
+/* Runs the innermost walk; node: a finished value to hand to its parent first (or NULL).
+ * Returns the walk's root when done (popping the walk), or a suspended object (*pending). */
+static THT7Node *walk_run(THT7Reader *r, THT7Node *node, int *pending)
+{
+    Walk *w = r->walk;
+    *pending = 0;
     for (;;) {
-        Frame f;
-        int push;
-        THT7Node *node = read_value(r, &f, &push);
-        if (!node) goto out;
-        if (push) {
-            if (depth == cap) {
-                int64_t nc = cap ? cap * 2 : 32;
-                Frame *p = realloc(st, (size_t)nc * sizeof *p);
-                if (!p) { free(f.geom); TH_setError(TH_ERR_MEMORY, "t7: out of memory (nesting depth %lld)", (long long)depth); goto out; }
-                st = p;
-                cap = nc;
+        if (!node) {
+            Frame f;
+            int push;
+            if (!(node = read_value(r, &f, &push))) goto fail;
+            if (push == 2) {
+                w->pending = node;
+                w->pending_at = f.at;
+                *pending = 1;
+                return node;
             }
-            st[depth++] = f;
-            continue;
+            if (push) {
+                if (walk_push(w, f)) goto fail;
+                node = NULL;
+                continue;
+            }
         }
         for (;;) {   /* hand the finished value to its parent, finishing parents in turn */
-            if (depth == 0) { result = node; goto out; }
-            Frame *top = &st[depth - 1];
-            if (deliver(r, top, node)) goto out;
+            if (w->depth == 0) { walk_pop(r); return node; }
+            Frame *top = &w->st[w->depth - 1];
+            if (deliver(r, top, node)) goto fail;
             if (top->remaining > 0) break;
             node = top->node;
             free(top->geom);
-            depth--;
+            w->depth--;
         }
+        node = NULL;
     }
-out:
-    for (int64_t i = 0; i < depth; i++) free(st[i].geom);
-    free(st);
-    return result;
+fail:
+    payload_context(w);
+    r->failed = 1;
+    while (r->walk) walk_pop(r);
+    return NULL;
+}
+
+static int reader_usable(THT7Reader *r)
+{
+    TH_CHECK(r, TH_ERR_VALUE, "t7: reader is NULL");
+    TH_CHECK(!r->failed, TH_ERR_RUNTIME, "t7: this reader failed on an earlier object; its references are unusable");
+    return 0;
+}
+
+/* locale for ascii numbers around a walk */
+static THT7Node *walk_locale(THT7Reader *r, THT7Node *node, int *pending)
+{
+    locale_t old = (locale_t)0;
+    if (r->ascii) old = uselocale(c_locale());
+    THT7Node *n = walk_run(r, node, pending);
+    if (r->ascii && old) uselocale(old);
+    if (n && !*pending && !r->walk) {
+        r->g->root = n;
+        r->g->consumed = r->pos;
+    }
+    return n;
+}
+
+THT7Node *THT7Reader_begin(THT7Reader *r, int *pending)
+{
+    if (reader_usable(r)) return NULL;
+    if (!pending) { TH_setError(TH_ERR_VALUE, "t7: begin: pending flag is NULL"); return NULL; }
+    if (r->walk && !r->walk->pending) {
+        TH_setError(TH_ERR_RUNTIME, "t7: begin: an object is being read and is not suspended");
+        return NULL;
+    }
+    Walk *w = calloc(1, sizeof *w);
+    if (!w) { TH_setError(TH_ERR_MEMORY, "t7: out of memory"); return NULL; }
+    w->outer = r->walk;
+    r->walk = w;
+    return walk_locale(r, NULL, pending);
+}
+
+THT7Node *THT7Reader_resume(THT7Reader *r, int custom, int *pending)
+{
+    if (reader_usable(r)) return NULL;
+    Walk *w = r->walk;
+    if (!pending || !w || !w->pending) { TH_setError(TH_ERR_RUNTIME, "t7: resume: no suspended object"); return NULL; }
+    THT7Node *n = w->pending;
+    w->pending = NULL;
+    if (custom) return walk_locale(r, n, pending);
+    if (walk_push(w, (Frame){.node = n, .remaining = 1, .at = w->pending_at, .what = F_OBJECT})) {
+        r->failed = 1;
+        while (r->walk) walk_pop(r);
+        return NULL;
+    }
+    return walk_locale(r, NULL, pending);
+}
+
+int64_t THT7Reader_readRaw(THT7Reader *r, void *dst, int64_t n)
+{
+    if (reader_usable(r)) return -1;
+    if (!r->walk || !r->walk->pending || n < 0 || (n && !dst)) {
+        TH_setError(TH_ERR_RUNTIME, "t7: readRaw: only the read method of a suspended object reads raw bytes");
+        return -1;
+    }
+    if (n > left(r)) n = left(r);
+    if (rd_raw(r, dst, n, "raw bytes of an object payload")) { r->failed = 1; return -1; }
+    return n;
+}
+
+static THT7Node *read_object(THT7Reader *r)
+{
+    int pending;
+    THT7Node *n = THT7Reader_begin(r, &pending);
+    if (n && pending) {   /* cannot happen: suspension is off here */
+        TH_setError(TH_ERR_RUNTIME, "t7: internal error: suspended without setSuspend");
+        return NULL;
+    }
+    return n;
 }
 
 static int check_opts(int format, int long_size, int allow_auto)
@@ -907,9 +1069,15 @@ THT7Reader *THT7Reader_new(int format, int long_size, int functions, int referen
 
 THT7Graph *THT7Reader_graph(THT7Reader *r) { return r ? r->g : NULL; }
 
+void THT7Reader_setSuspend(THT7Reader *r, int on) { if (r) r->suspend = on != 0; }
+
+static void close_source(Opened *o);
+
 void THT7Reader_free(THT7Reader *r)
 {
     if (!r) return;
+    while (r->walk) walk_pop(r);
+    if (r->open) close_source(&r->src);
     THT7Graph_free(r->g);
     map_free(&r->memo);
     free(r);
@@ -917,20 +1085,11 @@ void THT7Reader_free(THT7Reader *r)
 
 static THT7Node *reader_run(THT7Reader *r)
 {
-    if (r->failed) {
-        TH_setError(TH_ERR_RUNTIME, "t7: this reader failed on an earlier object; its references are unusable");
-        return NULL;
-    }
-    locale_t old = (locale_t)0;
-    if (r->ascii) old = uselocale(c_locale());
+    int suspend = r->suspend;
+    r->suspend = 0;
     THT7Node *n = read_object(r);
-    if (r->ascii && old) uselocale(old);
-    if (n) {
-        r->g->root = n;
-        r->g->consumed = r->pos;
-    } else {
-        r->failed = 1;
-    }
+    r->suspend = suspend;
+    if (!n) r->failed = 1;
     return n;
 }
 
@@ -940,6 +1099,7 @@ THT7Node *THT7Reader_readBuffer(THT7Reader *r, const char *data, int64_t size, i
         TH_setError(TH_ERR_VALUE, "t7: readBuffer: invalid reader, buffer or position");
         return NULL;
     }
+    if (r->walk || r->open) { TH_setError(TH_ERR_RUNTIME, "t7: readBuffer: the reader has an open source"); return NULL; }
     r->buf = (const unsigned char *)data;
     r->fp = NULL;
     r->size = size;
@@ -971,8 +1131,6 @@ static char *slurp(FILE *fp, const char *path, int64_t *size)
     *size = n;
     return buf;
 }
-
-typedef struct { FILE *fp; char *mem; int64_t size; } Opened;
 
 static int open_source(const char *path, int ascii, Opened *o)
 {
@@ -1018,6 +1176,7 @@ static int point_at(THT7Reader *r, Opened *o, int64_t pos)
 THT7Node *THT7Reader_readFile(THT7Reader *r, const char *path, int64_t *pos)
 {
     if (!r || !pos) { TH_setError(TH_ERR_VALUE, "t7: readFile: invalid reader or position"); return NULL; }
+    if (r->walk || r->open) { TH_setError(TH_ERR_RUNTIME, "t7: readFile: the reader has an open source"); return NULL; }
     Opened o;
     if (open_source(path, r->ascii, &o)) return NULL;
     THT7Node *n = NULL;
@@ -1026,6 +1185,43 @@ THT7Node *THT7Reader_readFile(THT7Reader *r, const char *path, int64_t *pos)
     r->buf = NULL;
     r->fp = NULL;
     return n;
+}
+
+int THT7Reader_openFile(THT7Reader *r, const char *path, int64_t pos)
+{
+    TH_TRY(reader_usable(r));
+    TH_CHECK(!r->open && !r->walk && !r->buf && !r->fp, TH_ERR_RUNTIME, "t7: openFile: the reader already has a source");
+    TH_TRY(open_source(path, r->ascii, &r->src));
+    r->open = 1;
+    if (point_at(r, &r->src, pos)) { THT7Reader_close(r); return TH_lastErrorCode(); }
+    return 0;
+}
+
+int THT7Reader_openBuffer(THT7Reader *r, const char *data, int64_t size, int64_t pos)
+{
+    TH_TRY(reader_usable(r));
+    TH_CHECK(!r->open && !r->walk && !r->buf && !r->fp, TH_ERR_RUNTIME, "t7: openBuffer: the reader already has a source");
+    TH_CHECK(size >= 0 && (data || !size) && pos >= 0 && pos <= size, TH_ERR_VALUE,
+             "t7: openBuffer: invalid buffer or position %lld (size %lld)", (long long)pos, (long long)size);
+    r->buf = (const unsigned char *)data;
+    r->size = size;
+    r->pos = pos;
+    return 0;
+}
+
+int64_t THT7Reader_close(THT7Reader *r)
+{
+    if (!r) return -1;
+    if (r->walk) {   /* an unfinished object (its read method failed): references are unusable */
+        r->failed = 1;
+        while (r->walk) walk_pop(r);
+    }
+    int64_t pos = r->pos;
+    if (r->open) close_source(&r->src);
+    r->open = 0;
+    r->buf = NULL;
+    r->fp = NULL;
+    return pos;
 }
 
 /* One root object with a given long size, into a graph of its own. */
@@ -1287,6 +1483,8 @@ static int emit(THT7Writer *w, THT7Node *n, int64_t *nchildren)
         TH_TRY(wr_int(w, (int32_t)n->n));
         *nchildren = 2 * n->n;
         return 0;
+    case THT7_RAW:
+        return put(w, n->str, n->len);
     case THT7_FUNCTION:
         TH_TRY(wr_int(w, n->cls));
         if (n->cls != TAG_FUNCTION) {
@@ -1313,6 +1511,9 @@ static int emit(THT7Writer *w, THT7Node *n, int64_t *nchildren)
             TH_TRY(wr_long(w, n->payload->n));
             *nchildren = n->payload->n;
             return 0;
+        case THT7_CUSTOM:
+            *nchildren = n->payload->n;
+            return 0;
         default:
             *nchildren = 1;
             return 0;
@@ -1329,7 +1530,7 @@ static THT7Node *child_at(THT7Node *n, int64_t i)
     case THT7_FUNCTION: return n->payload;
     default:
         if (n->cls == THT7_TDS_HASH) return n->payload->kv[i];
-        if (n->cls == THT7_TDS_VEC) return n->payload->kv[2 * i + 1];
+        if (n->cls == THT7_TDS_VEC || n->cls == THT7_CUSTOM) return n->payload->kv[2 * i + 1];
         return n->payload;
     }
 }

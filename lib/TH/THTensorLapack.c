@@ -578,8 +578,9 @@ int THTensor_trtrs(THTensor *x, THTensor *b, THTensor *a, int upper, int transpo
 }
 
 /* x (n, or n x k) minimises ||A x - b|| for a tall A (m >= n), or is the least-norm
- * solution of A x = b for a wide A (m < n). A must have full rank. */
-int THTensor_gels(THTensor *x, THTensor *b, THTensor *a)
+ * solution of A x = b for a wide A (m < n). A must have full rank. a_out gets the factored A
+ * (R above the diagonal and Householder vectors below for m >= n, L and vectors for m < n). */
+int THTensor_gels(THTensor *x, THTensor *a_out, THTensor *b, THTensor *a)
 {
     const char *fn = "gels";
     TH_TRY(check_matrix(fn, "A", a, 0));
@@ -623,6 +624,7 @@ int THTensor_gels(THTensor *x, THTensor *b, THTensor *a)
             st = store_like_rhs(x, &X, b);
         }
     }
+    if (!st) st = store(a_out, A);
     TH_free(work);
     THTensor_free(A);
     THTensor_free(B);

@@ -43,6 +43,15 @@ float TH_halfToFloat(uint16_t h);
 uint16_t TH_floatToHalf(float f);
 
 /* ---------------------------------------------------------------- storage */
+/* Torch7's THAllocator: how a storage gets, grows and frees its bytes; ctx is the
+ * allocator's own state. realloc may be NULL (a resize then mallocs, copies and frees). */
+typedef struct THAllocator {
+    void *(*malloc)(void *ctx, int64_t nbytes);
+    void *(*realloc)(void *ctx, void *ptr, int64_t nbytes);
+    void (*free)(void *ctx, void *ptr);
+} THAllocator;
+extern THAllocator THDefaultAllocator;     /* TH_alloc / TH_free: what THStorage_new uses */
+
 typedef struct THStorage {
     char *data;
     int64_t size;                  /* elements */
@@ -54,12 +63,16 @@ typedef struct THStorage {
     struct THStorage *base;        /* storage this one views into (retained), or NULL */
     void (*deleter)(void *ctx, void *data);  /* frees foreign memory, or NULL */
     void *deleter_ctx;
+    THAllocator *allocator;        /* owned data from this allocator (NULL: TH_alloc) */
+    void *allocator_ctx;
 } THStorage;
 
 THStorage *THStorage_new(int dtype, int64_t size);
 THStorage *THStorage_newWithData(int dtype, void *data, int64_t size,
                                  void (*deleter)(void *ctx, void *data), void *ctx);
 THStorage *THStorage_newView(THStorage *base, int64_t offset, int64_t size);
+/* owned, resizable data from an allocator (Torch7's newWithAllocator); NULL: THDefaultAllocator */
+THStorage *THStorage_newWithAllocator(int dtype, int64_t size, THAllocator *allocator, void *ctx);
 /* file-backed storage: shared=1 MAP_SHARED read-write (file created/extended to size), 0 MAP_PRIVATE;
  * size 0 maps the whole file (file bytes / element size) */
 THStorage *THStorage_newMapped(int dtype, const char *filename, int shared, int64_t size);
@@ -230,7 +243,9 @@ int THTensor_symeig(THTensor *e, THTensor *v, THTensor *a, int eigenvectors, int
 int THTensor_eig(THTensor *e, THTensor *v, THTensor *a, int eigenvectors); /* e: n x 2 (re, im) */
 int THTensor_det(THTensor *out, THTensor *a);
 int THTensor_trtrs(THTensor *x, THTensor *b, THTensor *a, int upper, int transpose, int unitriangular);
-int THTensor_gels(THTensor *x, THTensor *b, THTensor *a);      /* least squares / least norm; x: n rows */
+/* least squares / least norm; x: n rows; a_out (may be NULL): A's QR (m >= n) or LQ (m < n) factor
+ * as LAPACK gels leaves it (Torch7's second result) */
+int THTensor_gels(THTensor *x, THTensor *a_out, THTensor *b, THTensor *a);
 int THTensor_geqrf(THTensor *a_out, THTensor *tau, THTensor *a);  /* QR in LAPACK's Householder form */
 int THTensor_orgqr(THTensor *q, THTensor *a, THTensor *tau);      /* Q (m x n) from geqrf's reflectors */
 int THTensor_ormqr(THTensor *out, THTensor *a, THTensor *tau, THTensor *c, int left, int transpose); /* op(Q) c or c op(Q) */
@@ -731,10 +746,10 @@ int THNN_TemporalSubSampling_accGradParameters(THTensor *input, THTensor *gradOu
  * so tensor views of one storage write it once and read back sharing it.
  * Formats: THT7_BINARY (little-endian, `long` of 4 or 8 bytes) or THT7_ASCII (§3.2). */
 enum { THT7_NIL = 0, THT7_NUMBER = 1, THT7_STRING = 2, THT7_TABLE = 3, THT7_TORCH = 4,
-       THT7_BOOLEAN = 5, THT7_FUNCTION = 6 };
-/* what a TORCH node holds, from its class name */
+       THT7_BOOLEAN = 5, THT7_FUNCTION = 6, THT7_RAW = 7 /* bytes written as they are */ };
+/* what a TORCH node holds, from its class name; CUSTOM: written by a class write method */
 enum { THT7_OBJECT = 0, THT7_TENSOR = 1, THT7_STORAGE = 2, THT7_TDS_HASH = 3, THT7_TDS_VEC = 4,
-       THT7_GENERATOR = 5 };
+       THT7_GENERATOR = 5, THT7_CUSTOM = 6 };
 enum { THT7_BINARY = 0, THT7_ASCII = 1 };
 
 typedef struct THT7Node {
@@ -752,7 +767,9 @@ typedef struct THT7Node {
     THStorage *storage;         /* TORCH STORAGE: held by the node */
     struct THT7Node *payload;   /* TORCH OBJECT: its field TABLE; TDS_HASH / TDS_VEC: a TABLE of the
                                    elements (Vec: keys 1..n in order); GENERATOR: a STRING of the raw
-                                   THGenerator bytes; FUNCTION: the upvalues object */
+                                   THGenerator bytes; FUNCTION: the upvalues object; CUSTOM: a
+                                   TABLE of items in order (as Vec); read CUSTOM/suspended OBJECT:
+                                   NULL (the frontend read it) */
     int64_t cap;                /* private (kv capacity) */
 } THT7Node;
 
@@ -783,6 +800,10 @@ THT7Node *THT7_newStorage(THT7Graph *g, const char *class_name, THStorage *s);
 /* any other class: payload is its field TABLE (tds.Hash/tds.Vec: element TABLE;
  * torch.Generator: STRING of THGenerator_stateSize() raw bytes) */
 THT7Node *THT7_newObject(THT7Graph *g, const char *class_name, int version, THT7Node *payload);
+/* what a class write method wrote: items is a TABLE whose values, in order, are RAW nodes
+ * (primitives, already encoded in the stream's format) and objects (written with references) */
+THT7Node *THT7_newCustom(THT7Graph *g, const char *class_name, int version, THT7Node *items);
+THT7Node *THT7_newRaw(THT7Graph *g, const char *bytes, int64_t len);
 /* type_code 6, 7 or 8; upvalues NULL: an empty table */
 THT7Node *THT7_newFunction(THT7Graph *g, int type_code, const char *bytecode, int64_t len,
                            THT7Node *upvalues);
@@ -812,6 +833,20 @@ THT7Node *THT7Reader_readBuffer(THT7Reader *r, const char *data, int64_t size, i
 /* one object from the file at byte *pos, advancing *pos */
 THT7Node *THT7Reader_readFile(THT7Reader *r, const char *path, int64_t *pos);
 void THT7Reader_free(THT7Reader *r);
+/* Reading with class read methods (the Lua frontend): with setSuspend(r, 1), an object of a
+ * plain class (not tensor/storage/tds/Generator) stops the walk right after its header and is
+ * returned with *pending = 1 (already in the reference memo). The frontend then either calls
+ * resume(r, 0, ...) to read its one field table, or reads the payload itself (readRaw and
+ * nested begin calls) and calls resume(r, 1, ...). begin reads one object from the open
+ * source's position; it nests when called while an object is suspended. A returned node
+ * with *pending = 0 is complete. Errors name the byte offset; after one, the reader is failed. */
+void THT7Reader_setSuspend(THT7Reader *r, int on);
+int THT7Reader_openFile(THT7Reader *r, const char *path, int64_t pos);
+int THT7Reader_openBuffer(THT7Reader *r, const char *data, int64_t size, int64_t pos);  /* data must outlive the reads */
+THT7Node *THT7Reader_begin(THT7Reader *r, int *pending);
+THT7Node *THT7Reader_resume(THT7Reader *r, int custom, int *pending);
+int64_t THT7Reader_readRaw(THT7Reader *r, void *dst, int64_t n);   /* up to n bytes (fewer at the end); -1 on error */
+int64_t THT7Reader_close(THT7Reader *r);   /* ends the source; returns the position; an unfinished object fails the reader */
 
 typedef struct THT7Writer THT7Writer;
 THT7Writer *THT7Writer_new(int format, int long_size, int referenced);

@@ -820,7 +820,11 @@ local function lapack(name, nres, nin, body)
    end
 end
 lapack('gesv', 2, 2, function(r, ins) check(C.THTensor_gesv(r[1].__th, r[2].__th, ins[1].__th, ins[2].__th)); return r[1], r[2] end)
-lapack('gels', 1, 2, function(r, ins) check(C.THTensor_gels(r[1].__th, ins[1].__th, ins[2].__th)); return r[1] end)
+-- Torch7: the solution (n rows) and A's QR (m >= n) or LQ (m < n) factor as LAPACK gels leaves it
+lapack('gels', 2, 2, function(r, ins)
+   check(C.THTensor_gels(r[1].__th, r[2].__th, ins[1].__th, ins[2].__th))
+   return r[1], r[2]
+end)
 lapack('trtrs', 1, 2, function(r, ins, ul, tr, dg)
    check(C.THTensor_trtrs(r[1].__th, ins[1].__th, ins[2].__th, uplo(ul, 'U'), (tr == 'T' or tr == 't') and 1 or 0,
                           (dg == 'U' or dg == 'u') and 1 or 0))

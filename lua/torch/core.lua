@@ -60,8 +60,10 @@ end
 -- core (TH_allocatedBytes). When they grow past a threshold, collect from Lua code.
 local GC_BASE = 128 * 1024 * 1024
 local gc_threshold = GC_BASE
-local function gcstep()
-   local bytes = tonumber(C.TH_allocatedBytes())
+-- extra: bytes about to be allocated (a file about to be loaded), so that garbage is freed
+-- before the allocation and its memory is reused instead of faulting in fresh pages
+local function gcstep(extra)
+   local bytes = tonumber(C.TH_allocatedBytes()) + (extra or 0)
    if bytes > gc_threshold then
       collectgarbage('collect')
       local after = tonumber(C.TH_allocatedBytes())
@@ -167,11 +169,72 @@ local function checkstorage(s, n, fname)
    end
 end
 
--- torch.XStorage([size [, pointer]] | table | storage [, offset [, size]] | filename [, shared [, size]])
+-- torch.Allocator: Torch7's opaque allocator type, the optional first argument of the
+-- storage constructors. torch.Allocator() is the default allocator; torch.Allocator(p [, ctx])
+-- wraps a C `THAllocator *` (cdata or address, e.g. from an FFI library) with its context.
+-- Allocators stay alive for the session: storages made with one may outlive every Lua
+-- reference to it.
+local Allocator = torch.class('torch.Allocator')
+local live_allocators = {}
+function Allocator:__init(p, ctx)
+   self._keep = p                 -- an FFI-made THAllocator lives as long as its cdata
+   if p == nil then
+      p = ffi.cast('THAllocator *', C.THDefaultAllocator)
+   elseif type(p) == 'number' then
+      p = ffi.cast('THAllocator *', ffi.cast('intptr_t', p))
+   elseif type(p) == 'cdata' then
+      p = ffi.cast('THAllocator *', p)
+   else
+      torch._argerror(1, 'torch.Allocator', 'THAllocator pointer (cdata or number) expected, got ' .. torch.type(p))
+   end
+   if p == nil then torch._argerror(1, 'torch.Allocator', 'NULL allocator') end
+   if p.malloc == nil or p.free == nil then
+      torch._argerror(1, 'torch.Allocator', 'the allocator needs malloc and free functions')
+   end
+   if ctx ~= nil and type(ctx) ~= 'cdata' then
+      torch._argerror(2, 'torch.Allocator', 'context pointer (cdata) expected, got ' .. torch.type(ctx))
+   end
+   self._a, self._ctx = p, ctx
+   live_allocators[#live_allocators + 1] = self
+end
+function Allocator:__tostring__() return 'torch.Allocator' end
+
+local function filltable(s, t, name, argn)
+   for i = 1, #t do
+      if type(t[i]) ~= 'number' then torch._argerror(argn, name, 'invalid element (not a number)') end
+      sset(s.__st, i - 1, t[i])
+   end
+   return s
+end
+
+-- torch.XStorage([allocator,] size) with an allocator (Torch7: no views, files or pointers)
+local function storage_with_allocator(dtype, name, alloc, b, c)
+   local size = 0
+   if type(b) == 'number' then
+      if b < 0 or b ~= math.floor(b) then torch._argerror(2, name, 'size must be a non-negative integer') end
+      if c ~= nil then torch._argerror(3, name, 'Passing allocator not supported when using pointer') end
+      size = b
+   elseif type(b) == 'table' then
+      size = #b
+   elseif type(b) == 'string' then
+      torch._argerror(2, name, 'Passing allocator not supported when using file mapping')
+   elseif isstorage(b) then
+      torch._argerror(2, name, 'Passing allocator not supported when using storage views')
+   elseif b ~= nil then
+      torch._argerror(2, name, 'size or table expected after the allocator, got ' .. torch.type(b))
+   end
+   local s = wrapstorage(C.THStorage_newWithAllocator(dtype, size, alloc._a, alloc._ctx))
+   if type(b) == 'table' then filltable(s, b, name, 2) end
+   return s
+end
+
+-- torch.XStorage([size [, pointer]] | table | storage [, offset [, size]] | filename [, shared [, size]]),
+-- optionally preceded by a torch.Allocator
 local function storage_ctor(dtype)
    local name = 'torch.' .. NAMES[dtype] .. 'Storage'
    return function(a, b, c, d)
       if a == nil then return wrapstorage(C.THStorage_new(dtype, 0)) end
+      if torch.typename(a) == 'torch.Allocator' then return storage_with_allocator(dtype, name, a, b, c) end
       if type(a) == 'number' then
          if a < 0 then torch._argerror(1, name, 'size must be non-negative') end
          if b ~= nil then
@@ -186,12 +249,7 @@ local function storage_ctor(dtype)
          return wrapstorage(C.THStorage_new(dtype, a))
       end
       if type(a) == 'table' then
-         local s = wrapstorage(C.THStorage_new(dtype, #a))
-         for i = 1, #a do
-            if type(a[i]) ~= 'number' then torch._argerror(1, name, 'invalid element (not a number)') end
-            sset(s.__st, i - 1, a[i])
-         end
-         return s
+         return filltable(wrapstorage(C.THStorage_new(dtype, #a)), a, name, 1)
       end
       if isstorage(a) then
          if a.__st.dtype ~= dtype then torch._argerror(1, name, 'expected a ' .. name) end

@@ -55,6 +55,7 @@ require 'torch.CmdLine'
 require 'torch.Tester'
 require 'torch.TestSuite'
 require 'torch.utils'
+require 'torch.test'
 
 torch.setdefaulttensortype('torch.DoubleTensor')
 return torch

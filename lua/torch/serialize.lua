@@ -9,11 +9,19 @@
 -- node id and fills them afterwards, so cycles, shared references and tables as keys
 -- survive, and tensors viewing one storage still share it.
 --
--- Limits (the C graph holds one field table per object):
---  * a class `write(file)` (or `__write`) method is honoured when it writes exactly one
---    table with file:writeObject; a `read(file, version)` (or `__read`) method when it reads
---    it back with file:readObject. Other File primitives inside those methods raise an
---    error. Reads run after the whole graph is built, children before their parents.
+-- Class `write(file)` / `read(file, version)` methods (or `__write`/`__read`) run as in Torch7,
+-- in stream order, and may write/read any sequence of objects (file:writeObject/readObject)
+-- and primitives (file:writeInt, readDouble, writeString...): they get a torch.File of the
+-- stream's mode. Writing records the primitives' bytes and the objects as the items of a
+-- CUSTOM node; reading suspends the C walk at each object of a plain class, runs its read
+-- method against the reader (raw bytes and nested objects), then resumes. An object's Lua
+-- value exists (and is in the reference memo) before its read method runs, so it may refer
+-- to itself; the values a read method gets back are complete, except enclosing objects
+-- still being read (as in Torch7).
+-- Limits:
+--  * 'binary' loads that must guess the long size (8, then 4) run read methods once per try.
+--  * Python's load_lua cannot run Lua read methods: a payload that is not one field table
+--    is an error naming the class.
 --  * Tensor:write/read and Storage:write/read (payload without a header) are not offered.
 --  * unknown classes load as generic objects keeping their class name and version (they
 --    save back as the same class); `cudnn.X` loads as `nn.X` when that class exists.
@@ -67,8 +75,9 @@ end
 local Encoder = {}
 Encoder.__index = Encoder
 
-local function newEncoder(g)
-   return setmetatable({g = g, memo = {}, cmemo = {}, keep = {}, upids = {}, nupids = 0, todo = {}}, Encoder)
+local function newEncoder(g, fmt, longsize)
+   return setmetatable({g = g, fmt = fmt, longsize = longsize, memo = {}, cmemo = {}, keep = {}, upids = {},
+                        nupids = 0, todo = {}}, Encoder)
 end
 
 -- Torch7's isWritableObject
@@ -80,27 +89,33 @@ local function writable(v)
    return torch.typename(v) ~= nil
 end
 
--- a File stand-in given to a class `write` method: records its one writeObject
-local function recorder(cname)
-   local rec = {}
-   return rec, setmetatable({}, {__index = function(_, k)
-      if k == 'writeObject' then
-         return function(_, v)
-            if rec.n then
-               error(string.format("t7: the write method of class %s calls writeObject more than once; the .t7 " ..
-                                   "writer (lib/TH/THT7.c) stores one field table per object", cname), 2)
-            end
-            rec.n, rec.value = 1, v
-         end
-      elseif k == 'isBinary' or k == 'isWritable' or k == 'isReferenced' then
-         return function() return true end
-      end
-      return function()
-         error(string.format("t7: the write method of class %s calls file:%s; only one file:writeObject(table) " ..
-                             "is supported by the .t7 writer (lib/TH/THT7.c)", cname, tostring(k)), 2)
-      end
-   end})
+-- The torch.File a class `write` method writes to: primitives are encoded by File's own
+-- methods in the stream's mode into raw chunks; objects become items written by the graph
+-- writer (with references), in call order.
+local WriteStream = torch.class('torch.T7WriteStream', 'torch.File')
+
+function WriteStream:__init(fmt, longsize)
+   torch.File.__init(self)
+   self._binary = fmt == BINARY
+   self._longSize = longsize
+   self._writable = true
+   self._open = true
+   self._chunks, self._items = {}, {}
 end
+function WriteStream:isOpened() return self._open end
+function WriteStream:_rawwrite(s) self._chunks[#self._chunks + 1] = s end
+function WriteStream:_flush()
+   if #self._chunks > 0 then
+      self._items[#self._items + 1] = {raw = table.concat(self._chunks)}
+      self._chunks = {}
+   end
+end
+function WriteStream:writeObject(obj)
+   self:_checkWrite()
+   self:_flush()
+   self._items[#self._items + 1] = {obj = obj}
+end
+function WriteStream:close() self._open = false; return self end
 
 function Encoder:remember(key, node, x)
    self.added[#self.added + 1] = {'o', key}
@@ -166,31 +181,40 @@ function Encoder:_node(x, path)
    if node then return node end
    local name = (t == 'table' or t == 'userdata') and torch.typename(x)
    if name then
-      local payload
+      local version = math.floor(tonumber(torch.version(x)) or 1)
       local w = x.__write
       if type(w) ~= 'function' then w = x.write end
       if type(w) == 'function' then
-         local rec, proxy = recorder(name)
-         w(x, proxy)
-         payload = rec.value
-         if type(payload) ~= 'table' or torch.typename(payload) then
-            torch._error(string.format("t7: the write method of class %s must write its fields as one plain table " ..
-                                       "with file:writeObject (got %s) at %s", name,
-                                       rec.n and torch.type(payload) or 'nothing', pathstr(path)))
-         end
-      else
-         payload = {}
-         for k, v in pairs(x) do
-            if writable(k) and writable(v) then
-               payload[k] = v
+         -- the object is in the memo before its write method runs, so it may write itself
+         local items = nonnull(C.THT7_newTable(g))
+         node = nonnull(C.THT7_newCustom(g, name, version, items))
+         self.memo[x] = node
+         self:remember(x, node, x)
+         local file = torch.T7WriteStream(self.fmt, self.longsize)
+         w(x, file)
+         file:_flush()
+         file:close()
+         for i, item in ipairs(file._items) do
+            local inode
+            if item.raw then
+               inode = nonnull(C.THT7_newRaw(g, item.raw, #item.raw))
             else
-               print(string.format('$ Warning: cannot write object field <%s> of <%s> %s', tostring(k), name,
-                                   pathstr(path)))
+               inode = self:node(item.obj, {path, '<written ' .. i .. '>'})
             end
+            check(C.THT7_tableAppend(items, nonnull(C.THT7_newNumber(g, i)), inode))
+         end
+         return node
+      end
+      local payload = {}
+      for k, v in pairs(x) do
+         if writable(k) and writable(v) then
+            payload[k] = v
+         else
+            print(string.format('$ Warning: cannot write object field <%s> of <%s> %s', tostring(k), name,
+                                pathstr(path)))
          end
       end
       local pnode = self:node(payload, {path, '<fields>'})
-      local version = math.floor(tonumber(torch.version(x)) or 1)
       node = nonnull(C.THT7_newObject(g, name, version, pnode))
       self.memo[x] = node
       return self:remember(x, node, x)
@@ -289,29 +313,6 @@ local function factoryfor(name, version)
    return function() return setmetatable({}, mt) end
 end
 
--- a File stand-in given to a class `read` method: readObject returns its field table once
-local function provider(cname, fields)
-   local used = false
-   return setmetatable({}, {__index = function(_, k)
-      if k == 'readObject' then
-         return function()
-            if used then
-               error(string.format("t7: the read method of class %s calls readObject more than once; the .t7 " ..
-                                   "reader (lib/TH/THT7.c) stores one field table per object", cname), 2)
-            end
-            used = true
-            return fields
-         end
-      elseif k == 'isBinary' or k == 'isReadable' or k == 'isReferenced' then
-         return function() return true end
-      end
-      return function()
-         error(string.format("t7: the read method of class %s calls file:%s; only file:readObject() (its field " ..
-                             "table) is supported by the .t7 reader (lib/TH/THT7.c)", cname, tostring(k)), 2)
-      end
-   end})
-end
-
 local OUR_BC_VERSION = string.dump(function() end):byte(4)
 
 local function tohex(s)
@@ -379,99 +380,184 @@ local function loadfunction(code, cls, id, joins)
    torch._error(string.format('t7: the function at node %d does not load: %s', id, tostring(err)))
 end
 
--- Lua objects for nodes [from, nnodes) of graph g, into objs (id -> value); nodes below
--- `from` were converted by earlier calls on the same stream and are reused.
-local function decode(g, from, objs, joins)
-   joins = joins or {}
-   local n = tonumber(g.nnodes)
-   local nodes = g.nodes
-   local tables, objects, funcs = {}, {}, {}
-   -- containers first, so that every reference below finds its object
-   for i = from, n - 1 do
-      local nd = nodes[i]
-      if nd.kind == K_TABLE then
-         objs[i] = {}
-         tables[#tables + 1] = i
+-- A reading session: one THT7Reader and the Lua objects of its nodes (objs: node id ->
+-- value; shells of tables/objects are made first and filled once their node is complete).
+local Decoder = {}
+Decoder.__index = Decoder
+
+local function newDecoder(r, fmt, longsize)
+   C.THT7Reader_setSuspend(r, 1)
+   return setmetatable({r = r, g = C.THT7Reader_graph(r), fmt = fmt, longsize = longsize, objs = {}, filled = {},
+                        joins = {}, funcs = {}}, Decoder)
+end
+
+-- the Lua object of node i, made now if needed (a container is filled later by fill)
+function Decoder:ensure(i)
+   local objs = self.objs
+   local v = objs[i]
+   if v ~= nil then return v end
+   local nd = self.g.nodes[i]
+   local k = nd.kind
+   if k == K_TABLE then
+      v = {}
+   elseif k == K_NUMBER then
+      v = nd.number
+   elseif k == K_STRING then
+      v = ffi.string(nd.str, nd.len)
+   elseif k == K_BOOLEAN then
+      v = nd.boolean ~= 0
+   elseif k == K_TORCH then
+      local cls = nd.cls
+      if cls == C_TENSOR then
+         C.THTensor_retain(nd.tensor)
+         v = I.wrap(nd.tensor)
+      elseif cls == C_STORAGE then
+         C.THStorage_retain(nd.storage)
+         v = I.wrapstorage(nd.storage)
+      elseif cls == C_GENERATOR then
+         v = torch.Generator()
+         check(C.THGenerator_setState(v.__g, nd.payload.str, nd.payload.len))
+      elseif cls == C_HASH or cls == C_VEC then
+         v = self:ensure(tonumber(nd.payload.id))
+      else
+         local name = ffi.string(nd.str, nd.len)
+         v = factoryfor(name, nd.version)()
+         if type(v) ~= 'table' then
+            torch._error(string.format('t7: class %s does not make table objects; its fields cannot be loaded', name))
+         end
       end
+   elseif k == K_FUNCTION then
+      local setups
+      v, setups = loadfunction(ffi.string(nd.str, nd.len), nd.cls, i, self.joins)
+      self.funcs[i] = setups
+   else
+      return nil
    end
+   objs[i] = v
+   return v
+end
+
+-- fills the containers among nodes [from, nnodes), which are all complete
+function Decoder:fill(from)
+   local n = tonumber(self.g.nnodes)
+   local nodes = self.g.nodes
+   local objs, filled = self.objs, self.filled
+   for i = from, n - 1 do        -- containers first, so that every reference finds its object
+      if nodes[i].kind == K_TABLE and objs[i] == nil then objs[i] = {} end
+   end
+   for i = from, n - 1 do
+      if objs[i] == nil then self:ensure(i) end
+   end
+   local function ref(id)
+      local v = objs[id]
+      if v == nil and id < from then v = self:ensure(id) end   -- an enclosing object still being read
+      return v
+   end
+   local funcs, objects = {}, {}
    for i = from, n - 1 do
       local nd = nodes[i]
       local k = nd.kind
-      if k == K_NUMBER then
-         objs[i] = nd.number
-      elseif k == K_STRING then
-         objs[i] = ffi.string(nd.str, nd.len)
-      elseif k == K_BOOLEAN then
-         objs[i] = nd.boolean ~= 0
-      elseif k == K_TORCH then
-         local cls = nd.cls
-         if cls == C_TENSOR then
-            C.THTensor_retain(nd.tensor)
-            objs[i] = I.wrap(nd.tensor)
-         elseif cls == C_STORAGE then
-            C.THStorage_retain(nd.storage)
-            objs[i] = I.wrapstorage(nd.storage)
-         elseif cls == C_GENERATOR then
-            local gen = torch.Generator()
-            check(C.THGenerator_setState(gen.__g, nd.payload.str, nd.payload.len))
-            objs[i] = gen
-         elseif cls == C_HASH or cls == C_VEC then
-            objs[i] = objs[tonumber(nd.payload.id)]
-         else
-            local name = ffi.string(nd.str, nd.len)
-            local obj = factoryfor(name, nd.version)()
-            if type(obj) ~= 'table' then
-               torch._error(string.format('t7: class %s does not make table objects; its field table cannot be loaded',
-                                          name))
+      if filled[i] then   -- luacheck: ignore (a custom read, or filled by a nested read)
+      elseif k == K_TABLE then
+         filled[i] = true
+         local t = objs[i]
+         local kv = nd.kv
+         for j = 0, tonumber(nd.n) - 1 do
+            local key = ref(tonumber(kv[2 * j].id))
+            if key == nil or key ~= key then
+               torch._error(string.format('t7: a table (node %d) has a %s key, which Lua tables cannot hold', i,
+                                          key == nil and 'nil' or 'nan'))
             end
-            objs[i] = obj
-            objects[#objects + 1] = i
+            t[key] = ref(tonumber(kv[2 * j + 1].id))
          end
       elseif k == K_FUNCTION then
-         local f, setups = loadfunction(ffi.string(nd.str, nd.len), nd.cls, i, joins)
-         objs[i] = f
-         funcs[#funcs + 1] = {i, setups}
+         funcs[#funcs + 1] = i
+      elseif k == K_TORCH and nd.cls == C_OBJECT and nd.payload ~= nil then
+         objects[#objects + 1] = i
       end
    end
-   for _, i in ipairs(tables) do
-      local nd = nodes[i]
-      local t = objs[i]
-      local kv = nd.kv
-      for j = 0, tonumber(nd.n) - 1 do
-         local key = objs[tonumber(kv[2 * j].id)]
-         if key == nil or key ~= key then
-            torch._error(string.format('t7: a table (node %d) has a %s key, which Lua tables cannot hold', i,
-                                       key == nil and 'nil' or 'nan'))
-         end
-         t[key] = objs[tonumber(kv[2 * j + 1].id)]
-      end
+   -- upvalues and fields once every table is filled
+   for _, i in ipairs(funcs) do
+      filled[i] = true
+      local ups = ref(tonumber(nodes[i].payload.id))
+      if type(ups) ~= 'table' then torch._error(string.format('t7: the upvalues of function node %d are not a table', i)) end
+      self.funcs[i](ups)
+      self.funcs[i] = nil
    end
-   for _, f in ipairs(funcs) do
-      local ups = objs[tonumber(nodes[f[1]].payload.id)]
-      if type(ups) ~= 'table' then torch._error(string.format('t7: the upvalues of function node %d are not a table', f[1])) end
-      f[2](ups)
-   end
-   -- field tables: copied into the object (Torch7's default), or handed to the class
-   -- `read` method; children (higher node ids) are read before their parents
-   local custom = {}
-   for _, i in ipairs(objects) do
+   for _, i in ipairs(objects) do   -- Torch7's default read: the field table copied into the object
+      filled[i] = true
       local obj = objs[i]
-      local fields = objs[tonumber(nodes[i].payload.id)]
-      local rd = obj.__read
-      if type(rd) ~= 'function' then rd = obj.read end
-      if type(rd) == 'function' then
-         custom[#custom + 1] = {i, rd}
-      else
-         for key, v in pairs(fields) do obj[key] = v end
-      end
+      for key, v in pairs(ref(tonumber(nodes[i].payload.id))) do obj[key] = v end
    end
-   for j = #custom, 1, -1 do
-      local i, rd = custom[j][1], custom[j][2]
-      local obj = objs[i]
-      local nd = nodes[i]
-      local name = ffi.string(nd.str, nd.len)
-      rd(obj, provider(name, objs[tonumber(nd.payload.id)]), nd.version)
+end
+
+-- The torch.File a class `read` method reads from: raw bytes and nested objects come from
+-- the reader at the object's payload, decoded by File's own methods in the stream's mode.
+local ReadStream = torch.class('torch.T7ReadStream', 'torch.File')
+
+function ReadStream:__init(dec)
+   torch.File.__init(self)
+   self._dec = dec
+   self._binary = dec.fmt == BINARY
+   self._longSize = dec.longsize
+   self._readable = true
+   self._open = true
+end
+function ReadStream:isOpened() return self._open end
+-- in chunks, so that a hostile count allocates no more than the bytes actually there
+local RAW_CHUNK = 2 ^ 20
+function ReadStream:_rawread(n)
+   local parts = {}
+   while n > 0 do
+      local k = math.min(n, RAW_CHUNK)
+      local buf = ffi.new('uint8_t[?]', k)
+      local got = tonumber(C.THT7Reader_readRaw(self._dec.r, buf, k))
+      if got < 0 then torch._error(lasterr()) end
+      parts[#parts + 1] = ffi.string(buf, got)
+      if got < k then break end
+      n = n - k
    end
+   return table.concat(parts)
+end
+function ReadStream:readObject()
+   self:_checkRead()
+   return self._dec:read()
+end
+function ReadStream:close() self._open = false; return self end
+
+-- a suspended object: its class read method reads the payload, else its field table follows
+function Decoder:suspended(node, pending)
+   local i = tonumber(node.id)
+   local obj = self:ensure(i)
+   local rd = obj.__read
+   if type(rd) ~= 'function' then rd = obj.read end
+   if type(rd) ~= 'function' then return C.THT7Reader_resume(self.r, 0, pending) end
+   self.filled[i] = true
+   local file = torch.T7ReadStream(self)
+   rd(obj, file, node.version)
+   file:close()
+   return C.THT7Reader_resume(self.r, 1, pending)
+end
+
+-- the next object of the open source (nested when called from a read method)
+function Decoder:read()
+   local from = tonumber(self.g.nnodes)
+   local pending = ffi.new('int[1]')
+   local node = C.THT7Reader_begin(self.r, pending)
+   while node ~= nil and pending[0] ~= 0 do node = self:suspended(node, pending) end
+   if node == nil then torch._error(lasterr()) end
+   self:fill(from)
+   -- a back reference may name an object of an enclosing read, not converted yet
+   return self:ensure(tonumber(node.id))
+end
+
+-- runs fn(dec) with the reader's source open; closes it (an error fails the reader)
+local function withsource(dec, open, fn)
+   check(open)
+   local ok, res = pcall(fn, dec)
+   local pos = tonumber(C.THT7Reader_close(dec.r))
+   if not ok then error(res, 0) end
+   return res, pos
 end
 
 -- ================================================================ public API
@@ -507,15 +593,35 @@ local function newgraph()
    return ffi.gc(nonnull(C.THT7Graph_new()), C.THT7Graph_free)
 end
 
-local function convert(g)
-   local objs = {}
-   decode(g, 0, objs)
-   return objs[tonumber(g.root.id)]
+-- one root object from a source (opener(r) opens it on a reader); binary with long size 0
+-- tries 8-byte longs, then 4 when that fails or stops before the end, as THT7_readFile
+-- (class read methods then run once per try)
+local function readroot(opener, size, fmt, ls, functions, referenced)
+   local function attempt(l)
+      local r = ffi.gc(nonnull(C.THT7Reader_new(fmt, l, functions, referenced)), C.THT7Reader_free)
+      local dec = newDecoder(r, fmt, l)
+      return pcall(withsource, dec, opener(r), dec.read)
+   end
+   if fmt == ASCII or ls ~= 0 then
+      local ok, obj = attempt(ls == 0 and 8 or ls)
+      if not ok then error(obj, 0) end
+      return obj
+   end
+   local ok8, obj8, pos8 = attempt(8)
+   if ok8 and pos8 == size then return obj8 end
+   local ok4, obj4, pos4 = attempt(4)
+   if ok4 and pos4 == size then return obj4 end
+   if ok8 then return obj8 end
+   error(obj8, 0)
+end
+
+local function readstring(str, size, fmt, ls, functions)
+   return readroot(function(r) return C.THT7Reader_openBuffer(r, str, size, 0) end, size, fmt, ls, functions, 1)
 end
 
 local function tobytes(obj, fmt, referenced)
    local g = newgraph()
-   local root = newEncoder(g):encode(obj)
+   local root = newEncoder(g, fmt, 8):encode(obj)
    local w = ffi.gc(nonnull(C.THT7Writer_new(fmt, 8, referenced and 1 or 0)), C.THT7Writer_free)
    check(C.THT7Writer_write(w, root))
    local size = ffi.new('int64_t[1]')
@@ -551,7 +657,7 @@ function torch.save(filename, obj, mode, referenced)
       return
    end
    local g = newgraph()
-   local root = newEncoder(g):encode(obj)
+   local root = newEncoder(g, fmt, 8):encode(obj)
    check(C.THT7_writeFile(filename, root, fmt, 8))
    C.THT7Graph_free(ffi.gc(g, nil))
 end
@@ -563,18 +669,16 @@ function torch.load(filename, ...)
    local opts, mode, referenced = splitopts(...)
    local fmt, ls = parsemode('load', mode, 2, true)
    local functions = opts.functions and 1 or 0
-   if referenced == false then
-      local r = ffi.gc(nonnull(C.THT7Reader_new(fmt, ls == 0 and 8 or ls, functions, 0)), C.THT7Reader_free)
-      local pos = ffi.new('int64_t[1]')
-      local node = nonnull(C.THT7Reader_readFile(r, filename, pos))
-      local objs = {}
-      decode(C.THT7Reader_graph(r), 0, objs)
-      return objs[tonumber(node.id)]
+   local size
+   local f = io.open(filename, 'rb')
+   if f then
+      size = f:seek('end')
+      f:close()
    end
-   local g = ffi.gc(nonnull(C.THT7_readFile(filename, fmt, ls, functions)), C.THT7Graph_free)
-   local obj = convert(g)
-   C.THT7Graph_free(ffi.gc(g, nil))
-   return obj
+   -- free garbage before the file's storages are allocated, so its memory is reused
+   if I.heaptracking and size then I.gcstep(size) end
+   return readroot(function(r) return C.THT7Reader_openFile(r, filename, 0) end, size, fmt, ls, functions,
+                   referenced == false and 0 or 1)
 end
 
 -- torch.serialize(obj [, mode='binary']) -> string
@@ -592,10 +696,7 @@ function torch.deserialize(str, ...)
    if type(str) ~= 'string' then torch._argerror(1, 'deserialize', 'string expected, got ' .. type(str)) end
    local opts, mode = splitopts(...)
    local fmt, ls = parsemode('deserialize', mode, 2, true)
-   local g = ffi.gc(nonnull(C.THT7_readBuffer(str, #str, fmt, ls, opts.functions and 1 or 0)), C.THT7Graph_free)
-   local obj = convert(g)
-   C.THT7Graph_free(ffi.gc(g, nil))
-   return obj
+   return readstring(str, #str, fmt, ls, opts.functions and 1 or 0)
 end
 function torch.deserializeFromStorage(storage, ...)
    if torch.typename(storage) ~= 'torch.CharStorage' then
@@ -606,13 +707,10 @@ function torch.deserializeFromStorage(storage, ...)
    local s = ffi.string(storage.__st.data, n)
    local opts, mode = splitopts(...)
    local fmt, ls = parsemode('deserializeFromStorage', mode, 2, true)
-   local g = C.THT7_readBuffer(s, #s, fmt, ls, opts.functions and 1 or 0)
-   if g == nil and n > 0 and s:byte(n) == 0 then
-      g = C.THT7_readBuffer(s, n - 1, fmt, ls, opts.functions and 1 or 0)
-   end
-   g = ffi.gc(nonnull(g), C.THT7Graph_free)
-   local obj = convert(g)
-   C.THT7Graph_free(ffi.gc(g, nil))
+   local functions = opts.functions and 1 or 0
+   local ok, obj = pcall(readstring, s, n, fmt, ls, functions)
+   if not ok and n > 0 and s:byte(n) == 0 then return readstring(s, n - 1, fmt, ls, functions) end
+   if not ok then error(obj, 0) end
    return obj
 end
 
@@ -635,7 +733,7 @@ function File:writeObject(obj, debugname, hook)
    local st = self._t7w
    if not st or st.fmt ~= fmt or st.ls ~= self._longSize or st.ref ~= ref then
       local g = newgraph()
-      st = {fmt = fmt, ls = self._longSize, ref = ref, g = g, enc = newEncoder(g),
+      st = {fmt = fmt, ls = self._longSize, ref = ref, g = g, enc = newEncoder(g, fmt, self._longSize),
             w = ffi.gc(nonnull(C.THT7Writer_new(fmt, self._longSize, ref)), C.THT7Writer_free)}
       self._t7w = st
    end
@@ -660,46 +758,36 @@ function File:readObject()
    local fun = self._t7functions and 1 or 0
    local st = self._t7r
    if not st or st.fmt ~= fmt or st.ls ~= self._longSize or st.ref ~= ref or st.fun ~= fun then
-      st = {fmt = fmt, ls = self._longSize, ref = ref, fun = fun, objs = {}, joins = {}, done = 0,
-            r = ffi.gc(nonnull(C.THT7Reader_new(fmt, self._longSize, fun, ref)), C.THT7Reader_free)}
+      local r = ffi.gc(nonnull(C.THT7Reader_new(fmt, self._longSize, fun, ref)), C.THT7Reader_free)
+      st = {fmt = fmt, ls = self._longSize, ref = ref, fun = fun, dec = newDecoder(r, fmt, self._longSize)}
       self._t7r = st
    end
    if st.broken then
       torch._error('t7: an earlier readObject on this file failed (' .. tostring(st.broken) .. '); its references are unusable')
    end
-   local pos = ffi.new('int64_t[1]')
-   local node
+   local r, dec = st.dec.r, st.dec
+   local ok, obj, pos
    if self._storage then                                  -- MemoryFile
-      pos[0] = self._pos
-      node = C.THT7Reader_readBuffer(st.r, self._storage.__st.data, self._size, pos)
-      if node ~= nil then self._pos = tonumber(pos[0]) end
+      ok, obj, pos = pcall(withsource, dec, C.THT7Reader_openBuffer(r, self._storage.__st.data, self._size, self._pos),
+                           dec.read)
+      if ok then self._pos = pos end
    elseif self._f and self._name and not torch.isTypeOf(self, 'torch.PipeFile') then
       if self._writable then self._f:flush() end
       local start = self._f:seek('cur')
-      pos[0] = start
-      node = C.THT7Reader_readFile(st.r, self._name, pos)
-      self._f:seek('set', node ~= nil and tonumber(pos[0]) or start)
+      ok, obj, pos = pcall(withsource, dec, C.THT7Reader_openFile(r, self._name, start), dec.read)
+      self._f:seek('set', ok and pos or start)
    else                                                   -- pipes: the rest of the stream
       self._t7pipe = self._t7pipe or {data = self._f:read('*a') or '', pos = 0}
       local p = self._t7pipe
-      pos[0] = p.pos
-      node = C.THT7Reader_readBuffer(st.r, p.data, #p.data, pos)
-      if node ~= nil then p.pos = tonumber(pos[0]) end
+      ok, obj, pos = pcall(withsource, dec, C.THT7Reader_openBuffer(r, p.data, #p.data, p.pos), dec.read)
+      if ok then p.pos = pos end
    end
-   if node == nil then
-      self._hasError = true
-      torch._error(lasterr())
-   end
-   local g = C.THT7Reader_graph(st.r)
-   local from = st.done
-   st.done = tonumber(g.nnodes)
-   local ok, err = pcall(decode, g, from, st.objs, st.joins)
    if not ok then
-      st.broken = err
+      st.broken = obj
       self._hasError = true
-      error(err, 0)
+      error(obj, 0)
    end
-   return st.objs[tonumber(node.id)]
+   return obj
 end
 
 return torch

@@ -457,7 +457,7 @@ def trtrs(b, a, upper=True, transpose=False, unitriangular=False):
 def gels(b, a):
     """Torch7 gels: least-squares (tall a) or least-norm (wide a) solution of a x = b."""
     _tensor_arg(b, "gels", "b"), _tensor_arg(a, "gels", "a")
-    return _call(None, "gels", "out", lambda o: lib.THTensor_gels(o, b._t, a._t))
+    return _call(None, "gels", "out", lambda o: lib.THTensor_gels(o, ffi.NULL, b._t, a._t))
 
 
 def potrf(a, upper=True):
@@ -647,7 +647,7 @@ def _linalg_lstsq(A, B, rcond=None, *, driver=None):
     vector = B.dim() == A.dim() - 1
 
     def f(a, b):
-        return (_call(None, "linalg.lstsq", "out", lambda o: lib.THTensor_gels(o, b._t, a._t)),)
+        return (_call(None, "linalg.lstsq", "out", lambda o: lib.THTensor_gels(o, ffi.NULL, b._t, a._t)),)
     if vector:
         x = _batched("linalg.lstsq", f, [A, B.unsqueeze(-1)])[0].squeeze(-1)
     else:

@@ -165,7 +165,7 @@ function tests.class_objects()
    end
 end
 
--- a class with its own write/read (Torch7 style: one field table, version-aware)
+-- a class with its own write/read writing one field table (version-aware)
 local Cached = torch.class('sertest.Cached')
 Cached.__version = 2
 function Cached:__init() self.w = torch.ones(2); self.cache = torch.zeros(100); self.n = 1 end
@@ -215,10 +215,156 @@ function tests.custom_read_write_and_versions()
    tester:asserteq(rd[1].v, 4)
    tester:asserteq(rd[1].seen, 1)
    tester:assert(rd[1] == rd[2])
-   -- a write method using primitives cannot be expressed by the graph writer: clear error
-   local Raw = torch.class('sertest.Raw')
-   function Raw:write(file) file:writeInt(3) end
-   tester:assertErrorPattern(function() torch.serialize(sertest.Raw()) end, 'writeInt')
+end
+
+-- classes whose write/read methods write any sequence of objects and primitives (as nn
+-- modules, tds and user classes do in Torch7)
+local Seq = torch.class('sertest.Seq')
+Seq.__version = 3
+function Seq:write(file)
+   file:writeInt(#self.items)
+   for _, v in ipairs(self.items) do file:writeObject(v) end
+   file:writeDouble(self.scale)
+   file:writeString('END')          -- raw bytes, no length: read back by count
+   file:writeLong(self.big)
+   file:writeObject(self)           -- itself: a back reference
+   file:writeFloat(self.raw)        -- a FloatStorage, element by element
+   file:writeBool(self.flag)
+end
+function Seq:read(file, version)
+   self.version_read = version
+   local n = file:readInt()
+   self.items = {}
+   for i = 1, n do self.items[i] = file:readObject() end
+   self.scale = file:readDouble()
+   self.tail = file:readString(3)
+   self.big = file:readLong()
+   self.me = file:readObject()
+   self.raw = file:readFloat(3)
+   self.flag = file:readBool()
+   self.binary = file:isBinary()
+end
+
+local function newSeq(items)
+   local o = sertest.Seq()
+   o.items, o.scale, o.big, o.flag = items, 0.25, 2 ^ 40 + 3, true
+   o.raw = torch.FloatStorage({1.5, -2, 3})
+   return o
+end
+
+function tests.custom_write_read_sequences()
+   for _, mode in ipairs(MODES) do
+      local shared = {tag = 'shared'}
+      local inner = newSeq({'leaf', 7})
+      local t = torch.range(1, 6):view(2, 3)
+      local o = newSeq({shared, t, inner, t:select(1, 2), shared})
+      -- both orders: the payload's objects first met inside it, or met before it (back references)
+      -- (array parts are written in order)
+      local paths = {}
+      for _, r in ipairs(roundtrips({{o = o}, shared, t, 'after'}, mode)) do paths[#paths + 1] = r end
+      for _, r in ipairs(roundtrips({shared, t, {o = o}, 'after'}, mode)) do
+         r[1], r[2], r[3] = r[3], r[1], r[2]
+         paths[#paths + 1] = r
+      end
+      for _, r in ipairs(paths) do r.o, r.shared, r.t, r.after = r[1].o, r[2], r[3], r[4] end
+      for k, r in ipairs(paths) do
+         local ro = r.o
+         local what = mode .. ' path ' .. k
+         tester:asserteq(torch.typename(ro), 'sertest.Seq', what)
+         tester:asserteq(ro.version_read, 3, what)
+         tester:asserteq(#ro.items, 5, what)
+         tester:assert(ro.items[1] == r.shared and ro.items[5] == r.shared, 'shared references across the payload ' .. what)
+         tester:assert(ro.items[2] == r.t, what)
+         tester:assertTensorEq(ro.items[4], torch.Tensor({4, 5, 6}), 0, what)
+         ro.items[4][1] = 40
+         tester:asserteq(r.t[2][1], 40, 'a view read by a read method shares the storage ' .. what)
+         tester:asserteq(ro.scale, 0.25, what)
+         tester:asserteq(ro.tail, 'END', what)
+         tester:asserteq(ro.big, 2 ^ 40 + 3, what)
+         tester:assert(ro.me == ro, 'self reference ' .. what)
+         tester:asserteq(ro.raw:size(), 3, what)
+         tester:asserteq(ro.raw[2], -2, what)
+         tester:asserteq(ro.flag, true, what)
+         tester:asserteq(ro.binary, mode == 'binary', what)
+         local ri = ro.items[3]
+         tester:asserteq(torch.typename(ri), 'sertest.Seq', 'nested custom object ' .. what)
+         tester:asserteq(ri.items[1], 'leaf', what)
+         tester:asserteq(ri.items[2], 7, what)
+         tester:assert(ri.me == ri, what)
+         tester:asserteq(r.after, 'after', 'the stream continues after the payload ' .. what)
+      end
+   end
+end
+
+-- a container class storing a count then its elements (the tds.Vec layout)
+local Bag = torch.class('sertest.Bag')
+function Bag:__init(...) self.n = select('#', ...); self.v = {...} end
+function Bag:write(file)
+   file:writeLong(self.n)
+   for i = 1, self.n do file:writeObject(self.v[i]) end
+end
+function Bag:read(file)
+   self.n = file:readLong()
+   self.v = {}
+   for i = 1, self.n do self.v[i] = file:readObject() end
+end
+
+function tests.custom_read_errors()
+   local good = torch.serialize({bag = sertest.Bag(1, 'two', {3}), x = 1})
+   local r = torch.deserialize(good)
+   tester:asserteq(r.bag.n, 3)
+   tester:asserteq(r.bag.v[3][1], 3)
+   -- a count that lies: the nested readObject runs past the end, naming the offset
+   local i64 = function(v) return string.char(v, 0, 0, 0, 0, 0, 0, 0) end
+   local at = good:find(i64(3), 1, true)
+   local bad = good:sub(1, at - 1) .. i64(9) .. good:sub(at + 8)
+   tester:assertErrorPattern(function() torch.deserialize(bad) end, 'at offset %d+')
+   -- every truncation is a clean error (8-byte longs: a cut stream may parse with 4)
+   for cut = 0, #good - 1 do
+      tester:assert(not pcall(torch.deserialize, good:sub(1, cut), 'b64'), 'truncated at ' .. cut)
+   end
+   -- byte corruptions of a stream full of read methods: errors or values, never a crash
+   local rich = torch.serialize({sertest.Bag(sertest.Bag(1, {2}), 'x'), newSeq({'a', torch.range(1, 3)})})
+   local n = 0
+   for i = 1, #rich do
+      for _, b in ipairs({0, 255, 3, 128}) do
+         pcall(torch.deserialize, rich:sub(1, i - 1) .. string.char(b) .. rich:sub(i + 1))
+         n = n + 1
+      end
+   end
+   tester:assert(n >= 4 * #rich, 'mutations ran')
+   -- a read method that fails: its error reaches the caller; the file's references are unusable
+   local Boom = torch.class('sertest.Boom')
+   function Boom:write(file) file:writeInt(1) end
+   function Boom:read(file) file:readInt(); error('boom while reading') end
+   local mf = torch.MemoryFile():binary()
+   mf:writeObject(sertest.Boom())
+   mf:writeObject({1})
+   mf:seek(1)
+   tester:assertErrorPattern(function() mf:readObject() end, 'boom while reading')
+   tester:assertErrorPattern(function() mf:readObject() end, 'earlier readObject on this file failed')
+   -- a read method reading more raw bytes than written: File's short-read error
+   local Greedy = torch.class('sertest.Greedy')
+   function Greedy:write(file) file:writeInt(5) end
+   function Greedy:read(file) self.a = file:readInt(); self.b = file:readInt() end
+   tester:assertErrorPattern(function() torch.deserialize(torch.serialize(sertest.Greedy())) end,
+                             'read error: read 0 blocks instead of 1')
+   -- raw reads past the end stop at the end: a huge count allocates nothing big
+   local Huge = torch.class('sertest.Huge')
+   function Huge:write(file) file:writeString('abc') end
+   function Huge:read(file) self.s = file:readString(2 ^ 40) end
+   tester:assertErrorPattern(function() torch.deserialize(torch.serialize({sertest.Huge(), 'x'}), 'b64') end,
+                             'truncated file at offset %d+ while reading a type tag')
+   tester:asserteq(#torch.deserialize(torch.serialize(sertest.Huge())).s, 3)
+   -- a write method writing an unwritable value names it
+   local Bad = torch.class('sertest.BadWrite')
+   function Bad:write(file) file:writeObject(coroutine.create(print)) end
+   tester:assertErrorPattern(function() torch.serialize({sertest.BadWrite()}) end, 'Unwritable object <thread>')
+   tester:assertErrorPattern(function()
+      local B2 = torch.class('sertest.BadWrite2')
+      function B2:write(file) file:writeInt('x') end
+      torch.serialize(sertest.BadWrite2())
+   end, 'number or torch.IntStorage expected')
 end
 
 function tests.unknown_classes_are_generic_objects()

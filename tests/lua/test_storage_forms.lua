@@ -80,5 +80,81 @@ function tests.mapped_errors()
    os.remove(f)
 end
 
+-- torch.XStorage([allocator,] size | table): Torch7's allocator form
+function tests.allocator_default_form()
+   local a = torch.Allocator()
+   tester:asserteq(torch.typename(a), 'torch.Allocator')
+   local s = torch.FloatStorage(a, 5):fill(2)
+   tester:asserteq(s:size(), 5)
+   tester:asserteq(s[5], 2)
+   local d = torch.DoubleStorage(a, {1, 2, 3})
+   tester:asserteq(d[3], 3)
+   d:resize(10)
+   tester:asserteq(d:size(), 10)
+   tester:asserteq(d[2], 2, 'resize keeps the values')
+   tester:asserteq(torch.ByteStorage(a):size(), 0, 'allocator alone: empty')
+end
+
+-- a C allocator built through the FFI (Lua callbacks) receives every malloc/realloc/free
+local ffi = require 'ffi'
+pcall(ffi.cdef, 'void *malloc(size_t); void *realloc(void *, size_t); void free(void *);')
+local function counting(with_realloc)
+   local counts = {malloc = 0, realloc = 0, free = 0, ctx = 0}
+   local al = ffi.new('THAllocator')
+   al.malloc = function(ctx, n)
+      counts.malloc = counts.malloc + 1
+      if ctx ~= nil then counts.ctx = counts.ctx + 1 end
+      return ffi.C.malloc(n)
+   end
+   if with_realloc then
+      al.realloc = function(ctx, p, n) counts.realloc = counts.realloc + 1; return ffi.C.realloc(p, n) end
+   end
+   al.free = function(ctx, p) counts.free = counts.free + 1; ffi.C.free(p) end
+   return al, counts
+end
+
+local function allocator_hooks()
+   for _, with_realloc in ipairs({true, false}) do
+      local al, counts = counting(with_realloc)
+      local ctx = ffi.new('int[1]')
+      local A = torch.Allocator(al, ctx)
+      local st = torch.IntStorage(A, {4, 5, 6})
+      tester:asserteq(counts.malloc, 1, 'malloc through the allocator')
+      tester:asserteq(counts.ctx, 1, 'with its context')
+      st:resize(100)
+      tester:asserteq(st[3], 6, 'values survive a resize')
+      if with_realloc then
+         tester:asserteq(counts.realloc, 1, 'realloc used when given')
+      else
+         tester:asserteq(counts.malloc, 2, 'no realloc: malloc + copy + free')
+         tester:asserteq(counts.free, 1)
+      end
+      local t = torch.IntTensor(st, 1, torch.LongStorage({3}))
+      tester:asserteq(t:sum(), 15, 'tensors over it')
+      local frees = counts.free
+      st, t = nil, nil
+      collectgarbage()
+      collectgarbage()
+      tester:asserteq(counts.free, frees + 1, 'freed through the allocator')
+   end
+end
+jit.off(allocator_hooks, true)   -- callbacks into Lua must not come from compiled code
+tests.allocator_hooks = allocator_hooks
+
+function tests.allocator_bad_args()
+   local a = torch.Allocator()
+   local s = torch.FloatStorage(3)
+   tester:assertErrorPattern(function() torch.FloatStorage(a, 'file.bin') end, 'not supported when using file mapping')
+   tester:assertErrorPattern(function() torch.FloatStorage(a, s) end, 'not supported when using storage views')
+   tester:assertErrorPattern(function() torch.FloatStorage(a, 4, 1234) end, 'not supported when using pointer')
+   tester:assertErrorPattern(function() torch.FloatStorage(a, -1) end, "bad argument #2 to 'torch.FloatStorage'")
+   tester:assertErrorPattern(function() torch.FloatStorage(a, {1, 'x'}) end, 'invalid element')
+   tester:assertErrorPattern(function() torch.FloatStorage(a, true) end, 'size or table expected')
+   tester:assertErrorPattern(function() torch.Allocator('x') end, "bad argument #1 to 'torch.Allocator'")
+   tester:assertErrorPattern(function() torch.Allocator(ffi.new('THAllocator')) end, 'needs malloc and free')
+   tester:assertErrorPattern(function() torch.Allocator(0) end, 'NULL allocator')
+   tester:assertErrorPattern(function() torch.Allocator(nil, 5) end, 'context pointer')
+end
+
 tester:add(tests)
 tester:run()
