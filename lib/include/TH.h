@@ -705,6 +705,55 @@ int THNN_TemporalSubSampling_updateGradInput(THTensor *input, THTensor *gradOutp
                                              THTensor *weight, int kW, int dW);
 int THNN_TemporalSubSampling_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
                                                THTensor *gradBias, int kW, int dW, double scale);
+/* -- Volumetric / depthwise / row / feature-pooling kernels (Torch7's remaining THNN families).
+ * VolumetricMaxUnpooling: indices as VolumetricMaxPooling writes them (flat t*H*W + h*W + w of
+ * the otime x oheight x owidth output volume, plus index_base); the strides and pads (Torch7's
+ * signature) are only validated. VolumetricReplicationPadding: pads l, r, t, b, front, back
+ * (negative crops). VolumetricFractionalMaxPooling: randomSamples N x C x 3 (or C x 3) ordered
+ * (u_t, u_w, u_h), each in [0, 1). SpatialDepthWiseConvolution: weight nOutputPlane x
+ * nInputPlane x kH x kW (nOutputPlane = depth multiplier), bias nOutputPlane x nInputPlane
+ * [OPTIONAL], output plane k*nOutputPlane + m; finput/fgradInput scratch. TemporalRowConvolution:
+ * weight inputFrameSize x 1 x kW, bias inputFrameSize [OPTIONAL], input (N x) nFrame x
+ * inputFrameSize, or (N x) inputFrameSize x nFrame with featFirst; output in the input's layout.
+ * FeatureLPPooling: Lp pooling over the feature dim (dim 0, or 1 in batchMode), width 2..16,
+ * stride 1..4; its backward takes gradOutput first, as Torch7. */
+int THNN_VolumetricMaxUnpooling_updateOutput(THTensor *input, THTensor *output, THTensor *indices, int oT, int oW,
+                                             int oH, int dT, int dW, int dH, int pT, int pW, int pH, int index_base);
+int THNN_VolumetricMaxUnpooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                THTensor *indices, int oT, int oW, int oH, int dT, int dW, int dH,
+                                                int pT, int pW, int pH, int index_base);
+int THNN_VolumetricReplicationPadding_updateOutput(THTensor *input, THTensor *output, int pleft, int pright,
+                                                   int ptop, int pbottom, int pfront, int pback);
+int THNN_VolumetricReplicationPadding_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                      int pleft, int pright, int ptop, int pbottom, int pfront, int pback);
+int THNN_VolumetricFractionalMaxPooling_updateOutput(THTensor *input, THTensor *output, int outputT, int outputW,
+                                                     int outputH, int poolSizeT, int poolSizeW, int poolSizeH,
+                                                     THTensor *indices, THTensor *randomSamples, int index_base);
+int THNN_VolumetricFractionalMaxPooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                        int outputT, int outputW, int outputH, int poolSizeT,
+                                                        int poolSizeW, int poolSizeH, THTensor *indices, int index_base);
+int THNN_SpatialDepthWiseConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
+                                                  THTensor *finput, THTensor *fgradInput, int kW, int kH, int dW, int dH,
+                                                  int padW, int padH);
+int THNN_SpatialDepthWiseConvolution_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                     THTensor *weight, THTensor *finput, THTensor *fgradInput, int kW,
+                                                     int kH, int dW, int dH, int padW, int padH);
+int THNN_SpatialDepthWiseConvolution_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
+                                                       THTensor *gradBias, THTensor *finput, THTensor *fgradInput,
+                                                       int kW, int kH, int dW, int dH, int padW, int padH, double scale);
+int THNN_TemporalRowConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
+                                             THTensor *finput, THTensor *fgradInput, int kW, int dW, int padW,
+                                             int featFirst);
+int THNN_TemporalRowConvolution_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                THTensor *weight, THTensor *finput, THTensor *fgradInput, int kW,
+                                                int dW, int padW, int featFirst);
+int THNN_TemporalRowConvolution_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
+                                                  THTensor *gradBias, THTensor *finput, THTensor *fgradInput, int kW,
+                                                  int dW, int padW, int featFirst, double scale);
+int THNN_FeatureLPPooling_updateOutput(THTensor *input, THTensor *output, double power, int width, int stride,
+                                       int batchMode);
+int THNN_FeatureLPPooling_updateGradInput(THTensor *gradOutput, THTensor *input, THTensor *output, THTensor *gradInput,
+                                          double power, int width, int stride, int batchMode);
 /* (end of THNN pooling section) */
 
 

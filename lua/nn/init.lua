@@ -7,6 +7,10 @@ package.loaded.nn = nn
 
 local files = {'utils', 'THNN', 'Module', 'Container', 'containers', 'Criterion', 'simple', 'table',
                'transfer', 'spatial', 'criterions', 'extra', 'Jacobian', 'StochasticGradient'}
+files[#files + 1] = 'dilated'
+files[#files + 1] = 'volumetric'
+files[#files + 1] = 'depthwise'
+files[#files + 1] = 'FeatureLPPooling'
 for _, f in ipairs(files) do
    dofile(assert(package.searchpath('nn.' .. f, package.path)))
 end

@@ -266,6 +266,10 @@ local function contig(self, input, gradOutput)
    return input, gradOutput
 end
 
+-- the helpers above, for the other THNN-backed module files (dilated.lua, volumetric.lua, ...)
+THNN.moduleHelpers = {checkIn = checkIn, longBuffer = longBuffer, fanInReset = fanInReset, noBias = noBias,
+                      convType = convType, convClear = convClear, buffers = buffers, contig = contig}
+
 -- SpatialConvolution and SpatialConvolutionMM share SpatialConvolutionMM_* (4-D weight)
 local function spatialConv(name)
    local M, mp = torch.class('nn.' .. name, 'nn.Module')
