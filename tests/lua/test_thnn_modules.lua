@@ -1,0 +1,251 @@
+-- lua/nn: the volumetric, dilated, depthwise, row-convolution and feature-pooling THNN modules:
+-- Jacobian checks (float64, finite differences), batch == stacked samples, Torch7 fields and
+-- sizes, 1-based indices, and bad input.
+require 'nn'
+local tester = torch.Tester()
+local tests = torch.TestSuite()
+local jac = nn.Jacobian
+local precision = 1e-5
+torch.manualSeed(4321)
+torch.setdefaulttensortype('torch.DoubleTensor')
+
+local function errs(f, pattern, msg)
+   local ok, err = pcall(f)
+   tester:assert(not ok, msg .. ' (no error raised)')
+   if not ok then tester:assert(tostring(err):find(pattern) ~= nil, msg .. ': got "' .. tostring(err) .. '"') end
+end
+
+local function checkModule(name, module, input, o)
+   o = o or {}
+   local err = jac.testJacobian(module, input, o.min, o.max)
+   tester:assertlt(err, precision, name .. ': error on state')
+   for _, p in ipairs{{'weight', 'gradWeight'}, {'bias', 'gradBias'}} do
+      if module[p[1]] then
+         err = jac.testJacobianParameters(module, input, module[p[1]], module[p[2]], o.min, o.max)
+         tester:assertlt(err, precision, name .. ': error on ' .. p[1])
+         err = jac.testJacobianUpdateParameters(module, input, module[p[1]], o.min, o.max)
+         tester:assertlt(err, precision, name .. ': error on ' .. p[1] .. ' [direct update]')
+         for t, e in pairs(jac.testAllUpdate(module, input, p[1], p[2])) do
+            tester:assertlt(e, precision, name .. ': error on ' .. p[1] .. ' [' .. t .. ']')
+         end
+      end
+   end
+   if not o.noio then
+      local ferr, berr = jac.testIO(module, input, o.min, o.max)
+      tester:asserteq(ferr, 0, name .. ': io error on forward')
+      tester:asserteq(berr, 0, name .. ': io error on backward')
+   end
+end
+
+local cases = {
+   {'VolumetricDilatedConvolution', function() return nn.VolumetricDilatedConvolution(2, 3, 2, 3, 2, 1, 2, 1, 1, 0, 1, 2, 1, 2) end, {2, 2, 5, 6, 5}},
+   {'VolumetricDilatedConvolutionSingle', function() return nn.VolumetricDilatedConvolution(2, 2, 2, 2, 2, 1, 1, 1, 0, 0, 0, 2, 2, 2) end, {2, 4, 4, 4}},
+   {'VolumetricDilatedConvolutionNoBias', function() return nn.VolumetricDilatedConvolution(2, 2, 2, 2, 2, 1, 1, 1, 0, 0, 0, 2, 1, 1):noBias() end, {2, 4, 3, 3}},
+   {'VolumetricFullDilatedConvolution', function() return nn.VolumetricFullDilatedConvolution(2, 3, 2, 2, 3, 2, 1, 2, 1, 0, 1, 2, 1, 2, 1, 0, 1) end, {2, 2, 2, 3, 2}},
+   {'SpatialFullDilatedConvolution', function() return nn.SpatialFullDilatedConvolution(2, 3, 3, 2, 2, 1, 1, 0, 2, 2, 1, 0) end, {2, 2, 3, 3}},
+   {'SpatialFullDilatedConvolutionSingle', function() return nn.SpatialFullDilatedConvolution(3, 2, 3, 3, 1, 1, 1, 1, 2, 2) end, {3, 4, 3}},
+   {'VolumetricDilatedMaxPooling', function() return nn.VolumetricDilatedMaxPooling(2, 2, 2, 1, 2, 1, 0, 1, 0, 2, 1, 2) end, {2, 2, 5, 4, 5}},
+   {'VolumetricDilatedMaxPoolingCeil', function() return nn.VolumetricDilatedMaxPooling(2, 2, 2, 2, 2, 2, 0, 0, 0, 2, 2, 2):ceil() end, {2, 6, 6, 6}},
+   {'VolumetricFractionalMaxPooling', function() return nn.VolumetricFractionalMaxPooling(2, 2, 2, 3, 2, 3):fixPoolingRegions() end, {2, 2, 6, 5, 6}, {noio = true}},
+   {'VolumetricFractionalMaxPoolingRatio', function() return nn.VolumetricFractionalMaxPooling(2, 3, 2, 0.5, 0.5, 0.6):fixPoolingRegions() end, {2, 6, 7, 6}, {noio = true}},
+   {'VolumetricReplicationPadding', function() return nn.VolumetricReplicationPadding(1, 2, 0, 1, 2, 1) end, {2, 2, 3, 3, 3}},
+   {'VolumetricReplicationPaddingCrop', function() return nn.VolumetricReplicationPadding(-1, 1, 1, -1, 0, 2) end, {2, 3, 4, 4}},
+   {'SpatialDepthWiseConvolution', function() return nn.SpatialDepthWiseConvolution(3, 2, 3, 2, 1, 2, 1, 0) end, {2, 3, 5, 6}},
+   {'SpatialDepthWiseConvolutionSingle', function() return nn.SpatialDepthWiseConvolution(2, 3, 2, 2) end, {2, 4, 4}},
+   {'TemporalRowConvolution', function() return nn.TemporalRowConvolution(4, 3, 2) end, {2, 7, 4}},
+   {'TemporalRowConvolution2D', function() return nn.TemporalRowConvolution(3, 2) end, {6, 3}},
+   {'TemporalRowConvolutionFeatFirst', function() return nn.TemporalRowConvolution(3, 3, 1, true) end, {2, 3, 6}},
+   {'TemporalRowConvolutionNoBias', function() return nn.TemporalRowConvolution(3, 2, 1, true):noBias() end, {3, 5}},
+   {'FeatureLPPooling2', function() return nn.FeatureLPPooling(3, 2, 2, true) end, {2, 7, 3}},
+   -- an odd power is real only on positive inputs
+   {'FeatureLPPooling3', function() return nn.FeatureLPPooling(2, 1, 3, false) end, {5, 2, 3}, {min = 0.5, max = 2}},
+   {'FeatureLPPooling4D', function() return nn.FeatureLPPooling(4, 4, 2, true) end, {2, 8, 2, 2}},
+}
+for _, e in ipairs(cases) do
+   tests[e[1]] = function()
+      local x = torch.Tensor(unpack(e[3])):uniform(-2, 2)
+      checkModule(e[1], e[2](), x, e[4])
+   end
+end
+
+function tests.VolumetricMaxUnpooling()
+   local p = nn.VolumetricMaxPooling(2, 2, 2)
+   local u = nn.VolumetricMaxUnpooling(p)
+   local x = torch.randn(2, 2, 4, 6, 4)
+   local y = p:forward(x)
+   local z = u:forward(y)
+   tester:assertTableEq(z:size():totable(), {2, 2, 4, 6, 4}, 'unpooled size')
+   tester:asserteq(z:ne(0):sum(), y:nElement(), 'one value per window')
+   -- the unpooled maxima sit where the pooling found them
+   tester:assertTensorEq(z:view(-1):index(1, (z:view(-1):ne(0)):nonzero():view(-1)):sort(),
+                         y:view(-1):sort(), 1e-12, 'same values')
+   tester:assertTensorEq(p:forward(z), y, 0, 'pooling the unpooled gives the pooled')
+   tester:assert(p.indices:min() >= 1, 'indices are 1-based')
+   checkModule('VolumetricMaxUnpooling', u, y:clone(), {noio = true})
+   errs(function() nn.VolumetricMaxUnpooling(nn.VolumetricMaxPooling(2, 2, 2, 1, 1, 1)) end,
+        'kernel must be equal to its stride', 'kernel ~= stride')
+   errs(function() nn.VolumetricMaxUnpooling(nn.SpatialMaxPooling(2, 2)) end, 'VolumetricMaxPooling', 'wrong pooling type')
+   errs(function() nn.VolumetricMaxUnpooling(nn.VolumetricMaxPooling(2, 2, 2)):forward(torch.randn(2, 2, 2, 2)) end,
+        'forward first', 'pooling not run')
+   p.indices[1][1][1][1][1] = 10000
+   errs(function() u:forward(y) end, 'out of bounds', 'bad index')
+end
+
+function tests.VolumetricDilatedMaxPooling_indices()
+   local m = nn.VolumetricDilatedMaxPooling(2, 2, 2, 1, 1, 1, 0, 0, 0, 2, 2, 2)
+   local x = torch.randn(1, 3, 3, 3)
+   local y = m:forward(x)
+   tester:assertTableEq(y:size():totable(), {1, 1, 1, 1}, 'dilated window covers the volume')
+   local corners = torch.Tensor{x[1][1][1][1], x[1][1][1][3], x[1][1][3][1], x[1][1][3][3], x[1][3][1][1],
+                                x[1][3][1][3], x[1][3][3][1], x[1][3][3][3]}
+   tester:asserteq(y[1][1][1][1], corners:max(), 'max over the dilated corners')
+   local idx = m.indices[1][1][1][1]
+   tester:asserteq(x:view(-1)[idx], y[1][1][1][1], '1-based flat index into the volume')
+end
+
+function tests.BatchCompare()
+   local cs = {
+      {nn.VolumetricDilatedConvolution(2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 2, 2, 2), {3, 2, 4, 4, 4}},
+      {nn.VolumetricFullDilatedConvolution(2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 2, 1, 1), {3, 2, 2, 2, 2}},
+      {nn.SpatialFullDilatedConvolution(2, 2, 3, 3, 2, 2, 1, 1, 2, 2), {3, 2, 3, 3}},
+      {nn.SpatialDepthWiseConvolution(2, 3, 3, 3, 1, 1, 1, 1), {3, 2, 4, 4}},
+      {nn.TemporalRowConvolution(3, 2, 1), {3, 5, 3}},
+      {nn.TemporalRowConvolution(3, 2, 2, true), {3, 3, 6}},
+      {nn.VolumetricReplicationPadding(1, 0, 2, 1, 0, 1), {3, 2, 2, 3, 2}},
+      {nn.FeatureLPPooling(2, 2, 2, true), {3, 6, 4}},
+   }
+   for _, c in ipairs(cs) do
+      local m, size = c[1], c[2]
+      local x = torch.randn(unpack(size))
+      local y = m:forward(x):clone()
+      local go = torch.randn(y:size())
+      m:zeroGradParameters()
+      local gi = m:backward(x, go):clone()
+      local gw = m.gradWeight and m.gradWeight:clone()
+      local single = m:clone()
+      if torch.type(m) == 'nn.FeatureLPPooling' then single.batch_mode = false end
+      single:zeroGradParameters()
+      for i = 1, size[1] do
+         tester:assertTensorEq(single:forward(x[i]), y[i], 1e-10, torch.type(m) .. ': batch output equals sample ' .. i)
+         tester:assertTensorEq(single:backward(x[i], go[i]), gi[i], 1e-10, torch.type(m) .. ': batch gradInput equals sample ' .. i)
+      end
+      if gw then tester:assertTensorEq(single.gradWeight, gw, 1e-10, torch.type(m) .. ': accumulated gradWeight') end
+   end
+end
+
+-- the Torch7 layouts: a depthwise convolution is one SpatialConvolution per (plane, multiplier)
+function tests.SpatialDepthWiseConvolution_layout()
+   local m = nn.SpatialDepthWiseConvolution(3, 2, 3, 3, 1, 1, 1, 1)
+   tester:assertTableEq(m.weight:size():totable(), {2, 3, 3, 3}, 'weight nOutputPlane x nInputPlane x kH x kW')
+   tester:assertTableEq(m.bias:size():totable(), {2, 3}, 'bias nOutputPlane x nInputPlane')
+   local x = torch.randn(3, 5, 5)
+   local y = m:forward(x)
+   tester:assertTableEq(y:size():totable(), {6, 5, 5}, 'nInputPlane * nOutputPlane output planes')
+   for k = 1, 3 do
+      for o = 1, 2 do
+         local c = nn.SpatialConvolution(1, 1, 3, 3, 1, 1, 1, 1)
+         c.weight[1][1]:copy(m.weight[o][k]); c.bias[1] = m.bias[o][k]
+         tester:assertTensorEq(y[(k - 1) * 2 + o], c:forward(x[{{k}}])[1], 1e-12, 'plane k*nOut + o')
+      end
+   end
+end
+
+function tests.TemporalRowConvolution_values()
+   local m = nn.TemporalRowConvolution(2, 3, 2)
+   local x = torch.randn(7, 2)
+   local y = m:forward(x)
+   tester:assertTableEq(y:size():totable(), {3, 2}, 'output nOutputFrame x inputFrameSize')
+   for t = 1, 3 do
+      for f = 1, 2 do
+         local v = m.bias[f]
+         for k = 1, 3 do v = v + m.weight[f][1][k] * x[(t - 1) * 2 + k][f] end
+         tester:assertalmosteq(y[t][f], v, 1e-12, 'row convolution value')
+      end
+   end
+   local mf = m:clone()
+   mf.featFirst = true
+   tester:assertTensorEq(mf:forward(x:t():contiguous()), y:t(), 1e-12, 'featFirst is the transposed layout')
+end
+
+function tests.FeatureLPPooling_values()
+   local x = torch.rand(2, 6, 3)
+   local y = nn.FeatureLPPooling(3, 1, 2, true):forward(x)
+   tester:assertTableEq(y:size():totable(), {2, 4, 3}, 'output features (6 - 3) / 1 + 1')
+   tester:assertalmosteq(y[2][3][2], x[2]:narrow(1, 3, 3):select(2, 2):norm(), 1e-12, 'L2 over the window')
+   local y3 = nn.FeatureLPPooling(2, 2, 3, false):forward(x[1])
+   tester:assertalmosteq(y3[2][1], (x[1][3][1] ^ 3 + x[1][4][1] ^ 3) ^ (1 / 3), 1e-12, 'L3 over the window')
+end
+
+function tests.VolumetricReplicationPadding_values()
+   local x = torch.randn(1, 2, 2, 2)
+   local y = nn.VolumetricReplicationPadding(1, 0, 0, 0, 0, 1):forward(x)
+   tester:assertTableEq(y:size():totable(), {1, 3, 2, 3}, 'padded size')
+   tester:assertTensorEq(y[{1, {1, 2}, {}, 2}], x[{1, {}, {}, 1}], 0, 'left column replicated')
+   tester:assertTensorEq(y[{1, 3, {}, {2, 3}}], x[{1, 2}], 0, 'back plane replicated')
+end
+
+function tests.bad_input()
+   errs(function() nn.VolumetricDilatedConvolution(2, 2, 2, 2, 2):forward(torch.randn(2, 3, 3, 3, 3)) end,
+        'nn.VolumetricDilatedConvolution: expected input with 2 planes', 'wrong planes')
+   errs(function() nn.VolumetricDilatedConvolution(2, 2, 2, 2, 2):forward(torch.randn(2, 3, 3)) end,
+        'expected input 4%-D', 'wrong dims')
+   errs(function() nn.VolumetricDilatedConvolution(1, 1, 3, 3, 3, 1, 1, 1, 0, 0, 0, 2, 2, 2):forward(torch.randn(1, 4, 4, 4)) end,
+        'too small', 'dilated kernel larger than input')
+   errs(function() nn.VolumetricFullDilatedConvolution(2, 2, 2, 2, 2):forward(torch.randn(3, 2, 2, 2)) end,
+        'with 2 planes', 'full: wrong planes')
+   errs(function() nn.SpatialFullDilatedConvolution(2, 2, 3, 3):forward(torch.randn(2, 2)) end,
+        'expected input 3%-D', 'spatial full: wrong dims')
+   local m = nn.SpatialFullDilatedConvolution(2, 2, 3, 3)
+   m:forward(torch.randn(2, 3, 3))
+   errs(function() m:backward(torch.randn(2, 3, 3), torch.randn(2, 4, 4)) end, 'gradOutput', 'bad gradOutput')
+   errs(function() nn.VolumetricDilatedMaxPooling(2, 2, 2):forward(torch.randn(3, 3, 3)) end, '4%-D', 'pool dims')
+   errs(function() nn.VolumetricDilatedMaxPooling(2, 2, 2, 1, 1, 1, 0, 0, 0, 3, 3, 3):forward(torch.randn(1, 3, 3, 3)) end,
+        'too small', 'dilated pool larger than input')
+   errs(function() nn.VolumetricFractionalMaxPooling(2, 2, 2, 4, 4, 4):forward(torch.randn(1, 4, 4, 4)) end,
+        'too large', 'fractional pool too large')
+   errs(function() nn.VolumetricFractionalMaxPooling(2, 2, 2, 2, 2, 2):forward(torch.randn(4, 4, 4)) end, '4%-D', 'fractional dims')
+   errs(function() nn.VolumetricReplicationPadding(-3):forward(torch.randn(1, 2, 2, 2)) end, 'too small', 'over-cropping')
+   errs(function() nn.SpatialDepthWiseConvolution(2, 2, 3, 3):forward(torch.randn(2, 2)) end, 'expected input 3%-D', 'depthwise dims')
+   errs(function() nn.SpatialDepthWiseConvolution(2, 2, 3, 3):forward(torch.randn(2, 2, 2)) end, 'too small', 'depthwise kernel too large')
+   errs(function() nn.TemporalRowConvolution(3, 2):forward(torch.randn(5, 4)) end, 'inputFrameSize 3', 'row conv frame size')
+   errs(function() nn.TemporalRowConvolution(3, 4):forward(torch.randn(2, 3)) end, 'too few', 'row conv too short')
+   errs(function() nn.TemporalRowConvolution(3, 2):forward(torch.randn(2, 3, 4, 5)) end, '2%-D', 'row conv dims')
+   local r = nn.TemporalRowConvolution(3, 2)
+   r:forward(torch.randn(5, 3))
+   errs(function() r:backward(torch.randn(5, 3), torch.randn(3, 3)) end, 'expected gradOutput of size %[4 x 3%]', 'row conv gradOutput')
+   errs(function() nn.FeatureLPPooling(1, 1, 2) end, 'width must be within 2 to 16', 'lp width')
+   errs(function() nn.FeatureLPPooling(2, 5, 2) end, 'stride must be within 1 to 4', 'lp stride')
+   errs(function() nn.FeatureLPPooling(4, 1, 2, true):forward(torch.randn(2, 3)) end, 'must be >= width', 'lp too few features')
+   errs(function() nn.FeatureLPPooling(2, 1, 2, false):forward(torch.randn(2, 2, 2, 2)) end, '1%-D to 3%-D', 'lp dims')
+   errs(function() nn.VolumetricDilatedConvolution(2, 2, 2, 2, 2):forward(torch.LongTensor(2, 3, 3, 3)) end,
+        'FloatTensor or DoubleTensor', 'integer input')
+end
+
+function tests.float32()
+   local ms = {
+      {nn.VolumetricDilatedConvolution(2, 2, 2, 2, 2, 1, 1, 1, 0, 0, 0, 2, 2, 2), {2, 4, 4, 4}},
+      {nn.SpatialDepthWiseConvolution(2, 2, 3, 3), {2, 4, 4}},
+      {nn.TemporalRowConvolution(3, 2), {5, 3}},
+      {nn.FeatureLPPooling(2, 1, 2), {4, 3}},
+      {nn.VolumetricReplicationPadding(1), {2, 2, 2, 2}},
+   }
+   for _, c in ipairs(ms) do
+      local x = torch.rand(unpack(c[2]))
+      local yd = c[1]:forward(x):clone()
+      local f = c[1]:clone():float()
+      local yf = f:forward(x:float())
+      tester:asserteq(torch.type(yf), 'torch.FloatTensor', torch.type(c[1]) .. ': float output')
+      tester:assertlt((yf:double() - yd):abs():max(), 1e-5, torch.type(c[1]) .. ': float32 matches float64')
+   end
+end
+
+function tests.tostring()
+   tester:asserteq(tostring(nn.VolumetricDilatedConvolution(2, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 2, 2, 2)),
+                   'nn.VolumetricDilatedConvolution(2 -> 3, 3x3x3, 1,1,1, 1,1,1, 2,2,2)')
+   tester:asserteq(tostring(nn.TemporalRowConvolution(4, 3, 2)), 'nn.TemporalRowConvolution(4, 3, 2)')
+   tester:asserteq(tostring(nn.VolumetricReplicationPadding(1, 2, 3, 4, 5, 6)),
+                   'nn.VolumetricReplicationPadding(left=1, right=2, top=3, bottom=4, front=5, back=6)')
+end
+
+tester:add(tests)
+tester:run()
