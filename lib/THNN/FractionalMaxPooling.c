@@ -1,7 +1,7 @@
 /* SpatialFractionalMaxPooling and VolumetricFractionalMaxPooling (Graham 2014) with the
  * caller's random samples, as THNN: randomSamples holds one sample in [0, 1) per pooled dim and
  * plane (N x C x nsp, or C x nsp without a batch dim), ordered (u_w, u_h) for planes and
- * (u_t, u_w, u_h) for volumes. Window starts along a dim: int((i + u) * a) - int(u * a) with
+ * (u_t, u_h, u_w) for volumes (THNN's code, which PyTorch kept). Window starts along a dim: int((i + u) * a) - int(u * a) with
  * a = (in - pool) / (out - 1), the last window at in - pool (computed in the input's dtype, as
  * THNN/PyTorch). Indices: flat offset inside the input plane (h*W + w) or volume
  * (t*H*W + h*W + w) plus index_base. */
@@ -9,7 +9,7 @@
 #include "THNNPool.h"
 
 /* Position of the T, H, W samples inside a plane's samples. */
-static const int sampleSlot[2][3] = {{-1, 1, 0}, {0, 2, 1}};
+static const int sampleSlot[2][3] = {{-1, 1, 0}, {0, 1, 2}};
 
 #define THNN_REAL float
 #define TNF(n) n##_f

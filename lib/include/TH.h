@@ -710,7 +710,7 @@ int THNN_TemporalSubSampling_accGradParameters(THTensor *input, THTensor *gradOu
  * the otime x oheight x owidth output volume, plus index_base); the strides and pads (Torch7's
  * signature) are only validated. VolumetricReplicationPadding: pads l, r, t, b, front, back
  * (negative crops). VolumetricFractionalMaxPooling: randomSamples N x C x 3 (or C x 3) ordered
- * (u_t, u_w, u_h), each in [0, 1). SpatialDepthWiseConvolution: weight nOutputPlane x
+ * (u_t, u_h, u_w), each in [0, 1). SpatialDepthWiseConvolution: weight nOutputPlane x
  * nInputPlane x kH x kW (nOutputPlane = depth multiplier), bias nOutputPlane x nInputPlane
  * [OPTIONAL], output plane k*nOutputPlane + m; finput/fgradInput scratch. TemporalRowConvolution:
  * weight inputFrameSize x 1 x kW, bias inputFrameSize [OPTIONAL], input (N x) nFrame x
@@ -754,6 +754,22 @@ int THNN_FeatureLPPooling_updateOutput(THTensor *input, THTensor *output, double
                                        int batchMode);
 int THNN_FeatureLPPooling_updateGradInput(THTensor *gradOutput, THTensor *input, THTensor *output, THTensor *gradInput,
                                           double power, int width, int stride, int batchMode);
+/* VolumetricUpSamplingNearest / Trilinear: the 3-D twins of the Spatial ones above (input
+ * C x T x H x W or N x C x T x H x W; align_corners as SpatialUpSamplingBilinear's).
+ * SpatialGridSamplerBilinear: input N x C x IH x IW sampled at grid N x H x W x 2 ((x, y) in
+ * [-1, 1], corners at the pixel centres: PyTorch's align_corners=True), zeros outside; output
+ * N x C x H x W; the backward fills gradInput and gradGrid (argument order as THNN). */
+int THNN_VolumetricUpSamplingNearest_updateOutput(THTensor *input, THTensor *output, int scale_factor);
+int THNN_VolumetricUpSamplingNearest_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                     int scale_factor);
+int THNN_VolumetricUpSamplingTrilinear_updateOutput(THTensor *input, THTensor *output, int outputDepth,
+                                                    int outputHeight, int outputWidth, int align_corners);
+int THNN_VolumetricUpSamplingTrilinear_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                       int outputDepth, int outputHeight, int outputWidth,
+                                                       int align_corners);
+int THNN_SpatialGridSamplerBilinear_updateOutput(THTensor *input, THTensor *grid, THTensor *output);
+int THNN_SpatialGridSamplerBilinear_updateGradInput(THTensor *input, THTensor *gradInput, THTensor *grid,
+                                                    THTensor *gradGrid, THTensor *gradOutput);
 /* (end of THNN pooling section) */
 
 

@@ -11,6 +11,8 @@ files[#files + 1] = 'dilated'
 files[#files + 1] = 'volumetric'
 files[#files + 1] = 'depthwise'
 files[#files + 1] = 'FeatureLPPooling'
+files[#files + 1] = 'UpSampling'
+files[#files + 1] = 'SpatialGridSamplerBilinear'
 for _, f in ipairs(files) do
    dofile(assert(package.searchpath('nn.' .. f, package.path)))
 end

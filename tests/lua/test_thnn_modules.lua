@@ -60,12 +60,45 @@ local cases = {
    -- an odd power is real only on positive inputs
    {'FeatureLPPooling3', function() return nn.FeatureLPPooling(2, 1, 3, false) end, {5, 2, 3}, {min = 0.5, max = 2}},
    {'FeatureLPPooling4D', function() return nn.FeatureLPPooling(4, 4, 2, true) end, {2, 8, 2, 2}},
+   {'UpSamplingNearest2D', function() return nn.UpSampling(2) end, {2, 2, 3, 2}},
+   {'UpSamplingNearest3D', function() return nn.UpSampling(2, 'nearest') end, {1, 2, 2, 3, 2}},
+   {'UpSamplingLinear2D', function() return nn.UpSampling(3, 'linear') end, {2, 1, 3, 2}},
+   {'UpSamplingLinear3D', function() return nn.UpSampling({odepth = 4, oheight = 3, owidth = 5}, 'linear') end, {1, 2, 2, 3, 3}},
 }
 for _, e in ipairs(cases) do
    tests[e[1]] = function()
       local x = torch.Tensor(unpack(e[3])):uniform(-2, 2)
       checkModule(e[1], e[2](), x, e[4])
    end
+end
+
+-- the table-input grid sampler: central differences w.r.t. the images and the grid
+function tests.SpatialGridSamplerBilinear()
+   local m = nn.SpatialGridSamplerBilinear()
+   local x, grid = torch.randn(2, 2, 4, 5), torch.rand(2, 3, 4, 2):mul(2.2):add(-1.1)
+   local y = m:forward({x, grid}):clone()
+   tester:assertTableEq(y:size():totable(), {2, 2, 3, 4}, 'output N x C x H x W')
+   local go = torch.randn(y:size())
+   local gi = m:backward({x, grid}, go)
+   local eps = 1e-6
+   for k, t in ipairs{x, grid} do
+      local flat, g, worst = t:view(-1), gi[k]:view(-1), 0
+      for i = 1, flat:nElement() do
+         local v = flat[i]
+         flat[i] = v + eps
+         local a = m:forward({x, grid}):dot(go)
+         flat[i] = v - eps
+         local b = m:forward({x, grid}):dot(go)
+         flat[i] = v
+         worst = math.max(worst, math.abs((a - b) / (2 * eps) - g[i]))
+      end
+      tester:assertlt(worst, 1e-5, 'SpatialGridSamplerBilinear: gradient w.r.t. input ' .. k)
+   end
+   -- the corners of the grid are the corner pixels
+   local corners = torch.Tensor{{{{-1, -1}, {1, -1}}, {{-1, 1}, {1, 1}}}}
+   local c = m:forward({x[{{1}}], corners})
+   tester:assertTensorEq(c[1][1], torch.Tensor{{x[1][1][1][1], x[1][1][1][5]}, {x[1][1][4][1], x[1][1][4][5]}}, 1e-12,
+                         'align_corners: +-1 are the corner pixel centres')
 end
 
 function tests.VolumetricMaxUnpooling()
