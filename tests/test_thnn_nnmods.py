@@ -304,3 +304,31 @@ def test_bad_input(lua, ctor, inp, msg):
 def test_bad_constructor(lua, ctor):
     ok, err = lua.execute("return function() return pcall(function() return %s end) end" % ctor)()
     assert not ok and "nn." in str(err)
+
+
+def test_sparse_linear(lua, ref_torch):
+    """A batch of (index, value) samples against torch.sparse.mm on the COO matrix (PyTorch sums
+    duplicate entries as SparseLinear does)."""
+    rng = np.random.default_rng(13)
+    nin, nout = 9, 4
+    samples = [np.stack([rng.choice(nin, size=k) + 1, rng.normal(size=k)], 1) for k in (3, 5, 1)]
+    w, b = rng.normal(size=(nout, nin)), rng.normal(size=nout)
+    rows = np.concatenate([np.full(len(s), i) for i, s in enumerate(samples)])
+    cols = np.concatenate([s[:, 0] - 1 for s in samples]).astype(np.int64)
+    vals = np.concatenate([s[:, 1] for s in samples])
+    sp = ref_torch.sparse_coo_tensor(np.stack([rows, cols]), vals, (len(samples), nin))
+    tw, tb = (ref_torch.tensor(a, requires_grad=True) for a in (w, b))
+    ty = ref_torch.sparse.mm(sp, tw.t()) + tb
+    go = rng.normal(size=tuple(ty.shape))
+    ty.backward(ref_torch.tensor(go))
+    f = lua.execute("""return function(x, w, b, go)
+       local m = nn.SparseLinear(%d, %d)
+       m.weight:copy(w); m.bias:copy(b)
+       local y = m:forward(x):clone()
+       m:zeroGradParameters()
+       m:backward(x, go)
+       return y, m.gradWeight, m.gradBias end""" % (nin, nout))
+    y, gw, gb = f([L(s) for s in samples], L(w), L(b), L(go))
+    np.testing.assert_allclose(N(y), ty.detach().numpy(), **TOL)
+    np.testing.assert_allclose(N(gw), tw.grad.numpy(), **TOL)
+    np.testing.assert_allclose(N(gb), tb.grad.numpy(), **TOL)

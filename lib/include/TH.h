@@ -770,6 +770,28 @@ int THNN_VolumetricUpSamplingTrilinear_updateGradInput(THTensor *input, THTensor
 int THNN_SpatialGridSamplerBilinear_updateOutput(THTensor *input, THTensor *grid, THTensor *output);
 int THNN_SpatialGridSamplerBilinear_updateGradInput(THTensor *input, THTensor *gradInput, THTensor *grid,
                                                     THTensor *gradGrid, THTensor *gradOutput);
+/* SparseLinear: weight outDim x inDim, bias outDim; sparse input with its indices stored as
+ * values (read with index_base): COO nnz x 3 (sample, feature, value) with output pre-sized
+ * batchSize x outDim by the caller, or legacy* batchSize x nnz x 2 (feature, value).
+ * accGradParameters adds weightDecay * weight to gradWeight when weightDecay != 0;
+ * zeroGradParameters / updateParameters touch the whole bias and only the weight columns of the
+ * features present in lastInput (each once). */
+int THNN_SparseLinear_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias, int index_base);
+int THNN_SparseLinear_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight, THTensor *gradBias,
+                                        THTensor *weight, THTensor *bias, double weightDecay, double scale,
+                                        int index_base);
+int THNN_SparseLinear_zeroGradParameters(THTensor *gradWeight, THTensor *gradBias, THTensor *lastInput, int index_base);
+int THNN_SparseLinear_updateParameters(THTensor *weight, THTensor *bias, THTensor *gradWeight, THTensor *gradBias,
+                                       THTensor *lastInput, double learningRate, int index_base);
+int THNN_SparseLinear_legacyUpdateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
+                                         int index_base);
+int THNN_SparseLinear_legacyAccGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
+                                              THTensor *gradBias, THTensor *weight, THTensor *bias, double weightDecay,
+                                              double scale, int index_base);
+int THNN_SparseLinear_legacyZeroGradParameters(THTensor *gradWeight, THTensor *gradBias, THTensor *lastInput,
+                                               int index_base);
+int THNN_SparseLinear_legacyUpdateParameters(THTensor *weight, THTensor *bias, THTensor *gradWeight, THTensor *gradBias,
+                                             THTensor *lastInput, double learningRate, int index_base);
 /* (end of THNN pooling section) */
 
 

@@ -101,6 +101,64 @@ function tests.SpatialGridSamplerBilinear()
                          'align_corners: +-1 are the corner pixel centres')
 end
 
+-- SparseLinear equals Linear on the densified input, in the single, table and legacy formats
+local function densify(x, n)
+   local d = torch.zeros(n)
+   for i = 1, x:size(1) do d[x[i][1]] = d[x[i][1]] + x[i][2] end
+   return d
+end
+function tests.SparseLinear()
+   local m = nn.SparseLinear(7, 3, true)
+   local lin = nn.Linear(7, 3)
+   lin.weight:copy(m.weight); lin.bias:copy(m.bias)
+   local xs = {torch.Tensor{{2, 0.5}, {6, -1.5}, {2, 1}}, torch.Tensor{{7, 2}}, torch.Tensor()}
+   local dense = torch.Tensor(3, 7)
+   for i = 1, 3 do dense[i]:copy(xs[i]:nElement() > 0 and densify(xs[i], 7) or torch.zeros(7)) end
+   local go = torch.randn(3, 3)
+   m:zeroGradParameters(); lin:zeroGradParameters()
+   tester:assertTensorEq(m:forward(xs), lin:forward(dense), 1e-12, 'table (batch) forward')
+   local gi = m:backward(xs, go)
+   local gd = lin:backward(dense, go)
+   tester:assertTensorEq(m.gradWeight, lin.gradWeight, 1e-12, 'gradWeight')
+   tester:assertTensorEq(m.gradBias, lin.gradBias, 1e-12, 'gradBias')
+   tester:assertTensorEq(gi[2]:select(2, 2), gd[2], 1e-12, 'dense gradInput values')
+   tester:assertTensorEq(gi[2]:select(2, 1), torch.range(1, 7), 0, '1-based feature indices of gradInput')
+   -- sparse update: only the seen columns (2, 6, 7) move; the bias always
+   local w0 = m.weight:clone()
+   m:updateParameters(0.1)
+   local moved = (m.weight - w0):abs():sum(1):view(-1)
+   tester:assert(moved[1] == 0 and moved[3] == 0 and moved[2] > 0 and moved[6] > 0 and moved[7] > 0, 'sparse weight step')
+   tester:assertTensorEq(m.weight, w0 - lin.gradWeight * 0.1, 1e-12, 'step = -lr * gradWeight')
+   m:zeroGradParameters()
+   tester:asserteq(m.gradWeight:abs():max(), 0, 'sparse zeroing clears the seen columns')
+   tester:asserteq(m.gradBias:abs():max(), 0, 'and the bias')
+   -- one sample
+   local y1 = m:forward(xs[1])
+   tester:asserteq(y1:dim(), 1, 'one sample gives a vector')
+   lin.weight:copy(m.weight); lin.bias:copy(m.bias)
+   tester:assertTensorEq(y1, lin:forward(dense[1]), 1e-12, 'single forward')
+   -- the legacy batch x nnz x 2 format
+   local leg = torch.Tensor{{{2, 0.5}, {6, -1.5}}, {{7, 2}, {1, 0}}}
+   local dl = torch.Tensor(2, 7)
+   dl[1]:copy(densify(leg[1], 7)); dl[2]:copy(densify(leg[2], 7))
+   tester:assertTensorEq(m:forward(leg), lin:forward(dl), 1e-12, 'legacy forward')
+   local g2 = torch.randn(2, 3)
+   m:zeroGradParameters(); lin:zeroGradParameters()
+   m:backward(leg, g2); lin:backward(dl, g2)
+   tester:assertTensorEq(m.gradWeight, lin.gradWeight, 1e-12, 'legacy gradWeight')
+   -- weight decay adds weightDecay * weight
+   m.weightDecay = 0.5
+   m:zeroGradParameters(); m.gradWeight:zero()
+   m:forward(leg); m:backward(leg, g2)
+   tester:assertTensorEq(m.gradWeight, lin.gradWeight + m.weight * 0.5, 1e-12, 'weight decay')
+   errs(function() m:forward(torch.Tensor{{8, 1}}) end, 'feature index 8 is out of range %[1, 7%]', 'index too large')
+   errs(function() m:forward(torch.Tensor{{0, 1}}) end, 'feature index 0 is out of range', 'index 0')
+   errs(function() m:forward(torch.Tensor{{1.5, 1}}) end, 'not an integer', 'fractional index')
+   errs(function() m:forward(torch.randn(2, 3)) end, 'nnz x 2 %(index, value%) tensor, got 2 x 3', 'a dense matrix is not (index, value) rows')
+   errs(function() m:forward({torch.randn(3)}) end, 'expected input%[1%] to be an nnz x 2', 'bad table entry')
+   errs(function() m:forward(torch.randn(2, 2, 2, 2)) end, 'expected input nnz x 2', 'bad dims')
+end
+
 function tests.VolumetricMaxUnpooling()
    local p = nn.VolumetricMaxPooling(2, 2, 2)
    local u = nn.VolumetricMaxUnpooling(p)
