@@ -316,7 +316,7 @@ def test_sparse_linear(lua, ref_torch):
     rows = np.concatenate([np.full(len(s), i) for i, s in enumerate(samples)])
     cols = np.concatenate([s[:, 0] - 1 for s in samples]).astype(np.int64)
     vals = np.concatenate([s[:, 1] for s in samples])
-    sp = ref_torch.sparse_coo_tensor(np.stack([rows, cols]), vals, (len(samples), nin))
+    sp = ref_torch.sparse_coo_tensor(np.stack([rows, cols]), vals, (len(samples), nin), check_invariants=True)
     tw, tb = (ref_torch.tensor(a, requires_grad=True) for a in (w, b))
     ty = ref_torch.sparse.mm(sp, tw.t()) + tb
     go = rng.normal(size=tuple(ty.shape))
