@@ -97,30 +97,10 @@ static int frac_updateGradInput(const char *fn, int nsp, THTensor *input, THTens
 {
     int64_t np = 0, is[3], oshape[5];
     TH_TRY(frac_shapeCheck(fn, nsp, input, o, k, &np, is, oshape));
-    TH_CHECK(gradInput, TH_ERR_VALUE, "%s: gradInput is NULL", fn);
-    int dt = input->dtype, nd = input->ndim;
-    TH_TRY(THNN_checkGradOutput(fn, gradOutput, nd, oshape));
+    TH_TRY(THNN_checkGradOutput(fn, gradOutput, input->ndim, oshape));
     TH_TRY(THNN_checkIndices(fn, "indices", indices, gradOutput));
-    int64_t ipl = is[0] * is[1] * is[2], opl = o[0] * o[1] * o[2];
-    THTensor *go = THNN_contig(gradOutput, dt, gradInput);
-    if (!go) return TH_lastErrorCode();
-    THTensor *ind = THTensor_newContiguous(indices);
-    if (!ind) { THTensor_free(go); return TH_lastErrorCode(); }
-    THTensor *gw = NULL;
-    int st = THNN_outOpen(gradInput, dt, nd, input->size, &gw);
-    if (!st && THTensor_numel(gw) > 0) {
-        int64_t bad = 0;
-        int nbad = dt == TH_FLOAT32
-            ? frac_bwd_f(THTensor_data(gw), THTensor_data(go), THTensor_data(ind), np, ipl, opl, index_base, &bad)
-            : frac_bwd_d(THTensor_data(gw), THTensor_data(go), THTensor_data(ind), np, ipl, opl, index_base, &bad);
-        if (nbad)
-            st = TH_setError(TH_ERR_INDEX, "%s: index %lld in indices is out of bounds [%d, %lld) of the input plane",
-                             fn, (long long)bad, index_base, (long long)(ipl + index_base));
-    }
-    st = THNN_outClose(gradInput, gw, st);
-    THTensor_free(go);
-    THTensor_free(ind);
-    return st;
+    return THNN_argmaxBackward(fn, input, gradOutput, gradInput, indices, np, is[0] * is[1] * is[2],
+                               o[0] * o[1] * o[2], index_base);
 }
 
 #define SZ3(t, h, w) ((const int64_t[3]){(t), (h), (w)})
@@ -202,29 +182,6 @@ static int TNF(frac_fwd)(const real *in, real *out, int64_t *ind, const real *sm
         }
     }
     return 0;
-}
-
-static int TNF(frac_bwd)(real *gin, const real *gout, const int64_t *ind, int64_t np, int64_t ipl, int64_t opl,
-                         int64_t base, int64_t *bad)
-{
-    int nbad = 0;
-    #pragma omp parallel for schedule(static) if (np > 1 && TH_parallelOK(np * (ipl + opl)))
-    for (int64_t pl = 0; pl < np; pl++) {
-        real *gi = gin + pl * ipl;
-        memset(gi, 0, (size_t)ipl * sizeof(real));
-        int lbad = 0;
-        int64_t lidx = 0;
-        for (int64_t o = 0; o < opl; o++) {
-            int64_t j = ind[pl * opl + o] - base;
-            if ((uint64_t)j >= (uint64_t)ipl) { lbad = 1; lidx = j + base; continue; }
-            gi[j] += gout[pl * opl + o];
-        }
-        if (lbad) {
-            #pragma omp critical(thnn_frac_bad)
-            { nbad++; *bad = lidx; }
-        }
-    }
-    return nbad;
 }
 
 #undef real
