@@ -264,6 +264,16 @@ def test_upsampling_linear_size_table(lua, ref_torch):
     np.testing.assert_allclose(gi, gx, **TOL)
 
 
+@pytest.mark.parametrize("dim", [1, 2, 3])
+def test_gated_linear_unit(lua, ref_torch, dim):
+    rng = np.random.default_rng(14)
+    x = rng.normal(size=(4, 2, 6))
+    y0, go, (gx,), _ = torch_ref(ref_torch, lambda t: ref_torch.nn.functional.glu(t, dim - 1), [x], [], rng)
+    y, gi, _, _ = run(lua, "nn.GatedLinearUnit(%d)" % dim, x, go)
+    np.testing.assert_allclose(y, y0, **TOL)
+    np.testing.assert_allclose(gi, gx, **TOL)
+
+
 def test_spatial_grid_sampler_bilinear(lua, ref_torch):
     rng = np.random.default_rng(12)
     x = rng.normal(size=(2, 3, 5, 6))

@@ -792,6 +792,11 @@ int THNN_SparseLinear_legacyZeroGradParameters(THTensor *gradWeight, THTensor *g
                                                int index_base);
 int THNN_SparseLinear_legacyUpdateParameters(THTensor *weight, THTensor *bias, THTensor *gradWeight, THTensor *gradBias,
                                              THTensor *lastInput, double learningRate, int index_base);
+/* GatedLinear (nn.GatedLinearUnit): input halves a, b along dim (counted from index_base),
+ * output = a * sigmoid(b). */
+int THNN_GatedLinear_updateOutput(THTensor *input, THTensor *output, int dim, int index_base);
+int THNN_GatedLinear_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, int dim,
+                                     int index_base);
 /* (end of THNN pooling section) */
 
 

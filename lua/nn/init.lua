@@ -14,6 +14,7 @@ files[#files + 1] = 'FeatureLPPooling'
 files[#files + 1] = 'UpSampling'
 files[#files + 1] = 'SpatialGridSamplerBilinear'
 files[#files + 1] = 'SparseLinear'
+files[#files + 1] = 'GatedLinearUnit'
 for _, f in ipairs(files) do
    dofile(assert(package.searchpath('nn.' .. f, package.path)))
 end

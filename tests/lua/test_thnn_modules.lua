@@ -60,6 +60,8 @@ local cases = {
    -- an odd power is real only on positive inputs
    {'FeatureLPPooling3', function() return nn.FeatureLPPooling(2, 1, 3, false) end, {5, 2, 3}, {min = 0.5, max = 2}},
    {'FeatureLPPooling4D', function() return nn.FeatureLPPooling(4, 4, 2, true) end, {2, 8, 2, 2}},
+   {'GatedLinearUnit', function() return nn.GatedLinearUnit() end, {3, 4}},
+   {'GatedLinearUnitDim', function() return nn.GatedLinearUnit(2) end, {2, 6, 3}},
    {'UpSamplingNearest2D', function() return nn.UpSampling(2) end, {2, 2, 3, 2}},
    {'UpSamplingNearest3D', function() return nn.UpSampling(2, 'nearest') end, {1, 2, 2, 3, 2}},
    {'UpSamplingLinear2D', function() return nn.UpSampling(3, 'linear') end, {2, 1, 3, 2}},
@@ -308,6 +310,8 @@ function tests.bad_input()
    errs(function() nn.FeatureLPPooling(2, 5, 2) end, 'stride must be within 1 to 4', 'lp stride')
    errs(function() nn.FeatureLPPooling(4, 1, 2, true):forward(torch.randn(2, 3)) end, 'must be >= width', 'lp too few features')
    errs(function() nn.FeatureLPPooling(2, 1, 2, false):forward(torch.randn(2, 2, 2, 2)) end, '1%-D to 3%-D', 'lp dims')
+   errs(function() nn.GatedLinearUnit():forward(torch.randn(2, 3)) end, 'halving dimension must be even', 'glu odd dim')
+   errs(function() nn.GatedLinearUnit(3):forward(torch.randn(2, 4)) end, 'dim 3 is out of range %[1, 2%]', 'glu bad dim')
    errs(function() nn.VolumetricDilatedConvolution(2, 2, 2, 2, 2):forward(torch.LongTensor(2, 3, 3, 3)) end,
         'FloatTensor or DoubleTensor', 'integer input')
 end
