@@ -51,13 +51,7 @@ function SFDC:updateGradInput(input, gradOutput)
    if not self.gradInput then return end
    local x, adjW, adjH = self:_adj(input)
    x, gradOutput = H.contig(self, x, gradOutput)
-   local gi = self.gradInput
-   if torch.type(input) == 'table' then
-      self.gradInput = {self.gradInput[1] or x.new(), self.gradInput[2] or x.new()}
-      if torch.isTensor(gi) then self.gradInput[1] = gi end
-      gi = self.gradInput[1]
-      self.gradInput[2]:resizeAs(input[2]):zero()
-   end
+   local gi = H.fullGradInput(self, input, x)
    THNN.SpatialFullDilatedConvolution_updateGradInput(x:cdata(), gradOutput:cdata(), gi:cdata(), self.weight:cdata(),
       self.finput:cdata(), self:_args(adjW, adjH, 1))
    return self.gradInput
@@ -161,13 +155,7 @@ function VFDC:updateGradInput(input, gradOutput)
    if not self.gradInput then return end
    local x, aT, aW, aH = self:_adj(input)
    x, gradOutput = H.contig(self, x, gradOutput)
-   local gi = self.gradInput
-   if torch.type(input) == 'table' then
-      self.gradInput = {self.gradInput[1] or x.new(), self.gradInput[2] or x.new()}
-      if torch.isTensor(gi) then self.gradInput[1] = gi end
-      gi = self.gradInput[1]
-      self.gradInput[2]:resizeAs(input[2]):zero()
-   end
+   local gi = H.fullGradInput(self, input, x)
    THNN.VolumetricFullDilatedConvolution_updateGradInput(x:cdata(), gradOutput:cdata(), gi:cdata(),
       self.weight:cdata(), self.finput:cdata(), self.fgradInput:cdata(), self:_args(aT, aW, aH, 1))
    return self.gradInput

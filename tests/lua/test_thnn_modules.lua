@@ -161,6 +161,27 @@ function tests.SparseLinear()
    errs(function() m:forward(torch.randn(2, 2, 2, 2)) end, 'expected input nnz x 2', 'bad dims')
 end
 
+-- a table input {x, sizeRef} fixes the output size of the transposed convolutions
+function tests.FullDilated_sizeRef()
+   local m = nn.SpatialFullDilatedConvolution(2, 3, 3, 3, 2, 2, 1, 1, 2, 2)
+   local x, ref = torch.randn(2, 2, 4, 4), torch.randn(2, 3, 10, 9)
+   local y = m:forward({x, ref})
+   tester:assertTableEq(y:size():totable(), {2, 3, 10, 9}, 'output takes the reference size')
+   local gi = m:backward({x, ref}, torch.randn(y:size()))
+   tester:assertTableEq(gi[1]:size():totable(), {2, 2, 4, 4}, 'gradInput[1] like x')
+   tester:asserteq(gi[2]:abs():max(), 0, 'gradInput[2] zeros like the reference')
+   local v = nn.VolumetricFullDilatedConvolution(2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 2, 1, 1)
+   local vx, vref = torch.randn(2, 2, 2, 2), torch.randn(2, 5, 4, 5)
+   tester:assertTableEq(v:forward({vx, vref}):size():totable(), {2, 5, 4, 5}, 'volumetric output takes the reference size')
+   tester:assertTableEq(v:backward({vx, vref}, torch.randn(2, 5, 4, 5))[1]:size():totable(), {2, 2, 2, 2}, 'volumetric gradInput[1]')
+   -- SpatialFullConvolution shares the table handling
+   local f = nn.SpatialFullConvolution(2, 3, 3, 3, 2, 2, 1, 1)
+   local fy = f:forward({x, torch.randn(2, 3, 8, 8)})
+   tester:assertTableEq(fy:size():totable(), {2, 3, 8, 8}, 'SpatialFullConvolution output takes the reference size')
+   tester:assertTableEq(f:backward({x, torch.randn(2, 3, 8, 8)}, fy)[1]:size():totable(), {2, 2, 4, 4},
+                        'SpatialFullConvolution table gradInput')
+end
+
 function tests.VolumetricMaxUnpooling()
    local p = nn.VolumetricMaxPooling(2, 2, 2)
    local u = nn.VolumetricMaxUnpooling(p)
