@@ -342,3 +342,36 @@ def test_sparse_linear(lua, ref_torch):
     np.testing.assert_allclose(N(y), ty.detach().numpy(), **TOL)
     np.testing.assert_allclose(N(gw), tw.grad.numpy(), **TOL)
     np.testing.assert_allclose(N(gb), tb.grad.numpy(), **TOL)
+
+
+def test_index_linear(lua, ref_torch):
+    """IndexLinear's key-major weight is an embedding table: its forward is embedding_bag(sum) with
+    the values as per-sample weights plus the bias, and one accumulation + updateParameters(lr)
+    moves the weight by -lr * PyTorch's gradient."""
+    rng = np.random.default_rng(15)
+    nin, nout, lr = 10, 3, 0.1
+    sizes = [3, 1, 4]
+    keys = [rng.choice(nin, size=k) + 1 for k in sizes]           # 1-based, may repeat
+    vals = [rng.normal(size=k) for k in sizes]
+    w, b = rng.normal(size=(nin, nout)), rng.normal(size=nout)
+    tw, tb = (ref_torch.tensor(a, requires_grad=True) for a in (w, b))
+    flat_k = ref_torch.tensor(np.concatenate(keys) - 1)
+    offsets = ref_torch.tensor(np.cumsum([0] + sizes[:-1]))
+    ty = ref_torch.nn.functional.embedding_bag(flat_k, tw, offsets, mode="sum",
+                                               per_sample_weights=ref_torch.tensor(np.concatenate(vals))) + tb
+    go = rng.normal(size=tuple(ty.shape))
+    ty.backward(ref_torch.tensor(go))
+    f = lua.execute("""return function(keys, vals, w, b, go, lr)
+       local lk = {}
+       for i = 1, #keys do lk[i] = keys[i]:long() end
+       local m = nn.IndexLinear(%d, %d)
+       m.weight:copy(w); m.bias:copy(b)
+       local y = m:forward({lk, vals}):clone()
+       m:zeroGradParameters()
+       m:backward({lk, vals}, go)
+       m:updateParameters(lr)
+       return y, m.weight, m.bias end""" % (nin, nout))
+    y, w1, b1 = f([L(k) for k in keys], [L(v) for v in vals], L(w), L(b), L(go), lr)
+    np.testing.assert_allclose(N(y), ty.detach().numpy(), **TOL)
+    np.testing.assert_allclose(N(w1), w - lr * tw.grad.numpy(), **TOL)
+    np.testing.assert_allclose(N(b1), b - lr * tb.grad.numpy(), **TOL)

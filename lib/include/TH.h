@@ -797,6 +797,24 @@ int THNN_SparseLinear_legacyUpdateParameters(THTensor *weight, THTensor *bias, T
 int THNN_GatedLinear_updateOutput(THTensor *input, THTensor *output, int dim, int index_base);
 int THNN_GatedLinear_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, int dim,
                                      int index_base);
+/* IndexLinear: keys (int64 1-D; weight row = key - index_base + keysOffset), values (1-D) and
+ * sizes (int64, keys per sample) describe a batch; weight inputSize x outputSize (normalize:
+ * inputSize x (outputSize + 4): maxAbs, 1/maxAbs, update scale, feature bias, weights), bias
+ * outputSize. accGradParameters writes gradWeight (keys x outputSize, or x 2*outputSize with
+ * normalize: [g, g*v]) and adds into gradBias; updateParameters applies such rows to the rows of
+ * runningKeys (with weightDecay); accUpdateGradParameters does both for one batch. */
+int THNN_IndexLinear_updateOutput(THTensor *keys, int64_t keysOffset, THTensor *values, THTensor *sizes,
+                                  THTensor *output, THTensor *weight, THTensor *bias, THTensor *normalizedValues,
+                                  int train, int index_base);
+int THNN_IndexLinear_accGradParameters(THTensor *keys, int64_t keysOffset, THTensor *values, THTensor *sizes,
+                                       THTensor *gradOutput, THTensor *gradWeight, THTensor *gradBias,
+                                       THTensor *weight, THTensor *bias, double scale, int index_base);
+int THNN_IndexLinear_updateParameters(THTensor *gradWeight, THTensor *gradBias, THTensor *weight, THTensor *bias,
+                                      THTensor *runningKeys, int64_t keysOffset, double weightDecay,
+                                      double learningRate, int index_base);
+int THNN_IndexLinear_accUpdateGradParameters(THTensor *keys, int64_t keysOffset, THTensor *values, THTensor *sizes,
+                                             THTensor *gradOutput, THTensor *weight, THTensor *bias,
+                                             double weightDecay, double learningRate, int index_base);
 /* (end of THNN pooling section) */
 
 

@@ -15,6 +15,7 @@ files[#files + 1] = 'UpSampling'
 files[#files + 1] = 'SpatialGridSamplerBilinear'
 files[#files + 1] = 'SparseLinear'
 files[#files + 1] = 'GatedLinearUnit'
+files[#files + 1] = 'IndexLinear'
 for _, f in ipairs(files) do
    dofile(assert(package.searchpath('nn.' .. f, package.path)))
 end

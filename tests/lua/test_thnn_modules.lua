@@ -182,6 +182,74 @@ function tests.FullDilated_sizeRef()
                         'SpatialFullConvolution table gradInput')
 end
 
+-- IndexLinear against the dense product with its key-major weight
+local function ilDense(keys, vals, n)
+   local d = torch.zeros(#keys, n)
+   for i = 1, #keys do
+      for k = 1, keys[i]:nElement() do d[i][keys[i][k]] = d[i][keys[i][k]] + vals[i][k] end
+   end
+   return d
+end
+function tests.IndexLinear()
+   local m = nn.IndexLinear(8, 3)
+   local keys = {torch.LongTensor{1, 4, 8}, torch.LongTensor{2}, torch.LongTensor{4, 4}}
+   local vals = {torch.Tensor{0.5, -1, 2}, torch.Tensor{3}, torch.Tensor{1, 1}}
+   local d = ilDense(keys, vals, 8)
+   local w0, b0 = m.weight:clone(), m.bias:clone()
+   local y = m:forward({keys, vals}):clone()
+   tester:assertTensorEq(y, d * w0 + b0:view(1, 3):expand(3, 3), 1e-12, 'batch forward')
+   tester:assertTensorEq(m:forward({keys[1], vals[1]}), y[1], 1e-12, 'one sample')
+   tester:assertTensorEq(m:forward({torch.LongTensor{1, 4, 8, 2}, torch.Tensor{0.5, -1, 2, 3}, torch.LongTensor{3, 1}}),
+                         y:narrow(1, 1, 2), 1e-12, 'flat {keys, values, sizes}')
+   -- two accumulations, then one sparse SGD step: weight -= lr * dense^T gradOutput
+   local g1, g2 = torch.randn(3, 3), torch.randn(3, 3)
+   m:zeroGradParameters()
+   m:forward({keys, vals}); m:backward({keys, vals}, g1)
+   m:forward({keys, vals}); m:backward({keys, vals}, g2)
+   m:updateParameters(0.1)
+   tester:assertTensorEq(m.weight, w0 - (d:t() * (g1 + g2)) * 0.1, 1e-12, 'updateParameters after two accumulations')
+   tester:assertTensorEq(m.bias, b0 - (g1 + g2):sum(1):view(3) * 0.1, 1e-12, 'bias step')
+   -- accUpdateGradParameters with weight decay on the rows of the keys seen
+   local w1, b1 = m.weight:clone(), m.bias:clone()
+   m.weightDecay = 0.01
+   local uk, uv = {torch.LongTensor{1, 4, 8}, torch.LongTensor{2}}, {vals[1], vals[2]}
+   local du = ilDense(uk, uv, 8)
+   m:forward({uk, uv})
+   m:accUpdateGradParameters({uk, uv}, g1:narrow(1, 1, 2), 0.5)
+   local expect = w1:clone()
+   for _, r in ipairs{1, 2, 4, 8} do expect[r]:add(-0.5, (du:t() * g1:narrow(1, 1, 2))[r] + w1[r] * 0.01) end
+   tester:assertTensorEq(m.weight, expect, 1e-12, 'accUpdateGradParameters with weight decay on the keys seen')
+   tester:assertTensorEq(m.bias, b1 - g1:narrow(1, 1, 2):sum(1):view(3) * 0.5, 1e-12, 'accUpdate bias')
+   m.weightDecay = 0
+   -- keysOffset: keys 11..18 address rows 1..8
+   local mo = nn.IndexLinear(8, 3, false, 10, m.weight, m.bias)
+   local shifted = {}
+   for i = 1, 3 do shifted[i] = keys[i] + 10 end
+   tester:assertTensorEq(mo:forward({shifted, vals}), m:forward({keys, vals}), 0, 'keysOffset')
+   -- doGradInput: dense gradient over every key
+   local mg = nn.IndexLinear(8, 3, true, nil, m.weight, m.bias)
+   mg:forward({keys, vals})
+   local gi = mg:backward({keys, vals}, g1)
+   tester:assertTensorEq(gi[2][2], m.weight * g1[2], 1e-12, 'gradInput values')
+   tester:assertTensorEq(gi[1][2], torch.range(1, 8):long(), 0, 'gradInput keys 1-based')
+   -- normalize: values are divided by the largest magnitude seen in training, plus a feature bias
+   local mn = nn.IndexLinear(4, 2, false, nil, nil, nil, true)
+   tester:assertTableEq(mn.weight:size():totable(), {4, 6}, 'normalize adds 4 columns')
+   local yk = mn:forward({torch.LongTensor{2, 3}, torch.Tensor{-4, 0.5}})
+   tester:assertalmosteq(mn.weight[2][1], 4, 1e-12, 'max-abs of feature 2')
+   local wn = mn.weight:narrow(2, 5, 2)
+   tester:assertTensorEq(yk, wn[2] * -1 + wn[3] * 1 + mn.bias, 1e-12, 'normalized values -1 and 1')
+   mn:evaluate()
+   local ye = mn:forward({torch.LongTensor{2}, torch.Tensor{8}})
+   tester:assertTensorEq(ye, wn[2] + mn.bias, 1e-12, 'beyond the max: the sign (evaluate mode)')
+   errs(function() m:forward({torch.LongTensor{9}, torch.Tensor{1}}) end, 'key 9 is out of range %[1, 8%]', 'key too large')
+   errs(function() m:forward({torch.LongTensor{0}, torch.Tensor{1}}) end, 'key 0 is out of range', 'key 0')
+   errs(function() m:forward({torch.LongTensor{1, 2}, torch.Tensor{1}}) end, 'same size', 'keys/values mismatch')
+   errs(function() m:forward(torch.randn(3)) end, 'expected input', 'not a table')
+   errs(function() m:forward({torch.LongTensor{1, 2}, torch.Tensor{1, 2}, torch.LongTensor{3}}) end, 'sizes sum to 3',
+        'bad sizes')
+end
+
 function tests.VolumetricMaxUnpooling()
    local p = nn.VolumetricMaxPooling(2, 2, 2)
    local u = nn.VolumetricMaxUnpooling(p)
