@@ -6,26 +6,9 @@ import pytest
 
 pytest.importorskip("lupa.luajit21")
 
-import pytorch_like as ptl  # noqa: E402
-from pytorch_like.lua import LuaSession  # noqa: E402
+from tests.test_lua_nn import L, N, lua  # noqa: E402,F401  (the LuaSession fixture and tensor helpers)
 
 TOL = dict(rtol=1e-10, atol=1e-10)
-
-
-@pytest.fixture(scope="module")
-def lua():
-    s = LuaSession()
-    s.require("nn")
-    s.execute("torch.setdefaulttensortype('torch.DoubleTensor')")
-    return s
-
-
-def L(a):
-    return ptl.from_numpy(np.ascontiguousarray(a, dtype=np.float64))
-
-
-def N(t):
-    return np.array(t.numpy(), copy=True)
 
 
 RUN = """

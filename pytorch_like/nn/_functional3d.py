@@ -80,22 +80,31 @@ def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_siz
     return _MaxUnpool3d.apply(input, _c(indices), args)
 
 
-class _ReplicationPad3d(Function):
-    @staticmethod
-    def forward(ctx, x, pads):
+def _kernel_function(name, fwd, bwd):
+    """An autograd Function for a THNN op on one input: forward fwd(x, out, *args), backward
+    bwd(x, gradOutput, gradInput, *args)."""
+    def forward(ctx, x, args):
         x = _c(x)
         out = _new()
-        check(lib.THNN_VolumetricReplicationPadding_updateOutput(x._t, out._t, *pads))
-        ctx.pads = pads
+        check(fwd(x._t, out._t, *args))
+        ctx.args = args
         ctx.save_for_backward(x)
         return out
 
-    @staticmethod
     def backward(ctx, go):
         (x,) = ctx.saved_tensors
         gi = _new()
-        check(lib.THNN_VolumetricReplicationPadding_updateGradInput(x._t, _c(go)._t, gi._t, *ctx.pads))
+        check(bwd(x._t, _c(go)._t, gi._t, *ctx.args))
         return gi, None
+    return type(name, (Function,), {"forward": staticmethod(forward), "backward": staticmethod(backward)})
+
+
+_ReplicationPad3d = _kernel_function("_ReplicationPad3d", lib.THNN_VolumetricReplicationPadding_updateOutput,
+                                    lib.THNN_VolumetricReplicationPadding_updateGradInput)
+_UpNearest3d = _kernel_function("_UpNearest3d", lib.THNN_VolumetricUpSamplingNearest_updateOutput,
+                               lib.THNN_VolumetricUpSamplingNearest_updateGradInput)
+_UpTrilinear = _kernel_function("_UpTrilinear", lib.THNN_VolumetricUpSamplingTrilinear_updateOutput,
+                               lib.THNN_VolumetricUpSamplingTrilinear_updateGradInput)
 
 
 def replication_pad3d(input, pads):
@@ -104,30 +113,6 @@ def replication_pad3d(input, pads):
         raise NotImplementedError(f"pad: mode 'replicate' with 6 pads needs a 4-D or 5-D input, got shape "
                                   f"{_shape(input)}")
     return _ReplicationPad3d.apply(input, tuple(pads))
-
-
-class _Up3d(Function):
-    """Nearest (args = (scale,)) or trilinear (args = (oT, oH, oW, align_corners)) upsampling of volumes."""
-
-    @staticmethod
-    def forward(ctx, x, args):
-        x = _c(x)
-        out = _new()
-        fwd = lib.THNN_VolumetricUpSamplingNearest_updateOutput if len(args) == 1 else \
-            lib.THNN_VolumetricUpSamplingTrilinear_updateOutput
-        check(fwd(x._t, out._t, *args))
-        ctx.args = args
-        ctx.save_for_backward(x)
-        return out
-
-    @staticmethod
-    def backward(ctx, go):
-        (x,) = ctx.saved_tensors
-        gi = _new()
-        bwd = lib.THNN_VolumetricUpSamplingNearest_updateGradInput if len(ctx.args) == 1 else \
-            lib.THNN_VolumetricUpSamplingTrilinear_updateGradInput
-        check(bwd(x._t, _c(go)._t, gi._t, *ctx.args))
-        return gi, None
 
 
 def interpolate5d(input, size, scale_factor, mode, align_corners):
@@ -148,9 +133,9 @@ def interpolate5d(input, size, scale_factor, mode, align_corners):
         if any(oi != n * s for oi, n in zip(o, (t, h, w))):
             raise NotImplementedError(f"interpolate: nearest mode needs one integer scale for all dims, got "
                                       f"{[t, h, w]} -> {list(o)}")
-        return _Up3d.apply(input, (s,))
+        return _UpNearest3d.apply(input, (s,))
     if mode == "trilinear":
-        return _Up3d.apply(input, (o[0], o[1], o[2], int(bool(align_corners))))
+        return _UpTrilinear.apply(input, (o[0], o[1], o[2], int(bool(align_corners))))
     raise NotImplementedError(f"interpolate: mode {mode!r} is not supported for 5-D input (nearest, trilinear)")
 
 
