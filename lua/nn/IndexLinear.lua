@@ -192,6 +192,19 @@ function IL:zeroGradParameters()
    self.gradBias:zero()
    self.running.counter = 1
 end
+-- keys, sizes and their caches stay LongTensors through type conversions
+function IL:type(typename, tensorCache)
+   local keep = {keys = self.keys, sizes = self.sizes, cumSumSizes = self.cumSumSizes,
+                 updateKeysBuffer = self.updateKeysBuffer, sizesCache = self.sizesCache,
+                 cumSumSizesCache = self.cumSumSizesCache}
+   local rkeys, rsums = self.running.keys, self.running.cumSumSizes
+   for k in pairs(keep) do self[k] = nil end
+   self.running.keys, self.running.cumSumSizes = {}, {}
+   parent.type(self, typename, tensorCache)
+   for k, v in pairs(keep) do self[k] = v end
+   self.running.keys, self.running.cumSumSizes = rkeys, rsums
+   return self
+end
 function IL:parameters()
    return {self.weight, self.bias}, {self.running, self.gradBias}
 end
