@@ -103,12 +103,19 @@ static int maxpool_updateGradInput(const char *fn, int nsp, THTensor *input, THT
 {
     PoolShape s;
     TH_TRY(THNN_poolShapeCheck(fn, input, nsp, k, d, p, dil, ceil_mode, &s));
-    TH_CHECK(gradInput, TH_ERR_VALUE, "%s: gradInput is NULL", fn);
-    int dt = input->dtype;
     int64_t oshape[5];
     int ond = THNN_poolOutShape(&s, nsp, oshape);
     TH_TRY(THNN_checkGradOutput(fn, gradOutput, ond, oshape));
     TH_TRY(THNN_checkIndices(fn, "indices", indices, gradOutput));
+    return THNN_argmaxBackward(fn, input, gradOutput, gradInput, indices, s.nbatch * s.nplanes,
+                               s.in[0] * s.in[1] * s.in[2], s.out[0] * s.out[1] * s.out[2], index_base);
+}
+
+int THNN_argmaxBackward(const char *fn, THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                        THTensor *indices, int64_t np, int64_t ipl, int64_t opl, int index_base)
+{
+    TH_CHECK(gradInput, TH_ERR_VALUE, "%s: gradInput is NULL", fn);
+    int dt = input->dtype;
     THTensor *go = THNN_contig(gradOutput, dt, gradInput);
     if (!go) return TH_lastErrorCode();
     THTensor *ind = THTensor_newContiguous(indices);
@@ -116,8 +123,7 @@ static int maxpool_updateGradInput(const char *fn, int nsp, THTensor *input, THT
     THTensor *gw = NULL;
     int st = THNN_outOpen(gradInput, dt, input->ndim, input->size, &gw);
     if (!st && THTensor_numel(gw) > 0) {
-        int64_t np = s.nbatch * s.nplanes, bad = 0;
-        int64_t ipl = s.in[0] * s.in[1] * s.in[2], opl = s.out[0] * s.out[1] * s.out[2];
+        int64_t bad = 0;
         int nbad = dt == TH_FLOAT32
             ? maxpool_bwd_f(THTensor_data(gw), THTensor_data(go), THTensor_data(ind), np, ipl, opl, index_base, &bad)
             : maxpool_bwd_d(THTensor_data(gw), THTensor_data(go), THTensor_data(ind), np, ipl, opl, index_base, &bad);

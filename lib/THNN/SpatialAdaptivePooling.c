@@ -85,30 +85,11 @@ int THNN_SpatialAdaptiveMaxPooling_updateGradInput(THTensor *input, THTensor *gr
     TH_CHECK(gradInput, TH_ERR_VALUE, "%s: gradInput is NULL", fn);
     TH_TRY(adaptive_shapeCheck(fn, input, gradOutput->ndim == input->ndim ? gradOutput->size[input->ndim - 1] : 0,
                                gradOutput->ndim == input->ndim ? gradOutput->size[input->ndim - 2] : 0, &s));
-    int dt = input->dtype;
     int64_t oshape[4];
     int ond = adaptive_outShape(input, &s, oshape);
     TH_TRY(THNN_checkGradOutput(fn, gradOutput, ond, oshape));
     TH_TRY(THNN_checkIndices(fn, "indices", indices, gradOutput));
-    THTensor *go = THNN_contig(gradOutput, dt, gradInput);
-    if (!go) return TH_lastErrorCode();
-    THTensor *ind = THTensor_newContiguous(indices);
-    if (!ind) { THTensor_free(go); return TH_lastErrorCode(); }
-    THTensor *gw = NULL;
-    int st = THNN_outOpen(gradInput, dt, input->ndim, input->size, &gw);
-    if (!st && THTensor_numel(gw) > 0) {
-        int64_t bad = 0, ipl = s.iH * s.iW;
-        int nbad = dt == TH_FLOAT32
-            ? scatter_bwd_f(THTensor_data(gw), THTensor_data(go), THTensor_data(ind), s.np, ipl, s.oH * s.oW, index_base, &bad)
-            : scatter_bwd_d(THTensor_data(gw), THTensor_data(go), THTensor_data(ind), s.np, ipl, s.oH * s.oW, index_base, &bad);
-        if (nbad)
-            st = TH_setError(TH_ERR_INDEX, "%s: index %lld in indices is out of bounds [%d, %lld) of the input plane",
-                             fn, (long long)bad, index_base, (long long)(ipl + index_base));
-    }
-    st = THNN_outClose(gradInput, gw, st);
-    THTensor_free(go);
-    THTensor_free(ind);
-    return st;
+    return THNN_argmaxBackward(fn, input, gradOutput, gradInput, indices, s.np, s.iH * s.iW, s.oH * s.oW, index_base);
 }
 
 int THNN_SpatialAdaptiveAveragePooling_updateOutput(THTensor *input, THTensor *output, int osizeW, int osizeH)
@@ -187,30 +168,6 @@ static void TNF(adamax_fwd)(const real *in, real *out, int64_t *ind, int64_t np,
             }
         }
     }
-}
-
-/* gradInput = 0 then gradInput[indices] += gradOutput per plane; returns the bad-index count. */
-static int TNF(scatter_bwd)(real *gin, const real *gout, const int64_t *ind, int64_t np, int64_t ipl,
-                            int64_t opl, int64_t base, int64_t *bad)
-{
-    int nbad = 0;
-    #pragma omp parallel for schedule(static) if (np > 1 && TH_parallelOK(np * (ipl + opl)))
-    for (int64_t pl = 0; pl < np; pl++) {
-        real *gi = gin + pl * ipl;
-        memset(gi, 0, (size_t)ipl * sizeof(real));
-        int lbad = 0;
-        int64_t lidx = 0;
-        for (int64_t o = 0; o < opl; o++) {
-            int64_t j = ind[pl * opl + o] - base;
-            if ((uint64_t)j >= (uint64_t)ipl) { lbad = 1; lidx = j + base; continue; }
-            gi[j] += gout[pl * opl + o];
-        }
-        if (lbad) {
-            #pragma omp critical(thnn_adamax_bad)
-            { nbad++; *bad = lidx; }
-        }
-    }
-    return nbad;
 }
 
 static void TNF(adaavg_fwd)(const real *in, real *out, int64_t np, int64_t iH, int64_t iW, int64_t oH, int64_t oW)

@@ -99,6 +99,12 @@ static inline int THNN_checkGradOutput(const char *fn, THTensor *g, int ndim, co
     return 0;
 }
 
+/* The backward of the max poolings that record argmax indices (DilatedMaxPooling.c): gradInput
+ * (input's shape) = 0, then per plane gradInput[indices - index_base] += gradOutput. gradOutput
+ * and indices (np planes of opl cells) must already be checked; ipl: cells of an input plane. */
+int THNN_argmaxBackward(const char *fn, THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                        THTensor *indices, int64_t np, int64_t ipl, int64_t opl, int index_base);
+
 /* Sizes of a pooling call; spatial arrays are ordered T, H, W. */
 typedef struct {
     int batch;                 /* input had a batch dim */

@@ -731,6 +731,116 @@ int THNN_TemporalSubSampling_updateGradInput(THTensor *input, THTensor *gradOutp
                                              THTensor *weight, int kW, int dW);
 int THNN_TemporalSubSampling_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
                                                THTensor *gradBias, int kW, int dW, double scale);
+/* -- Volumetric / depthwise / row / feature-pooling kernels (Torch7's remaining THNN families).
+ * VolumetricMaxUnpooling: indices as VolumetricMaxPooling writes them (flat t*H*W + h*W + w of
+ * the otime x oheight x owidth output volume, plus index_base); the strides and pads (Torch7's
+ * signature) are only validated. VolumetricReplicationPadding: pads l, r, t, b, front, back
+ * (negative crops). VolumetricFractionalMaxPooling: randomSamples N x C x 3 (or C x 3) ordered
+ * (u_t, u_h, u_w), each in [0, 1). SpatialDepthWiseConvolution: weight nOutputPlane x
+ * nInputPlane x kH x kW (nOutputPlane = depth multiplier), bias nOutputPlane x nInputPlane
+ * [OPTIONAL], output plane k*nOutputPlane + m; finput/fgradInput scratch. TemporalRowConvolution:
+ * weight inputFrameSize x 1 x kW, bias inputFrameSize [OPTIONAL], input (N x) nFrame x
+ * inputFrameSize, or (N x) inputFrameSize x nFrame with featFirst; output in the input's layout.
+ * FeatureLPPooling: Lp pooling over the feature dim (dim 0, or 1 in batchMode), width 2..16,
+ * stride 1..4; its backward takes gradOutput first, as Torch7. */
+int THNN_VolumetricMaxUnpooling_updateOutput(THTensor *input, THTensor *output, THTensor *indices, int oT, int oW,
+                                             int oH, int dT, int dW, int dH, int pT, int pW, int pH, int index_base);
+int THNN_VolumetricMaxUnpooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                THTensor *indices, int oT, int oW, int oH, int dT, int dW, int dH,
+                                                int pT, int pW, int pH, int index_base);
+int THNN_VolumetricReplicationPadding_updateOutput(THTensor *input, THTensor *output, int pleft, int pright,
+                                                   int ptop, int pbottom, int pfront, int pback);
+int THNN_VolumetricReplicationPadding_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                      int pleft, int pright, int ptop, int pbottom, int pfront, int pback);
+int THNN_VolumetricFractionalMaxPooling_updateOutput(THTensor *input, THTensor *output, int outputT, int outputW,
+                                                     int outputH, int poolSizeT, int poolSizeW, int poolSizeH,
+                                                     THTensor *indices, THTensor *randomSamples, int index_base);
+int THNN_VolumetricFractionalMaxPooling_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                        int outputT, int outputW, int outputH, int poolSizeT,
+                                                        int poolSizeW, int poolSizeH, THTensor *indices, int index_base);
+int THNN_SpatialDepthWiseConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
+                                                  THTensor *finput, THTensor *fgradInput, int kW, int kH, int dW, int dH,
+                                                  int padW, int padH);
+int THNN_SpatialDepthWiseConvolution_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                     THTensor *weight, THTensor *finput, THTensor *fgradInput, int kW,
+                                                     int kH, int dW, int dH, int padW, int padH);
+int THNN_SpatialDepthWiseConvolution_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
+                                                       THTensor *gradBias, THTensor *finput, THTensor *fgradInput,
+                                                       int kW, int kH, int dW, int dH, int padW, int padH, double scale);
+int THNN_TemporalRowConvolution_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
+                                             THTensor *finput, THTensor *fgradInput, int kW, int dW, int padW,
+                                             int featFirst);
+int THNN_TemporalRowConvolution_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                THTensor *weight, THTensor *finput, THTensor *fgradInput, int kW,
+                                                int dW, int padW, int featFirst);
+int THNN_TemporalRowConvolution_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
+                                                  THTensor *gradBias, THTensor *finput, THTensor *fgradInput, int kW,
+                                                  int dW, int padW, int featFirst, double scale);
+int THNN_FeatureLPPooling_updateOutput(THTensor *input, THTensor *output, double power, int width, int stride,
+                                       int batchMode);
+int THNN_FeatureLPPooling_updateGradInput(THTensor *gradOutput, THTensor *input, THTensor *output, THTensor *gradInput,
+                                          double power, int width, int stride, int batchMode);
+/* VolumetricUpSamplingNearest / Trilinear: the 3-D twins of the Spatial ones above (input
+ * C x T x H x W or N x C x T x H x W; align_corners as SpatialUpSamplingBilinear's).
+ * SpatialGridSamplerBilinear: input N x C x IH x IW sampled at grid N x H x W x 2 ((x, y) in
+ * [-1, 1], corners at the pixel centres: PyTorch's align_corners=True), zeros outside; output
+ * N x C x H x W; the backward fills gradInput and gradGrid (argument order as THNN). */
+int THNN_VolumetricUpSamplingNearest_updateOutput(THTensor *input, THTensor *output, int scale_factor);
+int THNN_VolumetricUpSamplingNearest_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                     int scale_factor);
+int THNN_VolumetricUpSamplingTrilinear_updateOutput(THTensor *input, THTensor *output, int outputDepth,
+                                                    int outputHeight, int outputWidth, int align_corners);
+int THNN_VolumetricUpSamplingTrilinear_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput,
+                                                       int outputDepth, int outputHeight, int outputWidth,
+                                                       int align_corners);
+int THNN_SpatialGridSamplerBilinear_updateOutput(THTensor *input, THTensor *grid, THTensor *output);
+int THNN_SpatialGridSamplerBilinear_updateGradInput(THTensor *input, THTensor *gradInput, THTensor *grid,
+                                                    THTensor *gradGrid, THTensor *gradOutput);
+/* SparseLinear: weight outDim x inDim, bias outDim; sparse input with its indices stored as
+ * values (read with index_base): COO nnz x 3 (sample, feature, value) with output pre-sized
+ * batchSize x outDim by the caller, or legacy* batchSize x nnz x 2 (feature, value).
+ * accGradParameters adds weightDecay * weight to gradWeight when weightDecay != 0;
+ * zeroGradParameters / updateParameters touch the whole bias and only the weight columns of the
+ * features present in lastInput (each once). */
+int THNN_SparseLinear_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias, int index_base);
+int THNN_SparseLinear_accGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight, THTensor *gradBias,
+                                        THTensor *weight, THTensor *bias, double weightDecay, double scale,
+                                        int index_base);
+int THNN_SparseLinear_zeroGradParameters(THTensor *gradWeight, THTensor *gradBias, THTensor *lastInput, int index_base);
+int THNN_SparseLinear_updateParameters(THTensor *weight, THTensor *bias, THTensor *gradWeight, THTensor *gradBias,
+                                       THTensor *lastInput, double learningRate, int index_base);
+int THNN_SparseLinear_legacyUpdateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
+                                         int index_base);
+int THNN_SparseLinear_legacyAccGradParameters(THTensor *input, THTensor *gradOutput, THTensor *gradWeight,
+                                              THTensor *gradBias, THTensor *weight, THTensor *bias, double weightDecay,
+                                              double scale, int index_base);
+int THNN_SparseLinear_legacyZeroGradParameters(THTensor *gradWeight, THTensor *gradBias, THTensor *lastInput,
+                                               int index_base);
+int THNN_SparseLinear_legacyUpdateParameters(THTensor *weight, THTensor *bias, THTensor *gradWeight, THTensor *gradBias,
+                                             THTensor *lastInput, double learningRate, int index_base);
+/* GatedLinear (nn.GatedLinearUnit): input halves a, b along dim (counted from index_base),
+ * output = a * sigmoid(b). */
+int THNN_GatedLinear_updateOutput(THTensor *input, THTensor *output, int dim, int index_base);
+int THNN_GatedLinear_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, int dim,
+                                     int index_base);
+/* IndexLinear: keys (int64 1-D; weight row = key - index_base + keysOffset), values (1-D) and
+ * sizes (int64, keys per sample) describe a batch; weight inputSize x outputSize (normalize:
+ * inputSize x (outputSize + 4): maxAbs, 1/maxAbs, update scale, feature bias, weights), bias
+ * outputSize. accGradParameters writes gradWeight (keys x outputSize, or x 2*outputSize with
+ * normalize: [g, g*v]) and adds into gradBias; updateParameters applies such rows to the rows of
+ * runningKeys (with weightDecay); accUpdateGradParameters does both for one batch. */
+int THNN_IndexLinear_updateOutput(THTensor *keys, int64_t keysOffset, THTensor *values, THTensor *sizes,
+                                  THTensor *output, THTensor *weight, THTensor *bias, THTensor *normalizedValues,
+                                  int train, int index_base);
+int THNN_IndexLinear_accGradParameters(THTensor *keys, int64_t keysOffset, THTensor *values, THTensor *sizes,
+                                       THTensor *gradOutput, THTensor *gradWeight, THTensor *gradBias,
+                                       THTensor *weight, THTensor *bias, double scale, int index_base);
+int THNN_IndexLinear_updateParameters(THTensor *gradWeight, THTensor *gradBias, THTensor *weight, THTensor *bias,
+                                      THTensor *runningKeys, int64_t keysOffset, double weightDecay,
+                                      double learningRate, int index_base);
+int THNN_IndexLinear_accUpdateGradParameters(THTensor *keys, int64_t keysOffset, THTensor *values, THTensor *sizes,
+                                             THTensor *gradOutput, THTensor *weight, THTensor *bias,
+                                             double weightDecay, double learningRate, int index_base);
 /* (end of THNN pooling section) */
 
 

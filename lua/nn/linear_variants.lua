@@ -1,6 +1,6 @@
 -- Linear-family layers beyond simple.lua (Torch7's nn): PartialLinear (a subset of output
 -- columns), Euclidean, WeightedEuclidean and Cosine (distances to learned templates), Kmeans (online
--- k-means centres), Maxout, GatedLinearUnit.
+-- k-means centres), Maxout.
 local utils = nn.utils
 
 ------------------------------------------------------------------------ PartialLinear
@@ -410,47 +410,4 @@ function Maxout:__init(inputSize, outputSize, maxoutNumber, preprocess)
    self:add(nn.View(maxoutNumber, outputSize):setNumInputDims(1))
    if preprocess then self:add(preprocess) end
    self:add(nn.Max(1, 2))
-end
-
------------------------------------------------------------------------- GatedLinearUnit
--- splits `dim` (default the last) in halves a, b: output a .* sigmoid(b)
-local GatedLinearUnit, gparent = torch.class('nn.GatedLinearUnit', 'nn.Module')
-
-function GatedLinearUnit:__init(dim)
-   gparent.__init(self)
-   self.sigmoid = nn.Sigmoid()
-   self.dim = dim
-end
-
-local function halves(self, input)
-   utils.checkTensor(self, input, 'input')
-   local dim = self.dim or input:dim()
-   utils.checkInput(self, dim >= 1 and dim <= input:dim() and input:size(dim) % 2 == 0,
-                    'an even size in dimension ' .. dim .. ' (the halving dimension)', input)
-   local half = input:size(dim) / 2
-   return dim, half
-end
-
-function GatedLinearUnit:updateOutput(input)
-   local dim, half = halves(self, input)
-   self.fHalf = input:narrow(dim, 1, half)
-   self.sHalf = input:narrow(dim, half + 1, half)
-   self.sHalfOut = self.sigmoid:forward(self.sHalf)
-   self.output:resizeAs(self.fHalf):copy(self.fHalf):cmul(self.sHalfOut)
-   return self.output
-end
-
-function GatedLinearUnit:updateGradInput(input, gradOutput)
-   local dim, half = halves(self, input)
-   local sGradInput = self.sigmoid:backward(self.sHalf, gradOutput):cmul(self.fHalf)
-   self.gradInput:resizeAs(input)
-   self.gradInput:narrow(dim, 1, half):copy(self.sHalfOut):cmul(gradOutput)
-   self.gradInput:narrow(dim, half + 1, half):copy(sGradInput)
-   return self.gradInput
-end
-
-function GatedLinearUnit:clearState()
-   self.fHalf, self.sHalf, self.sHalfOut = nil, nil, nil
-   self.sigmoid:clearState()
-   return gparent.clearState(self)
 end

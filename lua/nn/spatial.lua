@@ -242,6 +242,22 @@ local function convClear(self)
 end
 local contig = utils.makeContiguous
 
+-- the tensor a transposed convolution writes its gradInput to: with a table input {x, sizeRef}
+-- gradInput becomes {dx, zeros like sizeRef}
+local function fullGradInput(self, input, x)
+   if torch.type(input) ~= 'table' then return self.gradInput end
+   local gi = self.gradInput
+   if torch.isTensor(gi) then self.gradInput = {gi, x.new()}
+   else self.gradInput = {gi[1] or x.new(), gi[2] or x.new()} end
+   self.gradInput[2]:resizeAs(input[2]):zero()
+   return self.gradInput[1]
+end
+
+-- the helpers above, for the other THNN-backed module files (dilated.lua, volumetric.lua, ...)
+THNN.moduleHelpers = {checkIn = checkIn, longBuffer = longBuffer, fanInReset = fanInReset, noBias = noBias,
+                      convType = convType, convClear = convClear, buffers = buffers, contig = contig,
+                      fullGradInput = fullGradInput}
+
 -- SpatialConvolution and SpatialConvolutionMM share SpatialConvolutionMM_* (4-D weight)
 local function spatialConv(name)
    local M, mp = torch.class('nn.' .. name, 'nn.Module')
@@ -390,13 +406,7 @@ function SFC:updateGradInput(input, gradOutput)
    if not self.gradInput then return end
    local x, adjW, adjH = self:_adj(input)
    x, gradOutput = contig(self, x, gradOutput)
-   local gi = self.gradInput
-   if torch.type(input) == 'table' then
-      self.gradInput = {self.gradInput[1] or x.new(), self.gradInput[2] or x.new()}
-      if torch.isTensor(gi) then self.gradInput[1] = gi end
-      gi = self.gradInput[1]
-      self.gradInput[2]:resizeAs(input[2]):zero()
-   end
+   local gi = fullGradInput(self, input, x)
    THNN.SpatialFullConvolution_updateGradInput(x:cdata(), gradOutput:cdata(), gi:cdata(), self.weight:cdata(),
       self.finput:cdata(), self.kW, self.kH, self.dW, self.dH, self.padW, self.padH, adjW, adjH, 1)
    return self.gradInput

@@ -22,6 +22,7 @@ __all__ = [
     "interpolate", "upsample", "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "margin_ranking_loss",
     "cosine_embedding_loss", "triplet_margin_loss", "pairwise_distance", "cosine_similarity", "one_hot",
+    "max_pool3d", "max_unpool3d", "grid_sample",
 ]
 
 
@@ -444,6 +445,8 @@ def pad(input, pad, mode="constant", value=None):
                          f"got {len(pads)}")
     if mode == "constant":
         return _ConstantPad.apply(input, pads, 0.0 if value is None else float(value))
+    if mode == "replicate" and len(pads) == 6:
+        return replication_pad3d(input, pads)
     if mode in ("reflect", "replicate"):
         if len(pads) != 4 or input.dim() not in (3, 4):
             raise NotImplementedError(f"pad: mode {mode!r} supports 4 pads of a 3-D or 4-D input, got "
@@ -852,11 +855,15 @@ class _UpBilinear(Function):
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None,
                 antialias=False):
-    """Upsamples a 4-D input: nearest (integer scale) or bilinear (THNN SpatialUpSampling*)."""
-    if input.dim() != 4:
-        raise NotImplementedError(f"interpolate: only 4-D input is supported, got input of shape {_shape(input)}")
+    """Upsamples a 4-D input: nearest (integer scale) or bilinear (THNN SpatialUpSampling*); a 5-D one:
+    nearest or trilinear (THNN VolumetricUpSampling*)."""
+    if input.dim() not in (4, 5):
+        raise NotImplementedError(f"interpolate: only 4-D and 5-D input is supported, got input of shape "
+                                  f"{_shape(input)}")
     if (size is None) == (scale_factor is None):
         raise ValueError("interpolate: exactly one of size or scale_factor must be given")
+    if input.dim() == 5:
+        return interpolate5d(input, size, scale_factor, mode, align_corners)
     h, w = input.shape[2:]
     if size is not None:
         oh, ow = _pair(size, 2, "size")
@@ -1421,3 +1428,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
         ds = pairwise_distance(positive, negative, p, eps)
         dn = dn.minimum(ds)
     return _loss_fallback((dp - dn + margin).clamp(min=0), reduction)
+
+
+# the volumetric ops and grid_sample live in _functional3d (it imports the helpers above)
+from ._functional3d import grid_sample, interpolate5d, max_pool3d, max_unpool3d, replication_pad3d  # noqa: E402

@@ -10,10 +10,10 @@ from .loss import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropy
                    MarginRankingLoss, MSELoss, NLLLoss, SmoothL1Loss, TripletMarginLoss)
 from .module import Module
 from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
-from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool1d, MaxPool2d
+from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool1d, MaxPool2d, MaxPool3d, MaxUnpool3d
 from .rnn import GRU, LSTM, RNN, RNNBase
 from .sparse import Embedding, EmbeddingBag
-from .upsampling import Upsample, ZeroPad2d
+from .upsampling import ReplicationPad3d, Upsample, ZeroPad2d
 
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict", "Identity",
            "Flatten", "Unflatten",
@@ -22,5 +22,6 @@ __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", 
            "GroupNorm", "Dropout", "Dropout2d", "Embedding", "EmbeddingBag", "RNNBase", "RNN", "LSTM", "GRU",
            "ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "SELU", "GELU", "SiLU", "Tanh", "Sigmoid", "Softplus",
            "Softmax", "LogSoftmax", "Hardtanh", "Upsample", "ZeroPad2d",
+           "MaxPool3d", "MaxUnpool3d", "ReplicationPad3d",
            "L1Loss", "MSELoss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "KLDivLoss", "NLLLoss",
            "CrossEntropyLoss", "MarginRankingLoss", "CosineEmbeddingLoss", "TripletMarginLoss"]

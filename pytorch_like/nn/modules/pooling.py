@@ -40,6 +40,33 @@ class MaxPool2d(_MaxPoolNd):
                             self.return_indices)
 
 
+class MaxPool3d(_MaxPoolNd):
+    """3-D max pooling (THNN VolumetricDilatedMaxPooling)."""
+
+    def forward(self, input):
+        if input.dim() not in (4, 5):
+            raise RuntimeError(f"MaxPool3d: expected 4-D or 5-D input ([C, D, H, W] or [N, C, D, H, W]), got "
+                               f"{list(input.shape)}")
+        return F.max_pool3d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+                            self.return_indices)
+
+
+class MaxUnpool3d(Module):
+    """Inverse of MaxPool3d (THNN VolumetricMaxUnpooling)."""
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding = padding
+
+    def forward(self, input, indices, output_size=None):
+        return F.max_unpool3d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
 class AvgPool2d(Module):
     """2-D average pooling (THNN SpatialAveragePooling)."""
 

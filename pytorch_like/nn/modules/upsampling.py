@@ -1,4 +1,4 @@
-"""Upsample and ZeroPad2d."""
+"""Upsample, ZeroPad2d and ReplicationPad3d."""
 from .. import functional as F
 from .module import Module
 
@@ -43,3 +43,24 @@ class ZeroPad2d(Module):
 
     def extra_repr(self):
         return f"{self.padding}"
+
+
+class ReplicationPad3d(Module):
+    """Pads the last three dims by replicating the border: padding is an int or
+    (left, right, top, bottom, front, back) (THNN VolumetricReplicationPadding)."""
+
+    def __init__(self, padding):
+        super().__init__()
+        if isinstance(padding, int):
+            padding = (padding,) * 6
+        if len(tuple(padding)) != 6:
+            raise ValueError(f"ReplicationPad3d: padding must be an int or a 6-tuple, got {padding}")
+        self.padding = tuple(int(p) for p in padding)
+
+    def forward(self, input):
+        if input.dim() not in (4, 5):
+            raise RuntimeError(f"ReplicationPad3d: expected 4-D or 5-D input, got {list(input.shape)}")
+        return F.pad(input, self.padding, mode="replicate")
+
+    def extra_repr(self):
+        return str(self.padding)
