@@ -323,7 +323,7 @@ function tests.GatedLinearUnit()
    checkModule('GatedLinearUnit', nn.GatedLinearUnit(), torch.randn(3, 6))
    checkModule('GatedLinearUnit dim 1', nn.GatedLinearUnit(1), torch.randn(4, 3))
    checkBatch('GatedLinearUnit', nn.GatedLinearUnit(), torch.randn(3, 6))
-   errs(function() m:forward(torch.randn(3, 5)) end, 'GatedLinearUnit: expected input an even size in dimension 2',
+   errs(function() m:forward(torch.randn(3, 5)) end, 'GatedLinear: halving dimension must be even, but dim 2 is of size 5',
         'GatedLinearUnit: odd size')
 end
 
