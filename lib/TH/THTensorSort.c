@@ -341,34 +341,6 @@ static void slice_fn(char **d, const int64_t *len, const int64_t *stride, void *
 
 /* ---------------------------------------------------------------- entry points */
 
-/* out itself, or a temporary when out overlaps the input with another geometry (out is
- * then left untouched until the result is complete) or has another dtype. Same-geometry
- * aliasing is fine: a slice is read completely before it is written. */
-static THTensor *begin_out(THTensor *out, int dtype, int ndim, const int64_t *shape, const THTensor *in)
-{
-    int alias = 0;
-    if (out->storage && out->storage == in->storage) {
-        alias = TH_overlapsDifferently(out, in) || out->ndim != ndim || out->dtype != dtype;
-        for (int d = 0; !alias && d < ndim; d++) alias = out->size[d] != shape[d];
-    }
-    if (!alias) {
-        if (TH_prepareOut(out, dtype, ndim, shape)) return NULL;
-        if (out->dtype == dtype) { THTensor_retain(out); return out; }
-    }
-    return THTensor_newWithSize(dtype, ndim, shape);
-}
-
-static int finish_out(THTensor *out, THTensor *target, int status)
-{
-    if (!out) return status;
-    if (target && target != out && status == 0) {
-        status = TH_prepareOut(out, target->dtype, target->ndim, target->size);
-        if (!status) status = THTensor_copy(out, target);
-    } else if (target && status == 0) THTensor_bumpVersion(out);
-    THTensor_free(target);
-    return status;
-}
-
 /* t (shaped like the final result) seen with `full` dims: a size-1 dim inserted at dim. */
 static THTensor full_view(const THTensor *t, int full, int dim)
 {
@@ -400,8 +372,9 @@ static int run_select(const char *fn, THTensor *values, THTensor *indices, THTen
     if (a->ndim == 0) fnd = 0;
     THTensor *vt = NULL, *it = NULL;
     int st = 0;
-    if (values && !(vt = begin_out(values, a->dtype, fnd, shape, a))) return TH_lastErrorCode();
-    if (indices && !(it = begin_out(indices, TH_INT64, fnd, shape, a))) { st = TH_lastErrorCode(); goto done; }
+    TH_TRY(TH_checkApart(values, indices));
+    if (values && !(vt = TH_outBegin(values, a->dtype, fnd, shape, 1, &a, 1))) return TH_lastErrorCode();
+    if (indices && !(it = TH_outBegin(indices, TH_INT64, fnd, shape, 1, &a, 1))) { st = TH_lastErrorCode(); goto done; }
 
     int64_t n = a->ndim == 0 ? 1 : a->size[dim];
     SortCtx c = {0};
@@ -440,8 +413,8 @@ static int run_select(const char *fn, THTensor *values, THTensor *indices, THTen
     if (!st && c.failed) st = TH_setError(TH_ERR_MEMORY, "%s(): not enough memory for a slice of %lld elements",
                                           fn, (long long)n);
 done:
-    st = finish_out(values, vt, st);
-    st = finish_out(indices, it, st);
+    st = TH_outEnd(values, vt, st);
+    st = TH_outEnd(indices, it, st);
     return st;
 }
 
