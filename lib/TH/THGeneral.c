@@ -35,12 +35,14 @@ int64_t TH_allocatedBytes(void) { return __atomic_load_n(&th_allocated, __ATOMIC
  * from memory it already faulted in, so a fresh output of a big op costs no page faults
  * in steady state. Big blocks also ask for transparent huge pages, as numpy does. */
 /* Freed big blocks kept for reuse. glibc recycles a freed block only below its mmap
- * threshold (32 MiB at most), so bigger results (8M float32 plus the huge-page padding)
- * came back as fresh zeroed pages, each faulted in at first touch: a cat of 32 MB cost
- * twice numpy's. A few blocks, CACHE_BYTES in all, go to the next request they fit
- * without wasting more than half of them. */
+ * threshold (32 MiB at most), so results just above it (8M float32 plus the huge-page
+ * padding) came back as fresh zeroed pages, each faulted in at first touch: a cat of
+ * 32 MB cost twice numpy's. Blocks up to CACHE_BLOCK (a little more than glibc keeps),
+ * CACHE_BYTES in all, go to the next request they fit without wasting half of them;
+ * bigger ones still go back to the system at once. */
 enum { CACHE_SLOTS = 4 };
-#define CACHE_BYTES ((int64_t)256 << 20)
+#define CACHE_BLOCK ((int64_t)40 << 20)
+#define CACHE_BYTES ((int64_t)96 << 20)
 static struct { char *p; int64_t cap; } cache[CACHE_SLOTS];
 static int64_t cache_total;
 static volatile char cache_lock;
@@ -88,7 +90,7 @@ void *TH_alloc(int64_t nbytes)
         return NULL;
     }
     if (nbytes == 0) nbytes = 1;
-    if (nbytes >= big) {
+    if (nbytes >= big && nbytes <= CACHE_BLOCK) {
         char *c = cache_take(nbytes);
         if (c) return c;
     }
@@ -123,7 +125,7 @@ void TH_free(void *p)
 {
     if (!p) return;
     int64_t cap = ((int64_t *)p)[-2];
-    if (cap >= ((int64_t)1 << 22) && cache_put(p, cap)) return;
+    if (cap >= ((int64_t)1 << 22) && cap <= CACHE_BLOCK && cache_put(p, cap)) return;
     free(((void **)p)[-1]);
 }
 
