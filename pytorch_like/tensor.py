@@ -731,6 +731,9 @@ def _nested_to_numpy(data, d):
             return x.tolist()
         if isinstance(x, (list, tuple)):
             return [conv(y) for y in x]
+        if not isinstance(x, (numbers.Number, str, bytes)) and x is not None:
+            # PyTorch's wording, instead of numpy's "float() argument must be ..."
+            raise TypeError(f"can't convert an object of type '{type(x).__name__}' to a {d.name} tensor element")
         return x
     obj = conv(data)
     try:

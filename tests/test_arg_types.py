@@ -68,12 +68,29 @@ def test_wrong_type_names_function_and_argument(call, fn, arg, bad):
     (lambda b: torch.median(T, 0, b), "median", "keepdim"),
     (lambda b: torch.unique(T, b), "unique", "sorted"),
     (lambda b: torch.isclose(T, T, equal_nan=b), "isclose", "equal_nan"),
-], ids=["sum", "max", "argmax", "sort", "topk", "median", "unique", "isclose"])
+    (lambda b: torch.var_mean(T, 0, b), "var_mean", "unbiased"),
+    (lambda b: torch.cholesky(torch.eye(2), b), "cholesky", "upper"),
+    (lambda b: torch.svd(torch.eye(2), b), "svd", "some"),
+    (lambda b: torch.qr(torch.eye(2), b), "qr", "some"),
+    (lambda b: torch.potrf(torch.eye(2), b), "potrf", "upper"),
+    (lambda b: torch.triangular_solve(torch.eye(2), torch.eye(2), b), "triangular_solve", "upper"),
+    (lambda b: torch.ones(2).requires_grad_(b), "requires_grad_", "requires_grad"),
+], ids=["sum", "max", "argmax", "sort", "topk", "median", "unique", "isclose", "var_mean", "cholesky", "svd", "qr",
+        "potrf", "triangular_solve", "requires_grad_"])
 def test_flag_given_an_array_names_it(call, fn, arg):
     """A numpy array where a bool flag goes: not numpy's 'truth value of an array is ambiguous'."""
     with pytest.raises(TypeError, match=rf"^{fn}\(\): argument '{arg}' must be bool, not ndarray"):
         call(np.ones(3))
     call(np.True_)      # numpy bools are bools
+
+
+def test_assigning_an_object_names_the_type():
+    t = torch.ones(3)
+    with pytest.raises(TypeError, match="can't convert an object of type 'object' to a float32 tensor element"):
+        t[0] = object()
+    with pytest.raises(TypeError, match="Could not infer dtype of dict"):
+        torch.tensor([1.0, {}])
+    assert t.tolist() == [1.0, 1.0, 1.0]
 
 
 def test_messages_match_pytorch(ref_torch):

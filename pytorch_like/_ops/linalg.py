@@ -334,6 +334,7 @@ def _chol2(upper):
 def cholesky(input, upper=False, *, out=None):
     """Cholesky factor: lower L with A = L L^T (upper=True: U with A = U^T U)."""
     tensor_arg(input, "cholesky", "input")
+    upper = bool_arg(upper, "cholesky", "upper")
     _sq("cholesky")(input)
     return _write_out(out, _batched("cholesky", _chol2(upper), [input])[0], "cholesky")
 
@@ -341,6 +342,7 @@ def cholesky(input, upper=False, *, out=None):
 def cholesky_solve(input, input2, upper=False, *, out=None):
     """Solve A X = B given B (input) and the Cholesky factor of A (input2)."""
     tensor_arg(input, "cholesky_solve", "input"), tensor_arg(input2, "cholesky_solve", "input2")
+    upper = bool_arg(upper, "cholesky_solve", "upper")
 
     def f(b, u):
         return (_call(None, "cholesky_solve", "out", lambda o: lib.THTensor_potrs(o, b._t, u._t, 1 if upper else 0)),)
@@ -350,6 +352,7 @@ def cholesky_solve(input, input2, upper=False, *, out=None):
 def cholesky_inverse(input, upper=False, *, out=None):
     """Inverse of A given its Cholesky factor."""
     tensor_arg(input, "cholesky_inverse", "input")
+    upper = bool_arg(upper, "cholesky_inverse", "upper")
 
     def f(u):
         return (_call(None, "cholesky_inverse", "out", lambda o: lib.THTensor_potri(o, u._t, 1 if upper else 0)),)
@@ -375,6 +378,7 @@ def _qr_complete2(a):
 def qr(input, some=True, *, out=None):
     """Reduced QR decomposition (some=False: complete Q)."""
     tensor_arg(input, "qr", "input")
+    some = bool_arg(some, "qr", "some")
     r = QR(*_batched("qr", _qr2 if some else _qr_complete2, [input]))
     if out is not None:
         _write_out(out[0], r.Q, "qr"), _write_out(out[1], r.R, "qr")
@@ -391,6 +395,7 @@ def _svd2(some):
 def svd(input, some=True, compute_uv=True, *, out=None):
     """U, S, V with input = U diag(S) V^T (some: reduced U and V)."""
     tensor_arg(input, "svd", "input")
+    some, compute_uv = bool_arg(some, "svd", "some"), bool_arg(compute_uv, "svd", "compute_uv")
     u, s, v = _batched("svd", _svd2(some), [input])
     if not compute_uv:
         u, v = zeros(u.shape, dtype=u.dtype), zeros(v.shape, dtype=v.dtype)
@@ -402,6 +407,7 @@ def svd(input, some=True, compute_uv=True, *, out=None):
 def symeig(input, eigenvectors=False, upper=True):
     """Eigenvalues (ascending) and, if asked, eigenvectors of a symmetric matrix (Torch7/old PyTorch)."""
     tensor_arg(input, "symeig", "input")
+    eigenvectors, upper = bool_arg(eigenvectors, "symeig", "eigenvectors"), bool_arg(upper, "symeig", "upper")
     _sq("symeig")(input)
 
     def f(a):
@@ -414,6 +420,7 @@ def symeig(input, eigenvectors=False, upper=True):
 def eig(input, eigenvectors=False):
     """Torch7's eig: eigenvalues as an n x 2 tensor of (real, imaginary) parts, and right eigenvectors."""
     tensor_arg(input, "eig", "input")
+    eigenvectors = bool_arg(eigenvectors, "eig", "eigenvectors")
     if input.dim() != 2:
         raise ValueError(f"eig: A must be a 2-D matrix, got a {input.dim()}-D tensor")
     _sq("eig")(input)
@@ -424,6 +431,9 @@ def eig(input, eigenvectors=False):
 def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False):
     """Solve A X = b for triangular A: returns (solution, cloned_coefficient)."""
     tensor_arg(b, "triangular_solve", "b"), tensor_arg(A, "triangular_solve", "A")
+    upper, transpose, unitriangular = (bool_arg(upper, "triangular_solve", "upper"),
+                                       bool_arg(transpose, "triangular_solve", "transpose"),
+                                       bool_arg(unitriangular, "triangular_solve", "unitriangular"))
 
     def f(bb, aa):
         return (_call(None, "triangular_solve", "out",
@@ -444,6 +454,8 @@ def gesv(b, a):
 def trtrs(b, a, upper=True, transpose=False, unitriangular=False):
     """Torch7 trtrs: solve a x = b for triangular a; returns (x, copy of a)."""
     tensor_arg(b, "trtrs", "b"), tensor_arg(a, "trtrs", "a")
+    upper, transpose, unitriangular = (bool_arg(upper, "trtrs", "upper"), bool_arg(transpose, "trtrs", "transpose"),
+                                       bool_arg(unitriangular, "trtrs", "unitriangular"))
     x = _call(None, "trtrs", "out",
               lambda o: lib.THTensor_trtrs(o, b._t, a._t, int(upper), int(transpose), int(unitriangular)))
     return Solution(x, a.clone())
@@ -458,18 +470,21 @@ def gels(b, a):
 def potrf(a, upper=True):
     """Torch7 potrf: Cholesky factor, upper (a = U^T U) by default."""
     tensor_arg(a, "potrf", "a")
+    upper = bool_arg(upper, "potrf", "upper")
     return _call(None, "potrf", "out", lambda o: lib.THTensor_potrf(o, a._t, 1 if upper else 0))
 
 
 def potrs(b, chol, upper=True):
     """Torch7 potrs: solve a x = b from the Cholesky factor of a."""
     tensor_arg(b, "potrs", "b"), tensor_arg(chol, "potrs", "chol")
+    upper = bool_arg(upper, "potrs", "upper")
     return _call(None, "potrs", "out", lambda o: lib.THTensor_potrs(o, b._t, chol._t, 1 if upper else 0))
 
 
 def potri(chol, upper=True):
     """Torch7 potri: inverse of a from its Cholesky factor."""
     tensor_arg(chol, "potri", "chol")
+    upper = bool_arg(upper, "potri", "upper")
     return _call(None, "potri", "out", lambda o: lib.THTensor_potri(o, chol._t, 1 if upper else 0))
 
 
@@ -524,6 +539,7 @@ def ormqr(input, tau, other, left=True, transpose=False, *, out=None):
 def pstrf(a, upper=True, tol=-1):
     """Torch7 pstrf: pivoted Cholesky of a PSD a; returns (u, piv int32) with a[piv][:, piv] = U^T U."""
     tensor_arg(a, "pstrf", "a")
+    upper = bool_arg(upper, "pstrf", "upper")
     tol = _scalar_arg(tol, "pstrf", "tol")
     u, piv = _call_n(2, lambda u, p: lib.THTensor_pstrf(u, p, a._t, 1 if upper else 0, float(tol), 0))
     return u, piv

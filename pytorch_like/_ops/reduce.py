@@ -138,6 +138,8 @@ def _correction(dim, unbiased, correction, name):
         if unbiased is not None:
             raise TypeError(f"{name}(): received an invalid combination of arguments (unbiased given twice)")
         dim, unbiased = None, dim
+    if unbiased is not None:
+        unbiased = bool_arg(unbiased, name, "unbiased")
     if unbiased is not None and correction is not None:
         raise TypeError(f"{name}(): cannot pass both 'unbiased' and 'correction'")
     if correction is None:
@@ -152,8 +154,6 @@ def _correction(dim, unbiased, correction, name):
 def _var_std(op, name, input, dim, unbiased, keepdim, correction, out):
     tensor_arg(input, name)
     _check_out(out, name)
-    if unbiased is not None and not isinstance(unbiased, (int, numbers.Integral)):   # an int: var(x, 0) is a dim
-        unbiased = bool_arg(unbiased, name, "unbiased")
     dim, c = _correction(dim, unbiased, correction, name)
     return _reduce(op, input, _dims(dim, input.ndim, name), keepdim, c, out=out, name=name, cname="std")
 
