@@ -38,13 +38,14 @@ int64_t TH_allocatedBytes(void) { return __atomic_load_n(&th_allocated, __ATOMIC
  * threshold (32 MiB at most), so results just above it (8M float32 plus the huge-page
  * padding) came back as fresh zeroed pages, each faulted in at first touch: a cat of
  * 32 MB cost twice numpy's. Blocks up to CACHE_BLOCK (a little more than glibc keeps),
- * CACHE_BYTES in all, go to the next request they fit without wasting half of them;
- * bigger ones still go back to the system at once. */
+ * the latest CACHE_BYTES of them, go to the next request they fit without wasting half
+ * of them; bigger ones still go back to the system at once. */
 enum { CACHE_SLOTS = 4 };
 #define CACHE_BLOCK ((int64_t)40 << 20)
 #define CACHE_BYTES ((int64_t)96 << 20)
-static struct { char *p; int64_t cap; } cache[CACHE_SLOTS];
+static struct { char *p; int64_t cap; uint64_t when; } cache[CACHE_SLOTS];
 static int64_t cache_total;
+static uint64_t cache_clock;
 static volatile char cache_lock;
 
 static void cache_acquire(void) { while (__atomic_test_and_set(&cache_lock, __ATOMIC_ACQUIRE)) ; }
@@ -67,15 +68,32 @@ static char *cache_take(int64_t nbytes)
     return p;
 }
 
-static int cache_put(char *p, int64_t cap)
+/* Keep a freed block, evicting the longest-kept ones to make room (the block just freed
+ * is the likeliest to be asked for again: a loop's result of the same size). */
+static void cache_put(char *p, int64_t cap)
 {
-    int kept = 0;
+    char *evicted[CACHE_SLOTS];
+    int nev = 0;
     cache_acquire();
-    if (cache_total + cap <= CACHE_BYTES)
-        for (int i = 0; i < CACHE_SLOTS && !kept; i++)
-            if (!cache[i].p) { cache[i].p = p; cache[i].cap = cap; cache_total += cap; kept = 1; }
+    for (;;) {
+        int free_slot = -1, oldest = -1;
+        for (int i = 0; i < CACHE_SLOTS; i++) {
+            if (!cache[i].p) { if (free_slot < 0) free_slot = i; }
+            else if (oldest < 0 || cache[i].when < cache[oldest].when) oldest = i;
+        }
+        if (free_slot >= 0 && cache_total + cap <= CACHE_BYTES) {
+            cache[free_slot].p = p;
+            cache[free_slot].cap = cap;
+            cache[free_slot].when = ++cache_clock;
+            cache_total += cap;
+            break;
+        }
+        evicted[nev++] = cache[oldest].p;     /* cap <= CACHE_BLOCK < CACHE_BYTES: room comes */
+        cache_total -= cache[oldest].cap;
+        cache[oldest].p = NULL;
+    }
     cache_release();
-    return kept;
+    for (int i = 0; i < nev; i++) free(((void **)evicted[i])[-1]);
 }
 
 void *TH_alloc(int64_t nbytes)
@@ -125,7 +143,7 @@ void TH_free(void *p)
 {
     if (!p) return;
     int64_t cap = ((int64_t *)p)[-2];
-    if (cap >= ((int64_t)1 << 22) && cap <= CACHE_BLOCK && cache_put(p, cap)) return;
+    if (cap >= ((int64_t)1 << 22) && cap <= CACHE_BLOCK) { cache_put(p, cap); return; }
     free(((void **)p)[-1]);
 }
 
