@@ -8,7 +8,7 @@ from .dtypes import (bool, double, dtype, float, float16, float32, float64, get_
                      int, int8, int16, int32, int64, long, promote_types, set_default_dtype, short, uint8)
 from .tensor import (Size, Tensor, as_tensor, empty, empty_like, from_numpy, full, full_like, is_tensor, numel,
                      ones, ones_like, tensor, zeros, zeros_like)
-from . import _ops as _ops_pkg
+from . import _args, _ops as _ops_pkg
 
 
 def _export_ops():
@@ -25,7 +25,7 @@ __version__ = "0.1.0"
 
 def is_floating_point(t):
     """True if t has a floating-point dtype."""
-    return t.dtype.is_floating_point
+    return _args.tensor_arg(t, "is_floating_point").dtype.is_floating_point
 
 
 def set_num_threads(n):

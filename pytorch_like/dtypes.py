@@ -78,4 +78,7 @@ def set_default_dtype(d):
 
 def promote_types(a, b):
     """The dtype PyTorch's promotion rules give for a and b."""
+    for name, d in (("type1", a), ("type2", b)):
+        if not isinstance(d, dtype):
+            raise TypeError(f"promote_types(): argument '{name}' must be torch.dtype, not {type(d).__name__}")
     return BY_CODE[lib.TH_promoteTypes(a.code, b.code)]

@@ -11,6 +11,7 @@ import numbers
 
 import numpy as np
 
+from ._args import tensor_arg
 from . import dtypes as _dt
 from ._lib import check, check_ptr, error, ffi, lib
 
@@ -270,7 +271,7 @@ class Tensor:
 
     def view_as(self, other):
         """view(other.shape)."""
-        return self.view(other.shape)
+        return self.view(tensor_arg(other, "view_as", "other").shape)
 
     def reshape(self, *shape):
         """A view when the layout allows it, else a copy, with the new shape."""
@@ -279,7 +280,7 @@ class Tensor:
 
     def reshape_as(self, other):
         """reshape(other.shape)."""
-        return self.reshape(other.shape)
+        return self.reshape(tensor_arg(other, "reshape_as", "other").shape)
 
     def transpose(self, dim0, dim1):
         """Swap two dimensions (a view)."""
@@ -343,7 +344,7 @@ class Tensor:
 
     def expand_as(self, other):
         """expand(other.shape)."""
-        return self.expand(other.shape)
+        return self.expand(tensor_arg(other, "expand_as", "other").shape)
 
     def unfold(self, dimension, size, step):
         """All slices of length size along dimension, every step elements (a view)."""
@@ -364,6 +365,7 @@ class Tensor:
     def unsqueeze(self, dim):
         """Insert a size-1 dimension at dim."""
         n = self._t.ndim
+        dim = _int_arg(dim, "dim")
         if not -n - 1 <= dim <= n:
             raise IndexError(f"Dimension out of range (expected to be in range of [{-n - 1}, {n}], but got {dim})")
         if dim < 0:
@@ -386,7 +388,7 @@ class Tensor:
         n = self._t.ndim
         dim = _wrap_dim(dim, n)
         shape = list(self.shape)
-        return self.reshape(shape[:dim] + list(sizes) + shape[dim + 1:])
+        return self.reshape(shape[:dim] + list(_size_args((sizes,), "sizes")) + shape[dim + 1:])
 
     def diagonal(self, offset=0, dim1=0, dim2=1):
         """The diagonal of the (dim1, dim2) planes, as the last dimension (a view)."""
@@ -729,6 +731,9 @@ def _nested_to_numpy(data, d):
             return x.tolist()
         if isinstance(x, (list, tuple)):
             return [conv(y) for y in x]
+        if not isinstance(x, (numbers.Number, str, bytes)) and x is not None:
+            # PyTorch's wording, instead of numpy's "float() argument must be ..."
+            raise TypeError(f"can't convert an object of type '{type(x).__name__}' to a {d.name} tensor element")
         return x
     obj = conv(data)
     try:
@@ -850,22 +855,26 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False, out=Non
 
 def empty_like(t, dtype=None, **kw):
     """Uninitialised tensor with t's shape (and dtype unless given)."""
-    return empty(t.shape, dtype=dtype or t.dtype, **kw)
+    tensor_arg(t, "empty_like")
+    return empty(t.shape, dtype=t.dtype if dtype is None else dtype, **kw)
 
 
 def zeros_like(t, dtype=None, **kw):
     """Zeros with t's shape and dtype."""
-    return zeros(t.shape, dtype=dtype or t.dtype, **kw)
+    tensor_arg(t, "zeros_like")
+    return zeros(t.shape, dtype=t.dtype if dtype is None else dtype, **kw)
 
 
 def ones_like(t, dtype=None, **kw):
     """Ones with t's shape and dtype."""
-    return ones(t.shape, dtype=dtype or t.dtype, **kw)
+    tensor_arg(t, "ones_like")
+    return ones(t.shape, dtype=t.dtype if dtype is None else dtype, **kw)
 
 
 def full_like(t, fill_value, dtype=None, **kw):
     """fill_value with t's shape and dtype."""
-    return full(t.shape, fill_value, dtype=dtype or t.dtype, **kw)
+    tensor_arg(t, "full_like")
+    return full(t.shape, fill_value, dtype=t.dtype if dtype is None else dtype, **kw)
 
 
 def is_tensor(obj):
@@ -875,4 +884,4 @@ def is_tensor(obj):
 
 def numel(t):
     """Number of elements of t."""
-    return t.numel()
+    return tensor_arg(t, "numel").numel()

@@ -122,6 +122,18 @@ def test_large_tensor_memory_is_returned():
     assert _rss_bytes() - rss < 16 * 2 ** 20
 
 
+def test_reused_big_blocks_stay_bounded():
+    """Freed blocks of 4-40 MiB are kept for reuse (THGeneral.c), but at most 96 MiB of them."""
+    rss = _rss_bytes()
+    for _ in range(10):
+        torch.cat([torch.ones(4_000_000), torch.ones(4_000_000)])   # 32 MB results, freed at once
+    assert _rss_bytes() - rss < 80 * 2 ** 20
+    ts = [torch.ones(7_000_000) for _ in range(8)]                  # 8 x 28 MB alive together
+    del ts
+    gc.collect()
+    assert _rss_bytes() - rss < 128 * 2 ** 20
+
+
 @pytest.mark.parametrize("n", [1, 32])
 def test_storage_refcounts_balance(n):
     """Views take a storage reference each and give it back when they die."""

@@ -83,6 +83,21 @@ def test_sort_nan_zero_order(ref_torch):
         np.testing.assert_array_equal(N(v), rv.numpy())
 
 
+@pytest.mark.parametrize("n", [300, 70000])     # the 8-bit and 11-bit radix loaders
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_radix_sort_nan_zero_ties_match_pytorch(ref_torch, rng, n, dtype):
+    a = rng.standard_normal(n).astype(dtype)
+    special = np.array([NAN, -NAN, 0.0, -0.0, np.inf, -np.inf, 1.0], dtype)
+    pos = rng.integers(0, n, n // 5)
+    a[pos] = special[rng.integers(0, len(special), len(pos))]   # many ties, NaNs and signed zeros
+    for desc in (False, True):
+        for stable in (False, True):
+            v, i = torch.sort(T(a), descending=desc, stable=stable)
+            rv, ri = ref_torch.sort(R(ref_torch, a), descending=desc, stable=True)
+            np.testing.assert_array_equal(N(v), rv.numpy())
+            eq(i, ri)        # every path is stable: ties keep their order as PyTorch's stable sort
+
+
 def test_sort_unstable_path_consistent(rng):
     a = _data(rng, 1000, np.float32)
     v, i = torch.sort(T(a))

@@ -34,6 +34,68 @@ int64_t TH_allocatedBytes(void) { return __atomic_load_n(&th_allocated, __ATOMIC
  * block): unlike posix_memalign, plain malloc lets glibc serve a repeated large request
  * from memory it already faulted in, so a fresh output of a big op costs no page faults
  * in steady state. Big blocks also ask for transparent huge pages, as numpy does. */
+/* Freed big blocks kept for reuse. glibc recycles a freed block only below its mmap
+ * threshold (32 MiB at most), so results just above it (8M float32 plus the huge-page
+ * padding) came back as fresh zeroed pages, each faulted in at first touch: a cat of
+ * 32 MB cost twice numpy's. Blocks up to CACHE_BLOCK (a little more than glibc keeps),
+ * the latest CACHE_BYTES of them, go to the next request they fit without wasting half
+ * of them; bigger ones still go back to the system at once. */
+enum { CACHE_SLOTS = 4 };
+#define CACHE_BLOCK ((int64_t)40 << 20)
+#define CACHE_BYTES ((int64_t)96 << 20)
+static struct { char *p; int64_t cap; uint64_t when; } cache[CACHE_SLOTS];
+static int64_t cache_total;
+static uint64_t cache_clock;
+static volatile char cache_lock;
+
+static void cache_acquire(void) { while (__atomic_test_and_set(&cache_lock, __ATOMIC_ACQUIRE)) ; }
+static void cache_release(void) { __atomic_clear(&cache_lock, __ATOMIC_RELEASE); }
+
+static char *cache_take(int64_t nbytes)
+{
+    char *p = NULL;
+    cache_acquire();
+    int best = -1;
+    for (int i = 0; i < CACHE_SLOTS; i++)
+        if (cache[i].p && cache[i].cap >= nbytes && cache[i].cap / 2 <= nbytes &&
+            (best < 0 || cache[i].cap < cache[best].cap)) best = i;
+    if (best >= 0) {
+        p = cache[best].p;
+        cache_total -= cache[best].cap;
+        cache[best].p = NULL;
+    }
+    cache_release();
+    return p;
+}
+
+/* Keep a freed block, evicting the longest-kept ones to make room (the block just freed
+ * is the likeliest to be asked for again: a loop's result of the same size). */
+static void cache_put(char *p, int64_t cap)
+{
+    char *evicted[CACHE_SLOTS];
+    int nev = 0;
+    cache_acquire();
+    for (;;) {
+        int free_slot = -1, oldest = -1;
+        for (int i = 0; i < CACHE_SLOTS; i++) {
+            if (!cache[i].p) { if (free_slot < 0) free_slot = i; }
+            else if (oldest < 0 || cache[i].when < cache[oldest].when) oldest = i;
+        }
+        if (free_slot >= 0 && cache_total + cap <= CACHE_BYTES) {
+            cache[free_slot].p = p;
+            cache[free_slot].cap = cap;
+            cache[free_slot].when = ++cache_clock;
+            cache_total += cap;
+            break;
+        }
+        evicted[nev++] = cache[oldest].p;     /* cap <= CACHE_BLOCK < CACHE_BYTES: room comes */
+        cache_total -= cache[oldest].cap;
+        cache[oldest].p = NULL;
+    }
+    cache_release();
+    for (int i = 0; i < nev; i++) free(((void **)evicted[i])[-1]);
+}
+
 void *TH_alloc(int64_t nbytes)
 {
     /* Blocks of 4 MiB and more start on a 2 MiB boundary, so huge pages cover them whole:
@@ -46,15 +108,20 @@ void *TH_alloc(int64_t nbytes)
         return NULL;
     }
     if (nbytes == 0) nbytes = 1;
+    if (nbytes >= big && nbytes <= CACHE_BLOCK) {
+        char *c = cache_take(nbytes);
+        if (c) return c;
+    }
     char *raw = malloc((size_t)(nbytes + extra));
     if (!raw) {
         TH_setError(TH_ERR_MEMORY, "not enough memory: failed to allocate %lld bytes", (long long)nbytes);
         return NULL;
     }
-    /* at least raw + 16 (malloc aligns 16): the raw pointer is kept just before the block */
+    /* at least raw + 16 (malloc aligns 16): the raw pointer and the size sit just before the block */
     char *p = nbytes >= big ? (char *)(((uintptr_t)raw + 64 + (uintptr_t)huge - 1) & ~(uintptr_t)(huge - 1))
                             : (char *)(((uintptr_t)raw + 64) & ~(uintptr_t)63);
     ((void **)p)[-1] = raw;
+    ((int64_t *)p)[-2] = nbytes;
 #ifdef MADV_HUGEPAGE
     if (nbytes >= big) {
         uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
@@ -74,7 +141,10 @@ void *TH_realloc(void *p, int64_t old_nbytes, int64_t nbytes)
 
 void TH_free(void *p)
 {
-    if (p) free(((void **)p)[-1]);
+    if (!p) return;
+    int64_t cap = ((int64_t *)p)[-2];
+    if (cap >= ((int64_t)1 << 22) && cap <= CACHE_BLOCK) { cache_put(p, cap); return; }
+    free(((void **)p)[-1]);
 }
 
 int TH_getNumThreads(void)

@@ -400,25 +400,8 @@ int THIter_dimApply(int nt, THTensor *const *ts, int dim, THDimLoop fn, void *ct
     return 0;
 }
 
-int TH_prepareOut(THTensor *out, int dtype, int ndim, const int64_t *shape)
-{
-    TH_CHECK(out, TH_ERR_VALUE, "output tensor is NULL");
-    if (out->dtype < 0) TH_TRY(THTensor_setDtype(out, dtype));
-    return THTensor_resize(out, ndim, shape);
-}
-
 THTensor *TH_asDtype(THTensor *t, int dtype)
 {
     if (t->dtype == dtype) { THTensor_retain(t); return t; }
     return THTensor_newCast(t, dtype);
-}
-
-int TH_overlapsDifferently(const THTensor *out, const THTensor *in)
-{
-    if (!out->storage || out->storage != in->storage) return 0;
-    if (out == in) return 0;
-    if (out->offset != in->offset || out->ndim != in->ndim || out->dtype != in->dtype) return 1;
-    for (int d = 0; d < out->ndim; d++)
-        if (out->size[d] != in->size[d] || out->stride[d] != in->stride[d]) return 1;
-    return 0;
 }

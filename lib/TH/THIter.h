@@ -65,11 +65,36 @@ int THIter_dimApply(int nt, THTensor *const *ts, int dim, THDimLoop fn, void *ct
 int TH_parallelOK(int64_t work);
 
 /* Helpers every op uses. */
-/* Decide out's dtype if undecided (-1) and resize it to shape. */
-int TH_prepareOut(THTensor *out, int dtype, int ndim, const int64_t *shape);
 /* Returns t retained if it already has dtype, else a contiguous converted copy. NULL on error. */
 THTensor *TH_asDtype(THTensor *t, int dtype);
-/* 1 if out shares memory with in but with a different geometry (compute via a temporary). */
+
+/* ---- where ops write their results (THTensorOut.c): the one out= check.
+ * How two tensors' memory meets, by address (views of one storage, storages viewing
+ * another, foreign arrays alike): not at all, the same elements in the same layout
+ * (FULL), or any other sharing (PARTIAL). Exact, not a storage-identity guess. */
+enum { TH_OVERLAP_NO = 0, TH_OVERLAP_FULL = 1, TH_OVERLAP_PARTIAL = 2 };
+int TH_memOverlap(const THTensor *a, const THTensor *b);
+/* 1 when two elements of t share a memory location (stride 0, overlapping windows). */
+int TH_internalOverlap(const THTensor *t);
+/* 1 if out partially overlaps in (compute via a temporary). */
 int TH_overlapsDifferently(const THTensor *out, const THTensor *in);
+/* Decide out's dtype if undecided (-1), resize it to shape, refuse internal overlap. */
+int TH_prepareOut(THTensor *out, int dtype, int ndim, const int64_t *shape);
+/* The check every out= path makes: refuse an out whose elements alias each other (at
+ * the result shape; an out of another shape will be resized; ndim < 0: judge it as it
+ * is), with PyTorch's message, and classify its sharing with the inputs (NULL
+ * skipped) in *full (may be NULL): 0 none; 1 it holds exactly an input's elements in
+ * the same layout (ops that read each element or slice before writing it may write out
+ * directly); 2 any other sharing (compute into a temporary, then copy). */
+int TH_checkOut(const THTensor *out, int ndim, const int64_t *shape, int nin, THTensor *const *ins, int *full);
+/* Two outputs of one op (values and indices) must not share memory: PyTorch's message. */
+int TH_checkApart(const THTensor *a, const THTensor *b);
+/* Where an op writes: out itself (prepared, retained), or a fresh temporary when out has
+ * another dtype or holds an input's elements (unless inplace_ok: ops that read each
+ * element, or each slice, before writing it). NULL on error (see TH_checkOut). */
+THTensor *TH_outBegin(THTensor *out, int dtype, int ndim, const int64_t *shape, int nin, THTensor *const *ins,
+                      int inplace_ok);
+/* Finish what TH_outBegin began: copy a temporary into out, bump out's version, release. */
+int TH_outEnd(THTensor *out, THTensor *target, int status);
 
 #endif

@@ -207,11 +207,6 @@ static int gemm_views(const char *fn, THTensor *C, double alpha, THTensor *A, TH
 
 /* ------------------------------------------------------------------ shared driver */
 
-static int shares_storage(const THTensor *a, const THTensor *b)
-{
-    return a && b && a->storage && a->storage == b->storage;
-}
-
 static int check_float_or_int(const char *fn, int dt)
 {
     TH_CHECK(dt != TH_FLOAT16, TH_ERR_TYPE, "%s: not implemented for float16 tensors (convert to float32 first)", fn);
@@ -249,12 +244,13 @@ static int run_product(const char *fn, THTensor *out, double beta, THTensor *M, 
                                fn, got, want);
         }
     }
-    /* An out sharing memory with an input is only written (and resized) at the end:
-     * the one exception is out being M itself, already of the result's shape. */
-    int m_in_place = M && !TH_overlapsDifferently(out, M) && out->storage == M->storage &&
-                     out->ndim == ndim && !memcmp(out->size, shape, sizeof(int64_t) * ndim);
-    int need_tmp = (out->dtype >= 0 && out->dtype != dt) || shares_storage(out, a) || shares_storage(out, b) ||
-                   (shares_storage(out, M) && !m_in_place);
+    /* An out holding a's or b's elements is written only at the end (via a temporary);
+     * holding M's is fine: gemm reads each element of C before writing it. */
+    THTensor *ab[2] = {a, b};
+    int full_ab, full_m = 0;
+    TH_TRY(TH_checkOut(out, ndim, shape, 2, ab, &full_ab));
+    if (M) TH_TRY(TH_checkOut(out, ndim, shape, 1, &M, &full_m));
+    int need_tmp = (out->dtype >= 0 && out->dtype != dt) || full_ab || full_m == 2;
     if (!need_tmp) TH_TRY(TH_prepareOut(out, dt, ndim, shape));
     THTensor *R = out;
     if (need_tmp) {
@@ -518,7 +514,10 @@ int THTensor_matmul(THTensor *out, THTensor *a, THTensor *b)
     if (a->ndim > 1) shape[nd++] = m;
     if (b->ndim > 1) shape[nd++] = n;
     int dt = a->dtype;
-    int need_tmp = (out->dtype >= 0 && out->dtype != dt) || shares_storage(out, a) || shares_storage(out, b);
+    THTensor *ab[2] = {a, b};
+    int full_ab;
+    TH_TRY(TH_checkOut(out, nd, shape, 2, ab, &full_ab));
+    int need_tmp = (out->dtype >= 0 && out->dtype != dt) || full_ab;
     if (!need_tmp) {
         TH_TRY(TH_prepareOut(out, dt, nd, shape));
         need_tmp = !THTensor_isContiguous(out);

@@ -105,10 +105,9 @@ int THTensor_copy(THTensor *dst, THTensor *src)
     TH_CHECK(dst && src, TH_ERR_VALUE, "copy: tensor is NULL");
     TH_CHECK(TH_validDtype(dst->dtype), TH_ERR_TYPE, "copy: destination has no dtype");
     if (dst == src) return 0;
-    for (int d = 0; d < dst->ndim && THTensor_numel(dst) > 0; d++)
-        TH_CHECK(dst->stride[d] != 0 || dst->size[d] <= 1, TH_ERR_RUNTIME,
-                 "unsupported operation: more than one element of the written-to tensor refers to a single "
-                 "memory location. Please clone() the tensor before performing the operation.");
+    TH_CHECK(!TH_internalOverlap(dst), TH_ERR_RUNTIME,
+             "unsupported operation: more than one element of the written-to tensor refers to a single "
+             "memory location. Please clone() the tensor before performing the operation.");
     THTensor *tmp = NULL;
     if (TH_overlapsDifferently(dst, src)) {
         tmp = THTensor_newClone(src);

@@ -220,29 +220,12 @@ static int dim_bounds_error(const char *fn, IdxCtx *c, int dim)
                        fn, (long long)c->badval, dim, (long long)c->size);
 }
 
-/* Where an op writes its result: out itself, or a temporary when out shares memory with
- * an input (out is then left untouched until the result is complete) or has another
- * dtype. finish_out moves the temporary into out. */
-static THTensor *begin_out(THTensor *out, int dtype, int ndim, const int64_t *shape,
-                           const THTensor *in1, const THTensor *in2)
+/* Where an op writes: out, or a temporary when out holds an input's elements (gathers
+ * read anywhere in their inputs while writing). */
+static THTensor *begin_out(THTensor *out, int dtype, int ndim, const int64_t *shape, THTensor *in1, THTensor *in2)
 {
-    if (!out) { TH_setError(TH_ERR_VALUE, "output tensor is NULL"); return NULL; }
-    int alias = out->storage && ((in1 && in1->storage == out->storage) || (in2 && in2->storage == out->storage));
-    if (!alias) {
-        if (TH_prepareOut(out, dtype, ndim, shape)) return NULL;
-        if (out->dtype == dtype) { THTensor_retain(out); return out; }
-    }
-    return THTensor_newWithSize(dtype, ndim, shape);
-}
-
-static int finish_out(THTensor *out, THTensor *target, int status)
-{
-    if (target != out && status == 0) {
-        status = TH_prepareOut(out, target->dtype, target->ndim, target->size);
-        if (!status) status = THTensor_copy(out, target);
-    } else if (status == 0) THTensor_bumpVersion(out);
-    THTensor_free(target);
-    return status;
+    THTensor *ins[2] = {in1, in2};
+    return TH_outBegin(out, dtype, ndim, shape, 2, ins, 0);
 }
 
 static int run_validate(THTensor *index, IdxCtx *c)
@@ -312,7 +295,7 @@ int THTensor_indexSelect(THTensor *out, THTensor *src, int dim, THTensor *index,
         THIter_run(&it, SIZE_DISPATCH(gather_, TH_dtypeSize(src->dtype)), &c, it.numel >= IDX_PARALLEL_MIN);
         if (c.bad) st = dim_bounds_error(fn, &c, dim);
     }
-    return finish_out(out, t, st);
+    return TH_outEnd(out, t, st);
 }
 
 /* Shared body of index_copy / index_add / index_fill: self's dim is addressed by index. */
@@ -448,7 +431,7 @@ int THTensor_gather(THTensor *out, THTensor *src, int dim, THTensor *index, int 
             if (c.bad) st = dim_bounds_error(fn, &c, dim);
         }
     }
-    return finish_out(out, t, st);
+    return TH_outEnd(out, t, st);
 }
 
 static int scatter_common(const char *fn, THTensor *self, int dim, THTensor *index, THTensor *src,
@@ -555,7 +538,7 @@ int THTensor_take(THTensor *out, THTensor *src, THTensor *index, int index_base)
         }
         THTensor_free(flat);
     }
-    return finish_out(out, t, st);
+    return TH_outEnd(out, t, st);
 }
 
 int THTensor_put(THTensor *self, THTensor *index, THTensor *src, int accumulate, int index_base)
@@ -719,7 +702,7 @@ int THTensor_maskedSelect(THTensor *out, THTensor *src, THTensor *mask)
             THIter_run(&it, SIZE_DISPATCH(maskedselect_, TH_dtypeSize(src->dtype)), &c, 0);
         }
     }
-    return finish_out(out, t, st);
+    return TH_outEnd(out, t, st);
 }
 
 int THTensor_maskedScatter(THTensor *self, THTensor *mask, THTensor *src)
@@ -825,5 +808,5 @@ int THTensor_nonzero(THTensor *out, THTensor *src, int index_base)
         c.pos = 0;
         THIter_run(&it, write_fn, &c, 0);
     }
-    return finish_out(out, t, 0);
+    return TH_outEnd(out, t, 0);
 }

@@ -159,6 +159,30 @@ static int illegal(const char *fn, const char *routine, int info)
     return TH_setError(TH_ERR_RUNTIME, "%s: LAPACK %s rejected argument %d (internal error)", fn, routine, -info);
 }
 
+/* The status for a routine's info: < 0 an internal error naming the routine, > 0 its own
+ * failure, described by fail (a format given fn, then info twice; NULL: not a failure). */
+static int lapack_status(const char *fn, const char *routine, int info, const char *fail)
+{
+    if (info < 0) return illegal(fn, routine, info);
+    if (info > 0 && fail) return TH_setError(TH_ERR_RUNTIME, fail, fn, info, info);
+    return 0;
+}
+
+/* Run a LAPACK routine that takes a workspace: a size query (LWORK = -1, WORK a small
+ * scratch), then the call proper with a buffer of the size asked for, freed after it.
+ * CALL is the routine's call written with WORK and LWORK for its workspace arguments.
+ * Evaluates to 0, or the error code when the buffer cannot be allocated. */
+#define LAPACK_WITH_WORK(dt, CALL) ({ \
+        double q_[2]; \
+        void *WORK = q_; \
+        int LWORK = -1; \
+        CALL; \
+        LWORK = work_count((dt), q_); \
+        WORK = work_alloc((dt), LWORK); \
+        int st_ = WORK ? 0 : TH_lastErrorCode(); \
+        if (WORK) { CALL; TH_free(WORK); } \
+        st_; })
+
 /* ------------------------------------------------------------------ gesv / inverse / det */
 
 int THTensor_gesv(THTensor *x, THTensor *lu, THTensor *b, THTensor *a)
@@ -177,14 +201,11 @@ int THTensor_gesv(THTensor *x, THTensor *lu, THTensor *b, THTensor *a)
     if (!st && n > 0 && nrhs > 0) {
         int lda = n, ldb = n, info = 0;
         THLapack_pick(dt, gesv)(&n, &nrhs, THTensor_data(A), &lda, ipiv, THTensor_data(B), &ldb, &info);
-        if (info < 0) st = illegal(fn, "gesv", info);
-        else if (info > 0)
-            st = TH_setError(TH_ERR_RUNTIME, "%s: the matrix A is singular (U(%d,%d) is zero), cannot solve", fn,
-                             info, info);
+        st = lapack_status(fn, "gesv", info, "%s: the matrix A is singular (U(%d,%d) is zero), cannot solve");
     } else if (!st && n > 0 && lu) {
         int lda = n, info = 0;
         THLapack_pick(dt, getrf)(&n, &n, THTensor_data(A), &lda, ipiv, &info);
-        if (info < 0) st = illegal(fn, "getrf", info);
+        st = lapack_status(fn, "getrf", info, NULL);
     }
     if (!st) st = store_like_rhs(x, B, b);
     if (!st) st = store(lu, A);
@@ -204,32 +225,16 @@ int THTensor_inverse(THTensor *out, THTensor *a)
     if (!A) return TH_lastErrorCode();
     int *ipiv = TH_alloc((int64_t)sizeof(int) * (n > 0 ? n : 1));
     int st = ipiv ? 0 : TH_lastErrorCode();
-    void *work = NULL;
     if (!st && n > 0) {
+        static const char singular[] = "%s: the matrix is singular (U(%d,%d) is zero), it has no inverse";
         int lda = n, info = 0;
         THLapack_pick(dt, getrf)(&n, &n, THTensor_data(A), &lda, ipiv, &info);
-        if (info < 0) st = illegal(fn, "getrf", info);
-        else if (info > 0)
-            st = TH_setError(TH_ERR_RUNTIME, "%s: the matrix is singular (U(%d,%d) is zero), it has no inverse",
-                             fn, info, info);
-        if (!st) {
-            double q[2];
-            int lwork = -1;
-            THLapack_pick(dt, getri)(&n, THTensor_data(A), &lda, ipiv, q, &lwork, &info);
-            lwork = work_count(dt, q);
-            work = work_alloc(dt, lwork);
-            if (!work) st = TH_lastErrorCode();
-            else {
-                THLapack_pick(dt, getri)(&n, THTensor_data(A), &lda, ipiv, work, &lwork, &info);
-                if (info < 0) st = illegal(fn, "getri", info);
-                else if (info > 0)
-                    st = TH_setError(TH_ERR_RUNTIME, "%s: the matrix is singular (U(%d,%d) is zero), it has no "
-                                     "inverse", fn, info, info);
-            }
-        }
+        st = lapack_status(fn, "getrf", info, singular);
+        if (!st) st = LAPACK_WITH_WORK(dt, THLapack_pick(dt, getri)(&n, THTensor_data(A), &lda, ipiv, WORK, &LWORK,
+                                                                     &info));
+        if (!st) st = lapack_status(fn, "getri", info, singular);
     }
     if (!st) st = store(out, A);
-    TH_free(work);
     TH_free(ipiv);
     THTensor_free(A);
     return st;
@@ -267,10 +272,13 @@ int THTensor_det(THTensor *out, THTensor *a)
 
 /* ------------------------------------------------------------------ Cholesky family */
 
-int THTensor_potrf(THTensor *out, THTensor *a, int upper)
+/* potrf and potri: routine (uplo, n, A, lda, info) over a column-major copy of square a,
+ * then finish (the triangle LAPACK left alone) and store the result in out. */
+typedef void (*UploRoutine)(char *uplo, int *n, void *a, int *lda, int *info, size_t);
+static int uplo_square(const char *fn, const char *what, UploRoutine routine, const char *fail,
+                       void (*finish)(THTensor *, int), THTensor *out, THTensor *a, int upper)
 {
-    const char *fn = "potrf";
-    TH_TRY(check_matrix(fn, "A", a, 1));
+    TH_TRY(check_matrix(fn, what, a, 1));
     int dt = a->dtype;
     int n = (int)a->size[0];
     THTensor *A = colmajor(a, dt, n, n, n);
@@ -279,16 +287,20 @@ int THTensor_potrf(THTensor *out, THTensor *a, int upper)
     if (n > 0) {
         char uplo = upper ? 'U' : 'L';
         int lda = n, info = 0;
-        THLapack_pick(dt, potrf)(&uplo, &n, THTensor_data(A), &lda, &info, ONE_CHAR);
-        if (info < 0) st = illegal(fn, "potrf", info);
-        else if (info > 0)
-            st = TH_setError(TH_ERR_RUNTIME, "cholesky (potrf): the leading minor of order %d is not "
-                             "positive-definite, the matrix is not positive-definite", info);
-        if (!st) zero_triangle(A, upper);
+        routine(&uplo, &n, THTensor_data(A), &lda, &info, ONE_CHAR);
+        st = lapack_status(fn, fn, info, fail);
+        if (!st) finish(A, upper);
     }
     if (!st) st = store(out, A);
     THTensor_free(A);
     return st;
+}
+
+int THTensor_potrf(THTensor *out, THTensor *a, int upper)
+{
+    return uplo_square("potrf", "A", THLapack_pick(a ? a->dtype : TH_FLOAT64, potrf),
+                       "cholesky (%s): the leading minor of order %d is not positive-definite, the matrix is not "
+                       "positive-definite", zero_triangle, out, a, upper);
 }
 
 int THTensor_potrs(THTensor *out, THTensor *b, THTensor *chol, int upper)
@@ -307,7 +319,7 @@ int THTensor_potrs(THTensor *out, THTensor *b, THTensor *chol, int upper)
         char uplo = upper ? 'U' : 'L';
         int lda = n, ldb = n, info = 0;
         THLapack_pick(dt, potrs)(&uplo, &n, &nrhs, THTensor_data(A), &lda, THTensor_data(B), &ldb, &info, ONE_CHAR);
-        if (info < 0) st = illegal(fn, "potrs", info);
+        st = lapack_status(fn, "potrs", info, NULL);
     }
     if (!st) st = store_like_rhs(out, B, b);
     THTensor_free(A);
@@ -317,26 +329,9 @@ int THTensor_potrs(THTensor *out, THTensor *b, THTensor *chol, int upper)
 
 int THTensor_potri(THTensor *out, THTensor *chol, int upper)
 {
-    const char *fn = "potri";
-    TH_TRY(check_matrix(fn, "the Cholesky factor", chol, 1));
-    int dt = chol->dtype;
-    int n = (int)chol->size[0];
-    THTensor *A = colmajor(chol, dt, n, n, n);
-    if (!A) return TH_lastErrorCode();
-    int st = 0;
-    if (n > 0) {
-        char uplo = upper ? 'U' : 'L';
-        int lda = n, info = 0;
-        THLapack_pick(dt, potri)(&uplo, &n, THTensor_data(A), &lda, &info, ONE_CHAR);
-        if (info < 0) st = illegal(fn, "potri", info);
-        else if (info > 0)
-            st = TH_setError(TH_ERR_RUNTIME, "%s: the matrix is singular (diagonal element %d of the Cholesky "
-                             "factor is zero), it has no inverse", fn, info);
-        if (!st) symmetrize(A, upper);
-    }
-    if (!st) st = store(out, A);
-    THTensor_free(A);
-    return st;
+    return uplo_square("potri", "the Cholesky factor", THLapack_pick(chol ? chol->dtype : TH_FLOAT64, potri),
+                       "%s: the matrix is singular (diagonal element %d of the Cholesky factor is zero), it has no "
+                       "inverse", symmetrize, out, chol, upper);
 }
 
 /* ------------------------------------------------------------------ QR */
@@ -372,7 +367,7 @@ int THTensor_qr(THTensor *q, THTensor *r, THTensor *a)
         if (!work) st = TH_lastErrorCode();
         if (!st) {
             THLapack_pick(dt, geqrf)(&m, &n, THTensor_data(A), &lda, tau, work, &lwork, &info);
-            if (info < 0) st = illegal(fn, "geqrf", info);
+            st = lapack_status(fn, "geqrf", info, NULL);
         }
         if (!st) {
             THTensor top = *A;
@@ -384,7 +379,7 @@ int THTensor_qr(THTensor *q, THTensor *r, THTensor *a)
         }
         if (!st) {
             THLapack_pick(dt, orgqr)(&m, &k, &k, THTensor_data(A), &lda, tau, work, &lwork, &info);
-            if (info < 0) st = illegal(fn, "orgqr", info);
+            st = lapack_status(fn, "orgqr", info, NULL);
         }
     }
     if (!st) {
@@ -426,26 +421,16 @@ int THTensor_svd(THTensor *u, THTensor *s, THTensor *v, THTensor *a, int some)
     THTensor *U = S ? colmajor(NULL, dt, m, ucols, m) : NULL;
     THTensor *VT = U ? colmajor(NULL, dt, vtrows, n, vtrows) : NULL;
     int *iwork = VT ? TH_alloc((int64_t)sizeof(int) * 8 * k) : NULL;
-    void *work = NULL;
     int st = iwork ? 0 : TH_lastErrorCode();
     if (!st) st = check_finite(fn, A, 0);
     if (!st) {
         char jobz = some ? 'S' : 'A';
-        int lda = m, ldu = m, ldvt = vtrows, info = 0, lwork = -1;
-        double qw[2];
-        THLapack_pick(dt, gesdd)(&jobz, &m, &n, THTensor_data(A), &lda, THTensor_data(S), THTensor_data(U), &ldu,
-                                 THTensor_data(VT), &ldvt, qw, &lwork, iwork, &info, ONE_CHAR);
-        lwork = work_count(dt, qw);
-        work = work_alloc(dt, lwork);
-        if (!work) st = TH_lastErrorCode();
-        if (!st) {
-            THLapack_pick(dt, gesdd)(&jobz, &m, &n, THTensor_data(A), &lda, THTensor_data(S), THTensor_data(U),
-                                     &ldu, THTensor_data(VT), &ldvt, work, &lwork, iwork, &info, ONE_CHAR);
-            if (info < 0) st = illegal(fn, "gesdd", info);
-            else if (info > 0)
-                st = TH_setError(TH_ERR_RUNTIME, "%s: the algorithm did not converge (the input may contain NaN "
-                                 "or Inf, or be too ill-conditioned)", fn);
-        }
+        int lda = m, ldu = m, ldvt = vtrows, info = 0;
+        st = LAPACK_WITH_WORK(dt, THLapack_pick(dt, gesdd)(&jobz, &m, &n, THTensor_data(A), &lda, THTensor_data(S),
+                                                            THTensor_data(U), &ldu, THTensor_data(VT), &ldvt, WORK,
+                                                            &LWORK, iwork, &info, ONE_CHAR));
+        if (!st) st = lapack_status(fn, "gesdd", info, "%s: the algorithm did not converge (the input may contain "
+                                    "NaN or Inf, or be too ill-conditioned)");
     }
     if (!st) { THTensor sv = *S; sv.ndim = 1; st = store(s, &sv); }
     if (!st) st = store(u, U);
@@ -455,7 +440,6 @@ int THTensor_svd(THTensor *u, THTensor *s, THTensor *v, THTensor *a, int some)
         vv.stride[0] = VT->stride[1]; vv.stride[1] = VT->stride[0];
         st = store(v, &vv);
     }
-    TH_free(work);
     TH_free(iwork);
     THTensor_free(A);
     THTensor_free(S);
@@ -492,10 +476,8 @@ int THTensor_symeig(THTensor *e, THTensor *v, THTensor *a, int eigenvectors, int
         if (!st) {
             THLapack_pick(dt, syevd)(&jobz, &uplo, &n, THTensor_data(A), &lda, THTensor_data(W), work, &lwork, iwork,
                                      &liwork, &info, ONE_CHAR, ONE_CHAR);
-            if (info < 0) st = illegal(fn, "syevd", info);
-            else if (info > 0)
-                st = TH_setError(TH_ERR_RUNTIME, "%s: the algorithm failed to converge (%d elements did not "
-                                 "converge; the input may contain NaN or Inf)", fn, info);
+            st = lapack_status(fn, "syevd", info, "%s: the algorithm failed to converge (%d elements did not "
+                               "converge; the input may contain NaN or Inf)");
         }
     }
     if (!st) { THTensor w = *W; w.ndim = 1; st = store(e, &w); }
@@ -517,30 +499,20 @@ int THTensor_eig(THTensor *e, THTensor *v, THTensor *a, int eigenvectors)
     THTensor *E = A ? colmajor(NULL, dt, n, 2, n) : NULL;     /* columns: real, imaginary parts */
     THTensor *VR = E ? colmajor(NULL, dt, n, eigenvectors ? n : 0, n) : NULL;
     int st = VR ? 0 : TH_lastErrorCode();
-    void *work = NULL;
     if (!st) st = check_finite(fn, A, 0);
     if (!st && n > 0) {
         char jobvl = 'N', jobvr = eigenvectors ? 'V' : 'N';
-        int lda = n, ldvl = 1, ldvr = n, info = 0, lwork = -1;
+        int lda = n, ldvl = 1, ldvr = n, info = 0;
         char *wr = THTensor_data(E), *wi = wr + (int64_t)n * TH_dtypeSize(dt);
-        double qw[2], vl[2];
-        THLapack_pick(dt, geev)(&jobvl, &jobvr, &n, THTensor_data(A), &lda, wr, wi, vl, &ldvl, THTensor_data(VR),
-                                &ldvr, qw, &lwork, &info, ONE_CHAR, ONE_CHAR);
-        lwork = work_count(dt, qw);
-        work = work_alloc(dt, lwork);
-        if (!work) st = TH_lastErrorCode();
-        if (!st) {
-            THLapack_pick(dt, geev)(&jobvl, &jobvr, &n, THTensor_data(A), &lda, wr, wi, vl, &ldvl,
-                                    THTensor_data(VR), &ldvr, work, &lwork, &info, ONE_CHAR, ONE_CHAR);
-            if (info < 0) st = illegal(fn, "geev", info);
-            else if (info > 0)
-                st = TH_setError(TH_ERR_RUNTIME, "%s: the QR algorithm failed to compute all the eigenvalues "
-                                 "(the input may contain NaN or Inf)", fn);
-        }
+        double vl[2];
+        st = LAPACK_WITH_WORK(dt, THLapack_pick(dt, geev)(&jobvl, &jobvr, &n, THTensor_data(A), &lda, wr, wi, vl,
+                                                           &ldvl, THTensor_data(VR), &ldvr, WORK, &LWORK, &info,
+                                                           ONE_CHAR, ONE_CHAR));
+        if (!st) st = lapack_status(fn, "geev", info, "%s: the QR algorithm failed to compute all the eigenvalues "
+                                    "(the input may contain NaN or Inf)");
     }
     if (!st) st = store(e, E);
     if (!st) st = eigenvectors ? store(v, VR) : store_empty(v, dt, 1, 0, 0);
-    TH_free(work);
     THTensor_free(A);
     THTensor_free(E);
     THTensor_free(VR);
@@ -566,10 +538,7 @@ int THTensor_trtrs(THTensor *x, THTensor *b, THTensor *a, int upper, int transpo
         int lda = n, ldb = n, info = 0;
         THLapack_pick(dt, trtrs)(&uplo, &trans, &diag, &n, &nrhs, THTensor_data(A), &lda, THTensor_data(B), &ldb,
                                  &info, ONE_CHAR, ONE_CHAR, ONE_CHAR);
-        if (info < 0) st = illegal(fn, "trtrs", info);
-        else if (info > 0)
-            st = TH_setError(TH_ERR_RUNTIME, "%s: the triangular matrix A is singular (A(%d,%d) is zero)", fn,
-                             info, info);
+        st = lapack_status(fn, "trtrs", info, "%s: the triangular matrix A is singular (A(%d,%d) is zero)");
     }
     if (!st) st = store_like_rhs(x, B, b);
     THTensor_free(A);
@@ -594,24 +563,13 @@ int THTensor_gels(THTensor *x, THTensor *a_out, THTensor *b, THTensor *a)
     THTensor *A = colmajor(a, dt, m, n, m);
     THTensor *B = A ? colmajor(&bm, dt, m, nrhs, ldb) : NULL;
     int st = B ? 0 : TH_lastErrorCode();
-    void *work = NULL;
     if (!st && nrhs > 0) {
         char trans = 'N';
-        int lda = m > 1 ? m : 1, info = 0, lwork = -1;
-        double qw[2];
-        THLapack_pick(dt, gels)(&trans, &m, &n, &nrhs, THTensor_data(A), &lda, THTensor_data(B), &ldb, qw, &lwork,
-                                &info, ONE_CHAR);
-        lwork = work_count(dt, qw);
-        work = work_alloc(dt, lwork);
-        if (!work) st = TH_lastErrorCode();
-        if (!st) {
-            THLapack_pick(dt, gels)(&trans, &m, &n, &nrhs, THTensor_data(A), &lda, THTensor_data(B), &ldb, work,
-                                    &lwork, &info, ONE_CHAR);
-            if (info < 0) st = illegal(fn, "gels", info);
-            else if (info > 0)
-                st = TH_setError(TH_ERR_RUNTIME, "%s: the matrix A does not have full rank (diagonal element %d of "
-                                 "its triangular factor is zero)", fn, info);
-        }
+        int lda = m > 1 ? m : 1, info = 0;
+        st = LAPACK_WITH_WORK(dt, THLapack_pick(dt, gels)(&trans, &m, &n, &nrhs, THTensor_data(A), &lda,
+                                                           THTensor_data(B), &ldb, WORK, &LWORK, &info, ONE_CHAR));
+        if (!st) st = lapack_status(fn, "gels", info, "%s: the matrix A does not have full rank (diagonal element "
+                                    "%d of its triangular factor is zero)");
     }
     if (!st) {
         THTensor X = *B;    /* the solution: the first n rows of the ldb-row buffer */
@@ -625,7 +583,6 @@ int THTensor_gels(THTensor *x, THTensor *a_out, THTensor *b, THTensor *a)
         }
     }
     if (!st) st = store(a_out, A);
-    TH_free(work);
     THTensor_free(A);
     THTensor_free(B);
     return st;
@@ -647,17 +604,10 @@ int THTensor_geqrf(THTensor *a_out, THTensor *tau, THTensor *a)
     THTensor *T = THTensor_newWithSize(dt, 1, &ts);
     int st = T ? 0 : TH_lastErrorCode();
     if (!st && k > 0) {
-        int lda = m, info = 0, lwork = -1;
-        double qw[2];
-        THLapack_pick(dt, geqrf)(&m, &n, THTensor_data(A), &lda, THTensor_data(T), qw, &lwork, &info);
-        lwork = work_count(dt, qw);
-        void *work = work_alloc(dt, lwork);
-        if (!work) st = TH_lastErrorCode();
-        else {
-            THLapack_pick(dt, geqrf)(&m, &n, THTensor_data(A), &lda, THTensor_data(T), work, &lwork, &info);
-            if (info < 0) st = illegal(fn, "geqrf", info);
-            TH_free(work);
-        }
+        int lda = m, info = 0;
+        st = LAPACK_WITH_WORK(dt, THLapack_pick(dt, geqrf)(&m, &n, THTensor_data(A), &lda, THTensor_data(T), WORK,
+                                                            &LWORK, &info));
+        if (!st) st = lapack_status(fn, "geqrf", info, NULL);
     }
     if (!st) st = store(a_out, A);
     if (!st) st = store(tau, T);
@@ -696,17 +646,10 @@ int THTensor_orgqr(THTensor *q, THTensor *a, THTensor *tau)
     }
     int st = T ? 0 : TH_lastErrorCode();
     if (!st && n > 0) {
-        int lda = m, info = 0, lwork = -1;
-        double qw[2];
-        THLapack_pick(dt, orgqr)(&m, &n, &k, THTensor_data(A), &lda, THTensor_data(T), qw, &lwork, &info);
-        lwork = work_count(dt, qw);
-        void *work = work_alloc(dt, lwork);
-        if (!work) st = TH_lastErrorCode();
-        else {
-            THLapack_pick(dt, orgqr)(&m, &n, &k, THTensor_data(A), &lda, THTensor_data(T), work, &lwork, &info);
-            if (info < 0) st = illegal(fn, "orgqr", info);
-            TH_free(work);
-        }
+        int lda = m, info = 0;
+        st = LAPACK_WITH_WORK(dt, THLapack_pick(dt, orgqr)(&m, &n, &k, THTensor_data(A), &lda, THTensor_data(T),
+                                                            WORK, &LWORK, &info));
+        if (!st) st = lapack_status(fn, "orgqr", info, NULL);
     }
     if (!st) st = store(q, A);
     THTensor_free(T);
@@ -739,19 +682,11 @@ int THTensor_ormqr(THTensor *out, THTensor *a, THTensor *tau, THTensor *c, int l
     }
     if (!st && m > 0 && n > 0 && k > 0) {
         char side = left ? 'L' : 'R', trans = transpose ? 'T' : 'N';
-        int lda = nq, ldc = m, info = 0, lwork = -1;
-        double qw[2];
-        THLapack_pick(dt, ormqr)(&side, &trans, &m, &n, &k, THTensor_data(A), &lda, THTensor_data(T),
-                                 THTensor_data(C), &ldc, qw, &lwork, &info, ONE_CHAR, ONE_CHAR);
-        lwork = work_count(dt, qw);
-        void *work = work_alloc(dt, lwork);
-        if (!work) st = TH_lastErrorCode();
-        else {
-            THLapack_pick(dt, ormqr)(&side, &trans, &m, &n, &k, THTensor_data(A), &lda, THTensor_data(T),
-                                     THTensor_data(C), &ldc, work, &lwork, &info, ONE_CHAR, ONE_CHAR);
-            if (info < 0) st = illegal(fn, "ormqr", info);
-            TH_free(work);
-        }
+        int lda = nq, ldc = m, info = 0;
+        st = LAPACK_WITH_WORK(dt, THLapack_pick(dt, ormqr)(&side, &trans, &m, &n, &k, THTensor_data(A), &lda,
+                                                            THTensor_data(T), THTensor_data(C), &ldc, WORK, &LWORK,
+                                                            &info, ONE_CHAR, ONE_CHAR));
+        if (!st) st = lapack_status(fn, "ormqr", info, NULL);
     }
     if (!st) st = store(out, C);
     THTensor_free(T);

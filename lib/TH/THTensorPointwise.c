@@ -514,7 +514,8 @@ static void shape_str(char *buf, size_t n, int ndim, const int64_t *size)
 }
 
 /* Prepare out: decide its dtype, refuse in-place writes whose broadcast shape differs
- * from the shape of the tensor being written, and resize. */
+ * from the shape of the tensor being written, and outs that alias themselves or part of
+ * an input (PyTorch's rules), and resize. */
 static int prepare_out(const char *fn, THTensor *out, int dtype, int ndim, const int64_t *shape,
                        int nin, THTensor *const *in)
 {
@@ -531,14 +532,8 @@ static int prepare_out(const char *fn, THTensor *out, int dtype, int ndim, const
                                    fn, a, b);
             }
     }
-    if (out->dtype < 0) TH_TRY(THTensor_setDtype(out, dtype));
-    TH_TRY(THTensor_resize(out, ndim, shape));
-    for (int d = 0; d < out->ndim; d++)
-        if (out->stride[d] == 0 && out->size[d] > 1)
-            return TH_setError(TH_ERR_RUNTIME,
-                               "%s: unsupported operation: more than one element of the written-to tensor refers "
-                               "to a single memory location. Please clone() the tensor before performing the operation.",
-                               fn);
+    TH_TRY(TH_checkOut(out, ndim, shape, nin, in, NULL));
+    TH_TRY(TH_prepareOut(out, dtype, ndim, shape));
     return 0;
 }
 

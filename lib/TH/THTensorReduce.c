@@ -423,17 +423,9 @@ static int needs_root(double p) { return !(p == 0 || p == 1 || isinf(p)); }
 
 /* ------------------------------------------------------------------ THTensor_reduce */
 
-static THStorage *root_storage(const THTensor *t)
-{
-    THStorage *s = t->storage;
-    while (s && s->base) s = s->base;
-    return s;
-}
-
 static int shares_memory(const THTensor *a, const THTensor *b)
 {
-    THStorage *x = root_storage(a), *y = root_storage(b);
-    return x && x == y;
+    return TH_memOverlap(a, b) != TH_OVERLAP_NO;
 }
 
 /* Validate a dim list into red[] (ndims == 0: all dims). 0-dim tensors accept dim 0. */
@@ -616,6 +608,8 @@ int THTensor_reduce(THTensor *out, int op, THTensor *a, int ndims, const int *di
     if (!in) return TH_lastErrorCode();
     THTensor *acc = NULL, *aux = NULL;
     int st = 0;
+    st = TH_checkOut(out, ond, oshape, 1, &a, NULL);
+    if (st) goto done;
     /* the output itself accumulates when it has the accumulator's dtype and layout */
     int direct = !shares_memory(out, a) && (out->dtype < 0 ? resdt : out->dtype) == accdt &&
                  kind != K_VAR && kind != K_LSE;
@@ -773,7 +767,10 @@ static int maxmin_dim(THTensor *values, THTensor *indices, THTensor *a, int dim,
     /* outputs computed in place when they are fresh or have the right dtype and no overlap */
     int vdt = values && values->dtype >= 0 ? values->dtype : a->dtype;
     THTensor *v = NULL, *ix = NULL, *vk = NULL, *ik = NULL;
-    int st = 0;
+    int st = values ? TH_checkOut(values, ond, oshape, 1, &a, NULL) : 0;
+    if (!st && indices) st = TH_checkOut(indices, ond, oshape, 1, &a, NULL);
+    if (!st) st = TH_checkApart(values, indices);
+    if (st) goto done;
     if (values && vdt == cdt && !shares_memory(values, a)) {
         st = TH_prepareOut(values, cdt, ond, oshape);
         if (st) goto done;
@@ -879,7 +876,11 @@ static int cumulative(THTensor *out, THTensor *a, int dim, int is_prod)
     if (!in) return TH_lastErrorCode();
     THTensor *r;
     int st = 0;
-    int inplace_ok = (out == a || !shares_memory(out, a)) && resdt == cdt;
+    /* a full overlap is fine: each slice element is read before its place is written */
+    int full;
+    st = TH_checkOut(out, nd, a->size, 1, &a, &full);
+    if (st) { THTensor_free(in); return st; }
+    int inplace_ok = resdt == cdt && full != 2;
     if (inplace_ok) {
         st = TH_prepareOut(out, resdt, nd, a->size);
         if (st) { THTensor_free(in); return st; }

@@ -8,41 +8,20 @@
 
 /* ------------------------------------------------------------------ helpers */
 
-static int shares_memory(const THTensor *a, const THTensor *b)
-{
-    if (!a->storage || !b->storage) return 0;
-    if (a->storage == b->storage) return 1;
-    const char *a0 = a->storage->data, *b0 = b->storage->data;
-    const char *a1 = a0 + a->storage->size * TH_dtypeSize(a->dtype);
-    const char *b1 = b0 + b->storage->size * TH_dtypeSize(b->dtype);
-    return a0 < b1 && b0 < a1;
-}
-
 /* Decide out's dtype and pick where the op writes: out itself, or a fresh temporary
- * when out shares memory with an input (out_end copies the temporary back). When
- * allow_same, out == ins[0] is fine (in-place ops that read each element before
- * writing it). Returns NULL on error. */
-static THTensor *out_begin(THTensor *out, int dtype, int n, THTensor *const *ins, int allow_same)
+ * when out holds an input's elements (TH_outEnd copies it back); partial overlaps and
+ * self-aliasing outputs are refused (TH_checkOut). ndim/shape: the result's. When allow_same, out == ins[0] is fine
+ * (in-place ops that read each element before writing it). The caller resizes the
+ * result with TH_prepareOut. Returns NULL on error. */
+static THTensor *out_begin(THTensor *out, int dtype, int ndim, const int64_t *shape, int n, THTensor *const *ins,
+                           int allow_same)
 {
-    if (!out) { TH_setError(TH_ERR_VALUE, "output tensor is NULL"); return NULL; }
+    int full;
+    if (TH_checkOut(out, ndim, shape, n, ins, &full)) return NULL;
     if (out->dtype < 0 && THTensor_setDtype(out, dtype)) return NULL;
-    for (int i = 0; i < n; i++) {
-        if (!ins[i]) continue;
-        if (allow_same && i == 0 && ins[i] == out) continue;
-        if (shares_memory(out, ins[i])) return THTensor_new(out->dtype);
-    }
+    if (full == 2 || (full && !(allow_same && n == 1))) return THTensor_new(out->dtype);
     THTensor_retain(out);
     return out;
-}
-
-static int out_end(THTensor *out, THTensor *res, int status)
-{
-    if (res != out && status == 0) {
-        status = THTensor_resize(out, res->ndim, res->size);
-        if (!status) status = THTensor_copy(out, res);
-    }
-    THTensor_free(res);
-    return status;
 }
 
 static const char *dims_str(const THTensor *t, char *buf, size_t n)
@@ -80,10 +59,10 @@ int THTensor_cat(THTensor *out, int n, THTensor **inputs, int dim)
         if (ref < 0 && !cat_skipped(inputs[i])) ref = i;
     }
     if (ref < 0) {
-        THTensor *res = out_begin(out, dtype, n, inputs, 0);
-        if (!res) return TH_lastErrorCode();
         int64_t zero = 0;
-        return out_end(out, res, THTensor_resize(res, 1, &zero));
+        THTensor *res = out_begin(out, dtype, 1, &zero, n, inputs, 0);
+        if (!res) return TH_lastErrorCode();
+        return TH_outEnd(out, res, TH_prepareOut(res, res->dtype, 1, &zero));
     }
     const THTensor *r = inputs[ref];
     TH_CHECK(dim >= 0 && dim < r->ndim, TH_ERR_INDEX,
@@ -104,9 +83,9 @@ int THTensor_cat(THTensor *out, int n, THTensor **inputs, int dim)
         TH_CHECK(!__builtin_add_overflow(shape[dim], t->size[dim], &shape[dim]), TH_ERR_VALUE,
                  "cat(): the total size of dimension %d overflows 64 bits", dim);
     }
-    THTensor *res = out_begin(out, dtype, n, inputs, 0);
+    THTensor *res = out_begin(out, dtype, r->ndim, shape, n, inputs, 0);
     if (!res) return TH_lastErrorCode();
-    int st = THTensor_resize(res, r->ndim, shape);
+    int st = TH_prepareOut(res, res->dtype, r->ndim, shape);
     int64_t pos = 0;
     for (int i = 0; i < n && !st; i++) {
         if (cat_skipped(inputs[i])) continue;
@@ -118,7 +97,7 @@ int THTensor_cat(THTensor *out, int n, THTensor **inputs, int dim)
         pos += len;
     }
     if (!st) THTensor_bumpVersion(res);
-    return out_end(out, res, st);
+    return TH_outEnd(out, res, st);
 }
 
 /* Stack equal-shaped inputs along a new dimension dim (cat of unsqueezed views). */
@@ -250,7 +229,7 @@ int THTensor_arange(THTensor *out, double start, double end, double step, int in
     TH_CHECK(size_d >= 0 && size_d <= 4.0e18, TH_ERR_RUNTIME,
              "invalid size, possible overflow? (%s from %g to %g by %g)", fn, start, end, step);
     int64_t size = (int64_t)size_d;
-    TH_TRY(THTensor_resize(out, 1, &size));
+    TH_TRY(TH_prepareOut(out, out->dtype, 1, &size));
     return fill_indexed(out, range_kernel(out->dtype), &c);
 }
 
@@ -300,7 +279,7 @@ static int check_steps(const char *fn, THTensor *out, int64_t steps)
     if (out->dtype < 0) TH_TRY(THTensor_setDtype(out, TH_FLOAT32));
     TH_TRY(computable(fn, out->dtype));
     TH_CHECK(out->dtype != TH_BOOL, TH_ERR_TYPE, "%s: not implemented for 'bool'", fn);
-    return THTensor_resize(out, 1, &steps);
+    return TH_prepareOut(out, out->dtype, 1, &steps);
 }
 
 /* steps evenly spaced values from start to end inclusive. */
@@ -362,7 +341,7 @@ int THTensor_eye(THTensor *out, int64_t n, int64_t m)
     TH_CHECK(m >= 0, TH_ERR_RUNTIME, "eye: m must be greater or equal to 0, got %lld", (long long)m);
     if (out->dtype < 0) TH_TRY(THTensor_setDtype(out, TH_FLOAT32));
     int64_t shape[2] = {n, m};
-    TH_TRY(THTensor_resize(out, 2, shape));
+    TH_TRY(TH_prepareOut(out, out->dtype, 2, shape));
     TH_TRY(THTensor_zero(out));
     THTensor *dg = THTensor_newDiagonal(out, 0, 0, 1);
     if (!dg) return TH_lastErrorCode();
@@ -376,34 +355,34 @@ int THTensor_diag(THTensor *out, THTensor *a, int64_t k)
 {
     TH_CHECK(a, TH_ERR_VALUE, "diag(): input is NULL");
     TH_CHECK(a->ndim == 1 || a->ndim == 2, TH_ERR_RUNTIME, "diag(): Supports 1D or 2D tensors. Got %dD", a->ndim);
-    THTensor *res = out_begin(out, a->dtype, 1, &a, 0);
-    if (!res) return TH_lastErrorCode();
-    int st;
+    int64_t shape[2];
+    THTensor *dg = NULL;
     if (a->ndim == 1) {
         /* |k| + size must not overflow (-INT64_MIN alone would) */
         TH_CHECK(k > INT64_MIN + a->size[0] && k < INT64_MAX - a->size[0], TH_ERR_VALUE,
                  "diag(): diagonal %lld is out of range for a vector of %lld elements", (long long)k,
                  (long long)a->size[0]);
-        int64_t n = a->size[0] + (k < 0 ? -k : k);
-        int64_t shape[2] = {n, n};
-        st = THTensor_resize(res, 2, shape);
+        shape[0] = shape[1] = a->size[0] + (k < 0 ? -k : k);
+    } else {
+        dg = THTensor_newDiagonal(a, k, 0, 1);
+        if (!dg) return TH_lastErrorCode();
+        shape[0] = dg->size[0];
+    }
+    THTensor *res = out_begin(out, a->dtype, dg ? 1 : 2, shape, 1, &a, 0);
+    if (!res) { THTensor_free(dg); return TH_lastErrorCode(); }
+    int st = TH_prepareOut(res, res->dtype, dg ? 1 : 2, shape);
+    if (!dg) {
         if (!st) st = THTensor_zero(res);
         if (!st) {
-            THTensor *dg = THTensor_newDiagonal(res, k, 0, 1);
-            st = dg ? THTensor_copy(dg, a) : TH_lastErrorCode();
-            THTensor_free(dg);
+            THTensor *v = THTensor_newDiagonal(res, k, 0, 1);
+            st = v ? THTensor_copy(v, a) : TH_lastErrorCode();
+            THTensor_free(v);
         }
     } else {
-        THTensor *dg = THTensor_newDiagonal(a, k, 0, 1);
-        if (!dg) st = TH_lastErrorCode();
-        else {
-            st = THTensor_resize(res, 1, dg->size);
-            if (!st) st = THTensor_copy(res, dg);
-            THTensor_bumpVersion(res);
-            THTensor_free(dg);
-        }
+        if (!st) st = THTensor_copy(res, dg);
+        THTensor_free(dg);
     }
-    return out_end(out, res, st);
+    return TH_outEnd(out, res, st);
 }
 
 /* Zero the elements of every matrix (last two dims) on the wrong side of diagonal k.
@@ -412,11 +391,11 @@ static int tri(const char *fn, THTensor *out, THTensor *a, int64_t k, int upper)
 {
     TH_CHECK(a, TH_ERR_VALUE, "%s: input is NULL", fn);
     TH_CHECK(a->ndim >= 2, TH_ERR_RUNTIME, "%s: input tensor must have at least 2 dimensions", fn);
-    THTensor *res = out_begin(out, a->dtype, 1, &a, 1);
+    THTensor *res = out_begin(out, a->dtype, a->ndim, a->size, 1, &a, 1);
     if (!res) return TH_lastErrorCode();
     int st = 0;
     if (res != a) {
-        st = THTensor_resize(res, a->ndim, a->size);
+        st = TH_prepareOut(res, res->dtype, a->ndim, a->size);
         if (!st) st = THTensor_copy(res, a);
     }
     int rd = a->ndim - 2, cd = a->ndim - 1;
@@ -440,7 +419,7 @@ static int tri(const char *fn, THTensor *out, THTensor *a, int64_t k, int upper)
         }
     }
     THTensor_bumpVersion(res);
-    return out_end(out, res, st);
+    return TH_outEnd(out, res, st);
 }
 
 int THTensor_tril(THTensor *out, THTensor *a, int64_t k) { return tri("tril", out, a, k, 0); }
@@ -471,11 +450,11 @@ int THTensor_trace(THTensor *out, THTensor *a)
     if (!st) THIter_run(&it, sum_loop, &c, 0);
     THTensor_free(dg);
     TH_TRY(st);
-    THTensor *res = out_begin(out, TH_isFloat(a->dtype) ? a->dtype : TH_INT64, 0, NULL, 0);
+    THTensor *res = out_begin(out, TH_isFloat(a->dtype) ? a->dtype : TH_INT64, 0, NULL, 0, NULL, 0);
     if (!res) return TH_lastErrorCode();
-    st = THTensor_resize(res, 0, NULL);
+    st = TH_prepareOut(res, res->dtype, 0, NULL);
     if (!st) st = TH_isFloat(a->dtype) ? THTensor_fill(res, c.fsum) : THTensor_fillInt(res, c.isum);
-    return out_end(out, res, st);
+    return TH_outEnd(out, res, st);
 }
 
 /* ------------------------------------------------------------------ cross */
@@ -508,15 +487,15 @@ int THTensor_cross(THTensor *out, THTensor *a, THTensor *b, int dim)
     TH_TRY(computable("cross", dt));
     TH_CHECK(dt != TH_BOOL, TH_ERR_TYPE, "cross: not implemented for 'bool'");
     THTensor *ins[2] = {a, b};
-    THTensor *res = out_begin(out, dt, 2, ins, 0);
+    THTensor *res = out_begin(out, dt, nd, shape, 2, ins, 0);
     if (!res) return TH_lastErrorCode();
-    int st = THTensor_resize(res, nd, shape);
-    if (st) return out_end(out, res, st);
+    int st = TH_prepareOut(res, res->dtype, nd, shape);
+    if (st) return TH_outEnd(out, res, st);
     /* compute in the promoted dtype; a different out dtype goes through a temporary */
     THTensor *work = res;
     if (res->dtype != dt) {
         work = THTensor_newWithSize(dt, nd, shape);
-        if (!work) return out_end(out, res, TH_lastErrorCode());
+        if (!work) return TH_outEnd(out, res, TH_lastErrorCode());
     }
     THTensor *ca = TH_asDtype(a, dt), *cb = ca ? TH_asDtype(b, dt) : NULL;
     if (!ca || !cb) st = TH_lastErrorCode();
@@ -545,7 +524,7 @@ int THTensor_cross(THTensor *out, THTensor *a, THTensor *b, int dim)
         THTensor_free(work);
     }
     THTensor_bumpVersion(res);
-    return out_end(out, res, st);
+    return TH_outEnd(out, res, st);
 }
 
 /* ------------------------------------------------------------------ histc */
@@ -619,13 +598,13 @@ int THTensor_histc(THTensor *out, THTensor *a, int64_t bins, double min, double 
     }
     THTensor *res = NULL;
     if (!st) {
-        res = out_begin(out, a->dtype, 1, &a, 0);
+        res = out_begin(out, a->dtype, 1, &bins, 1, &a, 0);
         if (!res) st = TH_lastErrorCode();
     }
     if (res) {
-        st = THTensor_resize(res, 1, &bins);
+        st = TH_prepareOut(res, res->dtype, 1, &bins);
         if (!st) st = THTensor_copy(res, ct);
-        st = out_end(out, res, st);
+        st = TH_outEnd(out, res, st);
     }
     THTensor_free(ct);
     free(counts);
@@ -669,9 +648,9 @@ int THTensor_renorm(THTensor *out, THTensor *a, double p, int dim, double maxnor
     TH_CHECK(a->ndim >= 2, TH_ERR_RUNTIME, "renorm: input needs at least 2 dimensions, got %d dimensions", a->ndim);
     TH_CHECK(dim >= 0 && dim < a->ndim, TH_ERR_INDEX,
              "renorm: dimension %d out of range (expected to be in range of [0, %d])", dim, a->ndim - 1);
-    THTensor *res = out_begin(out, a->dtype, 1, &a, 1);
+    THTensor *res = out_begin(out, a->dtype, a->ndim, a->size, 1, &a, 1);
     if (!res) return TH_lastErrorCode();
-    int st = res == a ? 0 : THTensor_resize(res, a->ndim, a->size);
+    int st = res == a ? 0 : TH_prepareOut(res, res->dtype, a->ndim, a->size);
     THTensor *work = res;
     if (!st && res->dtype != a->dtype) {   /* compute in a's dtype, convert at the end */
         work = THTensor_newWithSize(a->dtype, a->ndim, a->size);
@@ -702,7 +681,7 @@ int THTensor_renorm(THTensor *out, THTensor *a, double p, int dim, double maxnor
         THTensor_free(work);
     }
     THTensor_bumpVersion(res);
-    return out_end(out, res, st);
+    return TH_outEnd(out, res, st);
 }
 
 /* ------------------------------------------------------------------ flip / roll / repeat */
@@ -738,14 +717,14 @@ int THTensor_flip(THTensor *out, THTensor *a, int ndims, const int *dims)
         TH_CHECK(!seen[d], TH_ERR_RUNTIME, "flip: dim %d appears multiple times in the list of dims", d);
         seen[d] = 1;
     }
-    THTensor *res = out_begin(out, a->dtype, 1, &a, 0);
+    THTensor *res = out_begin(out, a->dtype, nd, a->size, 1, &a, 0);
     if (!res) return TH_lastErrorCode();
-    int st = THTensor_resize(res, nd, a->size);
-    if (st || THTensor_numel(a) == 0) return out_end(out, res, st);
+    int st = TH_prepareOut(res, res->dtype, nd, a->size);
+    if (st || THTensor_numel(a) == 0) return TH_outEnd(out, res, st);
     THTensor *work = res;
     if (res->dtype != a->dtype) {
         work = THTensor_newWithSize(a->dtype, nd, a->size);
-        if (!work) return out_end(out, res, TH_lastErrorCode());
+        if (!work) return TH_outEnd(out, res, TH_lastErrorCode());
     }
     THTensor rev = *a;
     for (int d = 0; d < nd; d++)
@@ -769,7 +748,7 @@ int THTensor_flip(THTensor *out, THTensor *a, int ndims, const int *dims)
         if (!st) st = THTensor_copy(res, work);
         THTensor_free(work);
     }
-    return out_end(out, res, st);
+    return TH_outEnd(out, res, st);
 }
 
 /* Roll elements along dims by shifts (nshifts == 0 or dims NULL: roll the flattened tensor).
@@ -779,7 +758,7 @@ int THTensor_roll(THTensor *out, THTensor *a, int nshifts, const int64_t *shifts
     TH_CHECK(a, TH_ERR_VALUE, "roll: input is NULL");
     if (!dims) {
         TH_CHECK(nshifts == 1, TH_ERR_RUNTIME, "roll: expected one shift to roll the flattened tensor, got %d", nshifts);
-        THTensor *res = out_begin(out, a->dtype, 1, &a, 0);
+        THTensor *res = out_begin(out, a->dtype, a->ndim, a->size, 1, &a, 0);
         if (!res) return TH_lastErrorCode();
         int64_t n = THTensor_numel(a);
         THTensor *flat = THTensor_newReshape(a, 1, &n);
@@ -788,13 +767,13 @@ int THTensor_roll(THTensor *out, THTensor *a, int nshifts, const int64_t *shifts
         int st = tmp ? THTensor_roll(tmp, flat, 1, shifts, &d0) : TH_lastErrorCode();
         if (!st) {
             THTensor *back = THTensor_newView(tmp, a->ndim, a->size);
-            st = back ? THTensor_resize(res, a->ndim, a->size) : TH_lastErrorCode();
+            st = back ? TH_prepareOut(res, res->dtype, a->ndim, a->size) : TH_lastErrorCode();
             if (!st) st = THTensor_copy(res, back);
             THTensor_free(back);
         }
         THTensor_free(tmp);
         THTensor_free(flat);
-        return out_end(out, res, st);
+        return TH_outEnd(out, res, st);
     }
     int nd = a->ndim;
     int64_t shift[TH_MAX_DIMS] = {0};
@@ -812,9 +791,9 @@ int THTensor_roll(THTensor *out, THTensor *a, int nshifts, const int64_t *shifts
     int sdims[TH_MAX_DIMS], k = 0;
     for (int d = 0; d < nd; d++) if (shift[d]) sdims[k++] = d;
     TH_CHECK(k <= 20, TH_ERR_VALUE, "roll: at most 20 dimensions can be shifted at once, got %d", k);
-    THTensor *res = out_begin(out, a->dtype, 1, &a, 0);
+    THTensor *res = out_begin(out, a->dtype, nd, a->size, 1, &a, 0);
     if (!res) return TH_lastErrorCode();
-    int st = THTensor_resize(res, nd, a->size);
+    int st = TH_prepareOut(res, res->dtype, nd, a->size);
     for (int64_t mask = 0; mask < ((int64_t)1 << k) && !st && THTensor_numel(a); mask++) {
         /* bit j set: the block of dim sdims[j] that wraps around (source tail -> dest head) */
         THTensor *src = THTensor_newAlias(a), *dst = THTensor_newAlias(res);
@@ -832,7 +811,7 @@ int THTensor_roll(THTensor *out, THTensor *a, int nshifts, const int64_t *shifts
         THTensor_free(dst);
     }
     THTensor_bumpVersion(res);
-    return out_end(out, res, st);
+    return TH_outEnd(out, res, st);
 }
 
 /* Tile a: repeats[i] copies along dim i (leading dims added when nrepeats > a->ndim).
@@ -853,16 +832,16 @@ int THTensor_repeat(THTensor *out, THTensor *a, int nrepeats, const int64_t *rep
                  "repeat: the number of elements overflows 64 bits (size %lld repeated %lld times at dimension %d)",
                  (long long)asz[d], (long long)repeats[d], d);
     }
-    THTensor *res = out_begin(out, a->dtype, 1, &a, 0);
+    THTensor *res = out_begin(out, a->dtype, nrepeats, shape, 1, &a, 0);
     if (!res) return TH_lastErrorCode();
-    int st = THTensor_resize(res, nrepeats, shape);
+    int st = TH_prepareOut(res, res->dtype, nrepeats, shape);
     int64_t total = 1;
     for (int d = 0; d < nrepeats; d++) total *= shape[d];
-    if (st || total == 0) return out_end(out, res, st);
+    if (st || total == 0) return TH_outEnd(out, res, st);
     THTensor *work = res;
     if (!THTensor_isContiguous(res)) {
         work = THTensor_newWithSize(res->dtype, nrepeats, shape);
-        if (!work) return out_end(out, res, TH_lastErrorCode());
+        if (!work) return TH_outEnd(out, res, TH_lastErrorCode());
     }
     /* geometry of work as (r, s) pairs; r dims of 1 are left out */
     THTensor wv = *work, av = *a;
@@ -879,7 +858,7 @@ int THTensor_repeat(THTensor *out, THTensor *a, int nrepeats, const int64_t *rep
     }
     if (m > TH_MAX_DIMS) {
         if (work != res) THTensor_free(work);
-        return out_end(out, res, TH_setError(TH_ERR_VALUE, "repeat: too many repeated dimensions (%d) for %d "
+        return TH_outEnd(out, res, TH_setError(TH_ERR_VALUE, "repeat: too many repeated dimensions (%d) for %d "
                                                            "dimensions", m, TH_MAX_DIMS));
     }
     wv.ndim = av.ndim = m;
@@ -892,5 +871,5 @@ int THTensor_repeat(THTensor *out, THTensor *a, int nrepeats, const int64_t *rep
         if (!st) st = THTensor_copy(res, work);
         THTensor_free(work);
     }
-    return out_end(out, res, st);
+    return TH_outEnd(out, res, st);
 }

@@ -49,41 +49,46 @@ static inline uint64_t key_Bool(uint8_t x) { return x != 0; }
 #define ISNAN_Bool(x) 0
 
 /* Loaders fill items for one slice and return the number of NaNs in it. When hist is
- * not NULL they also count the radix digits (passes digits of B bits) on the way. */
+ * not NULL they also count the radix digits (passes digits of B bits) on the way. The
+ * counting loop keeps the histogram pointers in locals (the build has no strict aliasing:
+ * through dg every item store would reload them) and unrolls the digits of 32-bit keys. */
 typedef struct { int B, passes; uint32_t *hist; } Digits;   /* radix only runs on slices < 2^32 */
-#define COUNT_DIGITS_(k) do { if (dg) { \
-        uint64_t k_ = (k); \
-        for (int p_ = 0; p_ < dg->passes; p_++) dg->hist[((int64_t)p_ << dg->B) + ((k_ >> (p_ * dg->B)) & mask)]++; \
-    } } while (0)
+#define LOAD_LOOP_(T, N, STORE, COUNT) \
+    for (int64_t i = 0; i < n; i++) { \
+        T x = *(const T *)(p + i * st); \
+        uint64_t k = key_##N(x) ^ flip; \
+        nans += ISNAN_##N(x); \
+        STORE; \
+        COUNT; \
+    }
+#define LOAD_BODY_(T, N, STORE) \
+    int64_t nans = 0; \
+    if (!dg) { LOAD_LOOP_(T, N, STORE, (void)0) return nans; } \
+    uint32_t *restrict h0 = dg->hist; \
+    const int B = dg->B, passes = dg->passes; \
+    const uint64_t mask = ((uint64_t)1 << B) - 1; \
+    if (passes == 3 && B == 11) {   /* 32-bit keys of long slices: constant shifts */ \
+        uint32_t *restrict h1 = h0 + 2048, *restrict h2 = h0 + 4096; \
+        LOAD_LOOP_(T, N, STORE, (h0[k & 2047]++, h1[(k >> 11) & 2047]++, h2[(k >> 22) & 2047]++)) \
+    } else if (passes == 4 && B == 8) {   /* 32-bit keys of short slices */ \
+        LOAD_LOOP_(T, N, STORE, (h0[k & 255]++, h0[256 + ((k >> 8) & 255)]++, h0[512 + ((k >> 16) & 255)]++, \
+                                 h0[768 + ((k >> 24) & 255)]++)) \
+    } else { \
+        LOAD_LOOP_(T, N, STORE, \
+                   for (int q_ = 0; q_ < passes; q_++) h0[((int64_t)q_ << B) + ((k >> (q_ * B)) & mask)]++) \
+    } \
+    return nans;
 typedef int64_t (*LoadPacked)(const char *p, int64_t st, int64_t n, uint64_t flip, uint64_t *a, const Digits *dg);
 typedef int64_t (*LoadWide)(const char *p, int64_t st, int64_t n, uint64_t flip, Wide *a, const Digits *dg);
 #define DEFINE_LOADERS_(CODE, T, N) \
-static int64_t loadp_##N(const char *p, int64_t st, int64_t n, uint64_t flip, uint64_t *a, const Digits *dg) \
+static int64_t loadp_##N(const char *p, int64_t st, int64_t n, uint64_t flip, uint64_t *restrict a, \
+                         const Digits *dg) \
 { \
-    int64_t nans = 0; \
-    uint64_t mask = dg ? ((uint64_t)1 << dg->B) - 1 : 0; \
-    for (int64_t i = 0; i < n; i++) { \
-        T x = *(const T *)(p + i * st); \
-        uint64_t k = key_##N(x) ^ flip; \
-        nans += ISNAN_##N(x); \
-        a[i] = (k << 32) | (uint64_t)i; \
-        COUNT_DIGITS_(k); \
-    } \
-    return nans; \
+    LOAD_BODY_(T, N, a[i] = (k << 32) | (uint64_t)i) \
 } \
-static int64_t loadw_##N(const char *p, int64_t st, int64_t n, uint64_t flip, Wide *a, const Digits *dg) \
+static int64_t loadw_##N(const char *p, int64_t st, int64_t n, uint64_t flip, Wide *restrict a, const Digits *dg) \
 { \
-    int64_t nans = 0; \
-    uint64_t mask = dg ? ((uint64_t)1 << dg->B) - 1 : 0; \
-    for (int64_t i = 0; i < n; i++) { \
-        T x = *(const T *)(p + i * st); \
-        uint64_t k = key_##N(x) ^ flip; \
-        nans += ISNAN_##N(x); \
-        a[i].key = k; \
-        a[i].idx = (uint64_t)i; \
-        COUNT_DIGITS_(k); \
-    } \
-    return nans; \
+    LOAD_BODY_(T, N, (a[i].key = k, a[i].idx = (uint64_t)i)) \
 }
 TH_FORALL_DTYPES(DEFINE_LOADERS_)
 
@@ -328,46 +333,18 @@ static void slice_fn(char **d, const int64_t *len, const int64_t *stride, void *
 #endif
     char *scr, *own = NULL;
     if (tid < c->nscratch) {     /* one buffer per team thread, reused across its slices */
-        if (!c->scratch[tid]) c->scratch[tid] = malloc((size_t)c->scratch_bytes);
+        if (!c->scratch[tid]) c->scratch[tid] = TH_alloc(c->scratch_bytes);
         scr = c->scratch[tid];
     } else {                     /* called from inside someone else's parallel region */
-        scr = own = malloc((size_t)c->scratch_bytes);
+        scr = own = TH_alloc(c->scratch_bytes);
     }
     if (!scr) { __atomic_store_n(&c->failed, 1, __ATOMIC_RELAXED); return; }
     if (c->wide) slice_wide(c, d, len, stride, scr);
     else slice_packed(c, d, len, stride, scr);
-    free(own);
+    TH_free(own);
 }
 
 /* ---------------------------------------------------------------- entry points */
-
-/* out itself, or a temporary when out overlaps the input with another geometry (out is
- * then left untouched until the result is complete) or has another dtype. Same-geometry
- * aliasing is fine: a slice is read completely before it is written. */
-static THTensor *begin_out(THTensor *out, int dtype, int ndim, const int64_t *shape, const THTensor *in)
-{
-    int alias = 0;
-    if (out->storage && out->storage == in->storage) {
-        alias = TH_overlapsDifferently(out, in) || out->ndim != ndim || out->dtype != dtype;
-        for (int d = 0; !alias && d < ndim; d++) alias = out->size[d] != shape[d];
-    }
-    if (!alias) {
-        if (TH_prepareOut(out, dtype, ndim, shape)) return NULL;
-        if (out->dtype == dtype) { THTensor_retain(out); return out; }
-    }
-    return THTensor_newWithSize(dtype, ndim, shape);
-}
-
-static int finish_out(THTensor *out, THTensor *target, int status)
-{
-    if (!out) return status;
-    if (target && target != out && status == 0) {
-        status = TH_prepareOut(out, target->dtype, target->ndim, target->size);
-        if (!status) status = THTensor_copy(out, target);
-    } else if (target && status == 0) THTensor_bumpVersion(out);
-    THTensor_free(target);
-    return status;
-}
 
 /* t (shaped like the final result) seen with `full` dims: a size-1 dim inserted at dim. */
 static THTensor full_view(const THTensor *t, int full, int dim)
@@ -400,8 +377,9 @@ static int run_select(const char *fn, THTensor *values, THTensor *indices, THTen
     if (a->ndim == 0) fnd = 0;
     THTensor *vt = NULL, *it = NULL;
     int st = 0;
-    if (values && !(vt = begin_out(values, a->dtype, fnd, shape, a))) return TH_lastErrorCode();
-    if (indices && !(it = begin_out(indices, TH_INT64, fnd, shape, a))) { st = TH_lastErrorCode(); goto done; }
+    TH_TRY(TH_checkApart(values, indices));
+    if (values && !(vt = TH_outBegin(values, a->dtype, fnd, shape, 1, &a, 1))) return TH_lastErrorCode();
+    if (indices && !(it = TH_outBegin(indices, TH_INT64, fnd, shape, 1, &a, 1))) { st = TH_lastErrorCode(); goto done; }
 
     int64_t n = a->ndim == 0 ? 1 : a->size[dim];
     SortCtx c = {0};
@@ -435,13 +413,13 @@ static int run_select(const char *fn, THTensor *values, THTensor *indices, THTen
     if (vt) { vv = full_view(vt, full, dim); c.vpos = nops; ops[nops++] = &vv; }
     if (it) { iv = full_view(it, full, dim); c.ipos = nops; ops[nops++] = &iv; }
     st = THIter_dimApply(nops, ops, dim, slice_fn, &c, 1);
-    for (int t = 0; t < c.nscratch; t++) free(c.scratch[t]);
+    for (int t = 0; t < c.nscratch; t++) TH_free(c.scratch[t]);
     free(c.scratch);
     if (!st && c.failed) st = TH_setError(TH_ERR_MEMORY, "%s(): not enough memory for a slice of %lld elements",
                                           fn, (long long)n);
 done:
-    st = finish_out(values, vt, st);
-    st = finish_out(indices, it, st);
+    st = TH_outEnd(values, vt, st);
+    st = TH_outEnd(indices, it, st);
     return st;
 }
 

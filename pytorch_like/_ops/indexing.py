@@ -12,6 +12,7 @@ import numbers
 import numpy as np
 
 from .. import dtypes as _dt
+from .._args import bool_arg, tensor_arg
 from .._lib import check, ffi, lib
 from ..tensor import Tensor, _finish, _int64_array, _new_out, _wrap, _wrap_dim, empty, from_numpy, tensor
 
@@ -27,22 +28,16 @@ def _c_array(a):
     return np.asarray(a, order="C")
 
 
-def _tensor_arg(x, name, fn):
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{fn}(): argument '{name}' must be a Tensor, not {type(x).__name__}")
-    return x
-
-
 def _index_arg(index, fn, allow_int32=False):
     """The index as an int64 tensor (int32 is converted where PyTorch accepts it)."""
-    _tensor_arg(index, "index", fn)
+    tensor_arg(index, fn, "index")
     if allow_int32 and index.dtype is _dt.int32:
         return index.to(_dt.int64)
     return index
 
 
 def _mask_arg(mask, fn):
-    _tensor_arg(mask, "mask", fn)
+    tensor_arg(mask, fn, "mask")
     if mask.dtype is not _dt.bool and mask.dtype is not _dt.uint8:
         raise TypeError(f"{fn}(): expected mask to be a bool or uint8 tensor, got {mask.dtype}")
     return mask
@@ -83,7 +78,7 @@ def index_select(input, dim, index, *, out=None):
 def index_copy_(self, dim, index, source):
     """self[..., index[i], ...] = source[..., i, ...] along dim (in place)."""
     index = _index_arg(index, "index_copy_", allow_int32=True)
-    _tensor_arg(source, "source", "index_copy_")
+    tensor_arg(source, "index_copy_", "source")
     check(lib.THTensor_indexCopy(self._t, _dim(self, dim), index._t, source._t, 0))
     return self
 
@@ -96,7 +91,7 @@ def index_copy(input, dim, index, source):
 def index_add_(self, dim, index, source, *, alpha=1):
     """self[..., index[i], ...] += alpha * source[..., i, ...] along dim (in place)."""
     index = _index_arg(index, "index_add_", allow_int32=True)
-    _tensor_arg(source, "source", "index_add_")
+    tensor_arg(source, "index_add_", "source")
     check(lib.THTensor_indexAdd(self._t, _dim(self, dim), index._t, source._t, float(alpha), 0))
     return self
 
@@ -150,7 +145,7 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
 def scatter_add_(self, dim, index, src):
     """self[index[i][j]][j] += src[i][j] (for dim 0), in place."""
     index = _index_arg(index, "scatter_add_")
-    _tensor_arg(src, "src", "scatter_add_")
+    tensor_arg(src, "scatter_add_", "src")
     check(lib.THTensor_scatterAdd(self._t, _dim(self, dim), index._t, src._t, 0))
     return self
 
@@ -185,7 +180,7 @@ def masked_select(input, mask, *, out=None):
 def masked_scatter_(self, mask, source):
     """Copy consecutive elements of source into self where mask is true (row-major order)."""
     mask = _mask_arg(mask, "masked_scatter_")
-    _tensor_arg(source, "source", "masked_scatter_")
+    tensor_arg(source, "masked_scatter_", "source")
     check(lib.THTensor_maskedScatter(self._t, mask._t, source._t))
     return self
 
@@ -197,7 +192,7 @@ def masked_scatter(input, mask, source):
 
 def nonzero(input, *, out=None, as_tuple=False):
     """Coordinates of the non-zero elements: an n x ndim int64 tensor, or a tuple of 1-D tensors."""
-    r = _out_call(out, lib.THTensor_nonzero, input._t, 0)
+    r = _out_call(out, lib.THTensor_nonzero, tensor_arg(input, "nonzero")._t, 0)
     if not as_tuple:
         return r
     if input.dim() == 0:
@@ -207,11 +202,12 @@ def nonzero(input, *, out=None, as_tuple=False):
 
 def argwhere(input):
     """nonzero(input) as an n x ndim tensor."""
-    return nonzero(input)
+    return nonzero(tensor_arg(input, "argwhere"))
 
 
 def take(input, index):
     """Elements of input (seen as 1-D, row-major) at index; negative indices count from the end."""
+    tensor_arg(input, "take")
     index = _index_arg(index, "take")
     return _out_call(None, lib.THTensor_take, input._t, index._t, 0)
 
@@ -219,7 +215,7 @@ def take(input, index):
 def put_(self, index, source, accumulate=False):
     """self.view(-1)[index] = source (or += with accumulate), in place."""
     index = _index_arg(index, "put_")
-    _tensor_arg(source, "source", "put_")
+    tensor_arg(source, "put_", "source")
     check(lib.THTensor_put(self._t, index._t, source._t, 1 if accumulate else 0, 0))
     return self
 
@@ -231,6 +227,7 @@ def put(input, index, source, accumulate=False):
 
 def take_along_dim(input, indices, dim=None, *, out=None):
     """Gather along dim with input and indices broadcast over the other dims (dim None: flattened)."""
+    tensor_arg(input, "take_along_dim")
     indices = _index_arg(indices, "take_along_dim")
     if dim is None:
         return _out_call(out, lib.THTensor_take, input._t, indices.reshape(-1)._t, 0)

@@ -14,6 +14,7 @@ import numbers
 import numpy as np
 
 from .. import dtypes as _dt
+from .._args import bool_arg, tensor_arg
 from .._lib import check, error, ffi, lib
 from ..tensor import Tensor, _finish, _new_out, empty, from_numpy, zeros
 
@@ -34,12 +35,6 @@ Gesv = collections.namedtuple("gesv", ["solution", "LU"])
 
 # ---------------------------------------------------------------------- helpers
 
-def _tensor_arg(x, fn, name):
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{fn}(): argument '{name}' must be Tensor, not {type(x).__name__}")
-    return x
-
-
 def _scalar_arg(x, fn, name):
     if isinstance(x, Tensor):
         x = x.item()
@@ -53,7 +48,7 @@ def _call(out, fn, name, cfunc):
     if out is None:
         o = _new_out()
         return _finish(o, cfunc(o))
-    _tensor_arg(out, fn, name)
+    tensor_arg(out, fn, name)
     check(cfunc(out._t))
     return out
 
@@ -128,7 +123,7 @@ def _batched(fn, f, mats, min_dims=2):
 def _write_out(out, result, fn):
     if out is None:
         return result
-    _tensor_arg(out, fn, "out")
+    tensor_arg(out, fn, "out")
     check(lib.THTensor_resize(out._t, result.dim(), ffi.new("int64_t[]", list(result.shape))))
     out.copy_(result)
     return out
@@ -143,7 +138,7 @@ def _require_float(t, fn):
 
 def dot(input, other, *, out=None):
     """Inner product of two 1-D tensors (a 0-dim tensor)."""
-    _tensor_arg(input, "dot", "input"), _tensor_arg(other, "dot", "other")
+    tensor_arg(input, "dot", "input"), tensor_arg(other, "dot", "other")
     return _call(out, "dot", "out", lambda o: lib.THTensor_dot(o, input._t, other._t))
 
 
@@ -154,7 +149,7 @@ def vdot(input, other, *, out=None):
 
 def inner(input, other, *, out=None):
     """Sum of products over the last dimension of input and other."""
-    _tensor_arg(input, "inner", "input"), _tensor_arg(other, "inner", "other")
+    tensor_arg(input, "inner", "input"), tensor_arg(other, "inner", "other")
     if input.dim() == 0 or other.dim() == 0:
         return _write_out(out, input * other, "inner")
     if input.dim() == 1 and other.dim() == 1:
@@ -171,31 +166,31 @@ def inner(input, other, *, out=None):
 
 def mv(input, vec, *, out=None):
     """Matrix-vector product."""
-    _tensor_arg(input, "mv", "input"), _tensor_arg(vec, "mv", "vec")
+    tensor_arg(input, "mv", "input"), tensor_arg(vec, "mv", "vec")
     return _call(out, "mv", "out", lambda o: lib.THTensor_addmv(o, 0.0, _NULL, 1.0, input._t, vec._t))
 
 
 def mm(input, mat2, *, out=None):
     """Matrix product of two 2-D tensors."""
-    _tensor_arg(input, "mm", "input"), _tensor_arg(mat2, "mm", "mat2")
+    tensor_arg(input, "mm", "input"), tensor_arg(mat2, "mm", "mat2")
     return _call(out, "mm", "out", lambda o: lib.THTensor_addmm(o, 0.0, _NULL, 1.0, input._t, mat2._t))
 
 
 def bmm(input, mat2, *, out=None):
     """Batched matrix product of two 3-D tensors."""
-    _tensor_arg(input, "bmm", "input"), _tensor_arg(mat2, "bmm", "mat2")
+    tensor_arg(input, "bmm", "input"), tensor_arg(mat2, "bmm", "mat2")
     return _call(out, "bmm", "out", lambda o: lib.THTensor_baddbmm(o, 0.0, _NULL, 1.0, input._t, mat2._t))
 
 
 def matmul(input, other, *, out=None):
     """numpy-style matrix product: 1-D/2-D operands and broadcast batch dimensions."""
-    _tensor_arg(input, "matmul", "input"), _tensor_arg(other, "matmul", "other")
+    tensor_arg(input, "matmul", "input"), tensor_arg(other, "matmul", "other")
     return _call(out, "matmul", "out", lambda o: lib.THTensor_matmul(o, input._t, other._t))
 
 
 def outer(input, vec2, *, out=None):
     """Outer product of two vectors."""
-    _tensor_arg(input, "outer", "input"), _tensor_arg(vec2, "outer", "vec2")
+    tensor_arg(input, "outer", "input"), tensor_arg(vec2, "outer", "vec2")
     return _call(out, "outer", "out", lambda o: lib.THTensor_addr(o, 0.0, _NULL, 1.0, input._t, vec2._t))
 
 
@@ -203,7 +198,7 @@ ger = outer
 
 
 def _addop(fn, cfunc, input, a, b, beta, alpha, out):
-    _tensor_arg(input, fn, "input"), _tensor_arg(a, fn, "arg1"), _tensor_arg(b, fn, "arg2")
+    tensor_arg(input, fn, "input"), tensor_arg(a, fn, "arg1"), tensor_arg(b, fn, "arg2")
     beta, alpha = _scalar_arg(beta, fn, "beta"), _scalar_arg(alpha, fn, "alpha")
     return _call(out, fn, "out", lambda o: cfunc(o, beta, input._t, alpha, a._t, b._t))
 
@@ -235,7 +230,7 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
 
 def _inplace(fn, cfunc, result_shape):
     def method(self, a, b, *, beta=1, alpha=1):
-        _tensor_arg(a, fn, "arg1"), _tensor_arg(b, fn, "arg2")
+        tensor_arg(a, fn, "arg1"), tensor_arg(b, fn, "arg2")
         shape = result_shape(a, b)
         if shape is not None and tuple(self.shape) != shape:
             raise RuntimeError(f"{fn}: self of shape {list(self.shape)} does not match the result shape {list(shape)} "
@@ -284,7 +279,7 @@ def _inv2(a):
 
 def inverse(input, *, out=None):
     """Inverse of a square matrix (or a batch of them)."""
-    _tensor_arg(input, "inverse", "input")
+    tensor_arg(input, "inverse", "input")
     _sq("inverse")(input)
     return _write_out(out, _batched("inverse", _inv2, [input])[0], "inverse")
 
@@ -295,14 +290,14 @@ def _det2(a):
 
 def det(input):
     """Determinant of a square matrix (or a batch of them)."""
-    _tensor_arg(input, "det", "input")
+    tensor_arg(input, "det", "input")
     _sq("det")(input)
     return _batched("det", _det2, [input])[0]
 
 
 def slogdet(input):
     """(sign, log|det|) of a square matrix (or a batch), robust to over/underflow."""
-    _tensor_arg(input, "slogdet", "input")
+    tensor_arg(input, "slogdet", "input")
     _sq("slogdet")(input)
 
     def f(a):
@@ -338,14 +333,16 @@ def _chol2(upper):
 
 def cholesky(input, upper=False, *, out=None):
     """Cholesky factor: lower L with A = L L^T (upper=True: U with A = U^T U)."""
-    _tensor_arg(input, "cholesky", "input")
+    tensor_arg(input, "cholesky", "input")
+    upper = bool_arg(upper, "cholesky", "upper")
     _sq("cholesky")(input)
     return _write_out(out, _batched("cholesky", _chol2(upper), [input])[0], "cholesky")
 
 
 def cholesky_solve(input, input2, upper=False, *, out=None):
     """Solve A X = B given B (input) and the Cholesky factor of A (input2)."""
-    _tensor_arg(input, "cholesky_solve", "input"), _tensor_arg(input2, "cholesky_solve", "input2")
+    tensor_arg(input, "cholesky_solve", "input"), tensor_arg(input2, "cholesky_solve", "input2")
+    upper = bool_arg(upper, "cholesky_solve", "upper")
 
     def f(b, u):
         return (_call(None, "cholesky_solve", "out", lambda o: lib.THTensor_potrs(o, b._t, u._t, 1 if upper else 0)),)
@@ -354,7 +351,8 @@ def cholesky_solve(input, input2, upper=False, *, out=None):
 
 def cholesky_inverse(input, upper=False, *, out=None):
     """Inverse of A given its Cholesky factor."""
-    _tensor_arg(input, "cholesky_inverse", "input")
+    tensor_arg(input, "cholesky_inverse", "input")
+    upper = bool_arg(upper, "cholesky_inverse", "upper")
 
     def f(u):
         return (_call(None, "cholesky_inverse", "out", lambda o: lib.THTensor_potri(o, u._t, 1 if upper else 0)),)
@@ -379,7 +377,8 @@ def _qr_complete2(a):
 
 def qr(input, some=True, *, out=None):
     """Reduced QR decomposition (some=False: complete Q)."""
-    _tensor_arg(input, "qr", "input")
+    tensor_arg(input, "qr", "input")
+    some = bool_arg(some, "qr", "some")
     r = QR(*_batched("qr", _qr2 if some else _qr_complete2, [input]))
     if out is not None:
         _write_out(out[0], r.Q, "qr"), _write_out(out[1], r.R, "qr")
@@ -395,7 +394,8 @@ def _svd2(some):
 
 def svd(input, some=True, compute_uv=True, *, out=None):
     """U, S, V with input = U diag(S) V^T (some: reduced U and V)."""
-    _tensor_arg(input, "svd", "input")
+    tensor_arg(input, "svd", "input")
+    some, compute_uv = bool_arg(some, "svd", "some"), bool_arg(compute_uv, "svd", "compute_uv")
     u, s, v = _batched("svd", _svd2(some), [input])
     if not compute_uv:
         u, v = zeros(u.shape, dtype=u.dtype), zeros(v.shape, dtype=v.dtype)
@@ -406,7 +406,8 @@ def svd(input, some=True, compute_uv=True, *, out=None):
 
 def symeig(input, eigenvectors=False, upper=True):
     """Eigenvalues (ascending) and, if asked, eigenvectors of a symmetric matrix (Torch7/old PyTorch)."""
-    _tensor_arg(input, "symeig", "input")
+    tensor_arg(input, "symeig", "input")
+    eigenvectors, upper = bool_arg(eigenvectors, "symeig", "eigenvectors"), bool_arg(upper, "symeig", "upper")
     _sq("symeig")(input)
 
     def f(a):
@@ -418,7 +419,8 @@ def symeig(input, eigenvectors=False, upper=True):
 
 def eig(input, eigenvectors=False):
     """Torch7's eig: eigenvalues as an n x 2 tensor of (real, imaginary) parts, and right eigenvectors."""
-    _tensor_arg(input, "eig", "input")
+    tensor_arg(input, "eig", "input")
+    eigenvectors = bool_arg(eigenvectors, "eig", "eigenvectors")
     if input.dim() != 2:
         raise ValueError(f"eig: A must be a 2-D matrix, got a {input.dim()}-D tensor")
     _sq("eig")(input)
@@ -428,7 +430,10 @@ def eig(input, eigenvectors=False):
 
 def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False):
     """Solve A X = b for triangular A: returns (solution, cloned_coefficient)."""
-    _tensor_arg(b, "triangular_solve", "b"), _tensor_arg(A, "triangular_solve", "A")
+    tensor_arg(b, "triangular_solve", "b"), tensor_arg(A, "triangular_solve", "A")
+    upper, transpose, unitriangular = (bool_arg(upper, "triangular_solve", "upper"),
+                                       bool_arg(transpose, "triangular_solve", "transpose"),
+                                       bool_arg(unitriangular, "triangular_solve", "unitriangular"))
 
     def f(bb, aa):
         return (_call(None, "triangular_solve", "out",
@@ -441,14 +446,16 @@ def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False):
 
 def gesv(b, a):
     """Torch7 gesv: solve a x = b; returns (x, LU factors of a)."""
-    _tensor_arg(b, "gesv", "b"), _tensor_arg(a, "gesv", "a")
+    tensor_arg(b, "gesv", "b"), tensor_arg(a, "gesv", "a")
     x, lu = _call_n(2, lambda x, lu: lib.THTensor_gesv(x, lu, b._t, a._t))
     return Gesv(x, lu)
 
 
 def trtrs(b, a, upper=True, transpose=False, unitriangular=False):
     """Torch7 trtrs: solve a x = b for triangular a; returns (x, copy of a)."""
-    _tensor_arg(b, "trtrs", "b"), _tensor_arg(a, "trtrs", "a")
+    tensor_arg(b, "trtrs", "b"), tensor_arg(a, "trtrs", "a")
+    upper, transpose, unitriangular = (bool_arg(upper, "trtrs", "upper"), bool_arg(transpose, "trtrs", "transpose"),
+                                       bool_arg(unitriangular, "trtrs", "unitriangular"))
     x = _call(None, "trtrs", "out",
               lambda o: lib.THTensor_trtrs(o, b._t, a._t, int(upper), int(transpose), int(unitriangular)))
     return Solution(x, a.clone())
@@ -456,25 +463,28 @@ def trtrs(b, a, upper=True, transpose=False, unitriangular=False):
 
 def gels(b, a):
     """Torch7 gels: least-squares (tall a) or least-norm (wide a) solution of a x = b."""
-    _tensor_arg(b, "gels", "b"), _tensor_arg(a, "gels", "a")
+    tensor_arg(b, "gels", "b"), tensor_arg(a, "gels", "a")
     return _call(None, "gels", "out", lambda o: lib.THTensor_gels(o, ffi.NULL, b._t, a._t))
 
 
 def potrf(a, upper=True):
     """Torch7 potrf: Cholesky factor, upper (a = U^T U) by default."""
-    _tensor_arg(a, "potrf", "a")
+    tensor_arg(a, "potrf", "a")
+    upper = bool_arg(upper, "potrf", "upper")
     return _call(None, "potrf", "out", lambda o: lib.THTensor_potrf(o, a._t, 1 if upper else 0))
 
 
 def potrs(b, chol, upper=True):
     """Torch7 potrs: solve a x = b from the Cholesky factor of a."""
-    _tensor_arg(b, "potrs", "b"), _tensor_arg(chol, "potrs", "chol")
+    tensor_arg(b, "potrs", "b"), tensor_arg(chol, "potrs", "chol")
+    upper = bool_arg(upper, "potrs", "upper")
     return _call(None, "potrs", "out", lambda o: lib.THTensor_potrs(o, b._t, chol._t, 1 if upper else 0))
 
 
 def potri(chol, upper=True):
     """Torch7 potri: inverse of a from its Cholesky factor."""
-    _tensor_arg(chol, "potri", "chol")
+    tensor_arg(chol, "potri", "chol")
+    upper = bool_arg(upper, "potri", "upper")
     return _call(None, "potri", "out", lambda o: lib.THTensor_potri(o, chol._t, 1 if upper else 0))
 
 
@@ -484,7 +494,7 @@ Geqrf = collections.namedtuple("geqrf", ["a", "tau"])
 
 
 def _tau_arg(tau, input, fn):
-    _tensor_arg(tau, fn, "tau")
+    tensor_arg(tau, fn, "tau")
     if tau.dim() < 1 or tau.dim() != input.dim() - 1:
         raise ValueError(f"{fn}: tau must have one dimension less than input ({input.dim() - 1}), "
                          f"got a {tau.dim()}-D tensor")
@@ -493,7 +503,7 @@ def _tau_arg(tau, input, fn):
 
 def geqrf(input, *, out=None):
     """QR in LAPACK's Householder form: (a with R above and reflectors below the diagonal, tau)."""
-    _tensor_arg(input, "geqrf", "input")
+    tensor_arg(input, "geqrf", "input")
 
     def f(a):
         return tuple(_call_n(2, lambda o, t: lib.THTensor_geqrf(o, t, a._t)))
@@ -506,7 +516,7 @@ def geqrf(input, *, out=None):
 
 def orgqr(input, tau, *, out=None):
     """The first n columns of Q = H_1 ... H_k from Householder reflectors (input m x n, tau k)."""
-    _tensor_arg(input, "orgqr", "input")
+    tensor_arg(input, "orgqr", "input")
     t2 = _tau_arg(tau, input, "orgqr")
 
     def f(a, t):
@@ -516,7 +526,7 @@ def orgqr(input, tau, *, out=None):
 
 def ormqr(input, tau, other, left=True, transpose=False, *, out=None):
     """op(Q) other (left) or other op(Q), Q from Householder reflectors (input, tau), op = transpose or not."""
-    _tensor_arg(input, "ormqr", "input"), _tensor_arg(other, "ormqr", "other")
+    tensor_arg(input, "ormqr", "input"), tensor_arg(other, "ormqr", "other")
     t2 = _tau_arg(tau, input, "ormqr")
 
     def f(a, t, c):
@@ -528,7 +538,8 @@ def ormqr(input, tau, other, left=True, transpose=False, *, out=None):
 
 def pstrf(a, upper=True, tol=-1):
     """Torch7 pstrf: pivoted Cholesky of a PSD a; returns (u, piv int32) with a[piv][:, piv] = U^T U."""
-    _tensor_arg(a, "pstrf", "a")
+    tensor_arg(a, "pstrf", "a")
+    upper = bool_arg(upper, "pstrf", "upper")
     tol = _scalar_arg(tol, "pstrf", "tol")
     u, piv = _call_n(2, lambda u, p: lib.THTensor_pstrf(u, p, a._t, 1 if upper else 0, float(tol), 0))
     return u, piv
@@ -543,7 +554,7 @@ def _linalg_householder_product(A, tau, *, out=None):
 
 def _linalg_solve(A, B, *, left=True, out=None):
     """Solve A X = B (left=False: X A = B); B may be a vector or a batch."""
-    _tensor_arg(A, "linalg.solve", "A"), _tensor_arg(B, "linalg.solve", "B")
+    tensor_arg(A, "linalg.solve", "A"), tensor_arg(B, "linalg.solve", "B")
     if not left:
         return _write_out(out, _linalg_solve(A.mT, B.mT).mT, "linalg.solve")
     _sq("linalg.solve")(A)
@@ -618,7 +629,7 @@ def _linalg_eigvalsh(A, UPLO="L", *, out=None):
 
 
 def _real_eig(fn, A, vectors):
-    _tensor_arg(A, fn, "A")
+    tensor_arg(A, fn, "A")
     _sq(fn)(A)
 
     def f(a):
@@ -643,7 +654,7 @@ def _linalg_eigvals(A, *, out=None):
 
 def _linalg_lstsq(A, B, rcond=None, *, driver=None):
     """Least-squares solution of A X = B for full-rank A (least norm when A is wide)."""
-    _tensor_arg(A, "linalg.lstsq", "A"), _tensor_arg(B, "linalg.lstsq", "B")
+    tensor_arg(A, "linalg.lstsq", "A"), tensor_arg(B, "linalg.lstsq", "B")
     vector = B.dim() == A.dim() - 1
 
     def f(a, b):
@@ -658,7 +669,7 @@ def _linalg_lstsq(A, B, rcond=None, *, driver=None):
 
 def _linalg_solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
     """Solve A X = B (left=False: X A = B) for triangular A."""
-    _tensor_arg(A, "linalg.solve_triangular", "A"), _tensor_arg(B, "linalg.solve_triangular", "B")
+    tensor_arg(A, "linalg.solve_triangular", "A"), tensor_arg(B, "linalg.solve_triangular", "B")
     if not left:
         # X A = B  <=>  A^T X^T = B^T
         x = _linalg_solve_triangular(A.mT, B.mT, upper=not upper, unitriangular=unitriangular).mT

@@ -11,6 +11,7 @@ import numbers
 import numpy as np
 
 from .. import dtypes as _dt
+from .._args import bool_arg, tensor_arg
 from .._lib import error, ffi, lib
 from ..tensor import Tensor, _finish, _grad_enabled, as_tensor, tensor
 
@@ -109,6 +110,9 @@ def result_type(tensor1, tensor2):
 
 def can_cast(from_, to):
     """Whether PyTorch's casting rules allow writing a from_ result into a to tensor."""
+    for name, d in (("from_", from_), ("to", to)):
+        if not isinstance(d, _dt.dtype):
+            raise TypeError(f"can_cast(): argument '{name}' must be torch.dtype, not {type(d).__name__}")
     return _can_cast(from_.code, to.code)
 
 
@@ -481,6 +485,7 @@ def _round_(self, *, decimals=0):
 
 def positive(input):
     """input itself (refused for bool tensors, like PyTorch)."""
+    tensor_arg(input, "positive")
     if input.dtype is _dt.bool:
         raise TypeError("The `+` operator, on a bool tensor is not supported.")
     return input
@@ -488,6 +493,10 @@ def positive(input):
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     """Replace nan, +inf and -inf by finite numbers (default: 0 and the dtype's extremes)."""
+    tensor_arg(input, "nan_to_num")
+    for name, v in (("nan", nan), ("posinf", posinf), ("neginf", neginf)):
+        if v is not None and not isinstance(v, (numbers.Real, np.number)):
+            raise TypeError(f"nan_to_num(): argument '{name}' must be float, not {type(v).__name__}")
     if not input.dtype.is_floating_point:
         r = input.clone()
     else:
@@ -522,11 +531,13 @@ def _scalar_like(v, t):
 
 def isposinf(input):
     """True where an element is +inf."""
+    tensor_arg(input, "isposinf")
     return eq(input, builtins.float("inf")) if input.dtype.is_floating_point else isinf(input)
 
 
 def isneginf(input):
     """True where an element is -inf."""
+    tensor_arg(input, "isneginf")
     return eq(input, builtins.float("-inf")) if input.dtype.is_floating_point else isinf(input)
 
 
@@ -682,6 +693,10 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     a, b = _tensor_arg(input, "isclose", "input"), _tensor_arg(other, "isclose", "other")
     if a.dtype is not b.dtype:
         raise RuntimeError(f"{_TNAME[a._t.dtype]} did not match {_TNAME[b._t.dtype]}")
+    for name, v in (("rtol", rtol), ("atol", atol)):
+        if not isinstance(v, (numbers.Real, np.number)) or isinstance(v, np.bool_):
+            raise TypeError(f"isclose(): argument '{name}' must be float, not {type(v).__name__}")
+    equal_nan = bool_arg(equal_nan, "isclose", "equal_nan")
     if rtol < 0:
         raise RuntimeError(f"rtol must be greater than or equal to zero, but got {rtol}")
     if atol < 0:

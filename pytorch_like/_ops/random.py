@@ -26,6 +26,7 @@ import numbers
 import numpy as np
 
 from .. import dtypes as _dt
+from .._args import bool_arg, tensor_arg
 from .._lib import check, check_ptr, ffi, lib
 from ..tensor import Tensor, _size_args, empty, tensor
 
@@ -427,21 +428,24 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
 def rand_like(input, *, dtype=None, generator=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
     """rand with input's shape (and dtype unless given)."""
-    return rand(input.shape, dtype=dtype or input.dtype, generator=generator, requires_grad=requires_grad)
+    tensor_arg(input, "rand_like")
+    return rand(input.shape, dtype=input.dtype if dtype is None else dtype, generator=generator, requires_grad=requires_grad)
 
 
 def randn_like(input, *, dtype=None, generator=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
     """randn with input's shape (and dtype unless given)."""
-    return randn(input.shape, dtype=dtype or input.dtype, generator=generator, requires_grad=requires_grad)
+    tensor_arg(input, "randn_like")
+    return randn(input.shape, dtype=input.dtype if dtype is None else dtype, generator=generator, requires_grad=requires_grad)
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, generator=None, layout=None, device=None,
                  requires_grad=False, memory_format=None):
     """randint with input's shape: randint_like(x, high) or randint_like(x, low, high)."""
+    tensor_arg(input, "randint_like")
     if high is None:
         low, high = 0, low
-    return randint(low, high, input.shape, dtype=dtype or input.dtype, generator=generator,
+    return randint(low, high, input.shape, dtype=input.dtype if dtype is None else dtype, generator=generator,
                    requires_grad=requires_grad)
 
 

@@ -7,6 +7,7 @@ import math
 import numbers
 
 from .. import dtypes as _dt
+from .._args import bool_arg, tensor_arg
 from .._lib import error, ffi, lib
 from ..tensor import Tensor, _finish, _new_out, _wrap_dim
 
@@ -30,11 +31,6 @@ def _return_type(name, fields):
 _MaxRT = _return_type("max", ["values", "indices"])
 _MinRT = _return_type("min", ["values", "indices"])
 _AminmaxRT = _return_type("aminmax", ["min", "max"])
-
-
-def _check_tensor(x, name, arg="input"):
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{name}(): argument '{arg}' must be Tensor, not {type(x).__name__}")
 
 
 def _is_int(v):
@@ -85,6 +81,7 @@ def _check_out(out, name):
 
 def _reduce(op, x, dims, keepdim, arg=0.0, out=None, dtype=None, name=None, cname=None):
     """Run THTensor_reduce into out (an existing Tensor) or a fresh tensor of dtype (or the natural dtype)."""
+    keepdim = bool_arg(keepdim, name or cname, "keepdim")
     if out is not None:
         if dtype is not None and out.dtype is not dtype:
             raise RuntimeError(f"{name}(): Expected out tensor to have dtype {dtype}, but got {out.dtype} instead")
@@ -106,7 +103,7 @@ def _reduce(op, x, dims, keepdim, arg=0.0, out=None, dtype=None, name=None, cnam
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A001
     """Sum over all elements or the given dims (integer and bool inputs give int64)."""
-    _check_tensor(input, "sum")
+    tensor_arg(input, "sum")
     _check_out(out, "sum")
     return _reduce(lib.TH_REDUCE_SUM, input, _dims(dim, input.ndim, "sum"), keepdim, out=out,
                    dtype=_dtype_arg(dtype, "sum"), name="sum")
@@ -114,7 +111,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A001
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Sum treating NaN as zero."""
-    _check_tensor(input, "nansum")
+    tensor_arg(input, "nansum")
     _check_out(out, "nansum")
     return _reduce(lib.TH_REDUCE_NANSUM, input, _dims(dim, input.ndim, "nansum"), keepdim, out=out,
                    dtype=_dtype_arg(dtype, "nansum"), name="nansum")
@@ -122,7 +119,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Product over all elements or one dim (integer and bool inputs give int64)."""
-    _check_tensor(input, "prod")
+    tensor_arg(input, "prod")
     _check_out(out, "prod")
     dims = [] if dim is None else [_one_dim(dim, input.ndim, "prod")]
     return _reduce(lib.TH_REDUCE_PROD, input, dims, keepdim, out=out, dtype=_dtype_arg(dtype, "prod"), name="prod")
@@ -130,7 +127,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Arithmetic mean (floating inputs, or an explicit floating dtype)."""
-    _check_tensor(input, "mean")
+    tensor_arg(input, "mean")
     _check_out(out, "mean")
     return _reduce(lib.TH_REDUCE_MEAN, input, _dims(dim, input.ndim, "mean"), keepdim, out=out,
                    dtype=_dtype_arg(dtype, "mean"), name="mean")
@@ -141,6 +138,8 @@ def _correction(dim, unbiased, correction, name):
         if unbiased is not None:
             raise TypeError(f"{name}(): received an invalid combination of arguments (unbiased given twice)")
         dim, unbiased = None, dim
+    if unbiased is not None:
+        unbiased = bool_arg(unbiased, name, "unbiased")
     if unbiased is not None and correction is not None:
         raise TypeError(f"{name}(): cannot pass both 'unbiased' and 'correction'")
     if correction is None:
@@ -153,7 +152,7 @@ def _correction(dim, unbiased, correction, name):
 
 
 def _var_std(op, name, input, dim, unbiased, keepdim, correction, out):
-    _check_tensor(input, name)
+    tensor_arg(input, name)
     _check_out(out, name)
     dim, c = _correction(dim, unbiased, correction, name)
     return _reduce(op, input, _dims(dim, input.ndim, name), keepdim, c, out=out, name=name, cname="std")
@@ -185,7 +184,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 def logsumexp(input, dim, keepdim=False, *, out=None):
     """log(sum(exp(x))) computed stably (integer inputs give the default float dtype)."""
-    _check_tensor(input, "logsumexp")
+    tensor_arg(input, "logsumexp")
     _check_out(out, "logsumexp")
     dtype = None if input.dtype.is_floating_point else _dt.get_default_dtype()
     return _reduce(lib.TH_REDUCE_LOGSUMEXP, input, _dims(dim, input.ndim, "logsumexp"), keepdim, out=out,
@@ -194,7 +193,7 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
 
 def count_nonzero(input, dim=None):
     """Number of non-zero elements (int64), over all elements or the given dims."""
-    _check_tensor(input, "count_nonzero")
+    tensor_arg(input, "count_nonzero")
     return _reduce(lib.TH_REDUCE_COUNT_NONZERO, input, _dims(dim, input.ndim, "count_nonzero"), False,
                    name="count_nonzero")
 
@@ -202,7 +201,7 @@ def count_nonzero(input, dim=None):
 # ---------------------------------------------------------------------- logical
 
 def _all_any(op, name, input, dim, keepdim, out):
-    _check_tensor(input, name)
+    tensor_arg(input, name)
     _check_out(out, name)
     if isinstance(dim, (tuple, list)) and len(dim) == 0:
         # an empty dim list reduces nothing (PyTorch): fold a new size-1 dim instead
@@ -223,6 +222,7 @@ def any(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
 # ---------------------------------------------------------------------- max / min
 
 def _values_indices(fn, rt, name, input, dim, keepdim, out):
+    keepdim = bool_arg(keepdim, name, "keepdim")
     d = _one_dim(dim, input.ndim, name)
     if out is not None:
         if not (isinstance(out, (tuple, list)) and len(out) == 2 and _b.all(isinstance(t, Tensor) for t in out)):
@@ -252,7 +252,7 @@ def _binary_extreme(op, input, other, out):
 
 def max(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
     """Largest element (0-dim); with dim, (values, indices) along it; with a tensor, the elementwise maximum."""
-    _check_tensor(input, "max")
+    tensor_arg(input, "max")
     if isinstance(dim, Tensor):
         return _binary_extreme(lib.TH_BINARY_MAXIMUM, input, dim, out)
     if dim is None:
@@ -265,7 +265,7 @@ def max(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
 
 def min(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
     """Smallest element (0-dim); with dim, (values, indices) along it; with a tensor, the elementwise minimum."""
-    _check_tensor(input, "min")
+    tensor_arg(input, "min")
     if isinstance(dim, Tensor):
         return _binary_extreme(lib.TH_BINARY_MINIMUM, input, dim, out)
     if dim is None:
@@ -278,7 +278,7 @@ def min(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
 
 def amax(input, dim=(), keepdim=False, *, out=None):
     """Largest values over the given dims (all dims when dim is empty); NaN propagates."""
-    _check_tensor(input, "amax")
+    tensor_arg(input, "amax")
     _check_out(out, "amax")
     return _reduce(lib.TH_REDUCE_MAX, input, _dims(dim, input.ndim, "amax"), keepdim, out=out,
                    name="amax", cname="max")
@@ -286,7 +286,7 @@ def amax(input, dim=(), keepdim=False, *, out=None):
 
 def amin(input, dim=(), keepdim=False, *, out=None):
     """Smallest values over the given dims (all dims when dim is empty); NaN propagates."""
-    _check_tensor(input, "amin")
+    tensor_arg(input, "amin")
     _check_out(out, "amin")
     return _reduce(lib.TH_REDUCE_MIN, input, _dims(dim, input.ndim, "amin"), keepdim, out=out,
                    name="amin", cname="min")
@@ -294,7 +294,7 @@ def amin(input, dim=(), keepdim=False, *, out=None):
 
 def aminmax(input, *, dim=None, keepdim=False):
     """(min, max) over all elements or one dim."""
-    _check_tensor(input, "aminmax")
+    tensor_arg(input, "aminmax")
     dims = [] if dim is None else [_one_dim(dim, input.ndim, "aminmax")]
     n = input.numel() if dim is None else (input.shape[dims[0]] if input.ndim else 1)
     if n == 0:
@@ -305,7 +305,8 @@ def aminmax(input, *, dim=None, keepdim=False):
 
 
 def _arg(fn, name, input, dim, keepdim):
-    _check_tensor(input, name)
+    tensor_arg(input, name)
+    keepdim = bool_arg(keepdim, name, "keepdim")
     if dim is None:
         if input.numel() == 0:
             raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
@@ -339,7 +340,7 @@ def argmin(input, dim=None, keepdim=False):
 # ---------------------------------------------------------------------- cumulative
 
 def _cumulative(fn, name, input, dim, dtype, out):
-    _check_tensor(input, name)
+    tensor_arg(input, name)
     _check_out(out, name)
     d = _one_dim(dim, input.ndim, name)
     dtype = _dtype_arg(dtype, name)
@@ -365,6 +366,7 @@ def cumprod(input, dim, *, dtype=None, out=None):
 
 
 def _cumulative_(fn, name, self, dim, dtype):
+    _dtype_arg(dtype, name)
     if dtype is not None and dtype is not self.dtype:
         raise RuntimeError(f"Bad in-place call: input tensor dtype {self.dtype.name} and output tensor dtype "
                            f"{dtype.name} should match")
@@ -394,7 +396,7 @@ def _norm_p(p, name):
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """Vector p-norm over all elements or the given dims ('fro' is the 2-norm; inf, -inf, 0 and fractional p work)."""
-    _check_tensor(input, "norm")
+    tensor_arg(input, "norm")
     _check_out(out, "norm")
     pv = _norm_p(p, "norm")
     dtype = _dtype_arg(dtype, "norm")
@@ -407,7 +409,7 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
 
 def _vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A002  (PyTorch's name)
     """linalg.vector_norm: the ord-norm of x over all elements or the given dims (x cast to dtype first)."""
-    _check_tensor(x, "linalg.vector_norm", "x")
+    tensor_arg(x, "linalg.vector_norm", "x")
     _check_out(out, "linalg.vector_norm")
     if not isinstance(ord, numbers.Real) or isinstance(ord, _b.bool):
         raise TypeError(f"linalg.vector_norm(): argument 'ord' must be Number, not {type(ord).__name__}")
@@ -422,8 +424,8 @@ def _vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):  #
 
 def dist(input, other, p=2):
     """p-norm of input - other (broadcast)."""
-    _check_tensor(input, "dist")
-    _check_tensor(other, "dist", "other")
+    tensor_arg(input, "dist")
+    tensor_arg(other, "dist", "other")
     pv = _norm_p(p, "dist")
     o = _new_out()
     return _finish(o, lib.THTensor_dist(o, input._t, other._t, pv))

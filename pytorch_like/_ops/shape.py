@@ -6,6 +6,7 @@ import numbers
 import warnings
 
 from .. import dtypes as _dt
+from .._args import bool_arg, tensor_arg
 from .._lib import check, ffi, lib
 from ..tensor import Size, Tensor, _finish, _int64_array, _new_out, _size_args, _wrap_dim, empty, tensor, zeros
 
@@ -20,12 +21,6 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------- helpers
-
-def _check_tensor(x, fn, name="input"):
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{fn}(): argument '{name}' must be Tensor, not {type(x).__name__}")
-    return x
-
 
 def _tensor_list(tensors, fn):
     if isinstance(tensors, Tensor):
@@ -44,7 +39,7 @@ def _tensor_list(tensors, fn):
 def _run(out, fn, *args, dtype=None):
     """Call a C op writing into out (a Tensor), or into a fresh output of dtype."""
     if out is not None:
-        _check_tensor(out, "out", "out")
+        tensor_arg(out, "out", "out")
         check(fn(out._t, *args))
         return out
     o = _new_out(dtype)
@@ -172,7 +167,7 @@ def _seq(x):
 
 def split(tensor, split_size_or_sections, dim=0):
     """Views of consecutive pieces: of split_size each (last smaller), or of the listed sizes."""
-    _check_tensor(tensor, "split", "tensor")
+    tensor_arg(tensor, "split", "tensor")
     if tensor.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = _wrap_dim(dim, tensor.ndim)
@@ -204,7 +199,7 @@ def split(tensor, split_size_or_sections, dim=0):
 
 def chunk(input, chunks, dim=0):
     """Split into `chunks` pieces of ceil(size/chunks) (fewer when the size runs out)."""
-    _check_tensor(input, "chunk")
+    tensor_arg(input, "chunk")
     chunks = _int_arg(chunks, "chunk", "chunks")
     if input.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
@@ -220,7 +215,7 @@ def chunk(input, chunks, dim=0):
 
 def tensor_split(input, indices_or_sections, dim=0):
     """Split into n nearly equal views (int), or at the given indices (sequence)."""
-    _check_tensor(input, "tensor_split")
+    tensor_arg(input, "tensor_split")
     if input.ndim == 0:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
     d = _wrap_dim(dim, input.ndim)
@@ -261,22 +256,25 @@ def _split_dir(input, ios, dim, name, min_dims):
 
 def hsplit(input, indices_or_sections):
     """tensor_split along dim 1 (dim 0 for 1-D); int sections must divide evenly."""
+    tensor_arg(input, "hsplit")
     return _split_dir(input, indices_or_sections, 1 if input.ndim > 1 else 0, "hsplit", 1)
 
 
 def vsplit(input, indices_or_sections):
     """tensor_split along dim 0 of an at least 2-D tensor."""
+    tensor_arg(input, "vsplit")
     return _split_dir(input, indices_or_sections, 0, "vsplit", 2)
 
 
 def dsplit(input, indices_or_sections):
     """tensor_split along dim 2 of an at least 3-D tensor."""
+    tensor_arg(input, "dsplit")
     return _split_dir(input, indices_or_sections, 2, "dsplit", 3)
 
 
 def unbind(input, dim=0):
     """All slices along dim (views), as a tuple."""
-    _check_tensor(input, "unbind")
+    tensor_arg(input, "unbind")
     if input.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = _wrap_dim(dim, input.ndim)
@@ -285,7 +283,7 @@ def unbind(input, dim=0):
 
 def movedim(input, source, destination):
     """Move dimensions source to positions destination (a view)."""
-    _check_tensor(input, "movedim")
+    tensor_arg(input, "movedim")
     src = _dims_arg(source, "movedim", "source")
     dst = _dims_arg(destination, "movedim", "destination")
     n = input.ndim
@@ -395,13 +393,13 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
 
 def diag(input, diagonal=0, *, out=None):
     """Vector -> matrix with it on a diagonal; matrix -> that diagonal as a vector."""
-    _check_tensor(input, "diag")
+    tensor_arg(input, "diag")
     return _run(out, lib.THTensor_diag, input._t, _int_arg(diagonal, "diag", "diagonal"))
 
 
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     """Batched diag: the last dim becomes the diagonal of the (dim1, dim2) planes."""
-    _check_tensor(input, "diag_embed")
+    tensor_arg(input, "diag_embed")
     offset = _int_arg(offset, "diag_embed", "offset")
     n = input.ndim + 1
     d1, d2 = _wrap_dim(dim1, n), _wrap_dim(dim2, n)
@@ -418,19 +416,19 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
 
 def diagflat(input, offset=0):
     """The flattened input on diagonal `offset` of a square matrix."""
-    _check_tensor(input, "diagflat")
+    tensor_arg(input, "diagflat")
     return diag(input.reshape(-1), offset)
 
 
 def tril(input, diagonal=0, *, out=None):
     """Lower triangle (elements on and below diagonal k) of the last two dims; the rest zero."""
-    _check_tensor(input, "tril")
+    tensor_arg(input, "tril")
     return _run(out, lib.THTensor_tril, input._t, _int_arg(diagonal, "tril", "diagonal"))
 
 
 def triu(input, diagonal=0, *, out=None):
     """Upper triangle (elements on and above diagonal k) of the last two dims; the rest zero."""
-    _check_tensor(input, "triu")
+    tensor_arg(input, "triu")
     return _run(out, lib.THTensor_triu, input._t, _int_arg(diagonal, "triu", "diagonal"))
 
 
@@ -448,7 +446,7 @@ def _triu_(self, diagonal=0):
 
 def trace(input):
     """Sum of the main diagonal of a matrix (int64 for integer inputs)."""
-    _check_tensor(input, "trace")
+    tensor_arg(input, "trace")
     return _run(None, lib.THTensor_trace, input._t)
 
 
@@ -456,8 +454,8 @@ def trace(input):
 
 def cross(input, other, dim=None, *, out=None):
     """Cross product of 3-vectors along dim (default: the first dim of size 3)."""
-    _check_tensor(input, "cross")
-    _check_tensor(other, "cross", "other")
+    tensor_arg(input, "cross")
+    tensor_arg(other, "cross", "other")
     shape = broadcast_shapes(input.shape, other.shape)
     n = len(shape)
     if dim is None:
@@ -471,7 +469,7 @@ def cross(input, other, dim=None, *, out=None):
 
 def histc(input, bins=100, min=0, max=0, *, out=None):  # noqa: A002  (PyTorch's names)
     """Histogram of the values in `bins` equal-width bins over [min, max] (data range when equal)."""
-    _check_tensor(input, "histc")
+    tensor_arg(input, "histc")
     bins = _int_arg(bins, "histc", "bins")
     lo, hi = _scalar(min, "histc", "min"), _scalar(max, "histc", "max")
     return _run(out, lib.THTensor_histc, input._t, bins, float(lo), float(hi))
@@ -479,7 +477,7 @@ def histc(input, bins=100, min=0, max=0, *, out=None):  # noqa: A002  (PyTorch's
 
 def renorm(input, p, dim, maxnorm, *, out=None):
     """Rescale each slice along dim whose p-norm exceeds maxnorm to norm maxnorm."""
-    _check_tensor(input, "renorm")
+    tensor_arg(input, "renorm")
     p = float(_scalar(p, "renorm", "p"))
     maxnorm = float(_scalar(maxnorm, "renorm", "maxnorm"))
     if input.ndim < 2:
@@ -497,7 +495,7 @@ def _renorm_(self, p, dim, maxnorm):
 
 def flip(input, dims):
     """Reverse the order of elements along the given dims (a copy)."""
-    _check_tensor(input, "flip")
+    tensor_arg(input, "flip")
     ds = [_wrap_dim(d, input.ndim) for d in _dims_arg(dims, "flip")]
     return _run(None, lib.THTensor_flip, input._t, len(ds), ffi.new("int[]", ds))
 
@@ -511,7 +509,7 @@ def _flip_method(self, *dims):
 
 def fliplr(input):
     """Flip dim 1 (left/right) of an at least 2-D tensor."""
-    _check_tensor(input, "fliplr")
+    tensor_arg(input, "fliplr")
     if input.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
     return flip(input, [1])
@@ -519,7 +517,7 @@ def fliplr(input):
 
 def flipud(input):
     """Flip dim 0 (up/down) of an at least 1-D tensor."""
-    _check_tensor(input, "flipud")
+    tensor_arg(input, "flipud")
     if input.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")
     return flip(input, [0])
@@ -527,7 +525,7 @@ def flipud(input):
 
 def rot90(input, k=1, dims=(0, 1)):
     """Rotate by 90 degrees k times in the plane of dims (from the first towards the second)."""
-    _check_tensor(input, "rot90")
+    tensor_arg(input, "rot90")
     dims = _dims_arg(dims, "rot90")
     k = _int_arg(k, "rot90", "k")
     if len(dims) != 2:
@@ -549,7 +547,7 @@ def rot90(input, k=1, dims=(0, 1)):
 
 def roll(input, shifts, dims=None):
     """Shift elements circularly along dims (the flattened tensor when dims is None)."""
-    _check_tensor(input, "roll")
+    tensor_arg(input, "roll")
     sh = _dims_arg(shifts, "roll", "shifts")
     if dims is None:
         if len(sh) != 1:
@@ -577,7 +575,7 @@ def _repeat(self, *sizes):
 
 def tile(input, dims):
     """repeat, with dims padded by leading ones when shorter than input.ndim."""
-    _check_tensor(input, "tile")
+    tensor_arg(input, "tile")
     s = _size_args((dims,), "dims")
     s = (1,) * (input.ndim - len(s)) + tuple(s)
     return _repeat(input, s)
@@ -586,9 +584,9 @@ def tile(input, dims):
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     """Repeat each element `repeats` times along dim (the flattened tensor when dim is None)."""
     if repeats is None:  # repeat_interleave(repeats): indices repeated by their counts
-        rep = _check_tensor(input, "repeat_interleave", "repeats")
+        rep = tensor_arg(input, "repeat_interleave", "repeats")
         return repeat_interleave(arange(rep.numel()), rep, 0)
-    _check_tensor(input, "repeat_interleave")
+    tensor_arg(input, "repeat_interleave")
     if dim is None:
         input = input.reshape(-1)
         d = 0
@@ -658,7 +656,7 @@ def broadcast_shapes(*shapes):
 
 def broadcast_to(input, size):
     """A broadcast view of input with the given shape."""
-    _check_tensor(input, "broadcast_to")
+    tensor_arg(input, "broadcast_to")
     return input.expand(_size_args((size,), "size"))
 
 
@@ -756,7 +754,7 @@ def cartesian_prod(*tensors):
 
 def narrow_copy(input, dim, start, length):
     """A contiguous copy of input.narrow(dim, start, length)."""
-    _check_tensor(input, "narrow_copy")
+    tensor_arg(input, "narrow_copy")
     return input.narrow(dim, start, length).clone()
 
 

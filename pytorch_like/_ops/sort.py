@@ -6,6 +6,7 @@ import collections
 import numpy as np
 
 from .. import dtypes as _dt
+from .._args import bool_arg, tensor_arg
 from .._lib import check, ffi, lib
 from ..tensor import Tensor, _finish, _new_out, _wrap_dim, empty, from_numpy, tensor
 
@@ -53,14 +54,16 @@ def _check_int(k, name, fn):
 
 def sort(input, dim=-1, descending=False, stable=False, *, out=None):
     """Sorted values and their indices along dim (stable: equal elements keep their order)."""
-    d = _wrap_dim(dim, input.dim())
+    d = _wrap_dim(dim, tensor_arg(input, "sort").dim())
+    descending, stable = bool_arg(descending, "sort", "descending"), bool_arg(stable, "sort", "stable")
     v, i = _pair(lib.THTensor_sort, out, input._t, d, 1 if descending else 0, 1 if stable else 0, 0)
     return _SortResult(v, i)
 
 
 def argsort(input, dim=-1, descending=False, stable=False):
     """Indices that sort input along dim."""
-    d = _wrap_dim(dim, input.dim())
+    d = _wrap_dim(dim, tensor_arg(input, "argsort").dim())
+    descending, stable = bool_arg(descending, "argsort", "descending"), bool_arg(stable, "argsort", "stable")
     i = _new_out()
     return _finish(i, lib.THTensor_sort(ffi.NULL, i, input._t, d,
                                         1 if descending else 0, 1 if stable else 0, 0))
@@ -68,13 +71,14 @@ def argsort(input, dim=-1, descending=False, stable=False):
 
 def msort(input):
     """input sorted along its first dimension."""
-    return sort(input, dim=0).values
+    return sort(tensor_arg(input, "msort"), dim=0).values
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     """The k largest (or smallest) elements along dim and their indices."""
     k = _check_int(k, "k", "topk")
-    d = _wrap_dim(dim, input.dim())
+    d = _wrap_dim(dim, tensor_arg(input, "topk").dim())
+    largest, sorted = bool_arg(largest, "topk", "largest"), bool_arg(sorted, "topk", "sorted")
     v, i = _pair(lib.THTensor_topk, out, input._t, k, d, 1 if largest else 0, 1 if sorted else 0, 0)
     return _TopkResult(v, i)
 
@@ -82,13 +86,16 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     """The k-th smallest element (k >= 1) along dim and its index."""
     k = _check_int(k, "k", "kthvalue")
-    d = _wrap_dim(dim, input.dim())
+    d = _wrap_dim(dim, tensor_arg(input, "kthvalue").dim())
+    keepdim = bool_arg(keepdim, "kthvalue", "keepdim")
     v, i = _pair(lib.THTensor_kthvalue, out, input._t, k, d, 1 if keepdim else 0, 0)
     return _KthResult(v, i)
 
 
 def median(input, dim=None, keepdim=False, *, out=None):
     """Lower median: of all elements (a 0-dim tensor), or along dim with indices. NaN propagates."""
+    tensor_arg(input, "median")
+    keepdim = bool_arg(keepdim, "median", "keepdim")
     if dim is None:
         flat = input.reshape(-1)
         if flat.numel() == 0:
@@ -104,6 +111,8 @@ def median(input, dim=None, keepdim=False, *, out=None):
 
 def nanmedian(input, dim=None, keepdim=False):
     """Lower median ignoring NaNs (NaN only where a slice is all NaN)."""
+    tensor_arg(input, "nanmedian")
+    keepdim = bool_arg(keepdim, "nanmedian", "keepdim")
     if not input.dtype.is_floating_point:
         return median(input, dim, keepdim)
     if dim is None:
@@ -134,13 +143,18 @@ def nanmedian(input, dim=None, keepdim=False):
 
 def mode(input, dim=-1, keepdim=False, *, out=None):
     """Most frequent value along dim (ties: the smallest) and the index of its last occurrence."""
-    d = _wrap_dim(dim, input.dim())
+    d = _wrap_dim(dim, tensor_arg(input, "mode").dim())
+    keepdim = bool_arg(keepdim, "mode", "keepdim")
     v, i = _pair(lib.THTensor_mode, out, input._t, d, 1 if keepdim else 0, 0)
     return _ModeResult(v, i)
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """Distinct elements (ascending), optionally with the inverse mapping and the counts."""
+    tensor_arg(input, "unique")
+    sorted, return_inverse, return_counts = (bool_arg(sorted, "unique", "sorted"),
+                                             bool_arg(return_inverse, "unique", "return_inverse"),
+                                             bool_arg(return_counts, "unique", "return_counts"))
     if dim is not None:
         d = _wrap_dim(dim, input.dim())
         if any(s == 0 for k, s in enumerate(input.shape) if k != d):   # as PyTorch (numpy would loop over them)
@@ -179,6 +193,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=None, sorter=None):
     """Insertion points of values into the sorted last dimension of sorted_sequence."""
+    tensor_arg(sorted_sequence, "searchsorted", "sorted_sequence")
     if side is not None:
         if side not in ("left", "right"):
             raise ValueError(f"searchsorted(): side can only be 'left' or 'right' but got {side!r}")

@@ -9,6 +9,7 @@ import types
 import weakref
 
 from .. import _ops, linalg as _linalg_mod
+from .._args import bool_arg
 from ..tensor import Tensor
 from . import formulas as _formulas
 from . import formulas_linalg  # noqa: F401  (fills the formula table too)
@@ -65,6 +66,7 @@ def _detach_(self):
 
 def _requires_grad_(self, requires_grad=True):
     """Mark this tensor as a leaf whose gradient autograd should compute."""
+    requires_grad = bool_arg(requires_grad, "requires_grad_", "requires_grad")
     if self.grad_fn is not None and not requires_grad:
         raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
                            "computed variable in a subgraph that doesn't require differentiation use "
