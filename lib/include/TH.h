@@ -89,6 +89,7 @@ void THTensor_retain(THTensor *t);
 void THTensor_free(THTensor *t);
 int64_t THTensor_numel(const THTensor *t);
 int THTensor_isContiguous(const THTensor *t);
+int THTensor_isSameSizeAs(const THTensor *a, const THTensor *b);   /* same ndim and sizes (strides may differ) */
 void *THTensor_data(const THTensor *t);          /* pointer to element [0,...,0] */
 int THTensor_resize(THTensor *t, int ndim, const int64_t *size);  /* contiguous; may realloc */
 int THTensor_resizeAs(THTensor *t, const THTensor *like);

@@ -10,6 +10,7 @@ import weakref
 
 from .. import _ops, linalg as _linalg_mod
 from ..tensor import Tensor
+from . import elementwise as _elementwise
 from . import formulas as _formulas
 from . import grad_mode
 from .._ops import pointwise as _pointwise
@@ -36,6 +37,7 @@ def Variable(data, requires_grad=False, volatile=False):
 # ---------------------------------------------------------------------- Tensor autograd API
 
 Tensor._output_nr = 0
+Tensor._v0 = 0          # storage version when the op that made the tensor ran (see Tensor._version)
 
 
 def _is_leaf(self):
@@ -239,7 +241,7 @@ def _install():
 
     def add(raw, spec):
         if isinstance(raw, types.FunctionType) and id(raw) not in replace:
-            replace[id(raw)] = (raw, make_wrapper(raw, spec))
+            replace[id(raw)] = (raw, _elementwise.unary_wrapper(spec.name, raw, make_wrapper(raw, spec)))
 
     for name, spec in SPECS.items():
         for ns in namespaces:
@@ -270,6 +272,7 @@ def _install():
                 setattr(Tensor, dunder, w)
         elif inline:     # comparisons, bitwise ops: not differentiable
             hooks[raw] = _no_record(raw)
+    _elementwise.install_operators(hooks, lambda raw, name: _recorder(raw, SPECS[name]))
     for name in _RANDOM_FILLS:
         raw = Tensor.__dict__.get(name + "_")
         if isinstance(raw, types.FunctionType):

@@ -7,13 +7,19 @@ outputs strongly (an output is saved as an alias without grad_fn), so graphs are
 reference counting as soon as the last output dies.
 """
 import itertools
+import operator
+from heapq import heappop as _heappop, heappush as _heappush
 
-from .._lib import ffi
+from .._lib import error, ffi, lib
 from ..dtypes import BY_CODE as _BY_CODE
 from ..tensor import Tensor, Size, _TYPE_NAMES
 
-_NULL = ffi.NULL
 from . import grad_mode
+
+_NULL = ffi.NULL
+_binary = lib.THTensor_binary
+_ADD = lib.TH_BINARY_ADD
+_same_size = lib.THTensor_isSameSizeAs
 
 _enabled = grad_mode._enabled
 
@@ -52,7 +58,7 @@ def unpack(s, node):
         d = Tensor.__new__(Tensor)
         d._t = s[0]
     st = d._t.storage
-    now = st.version if st != _NULL else 0
+    now = st.version if st else 0
     if now != ver:
         fn = node if is_output else fn
         where = f", which is output {nr} of {fn.name()}," if fn is not None else ""
@@ -71,21 +77,34 @@ def unpack(s, node):
 
 class Node:
     """One recorded operation (PyTorch's grad_fn)."""
-    __slots__ = ("_name", "next_functions", "_fn", "_saved", "_released", "_meta", "_pre_hooks", "_hooks",
-                 "_n_out", "_fit", "_seq", "metadata", "__weakref__", "__dict__")
+    __slots__ = ("_name", "next_functions", "_fn", "_saved", "_released", "_meta", "_seq", "__weakref__",
+                 "__dict__")
+    # class defaults, set in the instance dict where a node differs
+    _n_out = 1
+    _pre_hooks = None
+    _hooks = None
 
-    def __init__(self, name, fn, next_functions, saved, meta, n_out=1, fit=True):
+    def __init__(self, name, fn, next_functions, saved, meta, n_out=1):
         self._name = name
         self._fn = fn
         self.next_functions = next_functions
         self._saved = saved
         self._released = False
-        self._meta = meta              # (shape, dtype code) of each input, for reducing broadcast grads
-        self._pre_hooks = None
-        self._hooks = None
-        self._n_out = n_out
-        self._fit = fit                # False: every input has the output's shape and dtype
+        # (shape, dtype code) of each input, for reducing broadcast grads and casting them back;
+        # None when every input has the output's shape and dtype
+        self._meta = meta
+        if n_out != 1:
+            self._n_out = n_out
         self._seq = _next_seq()        # creation order: a node's inputs always come earlier
+
+    @property
+    def metadata(self):
+        """A dict for the user's annotations (PyTorch's grad_fn.metadata)."""
+        d = self.__dict__
+        m = d.get("_metadata")
+        if m is None:
+            m = d["_metadata"] = {}
+        return m
 
     def name(self):
         """PyTorch-style node name, e.g. 'MulBackward0'."""
@@ -115,19 +134,29 @@ class Node:
     def apply(self, grads):
         """Gradients for each input from the gradients of each output."""
         if self._n_out == 1:
-            if grads[0] is None:
-                return [None] * len(self._meta)
-        elif all(g is None for g in grads):
-            return [None] * len(self._meta)
-        if self._released:
-            raise RuntimeError(_SECOND_TIME)
+            g = grads[0]
+            if g is None:
+                return [None] * len(self.next_functions)
+        else:
+            g = grads
+            if all(x is None for x in grads):
+                return [None] * len(self.next_functions)
         saved = self._saved
-        args = [None if s is None else unpack(s, self) for s in saved] if saved else ()
-        res = self._fn(grads[0] if self._n_out == 1 else grads, *args)
+        if saved is None:
+            if self._released:
+                raise RuntimeError(_SECOND_TIME)
+            res = self._fn(g)
+        elif len(saved) == 2:
+            a, b = saved
+            res = self._fn(g, None if a is None else unpack(a, self), None if b is None else unpack(b, self))
+        else:
+            res = self._fn(g, *[None if s is None else unpack(s, self) for s in saved])
         if type(res) is not tuple:
             res = (res,)
-        if not self._fit:
-            return res
+        return res if self._meta is None else self._fit_grads(res)
+
+    def _fit_grads(self, res):
+        """Each input's gradient reduced to its shape and cast to its dtype."""
         out = []
         for g, m in zip(res, self._meta):
             if g is not None and m is not None:
@@ -269,8 +298,108 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
     """Propagate grads from roots ((node, output_nr) pairs); accumulate into leaves, or
     return the gradients of inputs (tensors) when accumulate is False.
 
-    A node is always created after the nodes of its inputs, so running the reachable nodes
-    in decreasing creation order runs each one after every node that feeds it."""
+    A node is always created after the nodes of its inputs, so taking the node with the
+    latest creation among those holding gradients runs each one after every node that feeds it.
+    Sums of gradients the engine made itself are not seen by anyone else until their node
+    runs, so further gradients are added into them in place (unless create_graph)."""
+    captures = needed = None
+    if inputs is not None:
+        captures = {}        # (node, output_nr) -> slot indices
+        for i, t in enumerate(inputs):
+            if not t.requires_grad:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+            captures.setdefault(_edge(t), []).append(i)
+        needed = _needed(roots, {e[0] for e in captures})
+
+    buffers = {}
+    heap = []
+    for r, g in zip(roots, grads):
+        if r is None or (needed is not None and r[0] not in needed):
+            continue
+        m, i = r
+        buf = buffers.get(m)
+        if buf is None:
+            buf = buffers[m] = [None] * m._n_out
+            _heappush(heap, (-m._seq, m))
+        buf[i] = g if buf[i] is None else buf[i] + g
+
+    results = [None] * len(inputs) if inputs is not None else None
+    owned = None if create_graph else {}     # id(sum made here) -> the node whose buffer holds it
+    prev = _enabled[0]
+    _enabled[0] = create_graph
+    try:
+        while heap:
+            n = _heappop(heap)[1]
+            buf = buffers.pop(n)
+            if n._pre_hooks is not None:
+                buf = _run_pre_hooks(n, buf)
+            if captures is not None:
+                _capture(n, buf, captures, results)
+                if not accumulate and type(n) is AccumulateGrad:
+                    continue
+            g = buf[0]
+            if type(n) is Node and g is not None and n._n_out == 1:
+                # Node.apply inlined for its common case (one output)
+                saved = n._saved
+                if saved is None:
+                    if n._released:
+                        raise RuntimeError(_SECOND_TIME)
+                    out = n._fn(g)
+                elif len(saved) == 2:
+                    a, b = saved
+                    out = n._fn(g, None if a is None else unpack(a, n), None if b is None else unpack(b, n))
+                else:
+                    out = n._fn(g, *[None if s is None else unpack(s, n) for s in saved])
+                if type(out) is not tuple:
+                    out = (out,)
+                if n._meta is not None:
+                    out = n._fit_grads(out)
+            else:
+                out = n.apply(buf)
+            if n._hooks:
+                for h in n._hooks:
+                    r = h(tuple(out), tuple(buf))
+                    if r is not None:
+                        out = list(r)
+            if n._saved is not None and not retain_graph:
+                n._saved = None
+                n._released = True
+            for e, g in zip(n.next_functions, out):
+                if g is None or e is None:
+                    continue
+                m, k = e
+                b = buffers.get(m)
+                if b is None:
+                    if needed is not None and m not in needed:
+                        continue
+                    b = buffers[m] = [None] * m._n_out
+                    b[k] = g
+                    _heappush(heap, (-m._seq, m))
+                    continue
+                s = b[k]
+                if s is None:
+                    b[k] = g
+                elif owned is None:
+                    b[k] = s + g
+                elif owned.get(id(s)) is m and s._t.dtype == g._t.dtype and _same_size(s._t, g._t):
+                    st = _binary(s._t, _ADD, s._t, g._t, 1.0)
+                    if st:
+                        raise error(st)
+                else:
+                    s = b[k] = s + g
+                    owned[id(s)] = m
+    finally:
+        _enabled[0] = prev
+    if results is not None and not allow_unused and accumulate is False:
+        for r in results:
+            if r is None:
+                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
+                                   "Set allow_unused=True if this is the desired behavior.")
+    return results
+
+
+def _needed(roots, targets):
+    """The nodes reachable from roots from which some target node is reachable."""
     seen = set()
     stack = []
     for r in roots:
@@ -283,75 +412,14 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
                 m = e[0]
                 seen.add(m)
                 stack.append(m)
-
-    captures = needed = None
-    if inputs is not None:
-        captures = {}        # (node, output_nr) -> slot indices
-        for i, t in enumerate(inputs):
-            if not t.requires_grad:
-                raise RuntimeError("One of the differentiated Tensors does not require grad")
-            captures.setdefault(_edge(t), []).append(i)
-        # only nodes from which a captured edge is reachable need to run
-        needed = set()
-        targets = {e[0] for e in captures}
-        for n in sorted(seen, key=_seq_key):      # inputs before the nodes they feed
-            if n in targets or any(e is not None and e[0] in needed for e in n.next_functions):
-                needed.add(n)
-
-    buffers = {}
-    for r, g in zip(roots, grads):
-        if r is None:
-            continue
-        buf = buffers.setdefault(r[0], [None] * r[0]._n_out)
-        i = r[1]
-        buf[i] = g if buf[i] is None else buf[i] + g
-
-    results = [None] * len(inputs) if inputs is not None else None
-    prev = _enabled[0]
-    _enabled[0] = create_graph
-    try:
-        for n in sorted(seen, key=_seq_key, reverse=True):
-            buf = buffers.pop(n, None)
-            if buf is None or (needed is not None and n not in needed):
-                continue
-            if n._pre_hooks is not None:
-                buf = _run_pre_hooks(n, buf)
-            if captures is not None:
-                _capture(n, buf, captures, results)
-                if not accumulate and type(n) is AccumulateGrad:
-                    continue
-            out = n.apply(buf)
-            if n._hooks:
-                for h in n._hooks:
-                    r = h(tuple(out), tuple(buf))
-                    if r is not None:
-                        out = list(r)
-            if not retain_graph and n._saved:
-                n._saved = None
-                n._released = True
-            for e, g in zip(n.next_functions, out):
-                if g is not None and e is not None:
-                    m, i = e
-                    b = buffers.get(m)
-                    if b is None:
-                        b = buffers[m] = [None] * m._n_out
-                        b[i] = g
-                    elif b[i] is None:
-                        b[i] = g
-                    else:
-                        b[i] = b[i] + g
-    finally:
-        _enabled[0] = prev
-    if results is not None and not allow_unused and accumulate is False:
-        for r in results:
-            if r is None:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
-                                   "Set allow_unused=True if this is the desired behavior.")
-    return results
+    needed = set()
+    for n in sorted(seen, key=_seq_key):      # inputs before the nodes they feed
+        if n in targets or any(e is not None and e[0] in needed for e in n.next_functions):
+            needed.add(n)
+    return needed
 
 
-def _seq_key(n):
-    return n._seq
+_seq_key = operator.attrgetter("_seq")
 
 
 def _run_pre_hooks(n, buf):

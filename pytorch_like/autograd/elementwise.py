@@ -1,0 +1,202 @@
+"""Lean recording of the hot elementwise ops: +, -, *, / between tensors or a tensor and a
+number, and the float unary functions (tanh, sigmoid, exp, ...).
+
+One function per op kind runs the C kernel, builds the node and saves what backward needs,
+instead of the generic wrapper -> formula -> attach protocol, with the same backward functions
+(formulas.py). A node plans no broadcast reduction when its inputs already have the output's
+shape and dtype. Anything unusual (out=, alpha, numpy operands, bool scalars, views) takes the
+generic path.
+"""
+from .._lib import error, ffi, lib
+from .._ops import pointwise as _pw
+from ..tensor import Tensor
+from . import formulas as _formulas
+from . import grad_mode
+from .graph import Node, _accumulate_node, _meta
+
+_enabled = grad_mode._enabled
+_NULL = ffi.NULL
+_free = lib.THTensor_free
+_gc = ffi.gc
+_tnew = object.__new__
+_new = lib.THTensor_new
+_new_binary = lib.THTensor_newBinary
+_unary = lib.THTensor_unary
+_same_size = lib.THTensor_isSameSizeAs
+_scalar_fast = _pw._scalar_fast
+_EXACT = _pw._EXACT
+_T = Tensor
+
+_ADD, _SUB, _MUL, _DIV = lib.TH_BINARY_ADD, lib.TH_BINARY_SUB, lib.TH_BINARY_MUL, lib.TH_BINARY_DIV
+
+
+def _number(s):
+    """True for the Python numbers the fast scalar path takes (as the raw operators do)."""
+    tp = type(s)
+    return tp is float or (tp is int and -_EXACT <= s <= _EXACT)
+
+
+# ---------------------------------------------------------------------- recording
+
+def _record_tt(name, op, bw, a, b, save_a, save_b):
+    """out = a op b for two tensors; save_a/save_b: keep a (b) for backward never (0), when the other
+    needs grad (1) or always (2). Edges, saved records (graph.save's layout) and out's autograd
+    fields are filled inline: this runs once per recorded op."""
+    ca = a._t
+    cb = b._t
+    o = _new_binary(op, ca, cb)
+    if o == _NULL:
+        raise error()
+    out = _tnew(_T)
+    out._t = co = _gc(o, _free)
+    fa = fb = None
+    ra = a.requires_grad
+    if ra:
+        fa = a.grad_fn
+        ea = (fa, a._output_nr) if fa is not None else (_accumulate_node(a), 0)
+    else:
+        ea = None
+    rb = b.requires_grad
+    if rb:
+        fb = b.grad_fn
+        eb = (fb, b._output_nr) if fb is not None else (_accumulate_node(b), 0)
+    else:
+        eb = None
+    dt = co.dtype
+    # a and b of one shape: out has it too (broadcasting), so no gradient needs reducing
+    if ca.dtype == dt and cb.dtype == dt and _same_size(ca, cb):
+        node = Node(name, bw, (ea, eb), None, None)
+    else:
+        node = Node(name, bw, (ea, eb), None, (_meta(a) if ra else None, _meta(b) if rb else None))
+    if save_a or save_b:
+        sa = sb = None
+        if save_a == 2 or (save_a and rb):
+            st = ca.storage
+            sa = (a, st.version if st else 0, a._v0, fa, a._output_nr, False)
+        if save_b == 2 or (save_b and ra):
+            st = cb.storage
+            sb = (b, st.version if st else 0, b._v0, fb, b._output_nr, False)
+        node._saved = (sa, sb)
+    st = co.storage
+    out._v0 = st.version if st else 0
+    out.requires_grad = True
+    out.grad_fn = node
+    return out
+
+
+def _record_ts(name, op, rev, bw, a, s):
+    """out = a op s (s op a when rev) for a tensor a that needs grad and a Python number s."""
+    out = _scalar_fast(op, a, s, type(s), rev)
+    fa = a.grad_fn
+    node = Node(name, bw, ((fa, a._output_nr) if fa is not None else (_accumulate_node(a), 0),), None, None)
+    st = out._t.storage
+    out._v0 = st.version if st else 0
+    out.requires_grad = True
+    out.grad_fn = node
+    return out
+
+
+def _record_unary(name, op, bw, uses, x):
+    """out = op(x) for a float tensor x that needs grad; uses: 'x', 'y' (the output) or ''."""
+    cx = x._t
+    o = _new(-1)
+    st = _unary(o, op, cx)
+    if st:
+        _free(o)
+        raise error(st)
+    out = _tnew(_T)
+    out._t = co = _gc(o, _free)
+    fx = x.grad_fn
+    node = Node(name, bw, ((fx, x._output_nr) if fx is not None else (_accumulate_node(x), 0),), None, None)
+    st = co.storage
+    v = out._v0 = st.version if st else 0
+    out.requires_grad = True
+    out.grad_fn = node
+    # the generic path's layout: (x, y), either None when unused; an output keeps only its C tensor
+    sx = sy = None
+    if "x" in uses:
+        st = cx.storage
+        sx = (x, st.version if st else 0, x._v0, fx, x._output_nr, False)
+    if "y" in uses:
+        sy = (co, v, v, None, 0, True)
+    node._saved = (sx, sy)
+    return out
+
+
+# ---------------------------------------------------------------------- the operators
+
+def _first(g):
+    return g, None
+
+
+def _scaled(op, s):
+    """Backward of x * s or x / s for a number s: a direct C op unless recorded."""
+    def bw(g):
+        if _enabled[0]:
+            return (g * s if op == _MUL else g / s,)
+        return (_scalar_fast(op, g, s, type(s), 0),)
+    return bw
+
+
+def _binary_recorders(op, name, tt_grad, tt_grad_a, save_a, save_b, ts_grad, rev_name, rts_grad,
+                      generic_fwd, generic_rev):
+    """Recording twins of Tensor.__op__ and __rop__ (called only when something needs grad).
+    tt_grad_a: the backward when only a needs grad; ts_grad(s) / rts_grad(s): tensor op number,
+    number op tensor (None: the generic path)."""
+    def fwd(a, b):
+        if isinstance(b, _T):
+            return _record_tt(name, op, tt_grad if b.requires_grad else tt_grad_a, a, b, save_a, save_b)
+        if _number(b):
+            return _record_ts(name, op, 0, ts_grad(b), a, b)
+        return generic_fwd(a, b)
+
+    def rev(a, b):
+        if rts_grad is not None and _number(b):
+            return _record_ts(rev_name, op, 1, rts_grad(b), a, b)
+        return generic_rev(a, b)
+    return fwd, rev
+
+
+def install_operators(hooks, recorder):
+    """Install lean recording hooks for Tensor's +, -, *, / (pointwise._AUTOGRAD maps each operator
+    method to its hook); recorder(raw, spec_name) gives the generic hook for what they do not take."""
+    F = _formulas
+    node = {n: F.SPECS[n].node_name for n in ("add", "sub", "rsub", "mul", "div")}
+
+    def const(bw):
+        return lambda s: bw
+    scaled = {op: (lambda s, op=op: _scaled(op, s)) for op in (_MUL, _DIV)}
+    table = [   # dunder, op, a op b grads (both, a only), saved a/b, a op s, s op a (node, grads)
+        ("add", _ADD, F.pass_grad2, F.pass_grad2, 0, 0, const(F.pass_grad), (node["add"], const(F.pass_grad))),
+        ("sub", _SUB, F.sub_grad, _first, 0, 0, const(F.pass_grad), (node["rsub"], const(F.rsub_grad))),
+        ("mul", _MUL, F.mul_grad, F.mul_grad, 1, 1, scaled[_MUL], (node["mul"], scaled[_MUL])),
+        ("truediv", _DIV, F.div_grad, F.div_grad, 1, 2, scaled[_DIV], (None, None)),
+    ]
+    generic = {"add": ("add", "add"), "sub": ("sub", "rsub"), "mul": ("mul", "mul"), "truediv": ("div", "rdiv")}
+    S = Tensor.__dict__
+    for dunder, op, tt, tt_a, sa, sb, ts, (rname, rts) in table:
+        raw_f, raw_r = S[f"__{dunder}__"], S[f"__r{dunder}__"]
+        gf, gr = generic[dunder]
+        hooks[raw_f], hooks[raw_r] = _binary_recorders(op, node[gf], tt, tt_a, sa, sb, ts, rname, rts,
+                                                       recorder(raw_f, gf), recorder(raw_r, gr))
+
+
+# ---------------------------------------------------------------------- unary functions
+
+def unary_wrapper(name, raw, generic):
+    """The public unary function name: the lean recorder for one float tensor needing grad, else
+    generic (the make_wrapper wrapper of raw). Only the pointwise C unary ops qualify."""
+    entry = _formulas.UNARY.get(name)
+    op = getattr(lib, "TH_UNARY_" + name.upper(), None)
+    if entry is None or op is None or getattr(_pw, name, None) is not raw:
+        return generic
+    bw, uses = entry
+    node_name = _formulas.SPECS[name].node_name
+
+    def wrapper(input, *args, **kwargs):
+        if _enabled[0] and not args and not kwargs and isinstance(input, _T) and input.requires_grad:
+            return _record_unary(node_name, op, bw, uses, input)
+        return generic(input, *args, **kwargs)
+    for k in ("__name__", "__qualname__", "__doc__", "__wrapped__"):
+        setattr(wrapper, k, getattr(generic, k))
+    return wrapper
