@@ -12,7 +12,7 @@ from .._ops import pointwise as _pw
 from ..tensor import Tensor
 from . import formulas as _formulas
 from . import grad_mode
-from .graph import Node, _accumulate_node, _meta
+from .graph import Node, _accumulate_node, _meta, _next_seq
 
 _enabled = grad_mode._enabled
 _NULL = ffi.NULL
@@ -22,6 +22,7 @@ _tnew = object.__new__
 _new = lib.THTensor_new
 _new_binary = lib.THTensor_newBinary
 _unary = lib.THTensor_unary
+_binary_scalar = lib.THTensor_binaryScalar
 _same_size = lib.THTensor_isSameSizeAs
 _scalar_fast = _pw._scalar_fast
 _EXACT = _pw._EXACT
@@ -30,97 +31,144 @@ _T = Tensor
 _ADD, _SUB, _MUL, _DIV = lib.TH_BINARY_ADD, lib.TH_BINARY_SUB, lib.TH_BINARY_MUL, lib.TH_BINARY_DIV
 
 
-def _number(s):
-    """True for the Python numbers the fast scalar path takes (as the raw operators do)."""
-    tp = type(s)
-    return tp is float or (tp is int and -_EXACT <= s <= _EXACT)
-
-
 # ---------------------------------------------------------------------- recording
 
-def _record_tt(name, op, bw, a, b, save_a, save_b):
-    """out = a op b for two tensors; save_a/save_b: keep a (b) for backward never (0), when the other
-    needs grad (1) or always (2). Edges, saved records (graph.save's layout) and out's autograd
-    fields are filled inline: this runs once per recorded op."""
+# Each recorder fills the node's slots and out's autograd fields inline (as Node.__init__, graph.save
+# and _record.attach would): it runs once per recorded op, where every call counts.
+
+def _binary_recorders(op, name, grad, grad_a, save_a, save_b, ts_grad, rev_name, rts_grad, generic_fwd,
+                      generic_rev):
+    """Recording twins of Tensor.__op__ and __rop__ (called only when something needs grad):
+    a op b for two tensors, a op s / s op a for a Python number s, else the generic hooks.
+    grad: the backward of a op b; grad_a: the one used when only a needs grad; save_a/save_b: keep
+    a (b) for backward never (0), when the other needs grad (1) or always (2); ts_grad(s) /
+    rts_grad(s): the backward of a op s / s op a (rts_grad None: the generic path)."""
+    def fwd(a, b):
+        if isinstance(b, _T):
+            ca = a._t
+            cb = b._t
+            o = _new_binary(op, ca, cb)
+            if o == _NULL:
+                raise error()
+            out = _tnew(_T)
+            out._t = co = _gc(o, _free)
+            node = _tnew(Node)
+            fa = fb = None
+            ra = a.requires_grad
+            if ra:
+                fa = a.grad_fn
+                ea = (fa, a._output_nr) if fa is not None else (_accumulate_node(a), 0)
+            else:
+                ea = None
+            rb = b.requires_grad
+            if rb:
+                fb = b.grad_fn
+                eb = (fb, b._output_nr) if fb is not None else (_accumulate_node(b), 0)
+                node._fn = grad
+            else:
+                eb = None
+                node._fn = grad_a
+            node._name = name
+            node.next_functions = (ea, eb)
+            node._released = False
+            dt = co.dtype
+            # a and b of one shape: out has it too (broadcasting), so no gradient needs reducing
+            if ca.dtype == dt and cb.dtype == dt and _same_size(ca, cb):
+                node._meta = None
+            else:
+                node._meta = (_meta(a) if ra else None, _meta(b) if rb else None)
+            node._seq = _next_seq()
+            if save_a == 2 or (save_a and rb):
+                st = ca.storage
+                sa = (a, st.version if st else 0, a._v0, fa, a._output_nr, False)
+            else:
+                sa = None
+            if save_b == 2 or (save_b and ra):
+                st = cb.storage
+                sb = (b, st.version if st else 0, b._v0, fb, b._output_nr, False)
+            else:
+                sb = None
+            node._saved = (sa, sb) if sa is not None or sb is not None else None
+            st = co.storage
+            out._v0 = st.version if st else 0
+            out.requires_grad = True
+            out.grad_fn = node
+            return out
+        tp = type(b)
+        if tp is float or (tp is int and -_EXACT <= b <= _EXACT):
+            return _record_ts(name, op, 0, ts_grad(b), a, b)
+        return generic_fwd(a, b)
+
+    def rev(a, b):
+        tp = type(b)
+        if rts_grad is not None and (tp is float or (tp is int and -_EXACT <= b <= _EXACT)):
+            return _record_ts(rev_name, op, 1, rts_grad(b), a, b)
+        return generic_rev(a, b)
+    return fwd, rev
+
+
+def _record_ts(name, op, rev, grad, a, s):
+    """out = a op s (s op a when rev) for a float tensor a that needs grad and a Python number s:
+    the result keeps a's dtype (a number never widens a float tensor)."""
     ca = a._t
-    cb = b._t
-    o = _new_binary(op, ca, cb)
-    if o == _NULL:
-        raise error()
-    out = _tnew(_T)
-    out._t = co = _gc(o, _free)
-    fa = fb = None
-    ra = a.requires_grad
-    if ra:
-        fa = a.grad_fn
-        ea = (fa, a._output_nr) if fa is not None else (_accumulate_node(a), 0)
-    else:
-        ea = None
-    rb = b.requires_grad
-    if rb:
-        fb = b.grad_fn
-        eb = (fb, b._output_nr) if fb is not None else (_accumulate_node(b), 0)
-    else:
-        eb = None
-    dt = co.dtype
-    # a and b of one shape: out has it too (broadcasting), so no gradient needs reducing
-    if ca.dtype == dt and cb.dtype == dt and _same_size(ca, cb):
-        node = Node(name, bw, (ea, eb), None, None)
-    else:
-        node = Node(name, bw, (ea, eb), None, (_meta(a) if ra else None, _meta(b) if rb else None))
-    if save_a or save_b:
-        sa = sb = None
-        if save_a == 2 or (save_a and rb):
-            st = ca.storage
-            sa = (a, st.version if st else 0, a._v0, fa, a._output_nr, False)
-        if save_b == 2 or (save_b and ra):
-            st = cb.storage
-            sb = (b, st.version if st else 0, b._v0, fb, b._output_nr, False)
-        node._saved = (sa, sb)
-    st = co.storage
-    out._v0 = st.version if st else 0
-    out.requires_grad = True
-    out.grad_fn = node
-    return out
-
-
-def _record_ts(name, op, rev, bw, a, s):
-    """out = a op s (s op a when rev) for a tensor a that needs grad and a Python number s."""
-    out = _scalar_fast(op, a, s, type(s), rev)
-    fa = a.grad_fn
-    node = Node(name, bw, ((fa, a._output_nr) if fa is not None else (_accumulate_node(a), 0),), None, None)
-    st = out._t.storage
-    out._v0 = st.version if st else 0
-    out.requires_grad = True
-    out.grad_fn = node
-    return out
-
-
-def _record_unary(name, op, bw, uses, x):
-    """out = op(x) for a float tensor x that needs grad; uses: 'x', 'y' (the output) or ''."""
-    cx = x._t
-    o = _new(-1)
-    st = _unary(o, op, cx)
+    o = _new(ca.dtype)
+    st = _binary_scalar(o, op, ca, s, rev)
     if st:
         _free(o)
         raise error(st)
     out = _tnew(_T)
     out._t = co = _gc(o, _free)
-    fx = x.grad_fn
-    node = Node(name, bw, ((fx, x._output_nr) if fx is not None else (_accumulate_node(x), 0),), None, None)
+    fa = a.grad_fn
+    node = _tnew(Node)
+    node._name = name
+    node._fn = grad
+    node.next_functions = ((fa, a._output_nr) if fa is not None else (_accumulate_node(a), 0),)
+    node._saved = None
+    node._released = False
+    node._meta = None
+    node._seq = _next_seq()
     st = co.storage
-    v = out._v0 = st.version if st else 0
+    out._v0 = st.version if st else 0
     out.requires_grad = True
     out.grad_fn = node
-    # the generic path's layout: (x, y), either None when unused; an output keeps only its C tensor
-    sx = sy = None
-    if "x" in uses:
-        st = cx.storage
-        sx = (x, st.version if st else 0, x._v0, fx, x._output_nr, False)
-    if "y" in uses:
-        sy = (co, v, v, None, 0, True)
-    node._saved = (sx, sy)
     return out
+
+
+def _unary_recorder(name, op, grad, uses):
+    """record(x): out = op(x) for a float tensor x that needs grad; uses: which of x and the output y
+    backward needs."""
+    use_x, use_y = "x" in uses, "y" in uses
+
+    def record(x):
+        cx = x._t
+        o = _new(-1)
+        st = _unary(o, op, cx)
+        if st:
+            _free(o)
+            raise error(st)
+        out = _tnew(_T)
+        out._t = co = _gc(o, _free)
+        fx = x.grad_fn
+        node = _tnew(Node)
+        node._name = name
+        node._fn = grad
+        node.next_functions = ((fx, x._output_nr) if fx is not None else (_accumulate_node(x), 0),)
+        node._released = False
+        node._meta = None
+        node._seq = _next_seq()
+        st = co.storage
+        v = out._v0 = st.version if st else 0
+        out.requires_grad = True
+        out.grad_fn = node
+        # the generic path's layout: (x, y), either None when unused; an output keeps only its C tensor
+        if use_x:
+            st = cx.storage
+            sx = (x, st.version if st else 0, x._v0, fx, x._output_nr, False)
+        else:
+            sx = None
+        node._saved = (sx, (co, v, v, None, 0, True) if use_y else None)
+        return out
+    return record
 
 
 # ---------------------------------------------------------------------- the operators
@@ -136,25 +184,6 @@ def _scaled(op, s):
             return (g * s if op == _MUL else g / s,)
         return (_scalar_fast(op, g, s, type(s), 0),)
     return bw
-
-
-def _binary_recorders(op, name, tt_grad, tt_grad_a, save_a, save_b, ts_grad, rev_name, rts_grad,
-                      generic_fwd, generic_rev):
-    """Recording twins of Tensor.__op__ and __rop__ (called only when something needs grad).
-    tt_grad_a: the backward when only a needs grad; ts_grad(s) / rts_grad(s): tensor op number,
-    number op tensor (None: the generic path)."""
-    def fwd(a, b):
-        if isinstance(b, _T):
-            return _record_tt(name, op, tt_grad if b.requires_grad else tt_grad_a, a, b, save_a, save_b)
-        if _number(b):
-            return _record_ts(name, op, 0, ts_grad(b), a, b)
-        return generic_fwd(a, b)
-
-    def rev(a, b):
-        if rts_grad is not None and _number(b):
-            return _record_ts(rev_name, op, 1, rts_grad(b), a, b)
-        return generic_rev(a, b)
-    return fwd, rev
 
 
 def install_operators(hooks, recorder):
@@ -190,12 +219,13 @@ def unary_wrapper(name, raw, generic):
     op = getattr(lib, "TH_UNARY_" + name.upper(), None)
     if entry is None or op is None or getattr(_pw, name, None) is not raw:
         return generic
-    bw, uses = entry
-    node_name = _formulas.SPECS[name].node_name
+    record = _unary_recorder(_formulas.SPECS[name].node_name, op, entry[0], entry[1])
 
     def wrapper(input, *args, **kwargs):
-        if _enabled[0] and not args and not kwargs and isinstance(input, _T) and input.requires_grad:
-            return _record_unary(node_name, op, bw, uses, input)
+        if not _enabled[0]:
+            return raw(input, *args, **kwargs)
+        if not args and not kwargs and isinstance(input, _T) and input.requires_grad:
+            return record(input)
         return generic(input, *args, **kwargs)
     for k in ("__name__", "__qualname__", "__doc__", "__wrapped__"):
         setattr(wrapper, k, getattr(generic, k))

@@ -380,6 +380,8 @@ def _expand_back(g, shape, dim, keepdim):
     nd = len(shape)
     if nd == 0:
         return g.reshape(())
+    if dim is None:          # a full reduction: g is 0-dim, or all ones with keepdim
+        return g.expand(shape)
     if not keepdim:
         for d in _dims_of(dim, nd):
             g = g.unsqueeze(d)

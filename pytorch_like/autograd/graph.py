@@ -10,9 +10,9 @@ import itertools
 import operator
 from heapq import heappop as _heappop, heappush as _heappush
 
-from .._lib import error, ffi, lib
+from .._lib import check, error, ffi, lib
 from ..dtypes import BY_CODE as _BY_CODE
-from ..tensor import Tensor, Size, _TYPE_NAMES
+from ..tensor import Tensor, Size, _TYPE_NAMES, _wrap
 
 from . import grad_mode
 
@@ -20,6 +20,7 @@ _NULL = ffi.NULL
 _binary = lib.THTensor_binary
 _ADD = lib.TH_BINARY_ADD
 _same_size = lib.THTensor_isSameSizeAs
+_clone = lib.THTensor_newClone
 
 _enabled = grad_mode._enabled
 
@@ -236,7 +237,7 @@ class AccumulateGrad(Node):
         if _enabled[0]:      # create_graph: the accumulated gradient is itself differentiable
             leaf.grad = g if old is None else old + g
         elif old is None:
-            leaf.grad = g.detach().clone()
+            leaf.grad = _wrap(_clone(g._t))
         elif old.requires_grad:
             leaf.grad = old.detach() + g.detach()
         else:
@@ -300,6 +301,7 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
 
     A node is always created after the nodes of its inputs, so taking the node with the
     latest creation among those holding gradients runs each one after every node that feeds it.
+    A node's pending gradient is a tensor (one output) or a list with one slot per output.
     Sums of gradients the engine made itself are not seen by anyone else until their node
     runs, so further gradients are added into them in place (unless create_graph)."""
     captures = needed = None
@@ -311,35 +313,22 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
             captures.setdefault(_edge(t), []).append(i)
         needed = _needed(roots, {e[0] for e in captures})
 
-    buffers = {}
+    pending = {}
     heap = []
+    owned = None if create_graph else {}     # id(sum made here) -> the node it is pending for
     for r, g in zip(roots, grads):
-        if r is None or (needed is not None and r[0] not in needed):
-            continue
-        m, i = r
-        buf = buffers.get(m)
-        if buf is None:
-            buf = buffers[m] = [None] * m._n_out
-            _heappush(heap, (-m._seq, m))
-        buf[i] = g if buf[i] is None else buf[i] + g
+        if r is not None and (needed is None or r[0] in needed):
+            _send(pending, heap, owned, r[0], r[1], g)
 
     results = [None] * len(inputs) if inputs is not None else None
-    owned = None if create_graph else {}     # id(sum made here) -> the node whose buffer holds it
     prev = _enabled[0]
     _enabled[0] = create_graph
     try:
         while heap:
             n = _heappop(heap)[1]
-            buf = buffers.pop(n)
-            if n._pre_hooks is not None:
-                buf = _run_pre_hooks(n, buf)
-            if captures is not None:
-                _capture(n, buf, captures, results)
-                if not accumulate and type(n) is AccumulateGrad:
-                    continue
-            g = buf[0]
-            if type(n) is Node and g is not None and n._n_out == 1:
-                # Node.apply inlined for its common case (one output)
+            g = pending.pop(n)
+            if type(n) is Node and type(g) is not list and n._pre_hooks is None and captures is None:
+                # Node.apply inlined for its common case (one output, no hooks)
                 saved = n._saved
                 if saved is None:
                     if n._released:
@@ -348,46 +337,50 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
                 elif len(saved) == 2:
                     a, b = saved
                     out = n._fn(g, None if a is None else unpack(a, n), None if b is None else unpack(b, n))
+                    if not retain_graph:
+                        n._saved = None
+                        n._released = True
                 else:
                     out = n._fn(g, *[None if s is None else unpack(s, n) for s in saved])
+                    if not retain_graph:
+                        n._saved = None
+                        n._released = True
                 if type(out) is not tuple:
                     out = (out,)
                 if n._meta is not None:
                     out = n._fit_grads(out)
+                if n._hooks:
+                    out = _run_hooks(n, out, [g])
             else:
+                buf = g if type(g) is list else [g]
+                if n._pre_hooks is not None:
+                    buf = _run_pre_hooks(n, buf)
+                if captures is not None:
+                    _capture(n, buf, captures, results)
+                    if not accumulate and type(n) is AccumulateGrad:
+                        continue
                 out = n.apply(buf)
-            if n._hooks:
-                for h in n._hooks:
-                    r = h(tuple(out), tuple(buf))
-                    if r is not None:
-                        out = list(r)
-            if n._saved is not None and not retain_graph:
-                n._saved = None
-                n._released = True
+                if n._hooks:
+                    out = _run_hooks(n, out, buf)
+                if n._saved is not None and not retain_graph:
+                    n._saved = None
+                    n._released = True
             for e, g in zip(n.next_functions, out):
-                if g is None or e is None:
-                    continue
-                m, k = e
-                b = buffers.get(m)
-                if b is None:
+                if g is not None and e is not None:
+                    m = e[0]
                     if needed is not None and m not in needed:
                         continue
-                    b = buffers[m] = [None] * m._n_out
-                    b[k] = g
-                    _heappush(heap, (-m._seq, m))
-                    continue
-                s = b[k]
-                if s is None:
-                    b[k] = g
-                elif owned is None:
-                    b[k] = s + g
-                elif owned.get(id(s)) is m and s._t.dtype == g._t.dtype and _same_size(s._t, g._t):
-                    st = _binary(s._t, _ADD, s._t, g._t, 1.0)
-                    if st:
-                        raise error(st)
-                else:
-                    s = b[k] = s + g
-                    owned[id(s)] = m
+                    s = pending.get(m)
+                    if s is None and m._n_out == 1:      # _send's common cases, inlined
+                        pending[m] = g
+                        _heappush(heap, (-m._seq, m))
+                    elif type(s) is Tensor and owned is not None and owned.get(id(s)) is m and \
+                            s._t.dtype == g._t.dtype and _same_size(s._t, g._t):
+                        st = _binary(s._t, _ADD, s._t, g._t, 1.0)
+                        if st:
+                            raise error(st)
+                    else:
+                        _send(pending, heap, owned, m, e[1], g)
     finally:
         _enabled[0] = prev
     if results is not None and not allow_unused and accumulate is False:
@@ -396,6 +389,46 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
                 raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
                                    "Set allow_unused=True if this is the desired behavior.")
     return results
+
+
+def _send(pending, heap, owned, m, k, g):
+    """Add g to the pending gradient of output k of node m (scheduling m on its first gradient)."""
+    s = pending.get(m)
+    if s is None:
+        if m._n_out == 1:
+            pending[m] = g
+        else:
+            s = pending[m] = [None] * m._n_out
+            s[k] = g
+        _heappush(heap, (-m._seq, m))
+    elif type(s) is not list:
+        pending[m] = _add(s, g, m, owned)
+    elif s[k] is None:
+        s[k] = g
+    else:
+        s[k] = _add(s[k], g, m, owned)
+
+
+def _add(s, g, m, owned):
+    """s + g, in place when s is a sum this engine made for m (same dtype and shape)."""
+    if owned is None:
+        return s + g
+    if owned.get(id(s)) is m and s._t.dtype == g._t.dtype and _same_size(s._t, g._t):
+        st = _binary(s._t, _ADD, s._t, g._t, 1.0)
+        if st:
+            raise error(st)
+        return s
+    s = s + g
+    owned[id(s)] = m
+    return s
+
+
+def _run_hooks(n, out, buf):
+    for h in n._hooks:
+        r = h(tuple(out), tuple(buf))
+        if r is not None:
+            out = list(r)
+    return out
 
 
 def _needed(roots, targets):
@@ -460,8 +493,14 @@ def _capture(n, buf, captures, results):
             results[s] = g
 
 
+def _ones_like(o):
+    c = o._t
+    g = _wrap(lib.THTensor_newWithSize(c.dtype, c.ndim, c.size))
+    check(lib.THTensor_fill(g._t, 1.0))
+    return g
+
+
 def _make_grads(outputs, grad_outputs, create_graph):
-    from .. import ones_like
     res = []
     for o, g in zip(outputs, grad_outputs):
         if g is None:
@@ -471,7 +510,7 @@ def _make_grads(outputs, grad_outputs, create_graph):
                 if not o.dtype.is_floating_point:
                     raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got "
                                        f"{o.dtype}")
-                g = ones_like(o)
+                g = _ones_like(o)
         elif isinstance(g, Tensor):
             if tuple(g.shape) != tuple(o.shape):
                 raise RuntimeError(f"Mismatch in shape: grad_output[{len(res)}] has a shape of {Size(g.shape)!r} "
