@@ -57,13 +57,23 @@ def _binary_recorders(op, name, grad, grad_a, save_a, save_b, ts_grad, rev_name,
             ra = a.requires_grad
             if ra:
                 fa = a.grad_fn
-                ea = (fa, a._output_nr) if fa is not None else (_accumulate_node(a), 0)
+                if fa is not None:
+                    ea = (fa, a._output_nr)
+                else:       # a leaf: its AccumulateGrad (graph._accumulate_node's common case inlined)
+                    ref = a.__dict__.get("_accum")
+                    acc = ref() if ref is not None else None
+                    ea = (acc if acc is not None else _accumulate_node(a), 0)
             else:
                 ea = None
             rb = b.requires_grad
             if rb:
                 fb = b.grad_fn
-                eb = (fb, b._output_nr) if fb is not None else (_accumulate_node(b), 0)
+                if fb is not None:
+                    eb = (fb, b._output_nr)
+                else:
+                    ref = b.__dict__.get("_accum")
+                    acc = ref() if ref is not None else None
+                    eb = (acc if acc is not None else _accumulate_node(b), 0)
                 node._fn = grad
             else:
                 eb = None

@@ -336,7 +336,16 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
                     out = n._fn(g)
                 elif len(saved) == 2:
                     a, b = saved
-                    out = n._fn(g, None if a is None else unpack(a, n), None if b is None else unpack(b, n))
+                    # unpack's common case inlined: a saved input whose storage version is unchanged
+                    if a is not None:
+                        t = a[0]
+                        st = None if a[5] else t._t.storage
+                        a = t if st and st.version == a[1] else unpack(a, n)
+                    if b is not None:
+                        t = b[0]
+                        st = None if b[5] else t._t.storage
+                        b = t if st and st.version == b[1] else unpack(b, n)
+                    out = n._fn(g, a, b)
                     if not retain_graph:
                         n._saved = None
                         n._released = True
@@ -375,10 +384,8 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
                         pending[m] = g
                         _heappush(heap, (-m._seq, m))
                     elif type(s) is Tensor and owned is not None and owned.get(id(s)) is m and \
-                            s._t.dtype == g._t.dtype and _same_size(s._t, g._t):
-                        st = _binary(s._t, _ADD, s._t, g._t, 1.0)
-                        if st:
-                            raise error(st)
+                            s._t.dtype == g._t.dtype and not _binary(s._t, _ADD, s._t, g._t, 1.0):
+                        pass        # added in place (C refuses a g that would change s's shape)
                     else:
                         _send(pending, heap, owned, m, e[1], g)
     finally:
@@ -413,11 +420,8 @@ def _add(s, g, m, owned):
     """s + g, in place when s is a sum this engine made for m (same dtype and shape)."""
     if owned is None:
         return s + g
-    if owned.get(id(s)) is m and s._t.dtype == g._t.dtype and _same_size(s._t, g._t):
-        st = _binary(s._t, _ADD, s._t, g._t, 1.0)
-        if st:
-            raise error(st)
-        return s
+    if owned.get(id(s)) is m and s._t.dtype == g._t.dtype and not _binary(s._t, _ADD, s._t, g._t, 1.0):
+        return s            # added in place (C refuses a g that would change s's shape)
     s = s + g
     owned[id(s)] = m
     return s
