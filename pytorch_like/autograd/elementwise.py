@@ -81,6 +81,8 @@ def _binary_recorders(op, name, grad, grad_a, save_a, save_b, ts_grad, rev_name,
             node._name = name
             node.next_functions = (ea, eb)
             node._released = False
+            node._n_out = 1
+            node._pre_hooks = node._hooks = None
             dt = co.dtype
             # a and b of one shape: out has it too (broadcasting), so no gradient needs reducing
             if ca.dtype == dt and cb.dtype == dt and _same_size(ca, cb):
@@ -135,6 +137,8 @@ def _record_ts(name, op, rev, grad, a, s):
     node.next_functions = ((fa, a._output_nr) if fa is not None else (_accumulate_node(a), 0),)
     node._saved = None
     node._released = False
+    node._n_out = 1
+    node._pre_hooks = node._hooks = None
     node._meta = None
     node._seq = _next_seq()
     st = co.storage
@@ -164,6 +168,8 @@ def _unary_recorder(name, op, grad, uses):
         node._fn = grad
         node.next_functions = ((fx, x._output_nr) if fx is not None else (_accumulate_node(x), 0),)
         node._released = False
+        node._n_out = 1
+        node._pre_hooks = node._hooks = None
         node._meta = None
         node._seq = _next_seq()
         st = co.storage

@@ -406,7 +406,7 @@ def _red_args(args, kwargs, dim_pos=1):
 
 @op("sum")
 def _sum(out, x, *args, **kwargs):
-    dim, keepdim = _red_args((x,) + args, kwargs)
+    dim, keepdim = _red_args((x,) + args, kwargs) if args or kwargs else (None, False)
     shape = tuple(x.shape)
     return (x,), (), lambda g: (_expand_back(g, shape, dim, keepdim),)
 

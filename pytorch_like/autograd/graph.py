@@ -78,12 +78,8 @@ def unpack(s, node):
 
 class Node:
     """One recorded operation (PyTorch's grad_fn)."""
-    __slots__ = ("_name", "next_functions", "_fn", "_saved", "_released", "_meta", "_seq", "__weakref__",
-                 "__dict__")
-    # class defaults, set in the instance dict where a node differs
-    _n_out = 1
-    _pre_hooks = None
-    _hooks = None
+    __slots__ = ("_name", "next_functions", "_fn", "_saved", "_released", "_meta", "_seq", "_n_out", "_pre_hooks",
+                 "_hooks", "__weakref__", "__dict__")
 
     def __init__(self, name, fn, next_functions, saved, meta, n_out=1):
         self._name = name
@@ -94,8 +90,8 @@ class Node:
         # (shape, dtype code) of each input, for reducing broadcast grads and casting them back;
         # None when every input has the output's shape and dtype
         self._meta = meta
-        if n_out != 1:
-            self._n_out = n_out
+        self._n_out = n_out
+        self._pre_hooks = self._hooks = None
         self._seq = _next_seq()        # creation order: a node's inputs always come earlier
 
     @property
