@@ -128,13 +128,17 @@ def _record_ts(name, op, rev, grad, a, s):
     if st:
         _free(o)
         raise error(st)
+    return _one_input_output(o, name, grad, a, a.grad_fn)
+
+
+def _one_input_output(o, name, grad, x, fx):
+    """The C result o wrapped as the output of a new node with one edge, to x (whose grad_fn is fx)."""
     out = _tnew(_T)
     out._t = co = _gc(o, _free)
-    fa = a.grad_fn
     node = _tnew(Node)
     node._name = name
     node._fn = grad
-    node.next_functions = ((fa, a._output_nr) if fa is not None else (_accumulate_node(a), 0),)
+    node.next_functions = ((fx, x._output_nr) if fx is not None else (_accumulate_node(x), 0),)
     node._saved = None
     node._released = False
     node._n_out = 1
@@ -160,29 +164,17 @@ def _unary_recorder(name, op, grad, uses):
         if st:
             _free(o)
             raise error(st)
-        out = _tnew(_T)
-        out._t = co = _gc(o, _free)
         fx = x.grad_fn
-        node = _tnew(Node)
-        node._name = name
-        node._fn = grad
-        node.next_functions = ((fx, x._output_nr) if fx is not None else (_accumulate_node(x), 0),)
-        node._released = False
-        node._n_out = 1
-        node._pre_hooks = node._hooks = None
-        node._meta = None
-        node._seq = _next_seq()
-        st = co.storage
-        v = out._v0 = st.version if st else 0
-        out.requires_grad = True
-        out.grad_fn = node
+        out = _one_input_output(o, name, grad, x, fx)
+        co = out._t
+        v = out._v0
         # the generic path's layout: (x, y), either None when unused; an output keeps only its C tensor
         if use_x:
             st = cx.storage
             sx = (x, st.version if st else 0, x._v0, fx, x._output_nr, False)
         else:
             sx = None
-        node._saved = (sx, (co, v, v, None, 0, True) if use_y else None)
+        out.grad_fn._saved = (sx, (co, v, v, None, 0, True) if use_y else None)
         return out
     return record
 

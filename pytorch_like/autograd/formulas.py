@@ -10,7 +10,7 @@ create_graph=True their own computation is recorded (double backward).
 import math
 
 from .._lib import ffi, lib
-from ..tensor import Tensor
+from ..tensor import Tensor, _wrap
 from . import grad_mode
 from ._record import Spec
 
@@ -26,16 +26,6 @@ _tnew = object.__new__
 _new = lib.THTensor_new
 _new_binary = lib.THTensor_newBinary
 _MUL = lib.TH_BINARY_MUL
-
-
-def _wrap(o):
-    """A Tensor owning a C result made during backward."""
-    if o == _NULL:
-        from .._lib import error
-        raise error()
-    r = _tnew(_T)
-    r._t = _gc(o, _free)
-    return r
 
 
 def _P():

@@ -19,7 +19,6 @@ from . import grad_mode
 _NULL = ffi.NULL
 _binary = lib.THTensor_binary
 _ADD = lib.TH_BINARY_ADD
-_same_size = lib.THTensor_isSameSizeAs
 _clone = lib.THTensor_newClone
 
 _enabled = grad_mode._enabled
