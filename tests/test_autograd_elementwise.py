@@ -250,3 +250,27 @@ def test_is_same_size_as():
     assert lib.THTensor_isSameSizeAs(a._t, c._t) == 0
     assert lib.THTensor_isSameSizeAs(a._t, P.zeros(2, 3, 1)._t) == 0
     assert lib.THTensor_isSameSizeAs(P.tensor(1.0)._t, P.tensor(2)._t) == 1
+
+
+def test_empty_and_zero_dim_operands(ref_torch):
+    _check(ref_torch, lambda T, a, b: (a * b - 1.0).tanh() / b, [_arr((0, 3)), _arr((3,), positive=True)])
+    _check(ref_torch, lambda T, a, b: (a * b + a).sigmoid() - 2.0 * b, [_arr(()), _arr(())])
+
+
+def test_parameters_and_views_as_operands(ref_torch):
+    params = {}
+
+    def fn(T, a, b):
+        p = params[T] = T.nn.Parameter(b.detach().clone() + 1.0)
+        return a[1:] * p + p * 2.0 - a[:1] / p
+    _check(ref_torch, fn, [_arr((3, 2)), _arr((2,))])
+    np.testing.assert_allclose(params[P].grad.numpy(), params[ref_torch].grad.numpy(), rtol=1e-10)
+
+
+def test_in_place_op_on_a_fast_output_keeps_the_graph(ref_torch):
+    def fn(T, a, b):
+        y = a * b
+        y.add_(1.0)
+        y.mul_(b)
+        return y.tanh()
+    _check(ref_torch, fn, [_arr((4,)), _arr((4,))])
