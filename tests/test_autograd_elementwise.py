@@ -274,3 +274,19 @@ def test_in_place_op_on_a_fast_output_keeps_the_graph(ref_torch):
         y.mul_(b)
         return y.tanh()
     _check(ref_torch, fn, [_arr((4,)), _arr((4,))])
+
+
+def test_new_unary_and_binary_scalar():
+    """The one-call C forms the recorders use: the natural dtype, and NULL with the op's error."""
+    from pytorch_like._lib import error, ffi
+    from pytorch_like.tensor import _wrap
+    x = P.tensor([0.5, -1.0, 2.0])
+    np.testing.assert_allclose(_wrap(lib.THTensor_newUnary(lib.TH_UNARY_TANH, x._t)).numpy(), np.tanh(x.numpy()),
+                               rtol=1e-6)
+    r = _wrap(lib.THTensor_newBinaryScalar(lib.TH_BINARY_SUB, x._t, 2.0, 1))
+    assert r.dtype is P.float32 and r.tolist() == [1.5, 3.0, 0.0]
+    assert _wrap(lib.THTensor_newBinaryScalar(lib.TH_BINARY_MUL, P.tensor([3])._t, 2.0, 0)).tolist() == [6]
+    assert lib.THTensor_newUnary(lib.TH_UNARY_NEG, P.tensor([True])._t) == ffi.NULL
+    assert "bool tensor is not supported" in str(error())
+    assert lib.THTensor_newBinaryScalar(-1, x._t, 1.0, 0) == ffi.NULL
+    assert "unknown op" in str(error())

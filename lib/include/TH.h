@@ -170,6 +170,9 @@ int THTensor_binary(THTensor *out, int op, THTensor *a, THTensor *b, double alph
 THTensor *THTensor_newBinary(int op, THTensor *a, THTensor *b);
 /* tensor op scalar, or scalar op tensor when reversed != 0 */
 int THTensor_binaryScalar(THTensor *out, int op, THTensor *a, double s, int reversed);
+/* the same into a new tensor of the natural dtype, as newBinary; NULL on error */
+THTensor *THTensor_newBinaryScalar(int op, THTensor *a, double s, int reversed);
+THTensor *THTensor_newUnary(int op, THTensor *a);
 int THTensor_clamp(THTensor *out, THTensor *a, double min, double max, int has_min, int has_max);
 int THTensor_addcmul(THTensor *out, THTensor *a, THTensor *t1, THTensor *t2, double value);
 int THTensor_addcdiv(THTensor *out, THTensor *a, THTensor *t1, THTensor *t2, double value);

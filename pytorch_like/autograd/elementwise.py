@@ -19,10 +19,9 @@ _NULL = ffi.NULL
 _free = lib.THTensor_free
 _gc = ffi.gc
 _tnew = object.__new__
-_new = lib.THTensor_new
 _new_binary = lib.THTensor_newBinary
-_unary = lib.THTensor_unary
-_binary_scalar = lib.THTensor_binaryScalar
+_new_unary = lib.THTensor_newUnary
+_new_binary_scalar = lib.THTensor_newBinaryScalar
 _same_size = lib.THTensor_isSameSizeAs
 _scalar_fast = _pw._scalar_fast
 _EXACT = _pw._EXACT
@@ -122,12 +121,9 @@ def _binary_recorders(op, name, grad, grad_a, save_a, save_b, ts_grad, rev_name,
 def _record_ts(name, op, rev, grad, a, s):
     """out = a op s (s op a when rev) for a float tensor a that needs grad and a Python number s:
     the result keeps a's dtype (a number never widens a float tensor)."""
-    ca = a._t
-    o = _new(ca.dtype)
-    st = _binary_scalar(o, op, ca, s, rev)
-    if st:
-        _free(o)
-        raise error(st)
+    o = _new_binary_scalar(op, a._t, s, rev)
+    if o == _NULL:
+        raise error()
     return _one_input_output(o, name, grad, a, a.grad_fn)
 
 
@@ -159,11 +155,9 @@ def _unary_recorder(name, op, grad, uses):
 
     def record(x):
         cx = x._t
-        o = _new(-1)
-        st = _unary(o, op, cx)
-        if st:
-            _free(o)
-            raise error(st)
+        o = _new_unary(op, cx)
+        if o == _NULL:
+            raise error()
         fx = x.grad_fn
         out = _one_input_output(o, name, grad, x, fx)
         co = out._t
