@@ -3,6 +3,8 @@
 Importing this package installs recording into the core ops: every function in the formula
 table is replaced (in pytorch_like, in pytorch_like.linalg, in the op modules and on Tensor)
 by a wrapper that calls the raw op directly unless an input requires grad in grad mode.
+The hot elementwise ops (+, -, *, / and the float unary functions) record through the lean
+recorders of elementwise.py instead of the generic wrapper.
 """
 import builtins
 import types
