@@ -290,3 +290,19 @@ def test_new_unary_and_binary_scalar():
     assert "bool tensor is not supported" in str(error())
     assert lib.THTensor_newBinaryScalar(-1, x._t, 1.0, 0) == ffi.NULL
     assert "unknown op" in str(error())
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_graphs_match_torch(ref_torch, seed):
+    """Random DAGs reusing intermediate values (the engine's order and its in-place sums)."""
+    rng = np.random.default_rng(seed)
+    steps = [(int(rng.integers(4)), int(rng.integers(10 ** 6)), int(rng.integers(10 ** 6)), float(rng.uniform(-1, 1)))
+             for _ in range(40)]
+
+    def fn(T, a, b, c):
+        vals = [a, b, c]
+        for kind, i, j, s in steps:
+            u, v = vals[i % len(vals)], vals[j % len(vals)]
+            vals.append([lambda: u * v, lambda: (u + v).tanh(), lambda: u - s * v, lambda: (u * s).sigmoid() + v][kind]())
+        return sum(vals[3:]) / 10.0
+    _check(ref_torch, fn, [_arr((3,)), _arr((2, 3)), _arr(())], rtol=1e-9)

@@ -8,7 +8,7 @@ reference counting as soon as the last output dies.
 """
 import itertools
 import operator
-from heapq import heappop as _heappop, heappush as _heappush
+from heapq import heappop as _heappop, heappush as _heappush, heapreplace as _heapreplace
 
 from .._lib import check, error, ffi, lib
 from ..dtypes import BY_CODE as _BY_CODE
@@ -318,9 +318,18 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
     results = [None] * len(inputs) if inputs is not None else None
     prev = _enabled[0]
     _enabled[0] = create_graph
+    nxt = None          # a node scheduled by the last one, kept out of the heap while it is the latest
     try:
-        while heap:
-            n = _heappop(heap)[1]
+        while True:
+            if nxt is not None:
+                n = nxt
+                nxt = None
+                if heap and -heap[0][0] > n._seq:     # a pending node made later runs first
+                    n = _heapreplace(heap, (-n._seq, n))[1]
+            elif heap:
+                n = _heappop(heap)[1]
+            else:
+                break
             g = pending.pop(n)
             if type(n) is Node and type(g) is not list and n._pre_hooks is None and captures is None:
                 # Node.apply inlined for its common case (one output, no hooks)
@@ -377,7 +386,13 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
                     s = pending.get(m)
                     if s is None and m._n_out == 1:      # _send's common cases, inlined
                         pending[m] = g
-                        _heappush(heap, (-m._seq, m))
+                        if nxt is None:
+                            nxt = m
+                        elif m._seq > nxt._seq:
+                            _heappush(heap, (-nxt._seq, nxt))
+                            nxt = m
+                        else:
+                            _heappush(heap, (-m._seq, m))
                     elif type(s) is Tensor and owned is not None and owned.get(id(s)) is m and \
                             s._t.dtype == g._t.dtype and not _binary(s._t, _ADD, s._t, g._t, 1.0):
                         pass        # added in place (C refuses a g that would change s's shape)
