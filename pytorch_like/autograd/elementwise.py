@@ -4,8 +4,8 @@ number, and the float unary functions (tanh, sigmoid, exp, ...).
 One function per op kind runs the C kernel, builds the node and saves what backward needs,
 instead of the generic wrapper -> formula -> attach protocol, with the same backward functions
 (formulas.py). A node plans no broadcast reduction when its inputs already have the output's
-shape and dtype. Anything unusual (out=, alpha, numpy operands, bool scalars, views) takes the
-generic path.
+shape and dtype. Anything unusual (out=, alpha, keyword arguments, numpy operands, bool or huge
+integer scalars) takes the generic path.
 """
 from .._lib import error, ffi, lib
 from .._ops import pointwise as _pw
