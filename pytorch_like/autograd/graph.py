@@ -347,8 +347,18 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
                         a = t if st and st.version == a[1] else unpack(a, n)
                     if b is not None:
                         t = b[0]
-                        st = None if b[5] else t._t.storage
-                        b = t if st and st.version == b[1] else unpack(b, n)
+                        if not b[5]:
+                            st = t._t.storage
+                            b = t if st and st.version == b[1] else unpack(b, n)
+                        elif create_graph:
+                            b = unpack(b, n)
+                        else:       # the node's own output (unary layout (x, y)): a fresh wrapper
+                            st = t.storage
+                            if st and st.version == b[1]:
+                                b = Tensor.__new__(Tensor)
+                                b._t = t
+                            else:
+                                b = unpack(b, n)
                     out = n._fn(g, a, b)
                     if not retain_graph:
                         n._saved = None
