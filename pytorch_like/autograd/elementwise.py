@@ -82,9 +82,9 @@ def _binary_recorders(op, name, grad, grad_a, save_a, save_b, ts_grad, rev_name,
             node._released = False
             node._n_out = 1
             node._pre_hooks = node._hooks = None
-            dt = co.dtype
-            # a and b of one shape: out has it too (broadcasting), so no gradient needs reducing
-            if ca.dtype == dt and cb.dtype == dt and _same_size(ca, cb):
+            # a and b of one shape and float dtype (one needs grad): out has both too, so no gradient
+            # needs reducing or casting
+            if ca.dtype == cb.dtype and _same_size(ca, cb):
                 node._meta = None
             else:
                 node._meta = (_meta(a) if ra else None, _meta(b) if rb else None)

@@ -78,14 +78,12 @@ def _thnn_from_output(kernel, formula):
     recorded (create_graph) or THNN does not take the operands (float16, mixed dtypes or shapes)."""
     def bw(g, x, y):
         if not _enabled[0]:
-            gt, yt = g._t, y._t
-            if gt.dtype == yt.dtype:
-                o = _new(-1)
-                if not kernel(_NULL, gt, o, yt):
-                    r = _tnew(_T)
-                    r._t = _gc(o, _free)
-                    return r
-                _free(o)
+            o = _new(-1)
+            if not kernel(_NULL, g._t, o, y._t):      # it checks dtypes and shapes itself
+                r = _tnew(_T)
+                r._t = _gc(o, _free)
+                return r
+            _free(o)
         return formula(g, y)
     return bw
 
