@@ -1,8 +1,8 @@
 """Autograd overhead: a chain of 100 small ops on 8-element tensors, then backward, against
-PyTorch CPU doing the same."""
+PyTorch CPU doing the same (timed alternately, so load changes on a busy machine hit both)."""
 import numpy as np
 
-from timing import median_time, row
+from timing import paired_median_times, row
 
 import pytorch_like as P
 
@@ -30,14 +30,13 @@ def run():
     xa, wa = rng.random(8, dtype=np.float32), rng.random(8, dtype=np.float32)
     x = P.tensor(xa, requires_grad=True)
     w = P.tensor(wa, requires_grad=True)
-    ours = median_time(_step(P, x, w), repeat=9, number=20)
     rows = []
     try:
         import torch
-        tx = torch.tensor(xa, requires_grad=True)
-        tw = torch.tensor(wa, requires_grad=True)
-        ref = median_time(_step(torch, tx, tw), repeat=9, number=20)
-        rows.append(row("autograd: 100-op chain + backward, 8-element float32", ours, ref, "torch", 1.0))
     except ImportError:  # PyTorch is only a reference; without it the row is skipped
-        pass
+        return rows
+    tx = torch.tensor(xa, requires_grad=True)
+    tw = torch.tensor(wa, requires_grad=True)
+    ours, ref = paired_median_times(_step(P, x, w), _step(torch, tx, tw), repeat=15, number=20)
+    rows.append(row("autograd: 100-op chain + backward, 8-element float32", ours, ref, "torch", 1.0))
     return rows

@@ -6,29 +6,12 @@ single GEMM calls bimodal (0.5 ms or 16-32 ms). Stable numbers: OPENBLAS_NUM_THR
 import numpy as np
 
 import pytorch_like as pl
-from timing import row
+from timing import paired_median_times as _paired, row
 
 try:
     import torch
 except Exception:  # pragma: no cover
     torch = None
-
-
-def _paired(f_ours, f_ref, repeat, number=1, warmup=2):
-    """Medians of ours and the reference timed alternately, so load changes on a busy machine hit both."""
-    import statistics
-    import time
-    for _ in range(warmup):
-        f_ours()
-        f_ref()
-    to, tr = [], []
-    for _ in range(repeat):
-        for fn, acc in ((f_ours, to), (f_ref, tr)):
-            t0 = time.perf_counter()
-            for _ in range(number):
-                fn()
-            acc.append((time.perf_counter() - t0) / number)
-    return statistics.median(to), statistics.median(tr)
 
 
 def _same_weights(src, dst):

@@ -127,6 +127,14 @@ int64_t THTensor_numel(const THTensor *t)
     return n;
 }
 
+int THTensor_isSameSizeAs(const THTensor *a, const THTensor *b)
+{
+    if (a->ndim != b->ndim) return 0;
+    for (int d = 0; d < a->ndim; d++)
+        if (a->size[d] != b->size[d]) return 0;
+    return 1;
+}
+
 int THTensor_isContiguous(const THTensor *t)
 {
     int64_t expected = 1;

@@ -775,6 +775,14 @@ int THTensor_binaryScalar(THTensor *out, int op, THTensor *a, double s, int reve
     return r;
 }
 
+THTensor *THTensor_newBinaryScalar(int op, THTensor *a, double s, int reversed)
+{
+    THTensor *out = THTensor_new(-1);
+    if (!out) return NULL;
+    if (THTensor_binaryScalar(out, op, a, s, reversed)) { THTensor_free(out); return NULL; }
+    return out;
+}
+
 /* ------------------------------------------------------------------ unary */
 
 int THTensor_unary(THTensor *out, int op, THTensor *a)
@@ -824,6 +832,14 @@ int THTensor_unary(THTensor *out, int op, THTensor *a)
     int st = exec_loop(fn, out, kdt, 1, &conv, loop, &ctx);
     free_inputs(1, &conv);
     return st;
+}
+
+THTensor *THTensor_newUnary(int op, THTensor *a)
+{
+    THTensor *out = THTensor_new(-1);
+    if (!out) return NULL;
+    if (THTensor_unary(out, op, a)) { THTensor_free(out); return NULL; }
+    return out;
 }
 
 /* ------------------------------------------------------------------ clamp */

@@ -102,6 +102,7 @@ void THTensor_retain(THTensor *t);
 void THTensor_free(THTensor *t);
 int64_t THTensor_numel(const THTensor *t);
 int THTensor_isContiguous(const THTensor *t);
+int THTensor_isSameSizeAs(const THTensor *a, const THTensor *b);   /* same ndim and sizes (strides may differ) */
 void *THTensor_data(const THTensor *t);          /* pointer to element [0,...,0] */
 int THTensor_resize(THTensor *t, int ndim, const int64_t *size);  /* contiguous; may realloc */
 int THTensor_resizeAs(THTensor *t, const THTensor *like);
@@ -182,6 +183,9 @@ int THTensor_binary(THTensor *out, int op, THTensor *a, THTensor *b, double alph
 THTensor *THTensor_newBinary(int op, THTensor *a, THTensor *b);
 /* tensor op scalar, or scalar op tensor when reversed != 0 */
 int THTensor_binaryScalar(THTensor *out, int op, THTensor *a, double s, int reversed);
+/* the same into a new tensor of the natural dtype, as newBinary; NULL on error */
+THTensor *THTensor_newBinaryScalar(int op, THTensor *a, double s, int reversed);
+THTensor *THTensor_newUnary(int op, THTensor *a);
 int THTensor_clamp(THTensor *out, THTensor *a, double min, double max, int has_min, int has_max);
 int THTensor_addcmul(THTensor *out, THTensor *a, THTensor *t1, THTensor *t2, double value);
 int THTensor_addcdiv(THTensor *out, THTensor *a, THTensor *t1, THTensor *t2, double value);

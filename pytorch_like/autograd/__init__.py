@@ -3,6 +3,8 @@
 Importing this package installs recording into the core ops: every function in the formula
 table is replaced (in pytorch_like, in pytorch_like.linalg, in the op modules and on Tensor)
 by a wrapper that calls the raw op directly unless an input requires grad in grad mode.
+The hot elementwise ops (+, -, *, / and the float unary functions) record through the lean
+recorders of elementwise.py instead of the generic wrapper.
 """
 import builtins
 import types
@@ -11,6 +13,7 @@ import weakref
 from .. import _ops, linalg as _linalg_mod
 from .._args import bool_arg
 from ..tensor import Tensor
+from . import elementwise as _elementwise
 from . import formulas as _formulas
 from . import formulas_linalg  # noqa: F401  (fills the formula table too)
 from . import grad_mode
@@ -38,6 +41,7 @@ def Variable(data, requires_grad=False, volatile=False):
 # ---------------------------------------------------------------------- Tensor autograd API
 
 Tensor._output_nr = 0
+Tensor._v0 = 0          # storage version when the op that made the tensor ran (see Tensor._version)
 
 
 def _is_leaf(self):
@@ -242,7 +246,7 @@ def _install():
 
     def add(raw, spec):
         if isinstance(raw, types.FunctionType) and id(raw) not in replace:
-            replace[id(raw)] = (raw, make_wrapper(raw, spec))
+            replace[id(raw)] = (raw, _elementwise.unary_wrapper(spec.name, raw, make_wrapper(raw, spec)))
 
     for name, spec in SPECS.items():
         for ns in namespaces:
@@ -273,6 +277,7 @@ def _install():
                 setattr(Tensor, dunder, w)
         elif inline:     # comparisons, bitwise ops: not differentiable
             hooks[raw] = _no_record(raw)
+    _elementwise.install_operators(hooks, lambda raw, name: _recorder(raw, SPECS[name]))
     for name in _RANDOM_FILLS:
         raw = Tensor.__dict__.get(name + "_")
         if isinstance(raw, types.FunctionType):

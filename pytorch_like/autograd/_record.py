@@ -8,13 +8,14 @@ off, asks the op's formula what to save and how to differentiate, and attaches a
 from ..tensor import Tensor
 from . import grad_mode
 from .._lib import ffi, lib
-from .graph import Node, _accumulate_node, _edge, _storage_version as _sv, save
+from .graph import Node, _accumulate_node, _edge, _meta, _storage_version as _sv, save
 
 _NULL = ffi.NULL
 _FLOAT_CODES = frozenset([lib.TH_FLOAT32, lib.TH_FLOAT64, lib.TH_FLOAT16])
 
 _enabled = grad_mode._enabled
 _T = Tensor
+_same_size = lib.THTensor_isSameSizeAs
 
 
 class Spec:
@@ -111,19 +112,14 @@ def record(spec, raw, public, args, kwargs):
 def attach(name, out, inputs, saved, bw, allow_identity=False, view_src=None):
     """Give out (a tensor or a sequence of them) a Node computing bw; returns the node or None."""
     edges = []
-    meta = []
     anyreq = False
     for t in inputs:
         if isinstance(t, _T) and t.requires_grad:
             fn = t.grad_fn
             edges.append((fn, t._output_nr) if fn is not None else (_accumulate_node(t), 0))
-            c = t._t
-            n = c.ndim
-            meta.append((tuple(c.size[0:n]) if n else (), c.dtype))
             anyreq = True
         else:
             edges.append(None)
-            meta.append(None)
     if not anyreq:
         return None
     if isinstance(out, _T):
@@ -132,14 +128,13 @@ def attach(name, out, inputs, saved, bw, allow_identity=False, view_src=None):
                 if out is t:       # an op returned its input unchanged (contiguous, to): keep its graph
                     return None
         c = out._t
-        n = c.ndim
-        m = (tuple(c.size[0:n]) if n else (), c.dtype)
-        fit = False
-        for mi in meta:
-            if mi is not None and mi != m:
-                fit = True
+        dt = c.dtype
+        meta = None                # reductions planned only where an input differs from out
+        for t, e in zip(inputs, edges):
+            if e is not None and (t._t.dtype != dt or not _same_size(t._t, c)):
+                meta = tuple([None if e is None else _meta(t) for t, e in zip(inputs, edges)])
                 break
-        node = Node(name, bw, tuple(edges), None, tuple(meta), 1, fit)
+        node = Node(name, bw, tuple(edges), None, meta)
         # PyTorch numbers versions from the op that made a tensor (views share their base's count)
         st = c.storage
         if view_src is not None and st == view_src._t.storage:
@@ -158,7 +153,8 @@ def attach(name, out, inputs, saved, bw, allow_identity=False, view_src=None):
             for t in inputs:
                 if o is t:
                     return None
-    node = Node(name, bw, tuple(edges), None, tuple(meta), len(outs))
+    meta = tuple([None if e is None else _meta(t) for t, e in zip(inputs, edges)])
+    node = Node(name, bw, tuple(edges), None, meta, len(outs))
     for i, o in enumerate(outs):
         if isinstance(o, _T):
             src = view_src if view_src is not None and o._t.storage == view_src._t.storage else None

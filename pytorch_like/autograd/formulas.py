@@ -9,12 +9,23 @@ create_graph=True their own computation is recorded (double backward).
 """
 import math
 
-from ..tensor import Tensor
+from .._lib import ffi, lib
+from ..tensor import Tensor, _wrap
 from . import grad_mode
 from ._record import Spec
 
 _T = Tensor
 SPECS = {}
+UNARY = {}        # name -> (backward(g, x, y), saved: "x", "y", both or ""), for the lean recorder
+
+_enabled = grad_mode._enabled
+_NULL = ffi.NULL
+_free = lib.THTensor_free
+_gc = ffi.gc
+_tnew = object.__new__
+_new = lib.THTensor_new
+_new_binary = lib.THTensor_newBinary
+_MUL = lib.TH_BINARY_MUL
 
 
 def _P():
@@ -59,6 +70,33 @@ def _unary(name, bw, uses="x"):
         sy = out if "y" in uses else None
         return (x,), (sx, sy), bw
     SPECS[name] = Spec(name, formula=f)
+    UNARY[name] = (bw, uses)
+
+
+def _thnn_from_output(kernel, formula):
+    """Backward of y = f(x) from y: THNN's gradient kernel, or formula(g, y) when the backward itself is
+    recorded (create_graph) or THNN does not take the operands (float16, mixed dtypes or shapes)."""
+    def bw(g, x, y):
+        if not _enabled[0]:
+            o = _new(-1)
+            if not kernel(_NULL, g._t, o, y._t):      # it checks dtypes and shapes itself
+                r = _tnew(_T)
+                r._t = _gc(o, _free)
+                return r
+            _free(o)
+        return formula(g, y)
+    return bw
+
+
+def tanh_grad(g, y):
+    """g (1 - y^2), differentiable."""
+    return _P().addcmul(g, g * y, y, value=-1)
+
+
+def sigmoid_grad(g, y):
+    """g y (1 - y), differentiable."""
+    t = g * y
+    return _P().addcmul(t, t, y, value=-1)
 
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
@@ -82,12 +120,8 @@ _unary("acos", lambda g, x, y: -g * (-(x * x) + 1).rsqrt())
 _unary("atan", lambda g, x, y: g / (x * x + 1))
 _unary("sinh", lambda g, x, y: g * x.cosh())
 _unary("cosh", lambda g, x, y: g * x.sinh())
-_unary("tanh", lambda g, x, y: _P().addcmul(g, g * y, y, value=-1), "y")          # g (1 - y^2)
-_unary("sigmoid", lambda g, x, y: _addcmul_neg(g * y, y), "y")                  # g y (1 - y)
-
-
-def _addcmul_neg(t, y):
-    return _P().addcmul(t, t, y, value=-1)
+_unary("tanh", _thnn_from_output(lib.THNN_Tanh_updateGradInput, tanh_grad), "y")
+_unary("sigmoid", _thnn_from_output(lib.THNN_Sigmoid_updateGradInput, sigmoid_grad), "y")
 _unary("reciprocal", lambda g, x, y: -g * (y * y), "y")
 _unary("erf", lambda g, x, y: g * ((-(x * x)).exp() * (2 / math.sqrt(math.pi))))
 _unary("erfc", lambda g, x, y: g * ((-(x * x)).exp() * (-2 / math.sqrt(math.pi))))
@@ -102,30 +136,42 @@ _unary("positive", lambda g, x, y: g, "")
 @op("add")
 def _add(out, a, b, *_, alpha=1, **__):
     if not _req(b):
-        return (a,), (), _pass
+        return (a,), (), pass_grad
     if alpha == 1:
-        return (a, b), (), _pass2
+        return (a, b), (), pass_grad2
     return (a, b), (), lambda g: (g, g * alpha)
 
 
 @op("sub")
 def _sub(out, a, b, *_, alpha=1, **__):
     if not _req(b):
-        return (a,), (), _pass
-    return (a, b), (), lambda g: (g, -g if alpha == 1 else g * -alpha)
+        return (a,), (), pass_grad
+    return (a, b), (), sub_grad if alpha == 1 else lambda g: (g, g * -alpha)
 
 
-def _pass(g):
+def pass_grad(g):
+    """Backward of x + number, x - number."""
     return (g,)
 
 
-def _pass2(g):
+def pass_grad2(g):
+    """Backward of a + b."""
     return (g, g)
+
+
+def sub_grad(g):
+    """Backward of a - b."""
+    return (g, -g)
+
+
+def rsub_grad(g):
+    """Backward of number - x."""
+    return (-g,)
 
 
 @op("rsub")
 def _rsub(out, a, b, *_, **__):     # b - a (Tensor.__rsub__)
-    return (a,), (), lambda g: (-g,)
+    return (a,), (), rsub_grad
 
 
 @op("mul")
@@ -134,15 +180,29 @@ def _mul(out, a, b, *_, **__):
     if ta and tb:
         sa = a if b.requires_grad else None
         sb = b if a.requires_grad else None
-        return (a, b), (sa, sb), _mul_bw
-
+        return (a, b), (sa, sb), mul_grad
     if not tb:
-        return (a,), (), lambda g: (g * b,)
-    return (b,), (), lambda g: (g * a,)
+        return (a,), (), scaled_grad(b)
+    return (b,), (), scaled_grad(a)
 
 
-def _mul_bw(g, a, b):
-    return (None if b is None else g * b), (None if a is None else g * a)
+def mul_grad(g, a, b):
+    """Backward of a * b (a or b None when the other needs no grad): direct C products unless recorded."""
+    if _enabled[0]:
+        return (None if b is None else g * b), (None if a is None else g * a)
+    gt = g._t
+    return (None if b is None else _wrap(_new_binary(_MUL, gt, b._t)),
+            None if a is None else _wrap(_new_binary(_MUL, gt, a._t)))
+
+
+def scaled_grad(s):
+    """Backward of x * s for a number s."""
+    return lambda g: (g * s,)
+
+
+def div_grad(g, a, b):
+    """Backward of a / b (a None when b needs no grad)."""
+    return g / b, (None if a is None else -g * a / (b * b))
 
 
 @op("div")
@@ -154,10 +214,7 @@ def _div(out, a, b, *_, rounding_mode=None, **__):
     if not _is_t(a):        # number / tensor
         return (b,), (b,), lambda g, b: (-g * a / (b * b),)
     sa = a if _req(b) else None
-
-    def bw(g, a, b):
-        return g / b, (None if a is None else -g * a / (b * b))
-    return (a, b), (sa, b), bw
+    return (a, b), (sa, b), div_grad
 
 
 SPECS["true_divide"] = Spec("true_divide", formula=_div, node_name="DivBackward0")
@@ -314,6 +371,8 @@ def _expand_back(g, shape, dim, keepdim):
     nd = len(shape)
     if nd == 0:
         return g.reshape(())
+    if dim is None:          # a full reduction: g is 0-dim, or all ones with keepdim
+        return g.expand(shape)
     if not keepdim:
         for d in _dims_of(dim, nd):
             g = g.unsqueeze(d)
@@ -338,7 +397,7 @@ def _red_args(args, kwargs, dim_pos=1):
 
 @op("sum")
 def _sum(out, x, *args, **kwargs):
-    dim, keepdim = _red_args((x,) + args, kwargs)
+    dim, keepdim = _red_args((x,) + args, kwargs) if args or kwargs else (None, False)
     shape = tuple(x.shape)
     return (x,), (), lambda g: (_expand_back(g, shape, dim, keepdim),)
 

@@ -7,13 +7,19 @@ outputs strongly (an output is saved as an alias without grad_fn), so graphs are
 reference counting as soon as the last output dies.
 """
 import itertools
+import operator
+from heapq import heappop as _heappop, heappush as _heappush, heapreplace as _heapreplace
 
-from .._lib import ffi
+from .._lib import check, error, ffi, lib
 from ..dtypes import BY_CODE as _BY_CODE
-from ..tensor import Tensor, Size, _TYPE_NAMES
+from ..tensor import Tensor, Size, _TYPE_NAMES, _wrap
+
+from . import grad_mode
 
 _NULL = ffi.NULL
-from . import grad_mode
+_binary = lib.THTensor_binary
+_ADD = lib.TH_BINARY_ADD
+_clone = lib.THTensor_newClone
 
 _enabled = grad_mode._enabled
 
@@ -52,7 +58,7 @@ def unpack(s, node):
         d = Tensor.__new__(Tensor)
         d._t = s[0]
     st = d._t.storage
-    now = st.version if st != _NULL else 0
+    now = st.version if st else 0
     if now != ver:
         fn = node if is_output else fn
         where = f", which is output {nr} of {fn.name()}," if fn is not None else ""
@@ -71,21 +77,30 @@ def unpack(s, node):
 
 class Node:
     """One recorded operation (PyTorch's grad_fn)."""
-    __slots__ = ("_name", "next_functions", "_fn", "_saved", "_released", "_meta", "_pre_hooks", "_hooks",
-                 "_n_out", "_fit", "_seq", "metadata", "__weakref__", "__dict__")
+    __slots__ = ("_name", "next_functions", "_fn", "_saved", "_released", "_meta", "_seq", "_n_out", "_pre_hooks",
+                 "_hooks", "__weakref__", "__dict__")
 
-    def __init__(self, name, fn, next_functions, saved, meta, n_out=1, fit=True):
+    def __init__(self, name, fn, next_functions, saved, meta, n_out=1):
         self._name = name
         self._fn = fn
         self.next_functions = next_functions
         self._saved = saved
         self._released = False
-        self._meta = meta              # (shape, dtype code) of each input, for reducing broadcast grads
-        self._pre_hooks = None
-        self._hooks = None
+        # (shape, dtype code) of each input, for reducing broadcast grads and casting them back;
+        # None when every input has the output's shape and dtype
+        self._meta = meta
         self._n_out = n_out
-        self._fit = fit                # False: every input has the output's shape and dtype
+        self._pre_hooks = self._hooks = None
         self._seq = _next_seq()        # creation order: a node's inputs always come earlier
+
+    @property
+    def metadata(self):
+        """A dict for the user's annotations (PyTorch's grad_fn.metadata)."""
+        d = self.__dict__
+        m = d.get("_metadata")
+        if m is None:
+            m = d["_metadata"] = {}
+        return m
 
     def name(self):
         """PyTorch-style node name, e.g. 'MulBackward0'."""
@@ -115,19 +130,29 @@ class Node:
     def apply(self, grads):
         """Gradients for each input from the gradients of each output."""
         if self._n_out == 1:
-            if grads[0] is None:
-                return [None] * len(self._meta)
-        elif all(g is None for g in grads):
-            return [None] * len(self._meta)
-        if self._released:
-            raise RuntimeError(_SECOND_TIME)
+            g = grads[0]
+            if g is None:
+                return [None] * len(self.next_functions)
+        else:
+            g = grads
+            if all(x is None for x in grads):
+                return [None] * len(self.next_functions)
         saved = self._saved
-        args = [None if s is None else unpack(s, self) for s in saved] if saved else ()
-        res = self._fn(grads[0] if self._n_out == 1 else grads, *args)
+        if saved is None:
+            if self._released:
+                raise RuntimeError(_SECOND_TIME)
+            res = self._fn(g)
+        elif len(saved) == 2:
+            a, b = saved
+            res = self._fn(g, None if a is None else unpack(a, self), None if b is None else unpack(b, self))
+        else:
+            res = self._fn(g, *[None if s is None else unpack(s, self) for s in saved])
         if type(res) is not tuple:
             res = (res,)
-        if not self._fit:
-            return res
+        return res if self._meta is None else self._fit_grads(res)
+
+    def _fit_grads(self, res):
+        """Each input's gradient reduced to its shape and cast to its dtype."""
         out = []
         for g, m in zip(res, self._meta):
             if g is not None and m is not None:
@@ -207,7 +232,7 @@ class AccumulateGrad(Node):
         if _enabled[0]:      # create_graph: the accumulated gradient is itself differentiable
             leaf.grad = g if old is None else old + g
         elif old is None:
-            leaf.grad = g.detach().clone()
+            leaf.grad = _wrap(_clone(g._t))
         elif old.requires_grad:
             leaf.grad = old.detach() + g.detach()
         else:
@@ -269,8 +294,169 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
     """Propagate grads from roots ((node, output_nr) pairs); accumulate into leaves, or
     return the gradients of inputs (tensors) when accumulate is False.
 
-    A node is always created after the nodes of its inputs, so running the reachable nodes
-    in decreasing creation order runs each one after every node that feeds it."""
+    A node is always created after the nodes of its inputs, so taking the node with the
+    latest creation among those holding gradients runs each one after every node that feeds it.
+    A node's pending gradient is a tensor (one output) or a list with one slot per output.
+    Sums of gradients the engine made itself are not seen by anyone else until their node
+    runs, so further gradients are added into them in place (unless create_graph)."""
+    captures = needed = None
+    if inputs is not None:
+        captures = {}        # (node, output_nr) -> slot indices
+        for i, t in enumerate(inputs):
+            if not t.requires_grad:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+            captures.setdefault(_edge(t), []).append(i)
+        needed = _needed(roots, {e[0] for e in captures})
+
+    pending = {}
+    heap = []
+    owned = None if create_graph else {}     # id(sum made here) -> the node it is pending for
+    for r, g in zip(roots, grads):
+        if r is not None and (needed is None or r[0] in needed):
+            _send(pending, heap, owned, r[0], r[1], g)
+
+    results = [None] * len(inputs) if inputs is not None else None
+    prev = _enabled[0]
+    _enabled[0] = create_graph
+    nxt = None          # a node scheduled by the last one, kept out of the heap while it is the latest
+    try:
+        while True:
+            if nxt is not None:
+                n = nxt
+                nxt = None
+                if heap and -heap[0][0] > n._seq:     # a pending node made later runs first
+                    n = _heapreplace(heap, (-n._seq, n))[1]
+            elif heap:
+                n = _heappop(heap)[1]
+            else:
+                break
+            g = pending.pop(n)
+            if type(n) is Node and type(g) is not list and n._pre_hooks is None and captures is None:
+                # Node.apply inlined for its common case (one output, no hooks)
+                saved = n._saved
+                if saved is None:
+                    if n._released:
+                        raise RuntimeError(_SECOND_TIME)
+                    out = n._fn(g)
+                elif len(saved) == 2:
+                    a, b = saved
+                    # unpack's common case inlined: a saved input whose storage version is unchanged
+                    if a is not None:
+                        t = a[0]
+                        st = None if a[5] else t._t.storage
+                        a = t if st and st.version == a[1] else unpack(a, n)
+                    if b is not None:
+                        t = b[0]
+                        if not b[5]:
+                            st = t._t.storage
+                            b = t if st and st.version == b[1] else unpack(b, n)
+                        elif create_graph:
+                            b = unpack(b, n)
+                        else:       # the node's own output (unary layout (x, y)): a fresh wrapper
+                            st = t.storage
+                            if st and st.version == b[1]:
+                                b = Tensor.__new__(Tensor)
+                                b._t = t
+                            else:
+                                b = unpack(b, n)
+                    out = n._fn(g, a, b)
+                    if not retain_graph:
+                        n._saved = None
+                        n._released = True
+                else:
+                    out = n._fn(g, *[None if s is None else unpack(s, n) for s in saved])
+                    if not retain_graph:
+                        n._saved = None
+                        n._released = True
+                if type(out) is not tuple:
+                    out = (out,)
+                if n._meta is not None:
+                    out = n._fit_grads(out)
+                if n._hooks:
+                    out = _run_hooks(n, out, [g])
+            else:
+                buf = g if type(g) is list else [g]
+                if n._pre_hooks is not None:
+                    buf = _run_pre_hooks(n, buf)
+                if captures is not None:
+                    _capture(n, buf, captures, results)
+                    if not accumulate and type(n) is AccumulateGrad:
+                        continue
+                out = n.apply(buf)
+                if n._hooks:
+                    out = _run_hooks(n, out, buf)
+                if n._saved is not None and not retain_graph:
+                    n._saved = None
+                    n._released = True
+            for e, g in zip(n.next_functions, out):
+                if g is not None and e is not None:
+                    m = e[0]
+                    if needed is not None and m not in needed:
+                        continue
+                    s = pending.get(m)
+                    if s is None and m._n_out == 1:      # _send's common cases, inlined
+                        pending[m] = g
+                        if nxt is None:
+                            nxt = m
+                        elif m._seq > nxt._seq:
+                            _heappush(heap, (-nxt._seq, nxt))
+                            nxt = m
+                        else:
+                            _heappush(heap, (-m._seq, m))
+                    elif type(s) is Tensor and owned is not None and owned.get(id(s)) is m and \
+                            s._t.dtype == g._t.dtype and not _binary(s._t, _ADD, s._t, g._t, 1.0):
+                        pass        # added in place (C refuses a g that would change s's shape)
+                    else:
+                        _send(pending, heap, owned, m, e[1], g)
+    finally:
+        _enabled[0] = prev
+    if results is not None and not allow_unused and accumulate is False:
+        for r in results:
+            if r is None:
+                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
+                                   "Set allow_unused=True if this is the desired behavior.")
+    return results
+
+
+def _send(pending, heap, owned, m, k, g):
+    """Add g to the pending gradient of output k of node m (scheduling m on its first gradient)."""
+    s = pending.get(m)
+    if s is None:
+        if m._n_out == 1:
+            pending[m] = g
+        else:
+            s = pending[m] = [None] * m._n_out
+            s[k] = g
+        _heappush(heap, (-m._seq, m))
+    elif type(s) is not list:
+        pending[m] = _add(s, g, m, owned)
+    elif s[k] is None:
+        s[k] = g
+    else:
+        s[k] = _add(s[k], g, m, owned)
+
+
+def _add(s, g, m, owned):
+    """s + g, in place when s is a sum this engine made for m (same dtype and shape)."""
+    if owned is None:
+        return s + g
+    if owned.get(id(s)) is m and s._t.dtype == g._t.dtype and not _binary(s._t, _ADD, s._t, g._t, 1.0):
+        return s            # added in place (C refuses a g that would change s's shape)
+    s = s + g
+    owned[id(s)] = m
+    return s
+
+
+def _run_hooks(n, out, buf):
+    for h in n._hooks:
+        r = h(tuple(out), tuple(buf))
+        if r is not None:
+            out = list(r)
+    return out
+
+
+def _needed(roots, targets):
+    """The nodes reachable from roots from which some target node is reachable."""
     seen = set()
     stack = []
     for r in roots:
@@ -283,75 +469,14 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
                 m = e[0]
                 seen.add(m)
                 stack.append(m)
-
-    captures = needed = None
-    if inputs is not None:
-        captures = {}        # (node, output_nr) -> slot indices
-        for i, t in enumerate(inputs):
-            if not t.requires_grad:
-                raise RuntimeError("One of the differentiated Tensors does not require grad")
-            captures.setdefault(_edge(t), []).append(i)
-        # only nodes from which a captured edge is reachable need to run
-        needed = set()
-        targets = {e[0] for e in captures}
-        for n in sorted(seen, key=_seq_key):      # inputs before the nodes they feed
-            if n in targets or any(e is not None and e[0] in needed for e in n.next_functions):
-                needed.add(n)
-
-    buffers = {}
-    for r, g in zip(roots, grads):
-        if r is None:
-            continue
-        buf = buffers.setdefault(r[0], [None] * r[0]._n_out)
-        i = r[1]
-        buf[i] = g if buf[i] is None else buf[i] + g
-
-    results = [None] * len(inputs) if inputs is not None else None
-    prev = _enabled[0]
-    _enabled[0] = create_graph
-    try:
-        for n in sorted(seen, key=_seq_key, reverse=True):
-            buf = buffers.pop(n, None)
-            if buf is None or (needed is not None and n not in needed):
-                continue
-            if n._pre_hooks is not None:
-                buf = _run_pre_hooks(n, buf)
-            if captures is not None:
-                _capture(n, buf, captures, results)
-                if not accumulate and type(n) is AccumulateGrad:
-                    continue
-            out = n.apply(buf)
-            if n._hooks:
-                for h in n._hooks:
-                    r = h(tuple(out), tuple(buf))
-                    if r is not None:
-                        out = list(r)
-            if not retain_graph and n._saved:
-                n._saved = None
-                n._released = True
-            for e, g in zip(n.next_functions, out):
-                if g is not None and e is not None:
-                    m, i = e
-                    b = buffers.get(m)
-                    if b is None:
-                        b = buffers[m] = [None] * m._n_out
-                        b[i] = g
-                    elif b[i] is None:
-                        b[i] = g
-                    else:
-                        b[i] = b[i] + g
-    finally:
-        _enabled[0] = prev
-    if results is not None and not allow_unused and accumulate is False:
-        for r in results:
-            if r is None:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
-                                   "Set allow_unused=True if this is the desired behavior.")
-    return results
+    needed = set()
+    for n in sorted(seen, key=_seq_key):      # inputs before the nodes they feed
+        if n in targets or any(e is not None and e[0] in needed for e in n.next_functions):
+            needed.add(n)
+    return needed
 
 
-def _seq_key(n):
-    return n._seq
+_seq_key = operator.attrgetter("_seq")
 
 
 def _run_pre_hooks(n, buf):
@@ -392,8 +517,14 @@ def _capture(n, buf, captures, results):
             results[s] = g
 
 
+def _ones_like(o):
+    c = o._t
+    g = _wrap(lib.THTensor_newWithSize(c.dtype, c.ndim, c.size))
+    check(lib.THTensor_fill(g._t, 1.0))
+    return g
+
+
 def _make_grads(outputs, grad_outputs, create_graph):
-    from .. import ones_like
     res = []
     for o, g in zip(outputs, grad_outputs):
         if g is None:
@@ -403,7 +534,7 @@ def _make_grads(outputs, grad_outputs, create_graph):
                 if not o.dtype.is_floating_point:
                     raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got "
                                        f"{o.dtype}")
-                g = ones_like(o)
+                g = _ones_like(o)
         elif isinstance(g, Tensor):
             if tuple(g.shape) != tuple(o.shape):
                 raise RuntimeError(f"Mismatch in shape: grad_output[{len(res)}] has a shape of {Size(g.shape)!r} "
