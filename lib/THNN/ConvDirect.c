@@ -1,0 +1,333 @@
+/* Direct float32 convolution for stride-1 2-D convolutions on AVX-512 CPUs: forward, gradInput
+ * and gradWeight read a zero-padded copy of one sample's planes (per-thread scratch) instead of
+ * an unfolded (im2col) buffer, so they neither write nor re-read K x P columns per sample and
+ * the caller's finput stays small. gradInput of a stride-1 convolution is itself a stride-1
+ * convolution of gradOutput with the flipped, transposed weights, so one register-tiled kernel
+ * serves both. The engine (unfolded.c) picks this path where THNNConv_directOK says so. */
+#include "THNNConv.h"
+#include <omp.h>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_DIRECT 1
+#endif
+
+#define VL 16          /* float lanes per vector */
+#define MR 12          /* output planes per register tile (x 2 vectors of pixels = 24 accumulators) */
+#define AM 4           /* gradWeight tile: output planes ... */
+#define BN 6           /* ... x (input plane, kh, kw) taps; 24 accumulators */
+#define SLACK 64       /* floats after a padded copy: full-vector loads past the last row stay inside */
+
+/* Planes of one convolution pass: C input planes iH x iW, zero padded by pH/pW into Hp x Wp,
+ * kernel kH x kW with dilation dH/dW, stride 1, giving oH x oW. */
+typedef struct {
+    int64_t C, iH, iW, pH, pW, Hp, Wp, kH, kW, dH, dW, oH, oW;
+} Pass;
+
+static Pass mkPass(int64_t C, int64_t iH, int64_t iW, int64_t pH, int64_t pW, int64_t kH, int64_t kW, int64_t dH,
+                   int64_t dW)
+{
+    Pass q = {.C = C, .iH = iH, .iW = iW, .pH = pH, .pW = pW, .Hp = iH + 2 * pH, .Wp = iW + 2 * pW,
+              .kH = kH, .kW = kW, .dH = dH, .dW = dW};
+    q.oH = q.Hp - dH * (kH - 1);
+    q.oW = q.Wp - dW * (kW - 1);
+    return q;
+}
+
+static Pass fwdPass(const THNNConvGeom *g)
+{
+    return mkPass(g->nIn, g->isz[1], g->isz[2], g->p[1], g->p[2], g->k[1], g->k[2], g->d[1], g->d[2]);
+}
+
+/* gradInput = stride-1 convolution of gradOutput padded by d*(k-1)-p with the flipped kernel. */
+static Pass bwdPass(const THNNConvGeom *g)
+{
+    return mkPass(g->nOut, g->osz[1], g->osz[2], g->d[1] * (g->k[1] - 1) - g->p[1],
+                  g->d[2] * (g->k[2] - 1) - g->p[2], g->k[1], g->k[2], g->d[1], g->d[2]);
+}
+
+static int64_t padFloats(const Pass *q) { return q->C * q->Hp * q->Wp + SLACK; }
+
+int THNNConv_directOK(const THNNConvGeom *g, int gradInput)
+{
+#ifdef HAVE_DIRECT
+    if (!THNNConv_haveAVX512() || g->transposed) return 0;
+    if (g->isz[0] != 1 || g->k[0] != 1 || g->p[0] != 0 || g->s[0] != 1 || g->s[1] != 1 || g->s[2] != 1) return 0;
+    /* narrower outputs leave most vector lanes idle: the unfolded gemm does better there */
+    if (g->osz[2] < 12) return 0;
+    if (gradInput && (g->p[1] > g->d[1] * (g->k[1] - 1) || g->p[2] > g->d[2] * (g->k[2] - 1))) return 0;
+    return 1;
+#else
+    (void)g; (void)gradInput;
+    return 0;
+#endif
+}
+
+int64_t THNNConv_directScratch(const THNNConvGeom *g, int gradInput)
+{
+    Pass q = gradInput ? bwdPass(g) : fwdPass(g);
+    return padFloats(&q);
+}
+
+#ifdef HAVE_DIRECT
+/* q->C planes of iH x iW into the centre of Hp x Wp planes with a zero border. */
+static void padCopy(const Pass *q, const float *in, float *dst)
+{
+    const int64_t HW = q->Hp * q->Wp;
+    for (int64_t c = 0; c < q->C; c++) {
+        float *p = dst + c * HW;
+        memset(p, 0, sizeof(float) * (size_t)(q->pH * q->Wp));
+        for (int64_t h = 0; h < q->iH; h++) {
+            float *row = p + (q->pH + h) * q->Wp;
+            for (int64_t w = 0; w < q->pW; w++) row[w] = 0;
+            memcpy(row + q->pW, in + (c * q->iH + h) * q->iW, sizeof(float) * (size_t)q->iW);
+            for (int64_t w = q->pW + q->iW; w < q->Wp; w++) row[w] = 0;
+        }
+        memset(p + (q->pH + q->iH) * q->Wp, 0, sizeof(float) * (size_t)((q->Hp - q->pH - q->iH) * q->Wp));
+    }
+    memset(dst + q->C * HW, 0, sizeof(float) * SLACK);
+}
+
+/* Weights of one group as the kernel reads them: blocks of MR output planes, then for each tap
+ * (c, kh, kw) the MR weights of the block (zero past the last plane). Forward: out plane o,
+ * in plane c, value w[o][c][kh][kw]. flip (gradInput): "out" plane c, "in" plane o, value
+ * w[o][c][kH-1-kh][kW-1-kw]. w is the group's nO x nC x kH x kW slice (flip: nC is its
+ * second dim, nO its first). */
+static void packWeights(const float *w, int64_t nO, int64_t nC, int64_t kH, int64_t kW, int flip, float *dst)
+{
+    const int64_t kv = kH * kW, rows = flip ? nC : nO, cin = flip ? nO : nC, K = cin * kv;
+    for (int64_t b0 = 0; b0 < rows; b0 += MR) {
+        float *blk = dst + b0 * K;
+        for (int64_t c = 0; c < cin; c++)
+            for (int64_t t = 0; t < kv; t++) {
+                float *d = blk + (c * kv + t) * MR;
+                for (int64_t r = 0; r < MR; r++) {
+                    const int64_t o = b0 + r;
+                    if (o >= rows) { d[r] = 0; continue; }
+                    d[r] = flip ? w[(c * nC + o) * kv + (kv - 1 - t)] : w[(o * nC + c) * kv + t];
+                }
+            }
+    }
+}
+
+static int64_t packedFloats(int64_t rows, int64_t K) { return (rows + MR - 1) / MR * MR * K; }
+
+/* One tile: MR planes x NV vectors of pixels of one output row. src: padded planes at the tile's
+ * first pixel; a: the block's packed weights; out: first pixel of the block's first plane. Only
+ * `rows` planes and the lanes in m0/m1 are stored. */
+static inline __attribute__((always_inline, target("avx512f")))
+void tile(const Pass *q, const float *src, const float *a, const float *bias, float *out, int64_t ostride,
+          int rows, int NV, __mmask16 m0, __mmask16 m1)
+{
+    __m512 c0[MR], c1[MR];
+    #pragma GCC unroll 12
+    for (int r = 0; r < MR; r++) {
+        c0[r] = bias && r < rows ? _mm512_set1_ps(bias[r]) : _mm512_setzero_ps();
+        c1[r] = c0[r];
+    }
+    const int64_t HW = q->Hp * q->Wp, rowStep = q->dH * q->Wp, kH = q->kH, kW = q->kW, dW = q->dW;
+    for (int64_t c = 0; c < q->C; c++, src += HW)
+        for (int64_t kh = 0; kh < kH; kh++) {
+            const float *b = src + kh * rowStep;
+            for (int64_t kw = 0; kw < kW; kw++, b += dW, a += MR) {
+                const __m512 b0 = _mm512_loadu_ps(b);
+                const __m512 b1 = NV == 2 ? _mm512_loadu_ps(b + VL) : b0;
+                #pragma GCC unroll 12
+                for (int r = 0; r < MR; r++) {
+                    const __m512 ar = _mm512_set1_ps(a[r]);
+                    c0[r] = _mm512_fmadd_ps(ar, b0, c0[r]);
+                    if (NV == 2) c1[r] = _mm512_fmadd_ps(ar, b1, c1[r]);
+                }
+            }
+        }
+    #pragma GCC unroll 12
+    for (int r = 0; r < MR; r++) {
+        if (r >= rows) break;
+        _mm512_mask_storeu_ps(out + r * ostride, m0, c0[r]);
+        if (NV == 2) _mm512_mask_storeu_ps(out + r * ostride + VL, m1, c1[r]);
+    }
+}
+
+__attribute__((target("avx512f")))
+static void tile2(const Pass *q, const float *src, const float *a, const float *bias, float *out, int64_t os,
+                  int rows, __mmask16 m1)
+{
+    tile(q, src, a, bias, out, os, rows, 2, 0xFFFF, m1);
+}
+
+__attribute__((target("avx512f")))
+static void tile1(const Pass *q, const float *src, const float *a, const float *bias, float *out, int64_t os,
+                  int rows, __mmask16 m0)
+{
+    tile(q, src, a, bias, out, os, rows, 1, m0, 0);
+}
+
+static __mmask16 laneMask(int64_t n) { return n >= VL ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1); }
+
+/* out (nO planes of q->oH x q->oW) = conv(padded planes, packed weights) + bias. */
+static void convPlanes(const Pass *q, const float *pad, const float *wp, int64_t nO, const float *bias, float *out)
+{
+    const int64_t K = q->C * q->kH * q->kW, P = q->oH * q->oW;
+    for (int64_t o0 = 0; o0 < nO; o0 += MR) {
+        const int rows = (int)(nO - o0 < MR ? nO - o0 : MR);
+        const float *a = wp + o0 * K, *bb = bias ? bias + o0 : NULL;
+        for (int64_t oh = 0; oh < q->oH; oh++) {
+            const float *src = pad + oh * q->Wp;
+            float *dst = out + o0 * P + oh * q->oW;
+            int64_t ow = 0;
+            for (; ow + 2 * VL <= q->oW; ow += 2 * VL) tile2(q, src + ow, a, bb, dst + ow, P, rows, 0xFFFF);
+            const int64_t rem = q->oW - ow;
+            if (rem > VL) tile2(q, src + ow, a, bb, dst + ow, P, rows, laneMask(rem - VL));
+            else if (rem > 0) tile1(q, src + ow, a, bb, dst + ow, P, rows, laneMask(rem));
+        }
+    }
+}
+
+/* Forward (gradInput when flip) of the whole batch, threads over samples. in: N x (groups x
+ * q.C) planes; out: N x (groups x nOg) planes; scratch: nthr x padFloats. */
+static int runConv(const THNNConvGeom *g, int flip, const float *in, float *out, const float *w, const float *bias,
+                   float *scratch, int nthr)
+{
+    const int64_t G = g->groups, nInG = g->nIn / G, nOutG = g->nOut / G, kv = g->k[1] * g->k[2];
+    Pass q = flip ? bwdPass(g) : fwdPass(g);
+    q.C /= G;
+    const int64_t rows = flip ? nInG : nOutG, K = q.C * kv, wpG = packedFloats(rows, K);
+    float *wp = TH_alloc((int64_t)sizeof(float) * (wpG * G + 1));
+    if (!wp) return TH_lastErrorCode();
+    for (int64_t gi = 0; gi < G; gi++)
+        packWeights(w + gi * nOutG * nInG * kv, nOutG, nInG, g->k[1], g->k[2], flip, wp + gi * wpG);
+    Pass all = q;   /* every group's planes, padded together */
+    all.C = q.C * G;
+    const int64_t inPl = q.iH * q.iW, outPl = q.oH * q.oW, padN = padFloats(&all);
+    const int64_t inN = all.C * inPl, outN = rows * G * outPl;
+    #pragma omp parallel for if (nthr > 1) num_threads(nthr) schedule(static)
+    for (int64_t n = 0; n < g->N; n++) {
+        float *pad = scratch + (int64_t)omp_get_thread_num() * padN;
+        padCopy(&all, in + n * inN, pad);
+        for (int64_t gi = 0; gi < G; gi++)
+            convPlanes(&q, pad + gi * q.C * q.Hp * q.Wp, wp + gi * wpG, rows, bias ? bias + gi * rows : NULL,
+                       out + n * outN + gi * rows * outPl);
+    }
+    TH_free(wp);
+    return 0;
+}
+
+/* gw[i][j] += sum over pixels of gout plane i x (padded input shifted by tap j), for AM planes
+ * and BN taps. go: AM plane pointers; off: BN tap offsets into pad; the full rows/cols are
+ * computed, the first `rows` x `cols` added. */
+static inline __attribute__((always_inline, target("avx512f")))
+void gwTile(const Pass *q, const float *const *go, const float *pad, const int64_t *off, float *gw, int64_t ldw,
+            int rows, int cols, float scale)
+{
+    __m512 acc[AM][BN];
+    #pragma GCC unroll 4
+    for (int i = 0; i < AM; i++)
+        #pragma GCC unroll 6
+        for (int j = 0; j < BN; j++) acc[i][j] = _mm512_setzero_ps();
+    for (int64_t oh = 0; oh < q->oH; oh++) {
+        const float *prow = pad + oh * q->Wp;
+        const int64_t grow = oh * q->oW;
+        for (int64_t ow = 0; ow < q->oW; ow += VL) {
+            /* lanes past the row are zeroed in both operands: 0 * (a neighbour's inf) is not 0 */
+            const __mmask16 m = laneMask(q->oW - ow);
+            __m512 b[BN];
+            #pragma GCC unroll 6
+            for (int j = 0; j < BN; j++) b[j] = _mm512_maskz_loadu_ps(m, prow + off[j] + ow);
+            #pragma GCC unroll 4
+            for (int i = 0; i < AM; i++) {
+                const __m512 x = _mm512_maskz_loadu_ps(m, go[i] + grow + ow);
+                #pragma GCC unroll 6
+                for (int j = 0; j < BN; j++) acc[i][j] = _mm512_fmadd_ps(x, b[j], acc[i][j]);
+            }
+        }
+    }
+    float sum[AM][BN];   /* fixed-bound loops keep acc in registers */
+    #pragma GCC unroll 4
+    for (int i = 0; i < AM; i++)
+        #pragma GCC unroll 6
+        for (int j = 0; j < BN; j++) sum[i][j] = _mm512_reduce_add_ps(acc[i][j]);
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++) gw[i * ldw + j] += scale * sum[i][j];
+}
+
+__attribute__((target("avx512f")))
+static void gwTileCall(const Pass *q, const float *const *go, const float *pad, const int64_t *off, float *gw,
+                       int64_t ldw, int rows, int cols, float scale)
+{
+    gwTile(q, go, pad, off, gw, ldw, rows, cols, scale);
+}
+
+/* gradWeight += scale * dL/dW. Threads split the (group, AM-plane block) tiles, so each owns
+ * its rows of gw and the sum over samples runs in sample order (no per-thread partials); each
+ * pads every sample into its own scratch. */
+static int runGradWeight(const THNNConvGeom *g, const float *in, const float *gout, float *gw, float scale,
+                         float *scratch, int nthr)
+{
+    const int64_t G = g->groups, nInG = g->nIn / G, nOutG = g->nOut / G, kv = g->k[1] * g->k[2];
+    const Pass q = fwdPass(g);
+    const int64_t K = nInG * kv, HW = q.Hp * q.Wp, P = q.oH * q.oW, padN = padFloats(&q);
+    const int64_t oBlocks = (nOutG + AM - 1) / AM, units = G * oBlocks;
+    const int64_t inN = g->nIn * q.iH * q.iW, outN = g->nOut * P;
+    int64_t *off = TH_alloc((int64_t)sizeof(int64_t) * (K + BN));
+    if (!off) return TH_lastErrorCode();
+    for (int64_t k = 0; k < K + BN; k++) {
+        const int64_t kk = k < K ? k : K - 1;  /* ragged last block: repeat the last tap, not stored */
+        const int64_t c = kk / kv, kh = kk % kv / q.kW, kw = kk % q.kW;
+        off[k] = c * HW + kh * q.dH * q.Wp + kw * q.dW;
+    }
+    #pragma omp parallel num_threads(nthr) if (nthr > 1)
+    {
+        float *pad = scratch + (int64_t)omp_get_thread_num() * padN;
+        for (int64_t n = 0; n < g->N; n++) {
+            padCopy(&q, in + n * inN, pad);
+            #pragma omp for schedule(static) nowait
+            for (int64_t u = 0; u < units; u++) {
+                const int64_t gi = u / oBlocks, o0 = u % oBlocks * AM;
+                const int rows = (int)(nOutG - o0 < AM ? nOutG - o0 : AM);
+                const float *go[AM];
+                for (int i = 0; i < AM; i++)
+                    go[i] = gout + n * outN + (gi * nOutG + o0 + (i < rows ? i : 0)) * P;
+                const float *gpad = pad + gi * nInG * HW;
+                float *gwb = gw + (gi * nOutG + o0) * K;
+                for (int64_t k0 = 0; k0 < K; k0 += BN)
+                    gwTileCall(&q, go, gpad, off + k0, gwb + k0, K, rows, (int)(K - k0 < BN ? K - k0 : BN), scale);
+            }
+        }
+    }
+    TH_free(off);
+    return 0;
+}
+#endif
+
+int THNNConv_directForward(const THNNConvGeom *g, const float *in, float *out, const float *w, const float *bias,
+                           float *scratch, int nthr)
+{
+#ifdef HAVE_DIRECT
+    return runConv(g, 0, in, out, w, bias, scratch, nthr);
+#else
+    (void)g; (void)in; (void)out; (void)w; (void)bias; (void)scratch; (void)nthr;
+    return TH_setError(TH_ERR_RUNTIME, "THNNConv_directForward: not built for this CPU");
+#endif
+}
+
+int THNNConv_directGradInput(const THNNConvGeom *g, const float *gout, float *gin, const float *w, float *scratch,
+                             int nthr)
+{
+#ifdef HAVE_DIRECT
+    return runConv(g, 1, gout, gin, w, NULL, scratch, nthr);
+#else
+    (void)g; (void)gout; (void)gin; (void)w; (void)scratch; (void)nthr;
+    return TH_setError(TH_ERR_RUNTIME, "THNNConv_directGradInput: not built for this CPU");
+#endif
+}
+
+int THNNConv_directGradWeight(const THNNConvGeom *g, const float *in, const float *gout, float *gw, double scale,
+                              float *scratch, int nthr)
+{
+#ifdef HAVE_DIRECT
+    return runGradWeight(g, in, gout, gw, (float)scale, scratch, nthr);
+#else
+    (void)g; (void)in; (void)gout; (void)gw; (void)scale; (void)scratch; (void)nthr;
+    return TH_setError(TH_ERR_RUNTIME, "THNNConv_directGradWeight: not built for this CPU");
+#endif
+}
