@@ -14,8 +14,8 @@
 
 #define VL 16          /* float lanes per vector */
 #define MR 12          /* output planes per register tile (x 2 vectors of pixels = 24 accumulators) */
-#define AM 4           /* gradWeight tile: output planes ... */
-#define BN 6           /* ... x (input plane, kh, kw) taps; 24 accumulators */
+#define MR_SMALL 8     /* the other tile height: blocks of 12 and 8 cover 64 planes without waste */
+#define BN 6           /* gradWeight tile: taps (input plane, kh, kw) x 4 vectors of planes */
 #define SLACK 64       /* floats after a padded copy: full-vector loads past the last row stay inside */
 
 /* Planes of one convolution pass: C input planes iH x iW, zero padded by pH/pW into Hp x Wp,
@@ -63,10 +63,11 @@ int THNNConv_directOK(const THNNConvGeom *g, int gradInput)
 #endif
 }
 
-int64_t THNNConv_directScratch(const THNNConvGeom *g, int gradInput)
+int64_t THNNConv_directScratch(const THNNConvGeom *g, int pass)
 {
-    Pass q = gradInput ? bwdPass(g) : fwdPass(g);
-    return padFloats(&q);
+    Pass q = pass == 1 ? bwdPass(g) : fwdPass(g);
+    const int64_t P = q.oH * q.oW, ldo = (g->nOut / g->groups + VL - 1) / VL * VL;
+    return padFloats(&q) + (pass == 2 ? g->groups * P * ldo : 0);
 }
 
 #ifdef HAVE_DIRECT
@@ -88,20 +89,25 @@ static void padCopy(const Pass *q, const float *in, float *dst)
     memset(dst + q->C * HW, 0, sizeof(float) * SLACK);
 }
 
-/* Weights of one group as the kernel reads them: blocks of MR output planes, then for each tap
- * (c, kh, kw) the MR weights of the block (zero past the last plane). Forward: out plane o,
+/* Height of the next block of output planes when `left` remain: 12 while that leaves more than
+ * 16 or a multiple of 12, then 8s, so few tiles compute planes that do not exist. */
+static int64_t blockRows(int64_t left) { return left > 16 || left % MR == 0 ? MR : MR_SMALL; }
+
+/* Weights of one group as the kernel reads them: blocks of blockRows output planes, then for each
+ * tap (c, kh, kw) the block's weights (zero past the last plane). Forward: out plane o,
  * in plane c, value w[o][c][kh][kw]. flip (gradInput): "out" plane c, "in" plane o, value
  * w[o][c][kH-1-kh][kW-1-kw]. w is the group's nO x nC x kH x kW slice (flip: nC is its
  * second dim, nO its first). */
 static void packWeights(const float *w, int64_t nO, int64_t nC, int64_t kH, int64_t kW, int flip, float *dst)
 {
     const int64_t kv = kH * kW, rows = flip ? nC : nO, cin = flip ? nO : nC, K = cin * kv;
-    for (int64_t b0 = 0; b0 < rows; b0 += MR) {
+    for (int64_t b0 = 0, mr; b0 < rows; b0 += mr) {
+        mr = blockRows(rows - b0);
         float *blk = dst + b0 * K;
         for (int64_t c = 0; c < cin; c++)
             for (int64_t t = 0; t < kv; t++) {
-                float *d = blk + (c * kv + t) * MR;
-                for (int64_t r = 0; r < MR; r++) {
+                float *d = blk + (c * kv + t) * mr;
+                for (int64_t r = 0; r < mr; r++) {
                     const int64_t o = b0 + r;
                     if (o >= rows) { d[r] = 0; continue; }
                     d[r] = flip ? w[(c * nC + o) * kv + (kv - 1 - t)] : w[(o * nC + c) * kv + t];
@@ -110,18 +116,23 @@ static void packWeights(const float *w, int64_t nO, int64_t nC, int64_t kH, int6
     }
 }
 
-static int64_t packedFloats(int64_t rows, int64_t K) { return (rows + MR - 1) / MR * MR * K; }
+static int64_t packedFloats(int64_t rows, int64_t K)
+{
+    int64_t n = 0;
+    for (int64_t left = rows; left > 0; left -= blockRows(left)) n += blockRows(left);
+    return n * K;
+}
 
-/* One tile: MR planes x NV vectors of pixels of one output row. src: padded planes at the tile's
+/* One tile: M planes x NV vectors of pixels of one output row. src: padded planes at the tile's
  * first pixel; a: the block's packed weights; out: first pixel of the block's first plane. Only
  * `rows` planes and the lanes in m0/m1 are stored. */
 static inline __attribute__((always_inline, target("avx512f")))
 void tile(const Pass *q, const float *src, const float *a, const float *bias, float *out, int64_t ostride,
-          int rows, int NV, __mmask16 m0, __mmask16 m1)
+          int rows, const int M, const int NV, __mmask16 m0, __mmask16 m1)
 {
     __m512 c0[MR], c1[MR];
     #pragma GCC unroll 12
-    for (int r = 0; r < MR; r++) {
+    for (int r = 0; r < M; r++) {
         c0[r] = bias && r < rows ? _mm512_set1_ps(bias[r]) : _mm512_setzero_ps();
         c1[r] = c0[r];
     }
@@ -129,11 +140,11 @@ void tile(const Pass *q, const float *src, const float *a, const float *bias, fl
     for (int64_t c = 0; c < q->C; c++, src += HW)
         for (int64_t kh = 0; kh < kH; kh++) {
             const float *b = src + kh * rowStep;
-            for (int64_t kw = 0; kw < kW; kw++, b += dW, a += MR) {
+            for (int64_t kw = 0; kw < kW; kw++, b += dW, a += M) {
                 const __m512 b0 = _mm512_loadu_ps(b);
                 const __m512 b1 = NV == 2 ? _mm512_loadu_ps(b + VL) : b0;
                 #pragma GCC unroll 12
-                for (int r = 0; r < MR; r++) {
+                for (int r = 0; r < M; r++) {
                     const __m512 ar = _mm512_set1_ps(a[r]);
                     c0[r] = _mm512_fmadd_ps(ar, b0, c0[r]);
                     if (NV == 2) c1[r] = _mm512_fmadd_ps(ar, b1, c1[r]);
@@ -141,44 +152,46 @@ void tile(const Pass *q, const float *src, const float *a, const float *bias, fl
             }
         }
     #pragma GCC unroll 12
-    for (int r = 0; r < MR; r++) {
+    for (int r = 0; r < M; r++) {
         if (r >= rows) break;
         _mm512_mask_storeu_ps(out + r * ostride, m0, c0[r]);
         if (NV == 2) _mm512_mask_storeu_ps(out + r * ostride + VL, m1, c1[r]);
     }
 }
 
-__attribute__((target("avx512f")))
-static void tile2(const Pass *q, const float *src, const float *a, const float *bias, float *out, int64_t os,
-                  int rows, __mmask16 m1)
-{
-    tile(q, src, a, bias, out, os, rows, 2, 0xFFFF, m1);
-}
-
-__attribute__((target("avx512f")))
-static void tile1(const Pass *q, const float *src, const float *a, const float *bias, float *out, int64_t os,
-                  int rows, __mmask16 m0)
-{
-    tile(q, src, a, bias, out, os, rows, 1, m0, 0);
-}
-
 static __mmask16 laneMask(int64_t n) { return n >= VL ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1); }
+
+/* The tile variants: height (12 or 8) x width (2 vectors, the last one masked, or 1 masked). */
+#define TILE_FN(name, M, NV) \
+    __attribute__((target("avx512f"))) static void name(const Pass *q, const float *src, const float *a, \
+        const float *bias, float *out, int64_t os, int rows, __mmask16 m0, __mmask16 m1) \
+    { tile(q, src, a, bias, out, os, rows, M, NV, m0, m1); }
+TILE_FN(tile12x2, MR, 2)
+TILE_FN(tile12x1, MR, 1)
+TILE_FN(tile8x2, MR_SMALL, 2)
+TILE_FN(tile8x1, MR_SMALL, 1)
+#undef TILE_FN
 
 /* out (nO planes of q->oH x q->oW) = conv(padded planes, packed weights) + bias. */
 static void convPlanes(const Pass *q, const float *pad, const float *wp, int64_t nO, const float *bias, float *out)
 {
     const int64_t K = q->C * q->kH * q->kW, P = q->oH * q->oW;
-    for (int64_t o0 = 0; o0 < nO; o0 += MR) {
-        const int rows = (int)(nO - o0 < MR ? nO - o0 : MR);
+    for (int64_t o0 = 0, mr; o0 < nO; o0 += mr) {
+        mr = blockRows(nO - o0);
+        const int rows = (int)(nO - o0 < mr ? nO - o0 : mr);
         const float *a = wp + o0 * K, *bb = bias ? bias + o0 : NULL;
+        void (*t2)(const Pass *, const float *, const float *, const float *, float *, int64_t, int, __mmask16,
+                   __mmask16) = mr == MR ? tile12x2 : tile8x2;
+        void (*t1)(const Pass *, const float *, const float *, const float *, float *, int64_t, int, __mmask16,
+                   __mmask16) = mr == MR ? tile12x1 : tile8x1;
         for (int64_t oh = 0; oh < q->oH; oh++) {
             const float *src = pad + oh * q->Wp;
             float *dst = out + o0 * P + oh * q->oW;
             int64_t ow = 0;
-            for (; ow + 2 * VL <= q->oW; ow += 2 * VL) tile2(q, src + ow, a, bb, dst + ow, P, rows, 0xFFFF);
+            for (; ow + 2 * VL <= q->oW; ow += 2 * VL) t2(q, src + ow, a, bb, dst + ow, P, rows, 0xFFFF, 0xFFFF);
             const int64_t rem = q->oW - ow;
-            if (rem > VL) tile2(q, src + ow, a, bb, dst + ow, P, rows, laneMask(rem - VL));
-            else if (rem > 0) tile1(q, src + ow, a, bb, dst + ow, P, rows, laneMask(rem));
+            if (rem > VL) t2(q, src + ow, a, bb, dst + ow, P, rows, 0xFFFF, laneMask(rem - VL));
+            else if (rem > 0) t1(q, src + ow, a, bb, dst + ow, P, rows, laneMask(rem), 0);
         }
     }
 }
@@ -212,89 +225,114 @@ static int runConv(const THNNConvGeom *g, int flip, const float *in, float *out,
     return 0;
 }
 
-/* gw[i][j] += sum over pixels of gout plane i x (padded input shifted by tap j), for AM planes
- * and BN taps. go: AM plane pointers; off: BN tap offsets into pad; the full rows/cols are
- * computed, the first `rows` x `cols` added. */
+/* gwT[j][o] += sum over pixels of (padded input shifted by tap j) x gout plane o, for BN taps
+ * and NV vectors of planes. goT: the sample's gradOutput transposed (pixel-major, rows of ldo
+ * planes) at the block's first plane; off: BN tap offsets into pad. Planes are the vector lanes,
+ * so the sum over pixels needs no horizontal reductions. */
 static inline __attribute__((always_inline, target("avx512f")))
-void gwTile(const Pass *q, const float *const *go, const float *pad, const int64_t *off, float *gw, int64_t ldw,
-            int rows, int cols, float scale)
+void gwTile(const Pass *q, const float *goT, int64_t ldo, const float *pad, const int64_t *off, float *gwT,
+            const int NV)
 {
-    __m512 acc[AM][BN];
-    #pragma GCC unroll 4
-    for (int i = 0; i < AM; i++)
-        #pragma GCC unroll 6
-        for (int j = 0; j < BN; j++) acc[i][j] = _mm512_setzero_ps();
+    __m512 acc[BN][4];
+    #pragma GCC unroll 6
+    for (int j = 0; j < BN; j++)
+        #pragma GCC unroll 4
+        for (int v = 0; v < NV; v++) acc[j][v] = _mm512_loadu_ps(gwT + j * ldo + v * VL);
+    const float *pj[BN];
+    #pragma GCC unroll 6
+    for (int j = 0; j < BN; j++) pj[j] = pad + off[j];
     for (int64_t oh = 0; oh < q->oH; oh++) {
-        const float *prow = pad + oh * q->Wp;
-        const int64_t grow = oh * q->oW;
-        for (int64_t ow = 0; ow < q->oW; ow += VL) {
-            /* lanes past the row are zeroed in both operands: 0 * (a neighbour's inf) is not 0 */
-            const __mmask16 m = laneMask(q->oW - ow);
-            __m512 b[BN];
-            #pragma GCC unroll 6
-            for (int j = 0; j < BN; j++) b[j] = _mm512_maskz_loadu_ps(m, prow + off[j] + ow);
+        const int64_t r = oh * q->Wp;
+        for (int64_t ow = 0; ow < q->oW; ow++, goT += ldo) {
+            __m512 x[4];
             #pragma GCC unroll 4
-            for (int i = 0; i < AM; i++) {
-                const __m512 x = _mm512_maskz_loadu_ps(m, go[i] + grow + ow);
-                #pragma GCC unroll 6
-                for (int j = 0; j < BN; j++) acc[i][j] = _mm512_fmadd_ps(x, b[j], acc[i][j]);
+            for (int v = 0; v < NV; v++) x[v] = _mm512_loadu_ps(goT + v * VL);
+            /* one broadcast live at a time: 24 accumulators + 4 + 1 fit the 32 registers */
+            #pragma GCC unroll 6
+            for (int j = 0; j < BN; j++) {
+                const __m512 b = _mm512_set1_ps(pj[j][r + ow]);
+                #pragma GCC unroll 4
+                for (int v = 0; v < NV; v++) acc[j][v] = _mm512_fmadd_ps(b, x[v], acc[j][v]);
             }
         }
     }
-    float sum[AM][BN];   /* fixed-bound loops keep acc in registers */
-    #pragma GCC unroll 4
-    for (int i = 0; i < AM; i++)
-        #pragma GCC unroll 6
-        for (int j = 0; j < BN; j++) sum[i][j] = _mm512_reduce_add_ps(acc[i][j]);
-    for (int i = 0; i < rows; i++)
-        for (int j = 0; j < cols; j++) gw[i * ldw + j] += scale * sum[i][j];
+    #pragma GCC unroll 6
+    for (int j = 0; j < BN; j++)
+        #pragma GCC unroll 4
+        for (int v = 0; v < NV; v++) _mm512_storeu_ps(gwT + j * ldo + v * VL, acc[j][v]);
 }
 
-__attribute__((target("avx512f")))
-static void gwTileCall(const Pass *q, const float *const *go, const float *pad, const int64_t *off, float *gw,
-                       int64_t ldw, int rows, int cols, float scale)
+#define GW_FN(name, NV) \
+    __attribute__((target("avx512f"))) static void name(const Pass *q, const float *goT, int64_t ldo, \
+        const float *pad, const int64_t *off, float *gwT) { gwTile(q, goT, ldo, pad, off, gwT, NV); }
+GW_FN(gwTile1, 1)
+GW_FN(gwTile2, 2)
+GW_FN(gwTile3, 3)
+GW_FN(gwTile4, 4)
+#undef GW_FN
+
+/* gradOutput planes of one group, transposed to pixel-major rows of ldo floats (zero past nO). */
+static void transposeOut(const float *go, int64_t nO, int64_t P, int64_t ldo, float *dst)
 {
-    gwTile(q, go, pad, off, gw, ldw, rows, cols, scale);
+    for (int64_t q0 = 0; q0 < P; q0 += 64) {
+        const int64_t q1 = q0 + 64 < P ? q0 + 64 : P;
+        for (int64_t o = 0; o < nO; o++)
+            for (int64_t qq = q0; qq < q1; qq++) dst[qq * ldo + o] = go[o * P + qq];
+        for (int64_t qq = q0; qq < q1; qq++)
+            for (int64_t o = nO; o < ldo; o++) dst[qq * ldo + o] = 0;
+    }
 }
 
-/* gradWeight += scale * dL/dW. Threads split the (group, AM-plane block) tiles, so each owns
- * its rows of gw and the sum over samples runs in sample order (no per-thread partials); each
- * pads every sample into its own scratch. */
+static int64_t roundUp(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
+
+/* gradWeight += scale * dL/dW, summed into a transposed (tap-major) copy first. Threads split the
+ * (group, tap block, plane block) tiles, so each owns its part of the sum and adds samples in
+ * order (no per-thread partials); each pads and transposes every sample into its own scratch. */
 static int runGradWeight(const THNNConvGeom *g, const float *in, const float *gout, float *gw, float scale,
                          float *scratch, int nthr)
 {
     const int64_t G = g->groups, nInG = g->nIn / G, nOutG = g->nOut / G, kv = g->k[1] * g->k[2];
     const Pass q = fwdPass(g);
-    const int64_t K = nInG * kv, HW = q.Hp * q.Wp, P = q.oH * q.oW, padN = padFloats(&q);
-    const int64_t oBlocks = (nOutG + AM - 1) / AM, units = G * oBlocks;
+    const int64_t K = nInG * kv, HW = q.Hp * q.Wp, P = q.oH * q.oW, ldo = roundUp(nOutG, VL);
+    const int64_t kBlocks = (K + BN - 1) / BN, oBlocks = (ldo + 4 * VL - 1) / (4 * VL);
+    const int64_t units = G * kBlocks * oBlocks, padN = padFloats(&q), perThread = padN + G * P * ldo;
     const int64_t inN = g->nIn * q.iH * q.iW, outN = g->nOut * P;
-    int64_t *off = TH_alloc((int64_t)sizeof(int64_t) * (K + BN));
-    if (!off) return TH_lastErrorCode();
-    for (int64_t k = 0; k < K + BN; k++) {
-        const int64_t kk = k < K ? k : K - 1;  /* ragged last block: repeat the last tap, not stored */
+    int64_t *off = TH_alloc((int64_t)sizeof(int64_t) * (kBlocks * BN));
+    float *gwT = TH_alloc((int64_t)sizeof(float) * G * kBlocks * BN * ldo);
+    if (!off || !gwT) { TH_free(off); TH_free(gwT); return TH_lastErrorCode(); }
+    memset(gwT, 0, sizeof(float) * (size_t)(G * kBlocks * BN * ldo));
+    for (int64_t k = 0; k < kBlocks * BN; k++) {
+        const int64_t kk = k < K ? k : K - 1;  /* ragged last block: repeat the last tap, not copied out */
         const int64_t c = kk / kv, kh = kk % kv / q.kW, kw = kk % q.kW;
         off[k] = c * HW + kh * q.dH * q.Wp + kw * q.dW;
     }
     #pragma omp parallel num_threads(nthr) if (nthr > 1)
     {
-        float *pad = scratch + (int64_t)omp_get_thread_num() * padN;
+        float *pad = scratch + (int64_t)omp_get_thread_num() * perThread, *goT = pad + padN;
         for (int64_t n = 0; n < g->N; n++) {
             padCopy(&q, in + n * inN, pad);
+            for (int64_t gi = 0; gi < G; gi++)
+                transposeOut(gout + n * outN + gi * nOutG * P, nOutG, P, ldo, goT + gi * P * ldo);
             #pragma omp for schedule(static) nowait
             for (int64_t u = 0; u < units; u++) {
-                const int64_t gi = u / oBlocks, o0 = u % oBlocks * AM;
-                const int rows = (int)(nOutG - o0 < AM ? nOutG - o0 : AM);
-                const float *go[AM];
-                for (int i = 0; i < AM; i++)
-                    go[i] = gout + n * outN + (gi * nOutG + o0 + (i < rows ? i : 0)) * P;
-                const float *gpad = pad + gi * nInG * HW;
-                float *gwb = gw + (gi * nOutG + o0) * K;
-                for (int64_t k0 = 0; k0 < K; k0 += BN)
-                    gwTileCall(&q, go, gpad, off + k0, gwb + k0, K, rows, (int)(K - k0 < BN ? K - k0 : BN), scale);
+                const int64_t gi = u / (kBlocks * oBlocks), kb = u / oBlocks % kBlocks, ob = u % oBlocks;
+                const int64_t o0 = ob * 4 * VL, nv = (ldo - o0) / VL < 4 ? (ldo - o0) / VL : 4;
+                const float *gt = goT + gi * P * ldo + o0, *gp = pad + gi * nInG * HW;
+                float *dst = gwT + (gi * kBlocks + kb) * BN * ldo + o0;
+                const int64_t *o = off + kb * BN;
+                if (nv == 4) gwTile4(&q, gt, ldo, gp, o, dst);
+                else if (nv == 3) gwTile3(&q, gt, ldo, gp, o, dst);
+                else if (nv == 2) gwTile2(&q, gt, ldo, gp, o, dst);
+                else gwTile1(&q, gt, ldo, gp, o, dst);
             }
         }
     }
+    for (int64_t gi = 0; gi < G; gi++)
+        for (int64_t o = 0; o < nOutG; o++)
+            for (int64_t k = 0; k < K; k++)
+                gw[(gi * nOutG + o) * K + k] += scale * gwT[(gi * kBlocks * BN + k) * ldo + o];
     TH_free(off);
+    TH_free(gwT);
     return 0;
 }
 #endif

@@ -52,10 +52,11 @@ void THNNConv_sgemm(char ta, char tb, int64_t m, int64_t n, int64_t k, double al
 int THNNConv_haveAVX512(void);
 
 /* Direct stride-1 float32 convolution (ConvDirect.c), used instead of im2col + gemm where
- * directOK(g, gradInput) holds after the shape check. Each pass takes per-thread scratch of
- * directScratch(g, gradInput) floats per thread (nthr of them) and runs its own thread loop. */
+ * directOK(g, gradInput) holds after the shape check. Each pass (0 forward, 1 gradInput,
+ * 2 gradWeight) takes directScratch(g, pass) floats of scratch per thread (nthr of them) and
+ * runs its own thread loop. */
 int THNNConv_directOK(const THNNConvGeom *g, int gradInput);
-int64_t THNNConv_directScratch(const THNNConvGeom *g, int gradInput);
+int64_t THNNConv_directScratch(const THNNConvGeom *g, int pass);
 int THNNConv_directForward(const THNNConvGeom *g, const float *in, float *out, const float *w, const float *bias,
                            float *scratch, int nthr);
 int THNNConv_directGradInput(const THNNConvGeom *g, const float *gout, float *gin, const float *w, float *scratch,

@@ -283,9 +283,9 @@ static int prepCols(const THNNConvGeom *g, THTensor *cols, int dtype, int keep, 
 }
 
 /* The direct path's scratch: nthr x directScratch floats. */
-static int directCols(const THNNConvGeom *g, THTensor *cols, int gradInput, int nthr)
+static int directCols(const THNNConvGeom *g, THTensor *cols, int pass, int nthr)
 {
-    const int64_t sz[2] = {nthr, THNNConv_directScratch(g, gradInput)};
+    const int64_t sz[2] = {nthr, THNNConv_directScratch(g, pass)};
     return THNN_buffer(g->name, g->colsName, cols, TH_FLOAT32, 2, sz);
 }
 
@@ -366,7 +366,7 @@ int THNNConv_accGradParameters(THNNConvGeom *g, THTensor *input, THTensor *gradO
     /* the direct path reads the input itself: finput is its scratch, whatever it held */
     const int direct = input->dtype == TH_FLOAT32 && THNNConv_directOK(g, 0);
     if (direct) {
-        TH_TRY(directCols(g, cols, 0, nthr));
+        TH_TRY(directCols(g, cols, 2, nthr));
     } else if (reuseCols) {
         /* THNN's contract: finput holds the unfolded input of the matching updateOutput */
         int64_t want[3]; int nd = 0;
