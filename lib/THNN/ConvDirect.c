@@ -172,32 +172,30 @@ TILE_FN(tile8x2, MR_SMALL, 2)
 TILE_FN(tile8x1, MR_SMALL, 1)
 #undef TILE_FN
 
-/* out (nO planes of q->oH x q->oW) = conv(padded planes, packed weights) + bias. */
-static void convPlanes(const Pass *q, const float *pad, const float *wp, int64_t nO, const float *bias, float *out)
+/* One block of `rows` output planes (tile height mr): out = conv(padded planes, block weights a)
+ * + bias; out is the block's first plane. */
+static void convBlock(const Pass *q, const float *pad, const float *a, int64_t mr, int rows, const float *bias,
+                      float *out)
 {
-    const int64_t K = q->C * q->kH * q->kW, P = q->oH * q->oW;
-    for (int64_t o0 = 0, mr; o0 < nO; o0 += mr) {
-        mr = blockRows(nO - o0);
-        const int rows = (int)(nO - o0 < mr ? nO - o0 : mr);
-        const float *a = wp + o0 * K, *bb = bias ? bias + o0 : NULL;
-        void (*t2)(const Pass *, const float *, const float *, const float *, float *, int64_t, int, __mmask16,
-                   __mmask16) = mr == MR ? tile12x2 : tile8x2;
-        void (*t1)(const Pass *, const float *, const float *, const float *, float *, int64_t, int, __mmask16,
-                   __mmask16) = mr == MR ? tile12x1 : tile8x1;
-        for (int64_t oh = 0; oh < q->oH; oh++) {
-            const float *src = pad + oh * q->Wp;
-            float *dst = out + o0 * P + oh * q->oW;
-            int64_t ow = 0;
-            for (; ow + 2 * VL <= q->oW; ow += 2 * VL) t2(q, src + ow, a, bb, dst + ow, P, rows, 0xFFFF, 0xFFFF);
-            const int64_t rem = q->oW - ow;
-            if (rem > VL) t2(q, src + ow, a, bb, dst + ow, P, rows, 0xFFFF, laneMask(rem - VL));
-            else if (rem > 0) t1(q, src + ow, a, bb, dst + ow, P, rows, laneMask(rem), 0);
-        }
+    const int64_t P = q->oH * q->oW;
+    void (*t2)(const Pass *, const float *, const float *, const float *, float *, int64_t, int, __mmask16,
+               __mmask16) = mr == MR ? tile12x2 : tile8x2;
+    void (*t1)(const Pass *, const float *, const float *, const float *, float *, int64_t, int, __mmask16,
+               __mmask16) = mr == MR ? tile12x1 : tile8x1;
+    for (int64_t oh = 0; oh < q->oH; oh++) {
+        const float *src = pad + oh * q->Wp;
+        float *dst = out + oh * q->oW;
+        int64_t ow = 0;
+        for (; ow + 2 * VL <= q->oW; ow += 2 * VL) t2(q, src + ow, a, bias, dst + ow, P, rows, 0xFFFF, 0xFFFF);
+        const int64_t rem = q->oW - ow;
+        if (rem > VL) t2(q, src + ow, a, bias, dst + ow, P, rows, 0xFFFF, laneMask(rem - VL));
+        else if (rem > 0) t1(q, src + ow, a, bias, dst + ow, P, rows, laneMask(rem), 0);
     }
 }
 
-/* Forward (gradInput when flip) of the whole batch, threads over samples. in: N x (groups x
- * q.C) planes; out: N x (groups x nOg) planes; scratch: nthr x padFloats. */
+/* Forward (gradInput when flip) of the whole batch. in: N x (groups x q.C) planes; out: N x
+ * (groups x rows) planes; scratch: nthr x padFloats. Threads take whole samples, or with fewer
+ * samples than threads, the (group, block) units of each sample (each thread padding its copy). */
 static int runConv(const THNNConvGeom *g, int flip, const float *in, float *out, const float *w, const float *bias,
                    float *scratch, int nthr)
 {
@@ -205,23 +203,46 @@ static int runConv(const THNNConvGeom *g, int flip, const float *in, float *out,
     Pass q = flip ? bwdPass(g) : fwdPass(g);
     q.C /= G;
     const int64_t rows = flip ? nInG : nOutG, K = q.C * kv, wpG = packedFloats(rows, K);
+    int64_t nb = 0;
+    for (int64_t left = rows; left > 0; left -= blockRows(left)) nb++;
     float *wp = TH_alloc((int64_t)sizeof(float) * (wpG * G + 1));
-    if (!wp) return TH_lastErrorCode();
+    int64_t *bs = TH_alloc((int64_t)sizeof(int64_t) * (nb + 1));
+    if (!wp || !bs) { TH_free(wp); TH_free(bs); return TH_lastErrorCode(); }
+    for (int64_t b = 0, o0 = 0; b < nb; o0 += blockRows(rows - o0), b++) bs[b] = o0;
+    bs[nb] = rows;
     for (int64_t gi = 0; gi < G; gi++)
         packWeights(w + gi * nOutG * nInG * kv, nOutG, nInG, g->k[1], g->k[2], flip, wp + gi * wpG);
     Pass all = q;   /* every group's planes, padded together */
     all.C = q.C * G;
-    const int64_t inPl = q.iH * q.iW, outPl = q.oH * q.oW, padN = padFloats(&all);
-    const int64_t inN = all.C * inPl, outN = rows * G * outPl;
-    #pragma omp parallel for if (nthr > 1) num_threads(nthr) schedule(static)
-    for (int64_t n = 0; n < g->N; n++) {
+    const int64_t HW = q.Hp * q.Wp, outPl = q.oH * q.oW, padN = padFloats(&all), units = G * nb;
+    const int64_t inN = all.C * q.iH * q.iW, outN = rows * G * outPl;
+    const int bySample = g->N >= nthr;
+    #define UNIT(n, u) do { \
+        const int64_t gi_ = (u) / nb, b_ = (u) % nb, o0_ = bs[b_]; \
+        convBlock(&q, pad + gi_ * q.C * HW, wp + gi_ * wpG + o0_ * K, blockRows(rows - o0_), \
+                  (int)(bs[b_ + 1] - o0_), bias ? bias + gi_ * rows + o0_ : NULL, \
+                  out + (n) * outN + (gi_ * rows + o0_) * outPl); \
+    } while (0)
+    #pragma omp parallel num_threads(nthr) if (nthr > 1)
+    {
         float *pad = scratch + (int64_t)omp_get_thread_num() * padN;
-        padCopy(&all, in + n * inN, pad);
-        for (int64_t gi = 0; gi < G; gi++)
-            convPlanes(&q, pad + gi * q.C * q.Hp * q.Wp, wp + gi * wpG, rows, bias ? bias + gi * rows : NULL,
-                       out + n * outN + gi * rows * outPl);
+        if (bySample) {
+            #pragma omp for schedule(static)
+            for (int64_t n = 0; n < g->N; n++) {
+                padCopy(&all, in + n * inN, pad);
+                for (int64_t u = 0; u < units; u++) UNIT(n, u);
+            }
+        } else {
+            for (int64_t n = 0; n < g->N; n++) {
+                padCopy(&all, in + n * inN, pad);
+                #pragma omp for schedule(static) nowait
+                for (int64_t u = 0; u < units; u++) UNIT(n, u);
+            }
+        }
     }
+    #undef UNIT
     TH_free(wp);
+    TH_free(bs);
     return 0;
 }
 

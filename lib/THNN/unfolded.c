@@ -263,12 +263,13 @@ static int64_t colCols(const THNNConvGeom *g)
     return g->transposed ? g->isz[0] * g->isz[1] * g->isz[2] : g->osz[0] * g->osz[1] * g->osz[2];
 }
 
-/* Threads for the batch loop: never more than samples, never nested. */
-static int batchThreads(const THNNConvGeom *g)
+/* Threads for the batch loop: never nested, and never more than samples unless the loop also
+ * splits within a sample (the direct path). */
+static int batchThreads(const THNNConvGeom *g, int perSample)
 {
     const int64_t work = g->N * colRows(g) * colCols(g);
     int n = omp_in_parallel() || !TH_parallelOK(work) ? 1 : TH_getNumThreads();
-    if (n > g->N) n = (int)g->N;
+    if (!perSample && n > g->N) n = (int)g->N;
     return n < 1 ? 1 : n;
 }
 
@@ -296,8 +297,8 @@ int THNNConv_updateOutput(THNNConvGeom *g, THTensor *input, THTensor *output, TH
 {
     TH_TRY(conv_shapeCheck(g, input, weight, "weight", bias, "bias", NULL));
     const char *nm = g->name;
-    const int nthr = batchThreads(g);
     const int direct = input->dtype == TH_FLOAT32 && THNNConv_directOK(g, 0);
+    const int nthr = batchThreads(g, direct);
     if (direct) TH_TRY(directCols(g, cols, 0, nthr));
     else TH_TRY(prepCols(g, cols, input->dtype, keepCols, nthr));
     int64_t osz[5];
@@ -330,8 +331,8 @@ int THNNConv_updateGradInput(THNNConvGeom *g, THTensor *input, THTensor *gradOut
 {
     TH_TRY(conv_shapeCheck(g, input, weight, "weight", NULL, NULL, gradOutput));
     const char *nm = g->name;
-    const int nthr = batchThreads(g);
     const int direct = input->dtype == TH_FLOAT32 && THNNConv_directOK(g, 1);
+    const int nthr = batchThreads(g, direct);
     if (direct) TH_TRY(directCols(g, cols, 1, nthr));
     else TH_TRY(prepCols(g, cols, input->dtype, 0, nthr));
     int64_t isz[5];
@@ -362,9 +363,9 @@ int THNNConv_accGradParameters(THNNConvGeom *g, THTensor *input, THTensor *gradO
     TH_TRY(conv_shapeCheck(g, input, gradWeight, "gradWeight", gradBias, "gradBias", gradOutput));
     const char *nm = g->name;
     TH_CHECK(cols, TH_ERR_VALUE, "%s: buffer %s is NULL", nm, g->colsName);
-    const int nthr = batchThreads(g);
     /* the direct path reads the input itself: finput is its scratch, whatever it held */
     const int direct = input->dtype == TH_FLOAT32 && THNNConv_directOK(g, 0);
+    const int nthr = batchThreads(g, direct);
     if (direct) {
         TH_TRY(directCols(g, cols, 2, nthr));
     } else if (reuseCols) {
