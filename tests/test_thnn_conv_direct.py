@@ -4,16 +4,11 @@ gradInput, gradWeight and gradBias over ragged tile edges (planes not a multiple
 tiles, widths not a multiple of 16), padding, dilation, groups, batch 1, non-contiguous inputs,
 1-D and T=1 volumetric callers; its small scratch buffers; and the same results with the direct
 and gemm paths switched off (THNN_CONV_NO_AVX512)."""
-import io
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
 import pytorch_like as P
-from tests.test_thnn_conv import Conv, run_all, storage_ptr, torch_all
+from tests.test_thnn_conv import Conv, assert_same_without_avx512, run_all, storage_ptr, torch_all
 from tests.thnn_util import T, call, fresh
 
 
@@ -176,31 +171,8 @@ def test_direct_path_bad_buffer_dtype():
 
 
 def test_direct_and_gemm_paths_agree():
-    """THNN_CONV_NO_AVX512 turns off the direct path and the AVX-512 gemm (the path of CPUs without
-    AVX-512): shapes that take the direct path by default give the same results, in fresh processes."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    script = (
-        "import numpy as np, sys\n"
-        "sys.path.insert(0, %r)\n"
-        "from tests.test_thnn_conv import Conv, run_all\n"
-        "rng = np.random.default_rng(14)\n"
-        "for G, cin, cout, size, d in ((1, 6, 13, (9, 20), (1, 1)), (2, 8, 20, (6, 35), (1, 1)),\n"
-        "                              (1, 3, 8, (8, 24), (2, 2))):\n"
-        "    op = 'SpatialConvolutionMM' if d == (1, 1) else 'SpatialDilatedConvolution'\n"
-        "    conv = Conv(op, (3, 3), p=(1, 1), d=d, groups=G)\n"
-        "    x = rng.standard_normal((3, cin, *size)).astype(np.float32)\n"
-        "    w = rng.standard_normal((cout, cin // G, 3, 3)).astype(np.float32)\n"
-        "    b = rng.standard_normal(cout).astype(np.float32)\n"
-        "    oh, ow = size[0] + 2 - 2 * d[0], size[1] + 2 - 2 * d[1]\n"
-        "    go = rng.standard_normal((3, cout, oh, ow)).astype(np.float32)\n"
-        "    for a in run_all(conv, x, w, b, go, np.float32):\n"
-        "        np.save(sys.stdout.buffer, a)\n" % root)
-    outs = []
-    for env_extra in ({}, {"THNN_CONV_NO_AVX512": "1"}):
-        env = dict(os.environ, **env_extra)
-        r = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, cwd=root)
-        assert r.returncode == 0, r.stderr.decode()
-        buf = io.BytesIO(r.stdout)
-        outs.append([np.load(buf) for _ in range(12)])
-    for u, v in zip(*outs):
-        np.testing.assert_allclose(u, v, rtol=1e-4, atol=1e-3)
+    """THNN_CONV_NO_AVX512 turns off the direct path and the AVX-512 gemm: shapes that take the direct
+    path by default give the same results."""
+    mm, dil = "SpatialConvolutionMM", "SpatialDilatedConvolution"
+    assert_same_without_avx512([(mm, (1, 1), (1, 1), 1, 3, 6, 13, (9, 20)), (mm, (1, 1), (1, 1), 2, 3, 8, 20, (6, 35)),
+                                (dil, (1, 1), (2, 2), 1, 3, 3, 8, (8, 24))], 14)
