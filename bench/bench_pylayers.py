@@ -6,29 +6,12 @@ single GEMM calls bimodal (0.5 ms or 16-32 ms). Stable numbers: OPENBLAS_NUM_THR
 import numpy as np
 
 import pytorch_like as pl
-from timing import row
+from timing import paired_median_time, row
 
 try:
     import torch
 except Exception:  # pragma: no cover
     torch = None
-
-
-def _paired(f_ours, f_ref, repeat, number=1, warmup=2):
-    """Medians of ours and the reference timed alternately, so load changes on a busy machine hit both."""
-    import statistics
-    import time
-    for _ in range(warmup):
-        f_ours()
-        f_ref()
-    to, tr = [], []
-    for _ in range(repeat):
-        for fn, acc in ((f_ours, to), (f_ref, tr)):
-            t0 = time.perf_counter()
-            for _ in range(number):
-                fn()
-            acc.append((time.perf_counter() - t0) / number)
-    return statistics.median(to), statistics.median(tr)
 
 
 def _same_weights(src, dst):
@@ -77,7 +60,7 @@ def run():
             _same_weights(tm, pm)
             t_step = _step_fn(torch, tm, torch.tensor(x), torch.tensor(y), foreach=False)
             p_step = _step_fn(pl, pm, pl.tensor(x), pl.tensor(y))
-            t_o, t_r = _paired(p_step, t_step, repeat=15, number=3)
+            t_o, t_r = paired_median_time(p_step, t_step, repeat=15, number=3)
             rows.append(row(name + " (float32)", t_o, t_r, "torch", target))
 
         x = rng.standard_normal((32, 64, 32, 32)).astype(np.float32)
@@ -92,7 +75,7 @@ def run():
             def f():
                 m(inp).backward(grad)
             return f
-        t_o, t_r = _paired(fb(pc, px, pg), fb(tc, tx, tg), repeat=7, warmup=1)
+        t_o, t_r = paired_median_time(fb(pc, px, pg), fb(tc, tx, tg), repeat=7, warmup=1)
         rows.append(row("Conv2d 3x3 64->64, 32x32, batch 32, forward+backward (float32)", t_o, t_r, "torch", 1.3))
         return rows
     finally:
