@@ -1,9 +1,10 @@
 """The direct float32 path of the convolution engine (lib/THNN/ConvDirect.c: stride-1 2-D convolutions
-with outputs at least 12 wide on AVX-512 CPUs, no im2col buffer) against PyTorch CPU: forward,
-gradInput, gradWeight and gradBias over ragged tile edges (planes not a multiple of the 12/8-plane
-tiles, widths not a multiple of 16), padding, dilation, groups, batch 1, non-contiguous inputs,
-1-D and T=1 volumetric callers; its small scratch buffers; and the same results with the direct
-and gemm paths switched off (THNN_CONV_NO_AVX512)."""
+with outputs at least 12 wide on AVX-512 CPUs, no im2col buffer; Winograd F(2x2, 3x3) for 3x3 kernels
+with 16 or more planes a group) against PyTorch CPU: forward, gradInput, gradWeight and gradBias over
+ragged tile edges (planes not a multiple of the 12/8-plane tiles, widths not a multiple of 16, odd
+output sizes for the 2x2 Winograd tiles), padding, dilation, groups, batch 1, non-contiguous inputs,
+1-D and T=1 volumetric callers, inf/NaN; its small scratch buffers; and the same results with the
+direct and gemm paths switched off (THNN_CONV_NO_AVX512)."""
 import numpy as np
 import pytest
 
@@ -39,6 +40,12 @@ CASES = [
     (2, 4, 24, (12, 20), (3, 3), (2, 2), (2, 2), 2, True),       # dilation (SpatialDilatedConvolution)
     (1, 8, 16, (7, 64), (2, 4), (1, 0), (2, 3), 1, True),        # even kernels, mixed dilation
     (4, 17, 33, (3, 18), (3, 2), (1, 1), (1, 1), 1, True),       # 17 -> 33 planes, short images
+    # Winograd (3x3, >= 16 planes a group)
+    (1, 16, 16, (5, 33), (3, 3), (1, 1), (1, 1), 1, True),       # batch 1, odd height, 17 tiles a row
+    (2, 20, 30, (9, 70), (3, 3), (0, 0), (1, 1), 1, True),       # 3 tile vectors a row, no padding
+    (3, 32, 17, (14, 15), (3, 3), (2, 2), (1, 1), 1, False),     # padding 2: gradInput unpadded
+    (2, 32, 48, (8, 16), (3, 3), (1, 0), (1, 1), 2, True),       # groups of 16 -> 24 planes
+    (2, 16, 24, (3, 14), (3, 3), (0, 1), (1, 1), 1, True),       # one output row
 ]
 
 
@@ -130,6 +137,27 @@ def test_direct_path_nonfinite_values_stay_local(ref_torch):
         np.testing.assert_array_equal(np.isfinite(o), np.isfinite(r), err_msg=name)
         f = np.isfinite(r)
         np.testing.assert_allclose(o[f], r[f], rtol=1e-4, atol=1e-3, err_msg=name)
+
+
+def test_winograd_nonfinite_values_stay_local(ref_torch):
+    """Winograd's transforms would spread an inf over its whole tile: samples holding inf or NaN, and
+    all samples for non-finite weights, take the direct kernel, so the outputs match PyTorch's."""
+    rng = np.random.default_rng(8)
+    conv = Conv("SpatialConvolutionMM", (3, 3), p=(1, 1))
+    x = rng.standard_normal((3, 16, 6, 20)).astype(np.float32)
+    x[1, 3, 2, 7] = np.inf
+    x[2, 0, 5, 19] = np.nan
+    w = rng.standard_normal((16, 16, 3, 3)).astype(np.float32)
+    go = rng.standard_normal((3, 16, 6, 20)).astype(np.float32)
+    for ww, xx in ((w, x), (np.where(np.arange(w.size).reshape(w.shape) == 40, np.inf, w).astype(np.float32),
+                            np.nan_to_num(x, nan=0.0, posinf=0.0))):
+        ours = run_all(conv, xx, ww, None, go, np.float32)
+        ref = torch_all(ref_torch, conv, xx, ww, None, go)
+        for name, o, r in zip(("output", "gradInput"), ours, ref):
+            np.testing.assert_array_equal(np.isnan(o), np.isnan(r), err_msg=name)
+            np.testing.assert_array_equal(np.isinf(o), np.isinf(r), err_msg=name)
+            f = np.isfinite(r)
+            np.testing.assert_allclose(o[f], r[f], rtol=1e-4, atol=1e-3, err_msg=name)
 
 
 def test_direct_path_scratch_is_small_and_reused():

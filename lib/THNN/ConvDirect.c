@@ -63,10 +63,27 @@ int THNNConv_directOK(const THNNConvGeom *g, int gradInput)
 #endif
 }
 
+static Pass winoPass(Pass q);
+static int64_t winoScratch(const Pass *q, int64_t Cg, int64_t Og);
+
+/* 3x3 kernels without dilation, with enough planes that the gemms outweigh the transforms. */
+static int winogradOK(const THNNConvGeom *g)
+{
+    return g->k[1] == 3 && g->k[2] == 3 && g->d[1] == 1 && g->d[2] == 1 && g->nIn / g->groups >= 16 &&
+           g->nOut / g->groups >= 16;
+}
+
 int64_t THNNConv_directScratch(const THNNConvGeom *g, int pass)
 {
+    const int64_t Cg = g->nIn / g->groups, Og = g->nOut / g->groups;
+#ifdef HAVE_DIRECT
+    if (pass < 2 && winogradOK(g)) {
+        const Pass q = winoPass(pass == 1 ? bwdPass(g) : fwdPass(g));
+        return pass == 1 ? winoScratch(&q, Og, Cg) : winoScratch(&q, Cg, Og);
+    }
+#endif
     Pass q = pass == 1 ? bwdPass(g) : fwdPass(g);
-    const int64_t P = q.oH * q.oW, ldo = (g->nOut / g->groups + VL - 1) / VL * VL;
+    const int64_t P = q.oH * q.oW, ldo = (Og + VL - 1) / VL * VL;
     return padFloats(&q) + (pass == 2 ? g->groups * P * ldo : 0);
 }
 
@@ -193,54 +210,253 @@ static void convBlock(const Pass *q, const float *pad, const float *a, int64_t m
     }
 }
 
-/* Forward (gradInput when flip) of the whole batch. in: N x (groups x q.C) planes; out: N x
- * (groups x rows) planes; scratch: nthr x padFloats. Threads take whole samples, or with fewer
- * samples than threads, the (group, block) units of each sample (each thread padding its copy). */
-static int runConv(const THNNConvGeom *g, int flip, const float *in, float *out, const float *w, const float *bias,
+/* ---- Winograd F(2x2, 3x3): 3x3 kernels without dilation. Each 2x2 output tile comes from a 4x4
+ * input tile through 16 independent sums over input planes (a gemm per tile point xi, 2.25x fewer
+ * multiply-adds than the direct kernel), between cheap transforms (Lavin & Gray 2015):
+ * V = B^T d B, U = G g G^T, Y = A^T (sum_c U V) A. 16 tiles along a row share one vector. */
+#define WT 32          /* tiles per gemm block: two vectors, the width of the 12 x 2 tile kernel */
+
+/* U[xi][block][c][mr] for one group, packed as packWeights does (taps = input planes). */
+static void packWinograd(const float *w, int64_t nO, int64_t nC, int flip, float *dst)
+{
+    const int64_t rows = flip ? nC : nO, cin = flip ? nO : nC, per = packedFloats(rows, cin);
+    for (int64_t b0 = 0, mr; b0 < rows; b0 += mr) {
+        mr = blockRows(rows - b0);
+        for (int64_t c = 0; c < cin; c++)
+            for (int64_t r = 0; r < mr; r++) {
+                const int64_t o = b0 + r;
+                float gg[3][3], t[4][3], u[4][4];
+                for (int i = 0; i < 3; i++)
+                    for (int j = 0; j < 3; j++)
+                        gg[i][j] = o >= rows ? 0 : flip ? w[(c * nC + o) * 9 + (2 - i) * 3 + (2 - j)]
+                                                        : w[(o * nC + c) * 9 + i * 3 + j];
+                for (int j = 0; j < 3; j++) {
+                    t[0][j] = gg[0][j];
+                    t[1][j] = 0.5f * (gg[0][j] + gg[1][j] + gg[2][j]);
+                    t[2][j] = 0.5f * (gg[0][j] - gg[1][j] + gg[2][j]);
+                    t[3][j] = gg[2][j];
+                }
+                for (int i = 0; i < 4; i++) {
+                    u[i][0] = t[i][0];
+                    u[i][1] = 0.5f * (t[i][0] + t[i][1] + t[i][2]);
+                    u[i][2] = 0.5f * (t[i][0] - t[i][1] + t[i][2]);
+                    u[i][3] = t[i][2];
+                }
+                for (int xi = 0; xi < 16; xi++) dst[xi * per + b0 * cin + c * mr + r] = u[xi / 4][xi % 4];
+            }
+    }
+}
+
+/* V[xi][c][lane] of 16 tiles starting at tile column tw0 of tile row th, for planes [0, C):
+ * rows 2th..2th+3, columns 2tw..2tw+3 of the padded planes (lanes past the row read neighbours:
+ * their tiles are never stored). v: the vector's place in the block; ldv: floats per xi. */
+__attribute__((target("avx512f")))
+static void winoIn(const Pass *q, const float *pad, int64_t th, int64_t tw0, float *v, int64_t ldv)
+{
+    const __m512i ev = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    const __m512i od = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+    const int64_t HW = q->Hp * q->Wp;
+    for (int64_t c = 0; c < q->C; c++) {
+        const float *base = pad + c * HW + 2 * th * q->Wp + 2 * tw0;
+        __m512 t[4][4];
+        for (int r = 0; r < 4; r++) {
+            const float *R = base + r * q->Wp;
+            const __m512 l0 = _mm512_loadu_ps(R), l1 = _mm512_loadu_ps(R + 16);
+            const __m512 l2 = _mm512_loadu_ps(R + 2), l3 = _mm512_loadu_ps(R + 18);
+            const __m512 d0 = _mm512_permutex2var_ps(l0, ev, l1), d1 = _mm512_permutex2var_ps(l0, od, l1);
+            const __m512 d2 = _mm512_permutex2var_ps(l2, ev, l3), d3 = _mm512_permutex2var_ps(l2, od, l3);
+            t[r][0] = _mm512_sub_ps(d0, d2);
+            t[r][1] = _mm512_add_ps(d1, d2);
+            t[r][2] = _mm512_sub_ps(d2, d1);
+            t[r][3] = _mm512_sub_ps(d1, d3);
+        }
+        float *vc = v + c * WT;
+        for (int j = 0; j < 4; j++) {
+            _mm512_storeu_ps(vc + (0 * 4 + j) * ldv, _mm512_sub_ps(t[0][j], t[2][j]));
+            _mm512_storeu_ps(vc + (1 * 4 + j) * ldv, _mm512_add_ps(t[1][j], t[2][j]));
+            _mm512_storeu_ps(vc + (2 * 4 + j) * ldv, _mm512_sub_ps(t[2][j], t[1][j]));
+            _mm512_storeu_ps(vc + (3 * 4 + j) * ldv, _mm512_sub_ps(t[1][j], t[3][j]));
+        }
+    }
+}
+
+/* Output tiles of nO planes from M[xi][o][lane] (ldm floats per xi) for 16 tiles at (th, tw0):
+ * Y = A^T m A + bias, stored into out (nO planes of oH x oW) where inside the image. */
+__attribute__((target("avx512f")))
+static void winoOut(const Pass *q, const float *m, int64_t ldm, int64_t nO, const float *bias, int64_t th,
+                    int64_t tw0, float *out)
+{
+    const __m512i lo = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    const __m512i hi = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
+    const int64_t P = q->oH * q->oW, col = 2 * tw0, h0 = 2 * th;
+    if (col >= q->oW) return;
+    const __mmask16 m0 = laneMask(q->oW - col), m1 = q->oW - col > VL ? laneMask(q->oW - col - VL) : 0;
+    const int two = h0 + 1 < q->oH;
+    for (int64_t o = 0; o < nO; o++) {
+        const float *mo = m + o * WT;
+        __m512 z[2][4];
+        for (int j = 0; j < 4; j++) {
+            const __m512 a0 = _mm512_loadu_ps(mo + (0 * 4 + j) * ldm), a1 = _mm512_loadu_ps(mo + (1 * 4 + j) * ldm);
+            const __m512 a2 = _mm512_loadu_ps(mo + (2 * 4 + j) * ldm), a3 = _mm512_loadu_ps(mo + (3 * 4 + j) * ldm);
+            z[0][j] = _mm512_add_ps(_mm512_add_ps(a0, a1), a2);
+            z[1][j] = _mm512_sub_ps(_mm512_sub_ps(a1, a2), a3);
+        }
+        const __m512 b = _mm512_set1_ps(bias ? bias[o] : 0.0f);
+        for (int i = 0; i < 1 + two; i++) {
+            const __m512 y0 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(z[i][0], z[i][1]), z[i][2]), b);
+            const __m512 y1 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(z[i][1], z[i][2]), z[i][3]), b);
+            float *dst = out + o * P + (h0 + i) * q->oW + col;
+            _mm512_mask_storeu_ps(dst, m0, _mm512_permutex2var_ps(y0, lo, y1));
+            if (m1) _mm512_mask_storeu_ps(dst + VL, m1, _mm512_permutex2var_ps(y0, hi, y1));
+        }
+    }
+}
+
+/* One block of WT tiles (tile vectors vecs[0], vecs[1] as (th, tw0) pairs) of one group: input
+ * transform into V, 16 gemms into M, output transform. wu: the group's U; work: V then M. */
+static void winoBlock(const Pass *q, const float *pad, const float *wu, int64_t nO, const float *bias,
+                      const int64_t (*vecs)[2], int nvec, float *work, float *out)
+{
+    const int64_t C = q->C, ldv = C * WT, ldm = nO * WT, per = packedFloats(nO, C);
+    float *V = work, *M = work + 16 * ldv;
+    for (int k = 0; k < 2; k++) winoIn(q, pad, vecs[k < nvec ? k : 0][0], vecs[k < nvec ? k : 0][1], V + k * VL, ldv);
+    /* the gemm reads V[xi] as C planes of 1 x WT: a 1x1 "convolution" */
+    const Pass g1 = {.C = C, .iH = 1, .iW = WT, .Hp = 1, .Wp = WT, .kH = 1, .kW = 1, .dH = 1, .dW = 1,
+                     .oH = 1, .oW = WT};
+    for (int xi = 0; xi < 16; xi++)
+        for (int64_t o0 = 0, mr; o0 < nO; o0 += mr) {
+            mr = blockRows(nO - o0);
+            const int rows = (int)(nO - o0 < mr ? nO - o0 : mr);
+            (mr == MR ? tile12x2 : tile8x2)(&g1, V + xi * ldv, wu + xi * per + o0 * C, NULL, M + xi * ldm + o0 * WT,
+                                           WT, rows, 0xFFFF, 0xFFFF);
+        }
+    for (int k = 0; k < nvec; k++) winoOut(q, M + k * VL, ldm, nO, bias, vecs[k][0], vecs[k][1], out);
+}
+
+static int64_t winoScratch(const Pass *q, int64_t Cg, int64_t Og)
+{
+    return q->C * q->Hp * q->Wp + SLACK + 16 * WT * (Cg + Og);
+}
+
+/* The padded planes of a Winograd pass: whole 4x4 input tiles for every 2x2 output tile. */
+static Pass winoPass(Pass q)
+{
+    q.Hp = 2 * ((q.oH + 1) / 2) + 2;
+    q.Wp = 2 * ((q.oW + 1) / 2) + 2;
+    return q;
+}
+
+/* None of n floats is inf or NaN. */
+static int allFinite(const float *x, int64_t n)
+{
+    float acc = 0;
+    #pragma omp simd reduction(+:acc)
+    for (int64_t i = 0; i < n; i++) acc += x[i] * 0.0f;
+    return acc == 0;
+}
+
+/* What the threads of one forward / gradInput pass share. */
+typedef struct {
+    Pass q, qg;                      /* padded planes of a sample (all groups) and of one group */
+    int64_t G, rows, inN, outN, outPl;
+    const float *in, *bias;
+    float *out;
+    const float *wp, *wu;            /* direct weights (packWeights), Winograd U (packWinograd) */
+    int64_t wpG, uG, nb, wblocks, vPerRow, nvecs;
+    const int64_t *bs;               /* direct: first plane of each block, then rows */
+    int wino;
+} PassCtx;
+
+/* Unit u of sample n: a (group, plane block) of the direct kernel, or a (group, tile block) of
+ * Winograd. */
+static void passUnit(const PassCtx *x, int64_t n, int64_t u, int useW, float *pad)
+{
+    const Pass *qg = &x->qg;
+    const int64_t HW = qg->Hp * qg->Wp, Cg = qg->C;
+    float *out = x->out + n * x->outN;
+    if (!useW) {
+        const int64_t gi = u / x->nb, b = u % x->nb, o0 = x->bs[b];
+        convBlock(qg, pad + gi * Cg * HW, x->wp + gi * x->wpG + o0 * Cg * qg->kH * qg->kW, blockRows(x->rows - o0),
+                  (int)(x->bs[b + 1] - o0), x->bias ? x->bias + gi * x->rows + o0 : NULL,
+                  out + (gi * x->rows + o0) * x->outPl);
+        return;
+    }
+    const int64_t gi = u / x->wblocks, b = u % x->wblocks;
+    int64_t vv[2][2];
+    const int nv = 2 * b + 1 < x->nvecs ? 2 : 1;
+    for (int k = 0; k < nv; k++) {
+        vv[k][0] = (2 * b + k) / x->vPerRow;
+        vv[k][1] = (2 * b + k) % x->vPerRow * VL;
+    }
+    winoBlock(qg, pad + gi * Cg * HW, x->wu + gi * x->uG, x->rows, x->bias ? x->bias + gi * x->rows : NULL,
+              (const int64_t (*)[2])vv, nv, pad + padFloats(&x->q), out + gi * x->rows * x->outPl);
+}
+
+/* Sample n into this thread's scratch; its units all here, or (split) shared with the other
+ * threads of the region, which all pad the same sample and so take the same branch. Samples
+ * holding inf or NaN take the direct kernel: Winograd's transforms would spread them over whole
+ * tiles, where the direct kernel keeps them to the outputs that read them, as PyTorch does. */
+static void passSample(const PassCtx *x, int64_t n, float *pad, int split)
+{
+    const float *in = x->in + n * x->inN;
+    padCopy(&x->q, in, pad);
+    const int useW = x->wino && allFinite(in, x->inN);
+    const int64_t units = x->G * (useW ? x->wblocks : x->nb);
+    if (split) {
+        #pragma omp for schedule(static) nowait
+        for (int64_t u = 0; u < units; u++) passUnit(x, n, u, useW, pad);
+    } else {
+        for (int64_t u = 0; u < units; u++) passUnit(x, n, u, useW, pad);
+    }
+}
+
+/* Forward (gradInput when flip) of the whole batch: Winograd where winogradOK (and the weights
+ * are finite), else the direct kernel. in: N x (groups x C) planes; out: N x (groups x rows)
+ * planes. Threads take whole samples, or with fewer samples than threads, the units of each. */
+static int runPass(const THNNConvGeom *g, int flip, const float *in, float *out, const float *w, const float *bias,
                    float *scratch, int nthr)
 {
     const int64_t G = g->groups, nInG = g->nIn / G, nOutG = g->nOut / G, kv = g->k[1] * g->k[2];
-    Pass q = flip ? bwdPass(g) : fwdPass(g);
-    q.C /= G;
-    const int64_t rows = flip ? nInG : nOutG, K = q.C * kv, wpG = packedFloats(rows, K);
-    int64_t nb = 0;
-    for (int64_t left = rows; left > 0; left -= blockRows(left)) nb++;
-    float *wp = TH_alloc((int64_t)sizeof(float) * (wpG * G + 1));
-    int64_t *bs = TH_alloc((int64_t)sizeof(int64_t) * (nb + 1));
+    PassCtx x = {.G = G, .rows = flip ? nInG : nOutG, .in = in, .out = out, .bias = bias};
+    x.wino = winogradOK(g) && allFinite(w, g->nOut * nInG * kv);
+    x.q = flip ? bwdPass(g) : fwdPass(g);
+    if (x.wino) x.q = winoPass(x.q);
+    x.qg = x.q;
+    x.qg.C = x.q.C / G;
+    const int64_t Cg = x.qg.C;
+    x.outPl = x.q.oH * x.q.oW;
+    x.inN = x.q.C * x.q.iH * x.q.iW;
+    x.outN = x.rows * G * x.outPl;
+    x.wpG = packedFloats(x.rows, Cg * kv);
+    x.uG = 16 * packedFloats(x.rows, Cg);
+    for (int64_t left = x.rows; left > 0; left -= blockRows(left)) x.nb++;
+    x.vPerRow = ((x.q.oW + 1) / 2 + VL - 1) / VL;
+    x.nvecs = (x.q.oH + 1) / 2 * x.vPerRow;
+    x.wblocks = (x.nvecs + 1) / 2;
+    float *wp = TH_alloc((int64_t)sizeof(float) * (x.wpG * G + (x.wino ? x.uG * G : 0) + 1));
+    int64_t *bs = TH_alloc((int64_t)sizeof(int64_t) * (x.nb + 1));
     if (!wp || !bs) { TH_free(wp); TH_free(bs); return TH_lastErrorCode(); }
-    for (int64_t b = 0, o0 = 0; b < nb; o0 += blockRows(rows - o0), b++) bs[b] = o0;
-    bs[nb] = rows;
-    for (int64_t gi = 0; gi < G; gi++)
-        packWeights(w + gi * nOutG * nInG * kv, nOutG, nInG, g->k[1], g->k[2], flip, wp + gi * wpG);
-    Pass all = q;   /* every group's planes, padded together */
-    all.C = q.C * G;
-    const int64_t HW = q.Hp * q.Wp, outPl = q.oH * q.oW, padN = padFloats(&all), units = G * nb;
-    const int64_t inN = all.C * q.iH * q.iW, outN = rows * G * outPl;
+    for (int64_t b = 0, o0 = 0; b < x.nb; o0 += blockRows(x.rows - o0), b++) bs[b] = o0;
+    bs[x.nb] = x.rows;
+    for (int64_t gi = 0; gi < G; gi++) {
+        packWeights(w + gi * nOutG * nInG * kv, nOutG, nInG, g->k[1], g->k[2], flip, wp + gi * x.wpG);
+        if (x.wino) packWinograd(w + gi * nOutG * nInG * 9, nOutG, nInG, flip, wp + x.wpG * G + gi * x.uG);
+    }
+    x.wp = wp;
+    x.wu = wp + x.wpG * G;
+    x.bs = bs;
+    const int64_t perThread = x.wino ? winoScratch(&x.q, Cg, x.rows) : padFloats(&x.q);
     const int bySample = g->N >= nthr;
-    #define UNIT(n, u) do { \
-        const int64_t gi_ = (u) / nb, b_ = (u) % nb, o0_ = bs[b_]; \
-        convBlock(&q, pad + gi_ * q.C * HW, wp + gi_ * wpG + o0_ * K, blockRows(rows - o0_), \
-                  (int)(bs[b_ + 1] - o0_), bias ? bias + gi_ * rows + o0_ : NULL, \
-                  out + (n) * outN + (gi_ * rows + o0_) * outPl); \
-    } while (0)
     #pragma omp parallel num_threads(nthr) if (nthr > 1)
     {
-        float *pad = scratch + (int64_t)omp_get_thread_num() * padN;
+        float *pad = scratch + (int64_t)omp_get_thread_num() * perThread;
         if (bySample) {
             #pragma omp for schedule(static)
-            for (int64_t n = 0; n < g->N; n++) {
-                padCopy(&all, in + n * inN, pad);
-                for (int64_t u = 0; u < units; u++) UNIT(n, u);
-            }
+            for (int64_t n = 0; n < g->N; n++) passSample(&x, n, pad, 0);
         } else {
-            for (int64_t n = 0; n < g->N; n++) {
-                padCopy(&all, in + n * inN, pad);
-                #pragma omp for schedule(static) nowait
-                for (int64_t u = 0; u < units; u++) UNIT(n, u);
-            }
+            for (int64_t n = 0; n < g->N; n++) passSample(&x, n, pad, 1);
         }
     }
-    #undef UNIT
     TH_free(wp);
     TH_free(bs);
     return 0;
@@ -362,7 +578,7 @@ int THNNConv_directForward(const THNNConvGeom *g, const float *in, float *out, c
                            float *scratch, int nthr)
 {
 #ifdef HAVE_DIRECT
-    return runConv(g, 0, in, out, w, bias, scratch, nthr);
+    return runPass(g, 0, in, out, w, bias, scratch, nthr);
 #else
     (void)g; (void)in; (void)out; (void)w; (void)bias; (void)scratch; (void)nthr;
     return TH_setError(TH_ERR_RUNTIME, "THNNConv_directForward: not built for this CPU");
@@ -373,7 +589,7 @@ int THNNConv_directGradInput(const THNNConvGeom *g, const float *gout, float *gi
                              int nthr)
 {
 #ifdef HAVE_DIRECT
-    return runConv(g, 1, gout, gin, w, NULL, scratch, nthr);
+    return runPass(g, 1, gout, gin, w, NULL, scratch, nthr);
 #else
     (void)g; (void)gout; (void)gin; (void)w; (void)scratch; (void)nthr;
     return TH_setError(TH_ERR_RUNTIME, "THNNConv_directGradInput: not built for this CPU");
