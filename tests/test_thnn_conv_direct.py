@@ -46,6 +46,8 @@ CASES = [
     (3, 32, 17, (14, 15), (3, 3), (2, 2), (1, 1), 1, False),     # padding 2: gradInput unpadded
     (2, 32, 48, (8, 16), (3, 3), (1, 0), (1, 1), 2, True),       # groups of 16 -> 24 planes
     (2, 16, 24, (3, 14), (3, 3), (0, 1), (1, 1), 1, True),       # one output row
+    (2, 24, 16, (7, 12), (3, 3), (1, 1), (1, 1), 1, True),       # 6 tiles a row: segments span tile rows
+    (1, 16, 32, (16, 16), (3, 3), (1, 1), (1, 1), 1, True),      # 8 tiles a row, batch 1
 ]
 
 

@@ -213,8 +213,10 @@ static void convBlock(const Pass *q, const float *pad, const float *a, int64_t m
 /* ---- Winograd F(2x2, 3x3): 3x3 kernels without dilation. Each 2x2 output tile comes from a 4x4
  * input tile through 16 independent sums over input planes (a gemm per tile point xi, 2.25x fewer
  * multiply-adds than the direct kernel), between cheap transforms (Lavin & Gray 2015):
- * V = B^T d B, U = G g G^T, Y = A^T (sum_c U V) A. 16 tiles along a row share one vector. */
+ * V = B^T d B, U = G g G^T, Y = A^T (sum_c U V) A. A vector holds two segments of 8 tiles along
+ * a row (the next 8 of the row, or the start of the next tile row when rows are short). */
 #define WT 32          /* tiles per gemm block: two vectors, the width of the 12 x 2 tile kernel */
+#define SEG 8          /* tiles per segment */
 
 /* U[xi][block][c][mr] for one group, packed as packWeights does (taps = input planes). */
 static void packWinograd(const float *w, int64_t nO, int64_t nC, int flip, float *dst)
@@ -247,22 +249,24 @@ static void packWinograd(const float *w, int64_t nO, int64_t nC, int flip, float
     }
 }
 
-/* V[xi][c][lane] of 16 tiles starting at tile column tw0 of tile row th, for planes [0, C):
- * rows 2th..2th+3, columns 2tw..2tw+3 of the padded planes (lanes past the row read neighbours:
- * their tiles are never stored). v: the vector's place in the block; ldv: floats per xi. */
+/* V[xi][c][lane] of two segments s0, s1 (tile row th, first tile column tw0) for planes [0, C):
+ * tile (th, tw) reads rows 2th..2th+3, columns 2tw..2tw+3 of the padded planes (lanes past a row
+ * read neighbours: their tiles are never stored). v: the vector's place in the block; ldv:
+ * floats per xi. */
 __attribute__((target("avx512f")))
-static void winoIn(const Pass *q, const float *pad, int64_t th, int64_t tw0, float *v, int64_t ldv)
+static void winoIn(const Pass *q, const float *pad, const int64_t *s0, const int64_t *s1, float *v, int64_t ldv)
 {
     const __m512i ev = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
     const __m512i od = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
     const int64_t HW = q->Hp * q->Wp;
+    const int64_t off0 = 2 * s0[0] * q->Wp + 2 * s0[1], off1 = 2 * s1[0] * q->Wp + 2 * s1[1];
     for (int64_t c = 0; c < q->C; c++) {
-        const float *base = pad + c * HW + 2 * th * q->Wp + 2 * tw0;
+        const float *plane = pad + c * HW;
         __m512 t[4][4];
         for (int r = 0; r < 4; r++) {
-            const float *R = base + r * q->Wp;
-            const __m512 l0 = _mm512_loadu_ps(R), l1 = _mm512_loadu_ps(R + 16);
-            const __m512 l2 = _mm512_loadu_ps(R + 2), l3 = _mm512_loadu_ps(R + 18);
+            const float *R0 = plane + off0 + r * q->Wp, *R1 = plane + off1 + r * q->Wp;
+            const __m512 l0 = _mm512_loadu_ps(R0), l1 = _mm512_loadu_ps(R1);
+            const __m512 l2 = _mm512_loadu_ps(R0 + 2), l3 = _mm512_loadu_ps(R1 + 2);
             const __m512 d0 = _mm512_permutex2var_ps(l0, ev, l1), d1 = _mm512_permutex2var_ps(l0, od, l1);
             const __m512 d2 = _mm512_permutex2var_ps(l2, ev, l3), d3 = _mm512_permutex2var_ps(l2, od, l3);
             t[r][0] = _mm512_sub_ps(d0, d2);
@@ -280,18 +284,30 @@ static void winoIn(const Pass *q, const float *pad, int64_t th, int64_t tw0, flo
     }
 }
 
-/* Output tiles of nO planes from M[xi][o][lane] (ldm floats per xi) for 16 tiles at (th, tw0):
- * Y = A^T m A + bias, stored into out (nO planes of oH x oW) where inside the image. */
+/* Output pixels of a segment (tile row th, first tile column tw0): where each of its two rows
+ * starts in a plane (-1: outside the image) and which of the 16 columns are inside. */
+static void segDest(const Pass *q, const int64_t *seg, int64_t *row, __mmask16 *mask)
+{
+    const int64_t col = 2 * seg[1], h0 = 2 * seg[0];
+    *mask = col < q->oW ? laneMask(q->oW - col) : 0;
+    row[0] = h0 * q->oW + col;
+    row[1] = h0 + 1 < q->oH ? row[0] + q->oW : -1;
+}
+
+/* Output tiles of nO planes from M[xi][o][lane] (ldm floats per xi) for a vector of segments s0
+ * and s1 (s1 NULL: none): Y = A^T m A + bias, stored into out (nO planes of oH x oW) where
+ * inside the image. */
 __attribute__((target("avx512f")))
-static void winoOut(const Pass *q, const float *m, int64_t ldm, int64_t nO, const float *bias, int64_t th,
-                    int64_t tw0, float *out)
+static void winoOut(const Pass *q, const float *m, int64_t ldm, int64_t nO, const float *bias, const int64_t *s0,
+                    const int64_t *s1, float *out)
 {
     const __m512i lo = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
     const __m512i hi = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
-    const int64_t P = q->oH * q->oW, col = 2 * tw0, h0 = 2 * th;
-    if (col >= q->oW) return;
-    const __mmask16 m0 = laneMask(q->oW - col), m1 = q->oW - col > VL ? laneMask(q->oW - col - VL) : 0;
-    const int two = h0 + 1 < q->oH;
+    const int64_t P = q->oH * q->oW;
+    int64_t r0[2], r1[2] = {-1, -1};
+    __mmask16 m0, m1 = 0;
+    segDest(q, s0, r0, &m0);
+    if (s1) segDest(q, s1, r1, &m1);
     for (int64_t o = 0; o < nO; o++) {
         const float *mo = m + o * WT;
         __m512 z[2][4];
@@ -302,24 +318,26 @@ static void winoOut(const Pass *q, const float *m, int64_t ldm, int64_t nO, cons
             z[1][j] = _mm512_sub_ps(_mm512_sub_ps(a1, a2), a3);
         }
         const __m512 b = _mm512_set1_ps(bias ? bias[o] : 0.0f);
-        for (int i = 0; i < 1 + two; i++) {
+        float *plane = out + o * P;
+        for (int i = 0; i < 2; i++) {
             const __m512 y0 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(z[i][0], z[i][1]), z[i][2]), b);
             const __m512 y1 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(z[i][1], z[i][2]), z[i][3]), b);
-            float *dst = out + o * P + (h0 + i) * q->oW + col;
-            _mm512_mask_storeu_ps(dst, m0, _mm512_permutex2var_ps(y0, lo, y1));
-            if (m1) _mm512_mask_storeu_ps(dst + VL, m1, _mm512_permutex2var_ps(y0, hi, y1));
+            if (r0[i] >= 0) _mm512_mask_storeu_ps(plane + r0[i], m0, _mm512_permutex2var_ps(y0, lo, y1));
+            if (r1[i] >= 0) _mm512_mask_storeu_ps(plane + r1[i], m1, _mm512_permutex2var_ps(y0, hi, y1));
         }
     }
 }
 
-/* One block of WT tiles (tile vectors vecs[0], vecs[1] as (th, tw0) pairs) of one group: input
+/* One block of WT tiles (segs: nseg <= 4 segments as (th, tw0) pairs) of one group: input
  * transform into V, 16 gemms into M, output transform. wu: the group's U; work: V then M. */
 static void winoBlock(const Pass *q, const float *pad, const float *wu, int64_t nO, const float *bias,
-                      const int64_t (*vecs)[2], int nvec, float *work, float *out)
+                      const int64_t (*segs)[2], int nseg, float *work, float *out)
 {
     const int64_t C = q->C, ldv = C * WT, ldm = nO * WT, per = packedFloats(nO, C);
     float *V = work, *M = work + 16 * ldv;
-    for (int k = 0; k < 2; k++) winoIn(q, pad, vecs[k < nvec ? k : 0][0], vecs[k < nvec ? k : 0][1], V + k * VL, ldv);
+    /* missing segments repeat the first: computed, never stored */
+    for (int k = 0; k < 2; k++)
+        winoIn(q, pad, segs[2 * k < nseg ? 2 * k : 0], segs[2 * k + 1 < nseg ? 2 * k + 1 : 0], V + k * VL, ldv);
     /* the gemm reads V[xi] as C planes of 1 x WT: a 1x1 "convolution" */
     const Pass g1 = {.C = C, .iH = 1, .iW = WT, .Hp = 1, .Wp = WT, .kH = 1, .kW = 1, .dH = 1, .dW = 1,
                      .oH = 1, .oW = WT};
@@ -330,7 +348,8 @@ static void winoBlock(const Pass *q, const float *pad, const float *wu, int64_t 
             (mr == MR ? tile12x2 : tile8x2)(&g1, V + xi * ldv, wu + xi * per + o0 * C, NULL, M + xi * ldm + o0 * WT,
                                            WT, rows, 0xFFFF, 0xFFFF);
         }
-    for (int k = 0; k < nvec; k++) winoOut(q, M + k * VL, ldm, nO, bias, vecs[k][0], vecs[k][1], out);
+    for (int k = 0; 2 * k < nseg; k++)
+        winoOut(q, M + k * VL, ldm, nO, bias, segs[2 * k], 2 * k + 1 < nseg ? segs[2 * k + 1] : NULL, out);
 }
 
 static int64_t winoScratch(const Pass *q, int64_t Cg, int64_t Og)
@@ -362,7 +381,7 @@ typedef struct {
     const float *in, *bias;
     float *out;
     const float *wp, *wu;            /* direct weights (packWeights), Winograd U (packWinograd) */
-    int64_t wpG, uG, nb, wblocks, vPerRow, nvecs;
+    int64_t wpG, uG, nb, wblocks, segPerRow, nsegs;
     const int64_t *bs;               /* direct: first plane of each block, then rows */
     int wino;
 } PassCtx;
@@ -382,14 +401,14 @@ static void passUnit(const PassCtx *x, int64_t n, int64_t u, int useW, float *pa
         return;
     }
     const int64_t gi = u / x->wblocks, b = u % x->wblocks;
-    int64_t vv[2][2];
-    const int nv = 2 * b + 1 < x->nvecs ? 2 : 1;
-    for (int k = 0; k < nv; k++) {
-        vv[k][0] = (2 * b + k) / x->vPerRow;
-        vv[k][1] = (2 * b + k) % x->vPerRow * VL;
+    int64_t segs[4][2];
+    const int nseg = (int)(x->nsegs - 4 * b < 4 ? x->nsegs - 4 * b : 4);
+    for (int k = 0; k < nseg; k++) {
+        segs[k][0] = (4 * b + k) / x->segPerRow;
+        segs[k][1] = (4 * b + k) % x->segPerRow * SEG;
     }
     winoBlock(qg, pad + gi * Cg * HW, x->wu + gi * x->uG, x->rows, x->bias ? x->bias + gi * x->rows : NULL,
-              (const int64_t (*)[2])vv, nv, pad + padFloats(&x->q), out + gi * x->rows * x->outPl);
+              (const int64_t (*)[2])segs, nseg, pad + padFloats(&x->q), out + gi * x->rows * x->outPl);
 }
 
 /* Sample n into this thread's scratch; its units all here, or (split) shared with the other
@@ -430,9 +449,9 @@ static int runPass(const THNNConvGeom *g, int flip, const float *in, float *out,
     x.wpG = packedFloats(x.rows, Cg * kv);
     x.uG = 16 * packedFloats(x.rows, Cg);
     for (int64_t left = x.rows; left > 0; left -= blockRows(left)) x.nb++;
-    x.vPerRow = ((x.q.oW + 1) / 2 + VL - 1) / VL;
-    x.nvecs = (x.q.oH + 1) / 2 * x.vPerRow;
-    x.wblocks = (x.nvecs + 1) / 2;
+    x.segPerRow = ((x.q.oW + 1) / 2 + SEG - 1) / SEG;
+    x.nsegs = (x.q.oH + 1) / 2 * x.segPerRow;
+    x.wblocks = (x.nsegs + 3) / 4;
     float *wp = TH_alloc((int64_t)sizeof(float) * (x.wpG * G + (x.wino ? x.uG * G : 0) + 1));
     int64_t *bs = TH_alloc((int64_t)sizeof(int64_t) * (x.nb + 1));
     if (!wp || !bs) { TH_free(wp); TH_free(bs); return TH_lastErrorCode(); }
