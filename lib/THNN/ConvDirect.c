@@ -2,8 +2,9 @@
  * and gradWeight read a zero-padded copy of one sample's planes (per-thread scratch) instead of
  * an unfolded (im2col) buffer, so they neither write nor re-read K x P columns per sample and
  * the caller's finput stays small. gradInput of a stride-1 convolution is itself a stride-1
- * convolution of gradOutput with the flipped, transposed weights, so one register-tiled kernel
- * serves both. The engine (unfolded.c) picks this path where THNNConv_directOK says so. */
+ * convolution of gradOutput with the flipped, transposed weights, so one pass serves both: a
+ * register-tiled direct kernel, or Winograd F(2x2, 3x3) for 3x3 kernels with enough planes.
+ * The engine (unfolded.c) picks this path where THNNConv_directOK says so. */
 #include "THNNConv.h"
 #include <omp.h>
 
@@ -110,11 +111,11 @@ static void padCopy(const Pass *q, const float *in, float *dst)
  * 16 or a multiple of 12, then 8s, so few tiles compute planes that do not exist. */
 static int64_t blockRows(int64_t left) { return left > 16 || left % MR == 0 ? MR : MR_SMALL; }
 
-/* Weights of one group as the kernel reads them: blocks of blockRows output planes, then for each
- * tap (c, kh, kw) the block's weights (zero past the last plane). Forward: out plane o,
- * in plane c, value w[o][c][kh][kw]. flip (gradInput): "out" plane c, "in" plane o, value
- * w[o][c][kH-1-kh][kW-1-kw]. w is the group's nO x nC x kH x kW slice (flip: nC is its
- * second dim, nO its first). */
+/* Weights of one group (w: its nO x nC x kH x kW slice) as the kernel reads them: blocks of
+ * blockRows planes of the pass's output, then for each tap (input plane, kh, kw) the block's
+ * weights (zero past the last plane). Forward: output plane o, input plane c, value
+ * w[o][c][kh][kw]. flip (gradInput, whose output planes are the nC and inputs the nO): value
+ * w[o][c][kH-1-kh][kW-1-kw] for output plane c, input plane o. */
 static void packWeights(const float *w, int64_t nO, int64_t nC, int64_t kH, int64_t kW, int flip, float *dst)
 {
     const int64_t kv = kH * kW, rows = flip ? nC : nO, cin = flip ? nO : nC, K = cin * kv;

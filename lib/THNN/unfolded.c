@@ -1,7 +1,8 @@
 /* The im2col convolution engine behind SpatialConvolutionMM, SpatialDilatedConvolution,
  * SpatialFullConvolution and the Volumetric variants: shape checks, buffer management and
  * the batch loop (OpenMP over samples, single-threaded gemm inside; OpenBLAS threads only
- * where the batch loop is serial). */
+ * where the batch loop is serial). Float32 stride-1 2-D cases that THNNConv_directOK accepts
+ * go to the kernels of ConvDirect.c instead, with finput / columns as their per-thread scratch. */
 #include "THNNConv.h"
 #include "../TH/THBlas.h"
 #include <omp.h>
