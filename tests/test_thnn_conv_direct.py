@@ -142,8 +142,9 @@ def test_direct_path_nonfinite_values_stay_local(ref_torch):
 
 
 def test_winograd_nonfinite_values_stay_local(ref_torch):
-    """Winograd's transforms would spread an inf over its whole tile: samples holding inf or NaN, and
-    all samples for non-finite weights, take the direct kernel, so the outputs match PyTorch's."""
+    """Winograd's transforms would spread an inf over its whole tile: samples holding inf or NaN (input
+    or gradOutput), and all samples for non-finite weights, take the direct kernels, so the results
+    match PyTorch's."""
     rng = np.random.default_rng(8)
     conv = Conv("SpatialConvolutionMM", (3, 3), p=(1, 1))
     x = rng.standard_normal((3, 16, 6, 20)).astype(np.float32)
@@ -151,11 +152,14 @@ def test_winograd_nonfinite_values_stay_local(ref_torch):
     x[2, 0, 5, 19] = np.nan
     w = rng.standard_normal((16, 16, 3, 3)).astype(np.float32)
     go = rng.standard_normal((3, 16, 6, 20)).astype(np.float32)
-    for ww, xx in ((w, x), (np.where(np.arange(w.size).reshape(w.shape) == 40, np.inf, w).astype(np.float32),
-                            np.nan_to_num(x, nan=0.0, posinf=0.0))):
-        ours = run_all(conv, xx, ww, None, go, np.float32)
-        ref = torch_all(ref_torch, conv, xx, ww, None, go)
-        for name, o, r in zip(("output", "gradInput"), ours, ref):
+    finite_x = np.nan_to_num(x, nan=0.0, posinf=0.0)
+    inf_w = np.where(np.arange(w.size).reshape(w.shape) == 40, np.inf, w).astype(np.float32)
+    nan_go = go.copy()
+    nan_go[0, 5, 3, 11] = np.nan
+    for ww, xx, gg in ((w, x, go), (inf_w, finite_x, go), (w, finite_x, nan_go)):
+        ours = run_all(conv, xx, ww, None, gg, np.float32)
+        ref = torch_all(ref_torch, conv, xx, ww, None, gg)
+        for name, o, r in zip(("output", "gradInput", "gradWeight"), ours, ref):
             np.testing.assert_array_equal(np.isnan(o), np.isnan(r), err_msg=name)
             np.testing.assert_array_equal(np.isinf(o), np.isinf(r), err_msg=name)
             f = np.isfinite(r)

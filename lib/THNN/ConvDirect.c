@@ -18,6 +18,8 @@
 #define MR_SMALL 8     /* the other tile height: blocks of 12 and 8 cover 64 planes without waste */
 #define BN 6           /* gradWeight tile: taps (input plane, kh, kw) x 4 vectors of planes */
 #define SLACK 64       /* floats after a padded copy: full-vector loads past the last row stay inside */
+#define WT 32          /* Winograd tiles per gemm block: two vectors, the width of the 12 x 2 tile kernel */
+#define SEG 8          /* Winograd tiles per segment (half a vector) */
 
 /* Planes of one convolution pass: C input planes iH x iW, zero padded by pH/pW into Hp x Wp,
  * kernel kH x kW with dilation dH/dW, stride 1, giving oH x oW. */
@@ -85,7 +87,14 @@ int64_t THNNConv_directScratch(const THNNConvGeom *g, int pass)
 #endif
     Pass q = pass == 1 ? bwdPass(g) : fwdPass(g);
     const int64_t P = q.oH * q.oW, ldo = (Og + VL - 1) / VL * VL;
-    return padFloats(&q) + (pass == 2 ? g->groups * P * ldo : 0);
+    if (pass < 2) return padFloats(&q);
+#ifdef HAVE_DIRECT
+    if (winogradOK(g)) {
+        q = winoPass(q);
+        return padFloats(&q) + g->groups * P * ldo + 16 * WT * ((Cg + BN - 1) / BN * BN + ldo);
+    }
+#endif
+    return padFloats(&q) + g->groups * P * ldo;
 }
 
 #ifdef HAVE_DIRECT
@@ -216,8 +225,6 @@ static void convBlock(const Pass *q, const float *pad, const float *a, int64_t m
  * multiply-adds than the direct kernel), between cheap transforms (Lavin & Gray 2015):
  * V = B^T d B, U = G g G^T, Y = A^T (sum_c U V) A. A vector holds two segments of 8 tiles along
  * a row (the next 8 of the row, or the start of the next tile row when rows are short). */
-#define WT 32          /* tiles per gemm block: two vectors, the width of the 12 x 2 tile kernel */
-#define SEG 8          /* tiles per segment */
 
 /* U[xi][block][c][mr] for one group, packed as packWeights does (taps = input planes). */
 static void packWinograd(const float *w, int64_t nO, int64_t nC, int flip, float *dst)
@@ -542,45 +549,127 @@ static void transposeOut(const float *go, int64_t nO, int64_t P, int64_t ldo, fl
 
 static int64_t roundUp(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 
-/* gradWeight += scale * dL/dW, summed into a transposed (tap-major) copy first. Threads split the
- * (group, tap block, plane block) tiles, so each owns its part of the sum and adds samples in
- * order (no per-thread partials); each pads and transposes every sample into its own scratch. */
+/* E[xi][t][o] = A e_t A^T for the WT tiles t of a block (segs as winoBlock), e_t the 2x2 gradOutput
+ * tile of plane o (zero outside the image, all zero for missing tiles). goT: the group's gradOutput
+ * transposed (pixel-major rows of ldo planes). */
+__attribute__((target("avx512f")))
+static void winoGradOut(const Pass *q, const float *goT, int64_t ldo, const int64_t (*segs)[2], int nseg,
+                        float *E)
+{
+    const int64_t ldE = WT * ldo, nTW = (q->oW + 1) / 2;
+    for (int t = 0; t < WT; t++) {
+        const int s = t / SEG;
+        const int64_t th = s < nseg ? segs[s][0] : 0, tw = s < nseg ? segs[s][1] + t % SEG : nTW;
+        for (int64_t o = 0; o < ldo; o += VL) {
+            __m512 e[2][2];
+            for (int i = 0; i < 2; i++)
+                for (int j = 0; j < 2; j++) {
+                    const int64_t h = 2 * th + i, w = 2 * tw + j;
+                    e[i][j] = tw < nTW && h < q->oH && w < q->oW ? _mm512_loadu_ps(goT + (h * q->oW + w) * ldo + o)
+                                                                : _mm512_setzero_ps();
+                }
+            __m512 f[2][4];
+            for (int i = 0; i < 2; i++) {
+                f[i][0] = e[i][0];
+                f[i][1] = _mm512_add_ps(e[i][0], e[i][1]);
+                f[i][2] = _mm512_sub_ps(e[i][0], e[i][1]);
+                f[i][3] = _mm512_sub_ps(_mm512_setzero_ps(), e[i][1]);
+            }
+            float *dst = E + t * ldo + o;
+            for (int b = 0; b < 4; b++) {
+                _mm512_storeu_ps(dst + (0 * 4 + b) * ldE, f[0][b]);
+                _mm512_storeu_ps(dst + (1 * 4 + b) * ldE, _mm512_add_ps(f[0][b], f[1][b]));
+                _mm512_storeu_ps(dst + (2 * 4 + b) * ldE, _mm512_sub_ps(f[0][b], f[1][b]));
+                _mm512_storeu_ps(dst + (3 * 4 + b) * ldE, _mm512_sub_ps(_mm512_setzero_ps(), f[1][b]));
+            }
+        }
+    }
+}
+
+/* acc (BN rows of ldo floats, planes o0..) += the tap rows at off x gradOutput rows goT over the
+ * pixels of q: the gwTile variant for the block's plane count. */
+static void gwTileN(const Pass *q, const float *goT, int64_t ldo, int64_t o0, const float *src, const int64_t *off,
+                    float *acc)
+{
+    const int64_t nv = (ldo - o0) / VL < 4 ? (ldo - o0) / VL : 4;
+    if (nv == 4) gwTile4(q, goT + o0, ldo, src, off, acc + o0);
+    else if (nv == 3) gwTile3(q, goT + o0, ldo, src, off, acc + o0);
+    else if (nv == 2) gwTile2(q, goT + o0, ldo, src, off, acc + o0);
+    else gwTile1(q, goT + o0, ldo, src, off, acc + o0);
+}
+
+/* gradWeight += scale * dL/dW. Every thread pads and transposes each sample into its own scratch,
+ * then takes a share of its units. Direct units (group, tap block, plane block) each own a part
+ * of a shared tap-major sum, added in sample order; Winograd units (group, tile block; where
+ * winogradOK and the sample is finite) add GW[xi][c][o] = sum over tiles of E V into the thread's
+ * partial, and gw gets G^T GW G from the partials summed in thread order. */
 static int runGradWeight(const THNNConvGeom *g, const float *in, const float *gout, float *gw, float scale,
                          float *scratch, int nthr)
 {
     const int64_t G = g->groups, nInG = g->nIn / G, nOutG = g->nOut / G, kv = g->k[1] * g->k[2];
-    const Pass q = fwdPass(g);
+    const int wino = winogradOK(g);
+    const Pass q = wino ? winoPass(fwdPass(g)) : fwdPass(g);
     const int64_t K = nInG * kv, HW = q.Hp * q.Wp, P = q.oH * q.oW, ldo = roundUp(nOutG, VL);
-    const int64_t kBlocks = (K + BN - 1) / BN, oBlocks = (ldo + 4 * VL - 1) / (4 * VL);
-    const int64_t units = G * kBlocks * oBlocks, padN = padFloats(&q), perThread = padN + G * P * ldo;
+    const int64_t kBlocks = (K + BN - 1) / BN, oBlocks = (ldo + 4 * VL - 1) / (4 * VL), dUnits = G * kBlocks * oBlocks;
+    const int64_t segPerRow = ((q.oW + 1) / 2 + SEG - 1) / SEG, nsegs = (q.oH + 1) / 2 * segPerRow;
+    const int64_t wblocks = (nsegs + 3) / 4, wUnits = G * wblocks, Cpad = roundUp(nInG, BN);
+    const int64_t padN = padFloats(&q), perThread = padN + G * P * ldo + (wino ? 16 * WT * (Cpad + ldo) : 0);
+    const int64_t gwN = G * 16 * Cpad * ldo;   /* one thread's Winograd partial */
     const int64_t inN = g->nIn * q.iH * q.iW, outN = g->nOut * P;
-    int64_t *off = TH_alloc((int64_t)sizeof(int64_t) * (kBlocks * BN));
-    float *gwT = TH_alloc((int64_t)sizeof(float) * G * kBlocks * BN * ldo);
+    int64_t *off = TH_alloc((int64_t)sizeof(int64_t) * (kBlocks * BN + Cpad));
+    float *gwT = TH_alloc((int64_t)sizeof(float) * (G * kBlocks * BN * ldo + (wino ? nthr * gwN : 0)));
     if (!off || !gwT) { TH_free(off); TH_free(gwT); return TH_lastErrorCode(); }
-    memset(gwT, 0, sizeof(float) * (size_t)(G * kBlocks * BN * ldo));
+    memset(gwT, 0, sizeof(float) * (size_t)(G * kBlocks * BN * ldo + (wino ? nthr * gwN : 0)));
     for (int64_t k = 0; k < kBlocks * BN; k++) {
         const int64_t kk = k < K ? k : K - 1;  /* ragged last block: repeat the last tap, not copied out */
         const int64_t c = kk / kv, kh = kk % kv / q.kW, kw = kk % q.kW;
         off[k] = c * HW + kh * q.dH * q.Wp + kw * q.dW;
     }
+    int64_t *offV = off + kBlocks * BN;        /* Winograd: plane c's row of a V[xi] block */
+    for (int64_t c = 0; c < Cpad; c++) offV[c] = c * WT;
+    /* the Winograd sums read V[xi] and E[xi] as one row of WT "pixels" */
+    const Pass row = {.C = 1, .iH = 1, .iW = WT, .Hp = 1, .Wp = WT, .kH = 1, .kW = 1, .dH = 1, .dW = 1,
+                      .oH = 1, .oW = WT};
+    float *wsum = gwT + G * kBlocks * BN * ldo;
     #pragma omp parallel num_threads(nthr) if (nthr > 1)
     {
-        float *pad = scratch + (int64_t)omp_get_thread_num() * perThread, *goT = pad + padN;
+        const int tid = omp_get_thread_num();
+        float *pad = scratch + tid * perThread, *goT = pad + padN, *V = goT + G * P * ldo, *E = V + 16 * WT * Cpad;
+        float *mine = wsum + tid * gwN;
+        if (wino) memset(V, 0, sizeof(float) * (size_t)(16 * WT * Cpad));   /* rows past nInG stay 0 */
         for (int64_t n = 0; n < g->N; n++) {
-            padCopy(&q, in + n * inN, pad);
+            const float *x = in + n * inN, *go = gout + n * outN;
+            padCopy(&q, x, pad);
             for (int64_t gi = 0; gi < G; gi++)
-                transposeOut(gout + n * outN + gi * nOutG * P, nOutG, P, ldo, goT + gi * P * ldo);
+                transposeOut(go + gi * nOutG * P, nOutG, P, ldo, goT + gi * P * ldo);
+            /* every thread sees the same sample, so all take the same branch */
+            const int useW = wino && allFinite(x, inN) && allFinite(go, outN);
             #pragma omp for schedule(static) nowait
-            for (int64_t u = 0; u < units; u++) {
-                const int64_t gi = u / (kBlocks * oBlocks), kb = u / oBlocks % kBlocks, ob = u % oBlocks;
-                const int64_t o0 = ob * 4 * VL, nv = (ldo - o0) / VL < 4 ? (ldo - o0) / VL : 4;
-                const float *gt = goT + gi * P * ldo + o0, *gp = pad + gi * nInG * HW;
-                float *dst = gwT + (gi * kBlocks + kb) * BN * ldo + o0;
-                const int64_t *o = off + kb * BN;
-                if (nv == 4) gwTile4(&q, gt, ldo, gp, o, dst);
-                else if (nv == 3) gwTile3(&q, gt, ldo, gp, o, dst);
-                else if (nv == 2) gwTile2(&q, gt, ldo, gp, o, dst);
-                else gwTile1(&q, gt, ldo, gp, o, dst);
+            for (int64_t u = 0; u < (useW ? wUnits : dUnits); u++) {
+                if (!useW) {
+                    const int64_t gi = u / (kBlocks * oBlocks), kb = u / oBlocks % kBlocks, ob = u % oBlocks;
+                    gwTileN(&q, goT + gi * P * ldo, ldo, ob * 4 * VL, pad + gi * nInG * HW, off + kb * BN,
+                            gwT + (gi * kBlocks + kb) * BN * ldo);
+                    continue;
+                }
+                const int64_t gi = u / wblocks, b = u % wblocks;
+                int64_t segs[4][2];
+                const int nseg = (int)(nsegs - 4 * b < 4 ? nsegs - 4 * b : 4);
+                for (int k = 0; k < nseg; k++) {
+                    segs[k][0] = (4 * b + k) / segPerRow;
+                    segs[k][1] = (4 * b + k) % segPerRow * SEG;
+                }
+                Pass qg = q;
+                qg.C = nInG;
+                for (int k = 0; k < 2; k++)
+                    winoIn(&qg, pad + gi * nInG * HW, segs[2 * k < nseg ? 2 * k : 0],
+                           segs[2 * k + 1 < nseg ? 2 * k + 1 : 0], V + k * VL, Cpad * WT);
+                winoGradOut(&q, goT + gi * P * ldo, ldo, (const int64_t (*)[2])segs, nseg, E);
+                for (int xi = 0; xi < 16; xi++)
+                    for (int64_t c0 = 0; c0 < Cpad; c0 += BN)
+                        for (int64_t o0 = 0; o0 < ldo; o0 += 4 * VL)
+                            gwTileN(&row, E + xi * WT * ldo, ldo, o0, V + xi * WT * Cpad, offV + c0,
+                                    mine + ((gi * 16 + xi) * Cpad + c0) * ldo);
             }
         }
     }
@@ -588,6 +677,27 @@ static int runGradWeight(const THNNConvGeom *g, const float *in, const float *go
         for (int64_t o = 0; o < nOutG; o++)
             for (int64_t k = 0; k < K; k++)
                 gw[(gi * nOutG + o) * K + k] += scale * gwT[(gi * kBlocks * BN + k) * ldo + o];
+    if (wino) {
+        static const float Gm[4][3] = {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}};
+        for (int64_t gi = 0; gi < G; gi++)
+            for (int64_t o = 0; o < nOutG; o++)
+                for (int64_t c = 0; c < nInG; c++) {
+                    float m[16];
+                    for (int xi = 0; xi < 16; xi++) {
+                        float acc = 0;
+                        for (int t = 0; t < nthr; t++) acc += wsum[t * gwN + ((gi * 16 + xi) * Cpad + c) * ldo + o];
+                        m[xi] = acc;
+                    }
+                    float *dst = gw + ((gi * nOutG + o) * nInG + c) * 9;
+                    for (int kh = 0; kh < 3; kh++)
+                        for (int kw = 0; kw < 3; kw++) {
+                            float acc = 0;
+                            for (int a = 0; a < 4; a++)
+                                for (int b = 0; b < 4; b++) acc += Gm[a][kh] * Gm[b][kw] * m[a * 4 + b];
+                            dst[kh * 3 + kw] += scale * acc;
+                        }
+                }
+    }
     TH_free(off);
     TH_free(gwT);
     return 0;
