@@ -598,86 +598,135 @@ static void gwTileN(const Pass *q, const float *goT, int64_t ldo, int64_t o0, co
     else gwTile1(q, goT + o0, ldo, src, off, acc + o0);
 }
 
-/* gradWeight += scale * dL/dW. Every thread pads and transposes each sample into its own scratch,
- * then takes a share of its units. Direct units (group, tap block, plane block) each own a part
- * of a shared tap-major sum, added in sample order; Winograd units (group, tile block; where
- * winogradOK and the sample is finite) add GW[xi][c][o] = sum over tiles of E V into the thread's
- * partial, and gw gets G^T GW G from the partials summed in thread order. */
-static int runGradWeight(const THNNConvGeom *g, const float *in, const float *gout, float *gw, float scale,
-                         float *scratch, int nthr)
+/* What the threads of one gradWeight pass share. */
+typedef struct {
+    Pass q;                                   /* padded planes of a sample (all groups) */
+    int64_t G, nInG, nOutG, HW, P, ldo, inN, outN, kBlocks, oBlocks, segPerRow, nsegs, wblocks, Cpad;
+    int64_t dN, gwN, perThread, padN;
+    const float *in, *gout;
+    const int64_t *off, *offV;                /* direct tap offsets; Winograd V row offsets */
+    int wino;
+} GwCtx;
+
+/* Unit u of the sample in pad / goT: a direct (group, tap block, plane block) into the tap-major
+ * sum dsum, or a Winograd (group, tile block) into the GW sum wsum. */
+static void gwUnit(const GwCtx *x, int64_t u, int useW, const float *pad, const float *goT, float *V, float *E,
+                   float *dsum, float *wsum)
 {
-    const int64_t G = g->groups, nInG = g->nIn / G, nOutG = g->nOut / G, kv = g->k[1] * g->k[2];
-    const int wino = winogradOK(g);
-    const Pass q = wino ? winoPass(fwdPass(g)) : fwdPass(g);
-    const int64_t K = nInG * kv, HW = q.Hp * q.Wp, P = q.oH * q.oW, ldo = roundUp(nOutG, VL);
-    const int64_t kBlocks = (K + BN - 1) / BN, oBlocks = (ldo + 4 * VL - 1) / (4 * VL), dUnits = G * kBlocks * oBlocks;
-    const int64_t segPerRow = ((q.oW + 1) / 2 + SEG - 1) / SEG, nsegs = (q.oH + 1) / 2 * segPerRow;
-    const int64_t wblocks = (nsegs + 3) / 4, wUnits = G * wblocks, Cpad = roundUp(nInG, BN);
-    const int64_t padN = padFloats(&q), perThread = padN + G * P * ldo + (wino ? 16 * WT * (Cpad + ldo) : 0);
-    const int64_t gwN = G * 16 * Cpad * ldo;   /* one thread's Winograd partial */
-    const int64_t inN = g->nIn * q.iH * q.iW, outN = g->nOut * P;
-    int64_t *off = TH_alloc((int64_t)sizeof(int64_t) * (kBlocks * BN + Cpad));
-    float *gwT = TH_alloc((int64_t)sizeof(float) * (G * kBlocks * BN * ldo + (wino ? nthr * gwN : 0)));
-    if (!off || !gwT) { TH_free(off); TH_free(gwT); return TH_lastErrorCode(); }
-    memset(gwT, 0, sizeof(float) * (size_t)(G * kBlocks * BN * ldo + (wino ? nthr * gwN : 0)));
-    for (int64_t k = 0; k < kBlocks * BN; k++) {
-        const int64_t kk = k < K ? k : K - 1;  /* ragged last block: repeat the last tap, not copied out */
-        const int64_t c = kk / kv, kh = kk % kv / q.kW, kw = kk % q.kW;
-        off[k] = c * HW + kh * q.dH * q.Wp + kw * q.dW;
+    const int64_t HW = x->HW, P = x->P, ldo = x->ldo, nInG = x->nInG;
+    if (!useW) {
+        const int64_t gi = u / (x->kBlocks * x->oBlocks), kb = u / x->oBlocks % x->kBlocks, ob = u % x->oBlocks;
+        gwTileN(&x->q, goT + gi * P * ldo, ldo, ob * 4 * VL, pad + gi * nInG * HW, x->off + kb * BN,
+                dsum + (gi * x->kBlocks + kb) * BN * ldo);
+        return;
     }
-    int64_t *offV = off + kBlocks * BN;        /* Winograd: plane c's row of a V[xi] block */
-    for (int64_t c = 0; c < Cpad; c++) offV[c] = c * WT;
     /* the Winograd sums read V[xi] and E[xi] as one row of WT "pixels" */
     const Pass row = {.C = 1, .iH = 1, .iW = WT, .Hp = 1, .Wp = WT, .kH = 1, .kW = 1, .dH = 1, .dW = 1,
                       .oH = 1, .oW = WT};
-    float *wsum = gwT + G * kBlocks * BN * ldo;
+    const int64_t gi = u / x->wblocks, b = u % x->wblocks, Cpad = x->Cpad;
+    int64_t segs[4][2];
+    const int nseg = (int)(x->nsegs - 4 * b < 4 ? x->nsegs - 4 * b : 4);
+    for (int k = 0; k < nseg; k++) {
+        segs[k][0] = (4 * b + k) / x->segPerRow;
+        segs[k][1] = (4 * b + k) % x->segPerRow * SEG;
+    }
+    Pass qg = x->q;
+    qg.C = nInG;
+    for (int k = 0; k < 2; k++)
+        winoIn(&qg, pad + gi * nInG * HW, segs[2 * k < nseg ? 2 * k : 0], segs[2 * k + 1 < nseg ? 2 * k + 1 : 0],
+               V + k * VL, Cpad * WT);
+    winoGradOut(&x->q, goT + gi * P * ldo, ldo, (const int64_t (*)[2])segs, nseg, E);
+    for (int xi = 0; xi < 16; xi++)
+        for (int64_t c0 = 0; c0 < Cpad; c0 += BN)
+            for (int64_t o0 = 0; o0 < ldo; o0 += 4 * VL)
+                gwTileN(&row, E + xi * WT * ldo, ldo, o0, V + xi * WT * Cpad, x->offV + c0,
+                        wsum + ((gi * 16 + xi) * Cpad + c0) * ldo);
+}
+
+/* Sample n into this thread's scratch; its units all here, or (split) shared with the other
+ * threads of the region, which all see the same sample and so take the same branch. */
+static void gwSample(const GwCtx *x, int64_t n, float *scr, float *dsum, float *wsum, int split)
+{
+    float *pad = scr, *goT = pad + x->padN, *V = goT + x->G * x->P * x->ldo, *E = V + 16 * WT * x->Cpad;
+    const float *in = x->in + n * x->inN, *go = x->gout + n * x->outN;
+    padCopy(&x->q, in, pad);
+    for (int64_t gi = 0; gi < x->G; gi++)
+        transposeOut(go + gi * x->nOutG * x->P, x->nOutG, x->P, x->ldo, goT + gi * x->P * x->ldo);
+    const int useW = x->wino && allFinite(in, x->inN) && allFinite(go, x->outN);
+    const int64_t units = x->G * (useW ? x->wblocks : x->kBlocks * x->oBlocks);
+    if (split) {
+        #pragma omp for schedule(static) nowait
+        for (int64_t u = 0; u < units; u++) gwUnit(x, u, useW, pad, goT, V, E, dsum, wsum);
+    } else {
+        for (int64_t u = 0; u < units; u++) gwUnit(x, u, useW, pad, goT, V, E, dsum, wsum);
+    }
+}
+
+/* gradWeight += scale * dL/dW. Direct units (group, tap block, plane block) add into a tap-major
+ * sum; Winograd units (group, tile block; where winogradOK and the sample is finite) add
+ * GW[xi][c][o] = sum over tiles of E V, and gw gets G^T GW G. With Winograd and at least as many
+ * samples as threads, threads take whole samples into sums of their own; else every thread pads
+ * and transposes each sample and takes a share of its units (direct units own their part of one
+ * shared sum). Per-thread sums are added in thread order. */
+static int runGradWeight(const THNNConvGeom *g, const float *in, const float *gout, float *gw, float scale,
+                         float *scratch, int nthr)
+{
+    GwCtx x = {.G = g->groups, .in = in, .gout = gout, .wino = winogradOK(g)};
+    const int64_t G = x.G, nInG = g->nIn / G, nOutG = g->nOut / G, kv = g->k[1] * g->k[2], K = nInG * kv;
+    x.nInG = nInG;
+    x.nOutG = nOutG;
+    x.q = x.wino ? winoPass(fwdPass(g)) : fwdPass(g);
+    x.HW = x.q.Hp * x.q.Wp;
+    x.P = x.q.oH * x.q.oW;
+    x.ldo = roundUp(nOutG, VL);
+    x.kBlocks = (K + BN - 1) / BN;
+    x.oBlocks = (x.ldo + 4 * VL - 1) / (4 * VL);
+    x.segPerRow = ((x.q.oW + 1) / 2 + SEG - 1) / SEG;
+    x.nsegs = (x.q.oH + 1) / 2 * x.segPerRow;
+    x.wblocks = (x.nsegs + 3) / 4;
+    x.Cpad = roundUp(nInG, BN);
+    x.padN = padFloats(&x.q);
+    x.perThread = x.padN + G * x.P * x.ldo + (x.wino ? 16 * WT * (x.Cpad + x.ldo) : 0);
+    x.inN = g->nIn * x.q.iH * x.q.iW;
+    x.outN = g->nOut * x.P;
+    const int bySample = x.wino && g->N >= nthr, nD = bySample ? nthr : 1;
+    const int64_t ldo = x.ldo, Cpad = x.Cpad, kBlocks = x.kBlocks;
+    x.dN = G * kBlocks * BN * ldo;
+    x.gwN = G * 16 * Cpad * ldo;
+    const int64_t sums = nD * x.dN + (x.wino ? nthr * x.gwN : 0);
+    int64_t *off = TH_alloc((int64_t)sizeof(int64_t) * (kBlocks * BN + Cpad));
+    float *dsum = TH_alloc((int64_t)sizeof(float) * sums);
+    if (!off || !dsum) { TH_free(off); TH_free(dsum); return TH_lastErrorCode(); }
+    memset(dsum, 0, sizeof(float) * (size_t)sums);
+    for (int64_t k = 0; k < kBlocks * BN; k++) {
+        const int64_t kk = k < K ? k : K - 1;  /* ragged last block: repeat the last tap, not copied out */
+        const int64_t c = kk / kv, kh = kk % kv / x.q.kW, kw = kk % x.q.kW;
+        off[k] = c * x.HW + kh * x.q.dH * x.q.Wp + kw * x.q.dW;
+    }
+    for (int64_t c = 0; c < Cpad; c++) off[kBlocks * BN + c] = c * WT;
+    x.off = off;
+    x.offV = off + kBlocks * BN;
+    float *wsum = dsum + nD * x.dN;
     #pragma omp parallel num_threads(nthr) if (nthr > 1)
     {
         const int tid = omp_get_thread_num();
-        float *pad = scratch + tid * perThread, *goT = pad + padN, *V = goT + G * P * ldo, *E = V + 16 * WT * Cpad;
-        float *mine = wsum + tid * gwN;
-        if (wino) memset(V, 0, sizeof(float) * (size_t)(16 * WT * Cpad));   /* rows past nInG stay 0 */
-        for (int64_t n = 0; n < g->N; n++) {
-            const float *x = in + n * inN, *go = gout + n * outN;
-            padCopy(&q, x, pad);
-            for (int64_t gi = 0; gi < G; gi++)
-                transposeOut(go + gi * nOutG * P, nOutG, P, ldo, goT + gi * P * ldo);
-            /* every thread sees the same sample, so all take the same branch */
-            const int useW = wino && allFinite(x, inN) && allFinite(go, outN);
-            #pragma omp for schedule(static) nowait
-            for (int64_t u = 0; u < (useW ? wUnits : dUnits); u++) {
-                if (!useW) {
-                    const int64_t gi = u / (kBlocks * oBlocks), kb = u / oBlocks % kBlocks, ob = u % oBlocks;
-                    gwTileN(&q, goT + gi * P * ldo, ldo, ob * 4 * VL, pad + gi * nInG * HW, off + kb * BN,
-                            gwT + (gi * kBlocks + kb) * BN * ldo);
-                    continue;
-                }
-                const int64_t gi = u / wblocks, b = u % wblocks;
-                int64_t segs[4][2];
-                const int nseg = (int)(nsegs - 4 * b < 4 ? nsegs - 4 * b : 4);
-                for (int k = 0; k < nseg; k++) {
-                    segs[k][0] = (4 * b + k) / segPerRow;
-                    segs[k][1] = (4 * b + k) % segPerRow * SEG;
-                }
-                Pass qg = q;
-                qg.C = nInG;
-                for (int k = 0; k < 2; k++)
-                    winoIn(&qg, pad + gi * nInG * HW, segs[2 * k < nseg ? 2 * k : 0],
-                           segs[2 * k + 1 < nseg ? 2 * k + 1 : 0], V + k * VL, Cpad * WT);
-                winoGradOut(&q, goT + gi * P * ldo, ldo, (const int64_t (*)[2])segs, nseg, E);
-                for (int xi = 0; xi < 16; xi++)
-                    for (int64_t c0 = 0; c0 < Cpad; c0 += BN)
-                        for (int64_t o0 = 0; o0 < ldo; o0 += 4 * VL)
-                            gwTileN(&row, E + xi * WT * ldo, ldo, o0, V + xi * WT * Cpad, offV + c0,
-                                    mine + ((gi * 16 + xi) * Cpad + c0) * ldo);
-            }
+        float *scr = scratch + tid * x.perThread, *ds = dsum + (bySample ? tid : 0) * x.dN, *ws = wsum + tid * x.gwN;
+        if (x.wino) memset(scr + x.padN + G * x.P * ldo, 0, sizeof(float) * (size_t)(16 * WT * Cpad));  /* V */
+        if (bySample) {
+            #pragma omp for schedule(static)
+            for (int64_t n = 0; n < g->N; n++) gwSample(&x, n, scr, ds, ws, 0);
+        } else {
+            for (int64_t n = 0; n < g->N; n++) gwSample(&x, n, scr, ds, ws, 1);
         }
     }
     for (int64_t gi = 0; gi < G; gi++)
         for (int64_t o = 0; o < nOutG; o++)
-            for (int64_t k = 0; k < K; k++)
-                gw[(gi * nOutG + o) * K + k] += scale * gwT[(gi * kBlocks * BN + k) * ldo + o];
-    if (wino) {
+            for (int64_t k = 0; k < K; k++) {
+                float acc = 0;
+                for (int t = 0; t < nD; t++) acc += dsum[t * x.dN + (gi * kBlocks * BN + k) * ldo + o];
+                gw[(gi * nOutG + o) * K + k] += scale * acc;
+            }
+    if (x.wino) {
         static const float Gm[4][3] = {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}};
         for (int64_t gi = 0; gi < G; gi++)
             for (int64_t o = 0; o < nOutG; o++)
@@ -685,7 +734,7 @@ static int runGradWeight(const THNNConvGeom *g, const float *in, const float *go
                     float m[16];
                     for (int xi = 0; xi < 16; xi++) {
                         float acc = 0;
-                        for (int t = 0; t < nthr; t++) acc += wsum[t * gwN + ((gi * 16 + xi) * Cpad + c) * ldo + o];
+                        for (int t = 0; t < nthr; t++) acc += wsum[t * x.gwN + ((gi * 16 + xi) * Cpad + c) * ldo + o];
                         m[xi] = acc;
                     }
                     float *dst = gw + ((gi * nOutG + o) * nInG + c) * 9;
@@ -699,7 +748,7 @@ static int runGradWeight(const THNNConvGeom *g, const float *in, const float *go
                 }
     }
     TH_free(off);
-    TH_free(gwT);
+    TH_free(dsum);
     return 0;
 }
 #endif
