@@ -3,8 +3,9 @@
  * an unfolded (im2col) buffer, so they neither write nor re-read K x P columns per sample and
  * the caller's finput stays small. gradInput of a stride-1 convolution is itself a stride-1
  * convolution of gradOutput with the flipped, transposed weights, so one pass serves both: a
- * register-tiled direct kernel, or Winograd F(2x2, 3x3) for 3x3 kernels with enough planes.
- * The engine (unfolded.c) picks this path where THNNConv_directOK says so. */
+ * register-tiled direct kernel, or Winograd F(2x2, 3x3) for 3x3 kernels with enough planes
+ * (which gradWeight uses too). The engine (unfolded.c) picks this path where THNNConv_directOK
+ * says so. */
 #include "THNNConv.h"
 #include <omp.h>
 
@@ -223,7 +224,8 @@ static void convBlock(const Pass *q, const float *pad, const float *a, int64_t m
 /* ---- Winograd F(2x2, 3x3): 3x3 kernels without dilation. Each 2x2 output tile comes from a 4x4
  * input tile through 16 independent sums over input planes (a gemm per tile point xi, 2.25x fewer
  * multiply-adds than the direct kernel), between cheap transforms (Lavin & Gray 2015):
- * V = B^T d B, U = G g G^T, Y = A^T (sum_c U V) A. A vector holds two segments of 8 tiles along
+ * V = B^T d B, U = G g G^T, Y = A^T (sum_c U V) A; for gradWeight, with e the 2x2 gradOutput
+ * tiles, gw = G^T (sum over tiles of (A e A^T) V) G. A vector holds two segments of 8 tiles along
  * a row (the next 8 of the row, or the start of the next tile row when rows are short). */
 
 /* U[xi][block][c][mr] for one group, packed as packWeights does (taps = input planes). */
