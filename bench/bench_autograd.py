@@ -2,7 +2,7 @@
 PyTorch CPU doing the same (timed alternately, so load changes on a busy machine hit both)."""
 import numpy as np
 
-from timing import paired_median_times, row
+from timing import paired_median_time, row
 
 import pytorch_like as P
 
@@ -37,6 +37,6 @@ def run():
         return rows
     tx = torch.tensor(xa, requires_grad=True)
     tw = torch.tensor(wa, requires_grad=True)
-    ours, ref = paired_median_times(_step(P, x, w), _step(torch, tx, tw), repeat=15, number=20)
+    ours, ref = paired_median_time(_step(P, x, w), _step(torch, tx, tw), repeat=15, number=20)
     rows.append(row("autograd: 100-op chain + backward, 8-element float32", ours, ref, "torch", 1.0))
     return rows

@@ -6,7 +6,7 @@ single GEMM calls bimodal (0.5 ms or 16-32 ms). Stable numbers: OPENBLAS_NUM_THR
 import numpy as np
 
 import pytorch_like as pl
-from timing import paired_median_times as _paired, row
+from timing import paired_median_time, row
 
 try:
     import torch
@@ -60,7 +60,7 @@ def run():
             _same_weights(tm, pm)
             t_step = _step_fn(torch, tm, torch.tensor(x), torch.tensor(y), foreach=False)
             p_step = _step_fn(pl, pm, pl.tensor(x), pl.tensor(y))
-            t_o, t_r = _paired(p_step, t_step, repeat=15, number=3)
+            t_o, t_r = paired_median_time(p_step, t_step, repeat=15, number=3)
             rows.append(row(name + " (float32)", t_o, t_r, "torch", target))
 
         x = rng.standard_normal((32, 64, 32, 32)).astype(np.float32)
@@ -75,7 +75,7 @@ def run():
             def f():
                 m(inp).backward(grad)
             return f
-        t_o, t_r = _paired(fb(pc, px, pg), fb(tc, tx, tg), repeat=7, warmup=1)
+        t_o, t_r = paired_median_time(fb(pc, px, pg), fb(tc, tx, tg), repeat=7, warmup=1)
         rows.append(row("Conv2d 3x3 64->64, 32x32, batch 32, forward+backward (float32)", t_o, t_r, "torch", 1.3))
         return rows
     finally:

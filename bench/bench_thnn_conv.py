@@ -1,11 +1,13 @@
-"""THNN convolution benchmarks: SpatialConvolutionMM (im2col + OpenBLAS gemm) against
-PyTorch CPU conv2d, same thread count."""
+"""THNN convolution benchmarks: SpatialConvolutionMM (for this stride-1 shape the direct AVX-512
+kernels of lib/THNN/ConvDirect.c) against PyTorch CPU conv2d, same thread count, timed alternately.
+Our threads follow TH_parallelOK, which drops to one thread while the load average exceeds the
+cores and PyTorch does not, so the one-thread rows compare the kernels themselves."""
 import numpy as np
 
 import pytorch_like as pl
 from pytorch_like._lib import check, lib
 from pytorch_like.tensor import _wrap
-from timing import median_time, row
+from timing import paired_median_time, row
 
 
 def _conv_case(N=32, C=64, H=32, W=32, O=64, k=3, pad=1):
@@ -25,11 +27,17 @@ def _conv_case(N=32, C=64, H=32, W=32, O=64, k=3, pad=1):
     def fwd():
         check(lib.THNN_SpatialConvolutionMM_updateOutput(X._t, out._t, Wt._t, B._t, fin._t, fgi._t, *args, 1))
 
-    def fwd_bwd():
-        fwd()
+    def grad_input():
         check(lib.THNN_SpatialConvolutionMM_updateGradInput(X._t, GO._t, gin._t, Wt._t, fin._t, fgi._t, *args, 1))
+
+    def grad_weight():
         check(lib.THNN_SpatialConvolutionMM_accGradParameters(X._t, GO._t, gw._t, gb._t, fin._t, fgi._t, *args,
                                                               1.0, 1))
+
+    def fwd_bwd():
+        fwd()
+        grad_input()
+        grad_weight()
 
     xt = torch.from_numpy(x).requires_grad_()
     wt = torch.from_numpy(w).requires_grad_()
@@ -44,18 +52,33 @@ def _conv_case(N=32, C=64, H=32, W=32, O=64, k=3, pad=1):
         y = torch.nn.functional.conv2d(xt, wt, bt, padding=pad)
         torch.autograd.grad(y, (xt, wt, bt), got)
 
-    return fwd, fwd_bwd, ref_fwd, ref_fwd_bwd
+    def ref_grad(mask):
+        return lambda: torch.ops.aten.convolution_backward(got, xt, wt, [O], [1, 1], [pad, pad], [1, 1], False,
+                                                           [0, 0], 1, mask)
+
+    return {"fwd+bwd": (fwd_bwd, ref_fwd_bwd), "forward": (fwd, ref_fwd),
+            "gradInput": (grad_input, ref_grad([True, False, False])),
+            "gradWeight+gradBias": (grad_weight, ref_grad([False, True, True]))}
 
 
 def run():
-    fwd, fwd_bwd, ref_fwd, ref_fwd_bwd = _conv_case()
+    import torch
+    name = "SpatialConvolutionMM 3x3 64->64 32x32 N=32"
+    case = _conv_case()
     rows = []
-    ours = median_time(fwd_bwd, repeat=9, warmup=2)
-    ref = median_time(ref_fwd_bwd, repeat=9, warmup=2)
-    rows.append(row("SpatialConvolutionMM 3x3 64->64 32x32 N=32 fwd+bwd (vs conv2d+autograd)", ours, ref, "torch", 1.3))
-    ours = median_time(fwd, repeat=9, warmup=2)
-    ref = median_time(ref_fwd, repeat=9, warmup=2)
-    rows.append(row("SpatialConvolutionMM 3x3 64->64 32x32 N=32 forward only (report, no target)", ours, ref, "torch", 2.0))
+    for what, target in (("fwd+bwd", 1.3), ("forward", 1.2), ("gradInput", 1.3), ("gradWeight+gradBias", 1.3)):
+        ours, ref = paired_median_time(*case[what], repeat=9)
+        note = " (vs conv2d+autograd)" if what == "fwd+bwd" else " (report)"
+        rows.append(row(f"{name} {what}{note}", ours, ref, "torch", target))
+    threads = (pl.get_num_threads(), torch.get_num_threads())
+    pl.set_num_threads(1)
+    torch.set_num_threads(1)
+    try:
+        ours, ref = paired_median_time(*case["fwd+bwd"], repeat=5)
+        rows.append(row(f"{name} fwd+bwd, one thread each (report)", ours, ref, "torch", 1.3))
+    finally:
+        pl.set_num_threads(threads[0])
+        torch.set_num_threads(threads[1])
     return rows
 
 

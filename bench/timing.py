@@ -16,7 +16,7 @@ def median_time(fn, repeat=7, number=1, warmup=1):
     return statistics.median(times)
 
 
-def paired_median_times(f_ours, f_ref, repeat, number=1, warmup=2):
+def paired_median_time(f_ours, f_ref, repeat, number=1, warmup=2):
     """Medians of ours and the reference timed alternately, so load changes on a busy machine hit both."""
     for _ in range(warmup):
         f_ours()

@@ -522,9 +522,11 @@ def test_float32_larger_transposed(ref_torch):
         np.testing.assert_allclose(o, r, err_msg=name, rtol=1e-4, atol=1e-3)
 
 
-def test_openblas_fallback_path():
-    """THNN_CONV_NO_AVX512 routes float32 gemms to OpenBLAS (the path of CPUs without AVX-512):
-    same results as the default path, in a fresh process."""
+def assert_same_without_avx512(cases, seed):
+    """Float32 3x3 stride-1 convolutions (cases: (op, padding, dilation, groups, N, cin, cout, size)) give
+    the same four results with THNN_CONV_NO_AVX512 set (no AVX-512 gemm or direct kernels: the path of
+    CPUs without AVX-512) as by default, each run in a fresh process."""
+    import io
     import os
     import subprocess
     import sys
@@ -533,22 +535,29 @@ def test_openblas_fallback_path():
         "import numpy as np, sys\n"
         "sys.path.insert(0, %r)\n"
         "from tests.test_thnn_conv import Conv, run_all\n"
-        "rng = np.random.default_rng(13)\n"
-        "for G, size in ((1, (13, 11)), (2, (20, 9))):\n"
-        "    conv = Conv('SpatialConvolutionMM', (3, 3), p=(1, 1), groups=G)\n"
-        "    x = rng.standard_normal((2, 6, *size)).astype(np.float32)\n"
-        "    w = rng.standard_normal((8, 6 // G, 3, 3)).astype(np.float32)\n"
-        "    b = rng.standard_normal(8).astype(np.float32)\n"
-        "    go = rng.standard_normal((2, 8, *size)).astype(np.float32)\n"
+        "rng = np.random.default_rng(%d)\n"
+        "for op, p, d, G, N, cin, cout, size in %r:\n"
+        "    conv = Conv(op, (3, 3), p=p, d=d, groups=G)\n"
+        "    x = rng.standard_normal((N, cin, *size)).astype(np.float32)\n"
+        "    w = rng.standard_normal((cout, cin // G, 3, 3)).astype(np.float32)\n"
+        "    b = rng.standard_normal(cout).astype(np.float32)\n"
+        "    osz = [s + 2 * pp - 2 * dd for s, pp, dd in zip(size, p, d)]\n"
+        "    go = rng.standard_normal((N, cout, *osz)).astype(np.float32)\n"
         "    for a in run_all(conv, x, w, b, go, np.float32):\n"
-        "        np.save(sys.stdout.buffer, a)\n" % root)
+        "        np.save(sys.stdout.buffer, a)\n" % (root, seed, cases))
     outs = []
     for env_extra in ({}, {"THNN_CONV_NO_AVX512": "1"}):
         env = dict(os.environ, **env_extra)
         r = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, cwd=root)
         assert r.returncode == 0, r.stderr.decode()
-        import io
         buf = io.BytesIO(r.stdout)
-        outs.append([np.load(buf) for _ in range(8)])
+        outs.append([np.load(buf) for _ in range(4 * len(cases))])
     for u, v in zip(*outs):
-        np.testing.assert_allclose(u, v, rtol=1e-4, atol=1e-4)
+        np.testing.assert_allclose(u, v, rtol=1e-4, atol=1e-3)
+
+
+def test_openblas_fallback_path():
+    """THNN_CONV_NO_AVX512 routes float32 gemms to OpenBLAS: same results as the default path."""
+    mm = "SpatialConvolutionMM"
+    assert_same_without_avx512([(mm, (1, 1), (1, 1), 1, 2, 6, 8, (13, 11)), (mm, (1, 1), (1, 1), 2, 2, 6, 8, (20, 9))],
+                               13)

@@ -189,7 +189,7 @@ static void sgemmNT(int64_t m, int64_t n, int64_t k, float alpha, const float *A
  * that ever ran a float32 conv gemm): no allocation, page faults or locks per call. */
 static __thread float *tl_apack, *tl_bpack;
 
-static int avx512_ok(void)
+int THNNConv_haveAVX512(void)
 {
     static int ok = -1;
     if (ok < 0) {
@@ -231,17 +231,19 @@ static int sgemm512(char ta, char tb, int64_t m, int64_t n, int64_t k, float alp
     }
     return 1;
 }
+#else
+int THNNConv_haveAVX512(void) { return 0; }
 #endif
 
 void THNNConv_sgemm(char ta, char tb, int64_t m, int64_t n, int64_t k, double alpha, const float *A, int64_t lda,
                     const float *B, int64_t ldb, double beta, float *C, int64_t ldc)
 {
 #ifdef HAVE_AVX512_PATH
-    if (avx512_ok() && ta == 'N' && tb == 'T' && k >= 64) {
+    if (THNNConv_haveAVX512() && ta == 'N' && tb == 'T' && k >= 64) {
         sgemmNT(m, n, k, (float)alpha, A, lda, B, ldb, (float)beta, C, ldc);
         return;
     }
-    if (avx512_ok() && sgemm512(ta, tb, m, n, k, (float)alpha, A, lda, B, ldb, (float)beta, C, ldc)) return;
+    if (THNNConv_haveAVX512() && sgemm512(ta, tb, m, n, k, (float)alpha, A, lda, B, ldb, (float)beta, C, ldc)) return;
 #endif
     THBlas_gemm(TH_FLOAT32, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
 }

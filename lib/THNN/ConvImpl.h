@@ -227,9 +227,9 @@ static void F(backward)(const THNNConvGeom *g, const T *gout, T *gin, const T *w
     THNNConv_blasThreadsEnd(par, saved);
 }
 
-/* Parallel over the batch, each thread summing into a private gradWeight that is then added
+/* gradWeight only (accBias does gradBias). Parallel over the batch, each thread summing into a private gradWeight that is then added
  * (in thread order, so results do not depend on timing). */
-static int F(accGrad)(const THNNConvGeom *g, const T *in, const T *gout, T *gw, int64_t gwN, T *gb, T *cols,
+static int F(accGrad)(const THNNConvGeom *g, const T *in, const T *gout, T *gw, int64_t gwN, T *cols,
                       int reuseCols, double scale, int nthr)
 {
     const int64_t inN = g->nIn * g->isz[0] * g->isz[1] * g->isz[2];
@@ -264,17 +264,21 @@ static int F(accGrad)(const THNNConvGeom *g, const T *in, const T *gout, T *gw, 
     }
     THNNConv_blasThreadsEnd(par, saved);
     TH_free(priv);
-    if (gb) {
-        #pragma omp parallel for if (TH_parallelOK(g->nOut * g->N * Pout))
-        for (int64_t o = 0; o < g->nOut; o++) {
-            double acc = 0;
-            for (int64_t n = 0; n < g->N; n++) {
-                const T *row = gout + n * outN + o * Pout;
-                #pragma omp simd reduction(+:acc)
-                for (int64_t j = 0; j < Pout; j++) acc += row[j];
-            }
-            gb[o] = (T)(gb[o] + scale * acc);
-        }
-    }
     return 0;
+}
+
+/* gb += scale * dL/db: gradOutput summed over samples and pixels. */
+static void F(accBias)(const THNNConvGeom *g, const T *gout, T *gb, double scale)
+{
+    const int64_t Pout = g->osz[0] * g->osz[1] * g->osz[2], outN = g->nOut * Pout;
+    #pragma omp parallel for if (TH_parallelOK(g->nOut * g->N * Pout))
+    for (int64_t o = 0; o < g->nOut; o++) {
+        double acc = 0;
+        for (int64_t n = 0; n < g->N; n++) {
+            const T *row = gout + n * outN + o * Pout;
+            #pragma omp simd reduction(+:acc)
+            for (int64_t j = 0; j < Pout; j++) acc += row[j];
+        }
+        gb[o] = (T)(gb[o] + scale * acc);
+    }
 }

@@ -48,6 +48,23 @@ void THNNConv_col2im(int dtype, const void *col, int64_t C, const int64_t *isz, 
 void THNNConv_sgemm(char ta, char tb, int64_t m, int64_t n, int64_t k, double alpha, const float *A, int64_t lda,
                     const float *B, int64_t ldb, double beta, float *C, int64_t ldc);
 
+/* 1 where the AVX-512 kernels may run (the CPU has AVX-512F and THNN_CONV_NO_AVX512 is unset). */
+int THNNConv_haveAVX512(void);
+
+/* Direct stride-1 float32 convolution (ConvDirect.c), used instead of im2col + gemm where
+ * directOK(g, gradInput) holds after the shape check. Each pass (0 forward, 1 gradInput,
+ * 2 gradWeight) takes directScratch(g, pass) floats of scratch per thread (nthr of them) and
+ * runs its own thread loop. */
+int THNNConv_directOK(const THNNConvGeom *g, int gradInput);
+int64_t THNNConv_directScratch(const THNNConvGeom *g, int pass);
+int THNNConv_directForward(const THNNConvGeom *g, const float *in, float *out, const float *w, const float *bias,
+                           float *scratch, int nthr);
+int THNNConv_directGradInput(const THNNConvGeom *g, const float *gout, float *gin, const float *w, float *scratch,
+                             int nthr);
+/* gw += scale * dL/dW (no bias term). */
+int THNNConv_directGradWeight(const THNNConvGeom *g, const float *in, const float *gout, float *gw, double scale,
+                              float *scratch, int nthr);
+
 /* Lets OpenMP-parallel loops call single-threaded gemm: returns the previous OpenBLAS count. */
 int THNNConv_blasThreadsBegin(int parallel);
 void THNNConv_blasThreadsEnd(int parallel, int saved);

@@ -1,7 +1,8 @@
 /* The im2col convolution engine behind SpatialConvolutionMM, SpatialDilatedConvolution,
  * SpatialFullConvolution and the Volumetric variants: shape checks, buffer management and
  * the batch loop (OpenMP over samples, single-threaded gemm inside; OpenBLAS threads only
- * where the batch loop is serial). */
+ * where the batch loop is serial). Float32 stride-1 2-D cases that THNNConv_directOK accepts
+ * go to the kernels of ConvDirect.c instead, with finput / columns as their per-thread scratch. */
 #include "THNNConv.h"
 #include "../TH/THBlas.h"
 #include <omp.h>
@@ -263,12 +264,13 @@ static int64_t colCols(const THNNConvGeom *g)
     return g->transposed ? g->isz[0] * g->isz[1] * g->isz[2] : g->osz[0] * g->osz[1] * g->osz[2];
 }
 
-/* Threads for the batch loop: never more than samples, never nested. */
-static int batchThreads(const THNNConvGeom *g)
+/* Threads for the batch loop: never nested, and never more than samples unless the loop also
+ * splits within a sample (the direct path). */
+static int batchThreads(const THNNConvGeom *g, int perSample)
 {
     const int64_t work = g->N * colRows(g) * colCols(g);
     int n = omp_in_parallel() || !TH_parallelOK(work) ? 1 : TH_getNumThreads();
-    if (n > g->N) n = (int)g->N;
+    if (!perSample && n > g->N) n = (int)g->N;
     return n < 1 ? 1 : n;
 }
 
@@ -282,6 +284,13 @@ static int prepCols(const THNNConvGeom *g, THTensor *cols, int dtype, int keep, 
     return THNN_buffer(g->name, g->colsName, cols, dtype, 3, sz);
 }
 
+/* The direct path's scratch: nthr x directScratch floats. */
+static int directCols(const THNNConvGeom *g, THTensor *cols, int pass, int nthr)
+{
+    const int64_t sz[2] = {nthr, THNNConv_directScratch(g, pass)};
+    return THNN_buffer(g->name, g->colsName, cols, TH_FLOAT32, 2, sz);
+}
+
 /* ------------------------------------------------------------------ entry points */
 
 int THNNConv_updateOutput(THNNConvGeom *g, THTensor *input, THTensor *output, THTensor *weight,
@@ -289,8 +298,10 @@ int THNNConv_updateOutput(THNNConvGeom *g, THTensor *input, THTensor *output, TH
 {
     TH_TRY(conv_shapeCheck(g, input, weight, "weight", bias, "bias", NULL));
     const char *nm = g->name;
-    const int nthr = batchThreads(g);
-    TH_TRY(prepCols(g, cols, input->dtype, keepCols, nthr));
+    const int direct = input->dtype == TH_FLOAT32 && THNNConv_directOK(g, 0);
+    const int nthr = batchThreads(g, direct);
+    if (direct) TH_TRY(directCols(g, cols, 0, nthr));
+    else TH_TRY(prepCols(g, cols, input->dtype, keepCols, nthr));
     int64_t osz[5];
     int ond = outShape(g, osz);
     THTensor *out;
@@ -299,7 +310,10 @@ int THNNConv_updateOutput(THNNConvGeom *g, THTensor *input, THTensor *output, TH
     THTensor *b = bias ? THTensor_newContiguous(bias) : NULL;
     int st = (!in || !w || (bias && !b)) ? TH_lastErrorCode() : 0;
     if (!st) {
-        if (input->dtype == TH_FLOAT32)
+        if (direct)
+            st = THNNConv_directForward(g, THTensor_data(in), THTensor_data(out), THTensor_data(w),
+                                        b ? THTensor_data(b) : NULL, THTensor_data(cols), nthr);
+        else if (input->dtype == TH_FLOAT32)
             forward_f(g, THTensor_data(in), THTensor_data(out), THTensor_data(w), b ? THTensor_data(b) : NULL,
                       THTensor_data(cols), keepCols, nthr);
         else
@@ -318,8 +332,10 @@ int THNNConv_updateGradInput(THNNConvGeom *g, THTensor *input, THTensor *gradOut
 {
     TH_TRY(conv_shapeCheck(g, input, weight, "weight", NULL, NULL, gradOutput));
     const char *nm = g->name;
-    const int nthr = batchThreads(g);
-    TH_TRY(prepCols(g, cols, input->dtype, 0, nthr));
+    const int direct = input->dtype == TH_FLOAT32 && THNNConv_directOK(g, 1);
+    const int nthr = batchThreads(g, direct);
+    if (direct) TH_TRY(directCols(g, cols, 1, nthr));
+    else TH_TRY(prepCols(g, cols, input->dtype, 0, nthr));
     int64_t isz[5];
     int ind = inShape(g, isz);
     THTensor *gin;
@@ -327,7 +343,10 @@ int THNNConv_updateGradInput(THNNConvGeom *g, THTensor *input, THTensor *gradOut
     THTensor *go = THTensor_newContiguous(gradOutput), *w = THTensor_newContiguous(weight);
     int st = (!go || !w) ? TH_lastErrorCode() : 0;
     if (!st) {
-        if (input->dtype == TH_FLOAT32)
+        if (direct)
+            st = THNNConv_directGradInput(g, THTensor_data(go), THTensor_data(gin), THTensor_data(w),
+                                          THTensor_data(cols), nthr);
+        else if (input->dtype == TH_FLOAT32)
             backward_f(g, THTensor_data(go), THTensor_data(gin), THTensor_data(w), THTensor_data(cols), nthr);
         else
             backward_d(g, THTensor_data(go), THTensor_data(gin), THTensor_data(w), THTensor_data(cols), nthr);
@@ -345,8 +364,12 @@ int THNNConv_accGradParameters(THNNConvGeom *g, THTensor *input, THTensor *gradO
     TH_TRY(conv_shapeCheck(g, input, gradWeight, "gradWeight", gradBias, "gradBias", gradOutput));
     const char *nm = g->name;
     TH_CHECK(cols, TH_ERR_VALUE, "%s: buffer %s is NULL", nm, g->colsName);
-    const int nthr = batchThreads(g);
-    if (reuseCols) {
+    /* the direct path reads the input itself: finput is its scratch, whatever it held */
+    const int direct = input->dtype == TH_FLOAT32 && THNNConv_directOK(g, 0);
+    const int nthr = batchThreads(g, direct);
+    if (direct) {
+        TH_TRY(directCols(g, cols, 2, nthr));
+    } else if (reuseCols) {
         /* THNN's contract: finput holds the unfolded input of the matching updateOutput */
         int64_t want[3]; int nd = 0;
         if (g->batch) want[nd++] = g->N;
@@ -365,12 +388,19 @@ int THNNConv_accGradParameters(THNNConvGeom *g, THTensor *input, THTensor *gradO
     THTensor *gw = THTensor_newContiguous(gradWeight), *gb = gradBias ? THTensor_newContiguous(gradBias) : NULL;
     int st = (!in || !go || !gw || (gradBias && !gb)) ? TH_lastErrorCode() : 0;
     if (!st) {
-        if (input->dtype == TH_FLOAT32)
+        if (direct)
+            st = THNNConv_directGradWeight(g, THTensor_data(in), THTensor_data(go), THTensor_data(gw), scale,
+                                           THTensor_data(cols), nthr);
+        else if (input->dtype == TH_FLOAT32)
             st = accGrad_f(g, THTensor_data(in), THTensor_data(go), THTensor_data(gw), THTensor_numel(gw),
-                           gb ? THTensor_data(gb) : NULL, THTensor_data(cols), reuseCols, scale, nthr);
+                           THTensor_data(cols), reuseCols, scale, nthr);
         else
             st = accGrad_d(g, THTensor_data(in), THTensor_data(go), THTensor_data(gw), THTensor_numel(gw),
-                           gb ? THTensor_data(gb) : NULL, THTensor_data(cols), reuseCols, scale, nthr);
+                           THTensor_data(cols), reuseCols, scale, nthr);
+    }
+    if (!st && gb) {
+        if (input->dtype == TH_FLOAT32) accBias_f(g, THTensor_data(go), THTensor_data(gb), scale);
+        else accBias_d(g, THTensor_data(go), THTensor_data(gb), scale);
     }
     if (!st && gw != gradWeight) st = THTensor_copy(gradWeight, gw);
     if (!st && gb && gb != gradBias) st = THTensor_copy(gradBias, gb);
