@@ -244,4 +244,17 @@ function torch.multinomialAlias(output, state)
    return output
 end
 
+-- TensorMath's forms under Torch7's names: setup returns J, q; draws take them separately
+function torch.multinomialAliasSetup_(probs, J, q)
+   local state = torch.multinomialAliasSetup(probs, (J or q) and {J or torch.LongTensor(), q or probs.new()} or nil)
+   return state[1], state[2]
+end
+function torch.multinomialAlias_(output, J, q)
+   if not torch.isTensor(J) then torch._argerror(2, 'multinomialAlias_', 'LongTensor J from multinomialAliasSetup_ expected') end
+   if not torch.isTensor(q) then torch._argerror(3, 'multinomialAlias_', 'tensor q from multinomialAliasSetup_ expected') end
+   return torch.multinomialAlias(output, {J, q})
+end
+Tensor.multinomialAliasSetup_ = torch.multinomialAliasSetup_
+Tensor.multinomialAlias_ = torch.multinomialAlias_
+
 return torch

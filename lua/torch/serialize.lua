@@ -681,6 +681,10 @@ function torch.load(filename, ...)
                    referenced == false and 0 or 1)
 end
 
+-- File.lua's old names
+torch.saveobj = torch.save
+torch.loadobj = torch.load
+
 -- torch.serialize(obj [, mode='binary']) -> string
 function torch.serialize(obj, mode)
    return tobytes(obj, parsemode('serialize', mode, 2, false), true)

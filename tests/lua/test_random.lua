@@ -81,5 +81,29 @@ function tests.alias_method_frequencies()
    tester:assertErrorPattern(function() torch.multinomialAliasSetup(torch.Tensor(2, 2)) end, '1D tensor')
 end
 
+function tests.alias_method_underscore_forms()
+   local probs = torch.Tensor{0.5, 0.25, 0.25}
+   local J, q = torch.multinomialAliasSetup_(probs)
+   local state = torch.multinomialAliasSetup(probs)
+   tester:assertTensorEq(J, state[1], 0, 'J as the table form')
+   tester:assertTensorEq(q, state[2], 0, 'q as the table form')
+   local J2, q2 = probs:multinomialAliasSetup_(torch.LongTensor(), torch.Tensor())
+   tester:assertTensorEq(J2, J, 0, 'method form, given result tensors')
+   torch.manualSeed(11)
+   local a = torch.multinomialAlias_(torch.LongTensor(50), J, q)
+   torch.manualSeed(11)
+   local b = torch.multinomialAlias(torch.LongTensor(50), state)
+   tester:assertTensorEq(a, b, 0, 'the same draws as multinomialAlias')
+   tester:assertErrorPattern(function() torch.multinomialAlias_(torch.LongTensor(3), nil, q) end,
+                             "bad argument #2 to 'multinomialAlias_'")
+end
+
+function tests.saveobj_loadobj()
+   local path = os.tmpname()
+   torch.saveobj(path, {a = torch.Tensor{1, 2}})
+   tester:assertTensorEq(torch.loadobj(path).a, torch.Tensor{1, 2}, 0, 'saveobj/loadobj round trip')
+   os.remove(path)
+end
+
 tester:add(tests)
 tester:run()
