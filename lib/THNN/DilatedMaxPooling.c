@@ -6,20 +6,8 @@
 #ifndef THNN_REAL
 #include "THNNPool.h"
 
-#define THNN_REAL float
-#define THNN_UREAL uint32_t
-#define TNF(n) n##_f
-#include "DilatedMaxPooling.c"
-#undef THNN_REAL
-#undef THNN_UREAL
-#undef TNF
-#define THNN_REAL double
-#define THNN_UREAL uint64_t
-#define TNF(n) n##_d
-#include "DilatedMaxPooling.c"
-#undef THNN_REAL
-#undef THNN_UREAL
-#undef TNF
+#define THNN_GENERIC_FILE "DilatedMaxPooling.c"
+#include "THNNGenerate.h"
 
 static const char *const dimName[3] = {"T", "H", "W"};
 
@@ -204,8 +192,6 @@ int THNN_VolumetricMaxPooling_updateGradInput(THTensor *input, THTensor *gradOut
 }
 
 #else /* ---------------------------------------------------------------- per-dtype kernels */
-#define real THNN_REAL
-#define ureal THNN_UREAL   /* unsigned integer of real's width (bitwise selects) */
 
 /* 2x2 stride-2 windows, no padding: the LeNet case. */
 static void TNF(maxpool_fwd2x2)(const real *in, real *out, int64_t *ind, int64_t nplanes,
@@ -318,6 +304,4 @@ static int TNF(maxpool_bwd)(real *gin, const real *gout, const int64_t *ind, int
     return nbad;
 }
 
-#undef real
-#undef ureal
 #endif

@@ -11,16 +11,8 @@
 /* Position of the T, H, W samples inside a plane's samples. */
 static const int sampleSlot[2][3] = {{-1, 1, 0}, {0, 1, 2}};
 
-#define THNN_REAL float
-#define TNF(n) n##_f
-#include "FractionalMaxPooling.c"
-#undef THNN_REAL
-#undef TNF
-#define THNN_REAL double
-#define TNF(n) n##_d
-#include "FractionalMaxPooling.c"
-#undef THNN_REAL
-#undef TNF
+#define THNN_GENERIC_FILE "FractionalMaxPooling.c"
+#include "THNNGenerate.h"
 
 static const char *const fracDim[3] = {"T", "H", "W"};
 static const char *const fracSize[3] = {"time", "height", "width"};
@@ -138,7 +130,6 @@ int THNN_VolumetricFractionalMaxPooling_updateGradInput(THTensor *input, THTenso
 }
 
 #else /* ---------------------------------------------------------------- per-dtype kernels */
-#define real THNN_REAL
 
 /* Start of window i of out along a dim of size in (pool size pool, sample u). */
 static inline int64_t TNF(frac_start)(real u, int64_t i, int64_t in, int64_t out, int64_t pool)
@@ -184,5 +175,4 @@ static int TNF(frac_fwd)(const real *in, real *out, int64_t *ind, const real *sm
     return 0;
 }
 
-#undef real
 #endif

@@ -6,16 +6,8 @@
 #include "THNNPool.h"
 #include <stdlib.h>
 
-#define THNN_REAL float
-#define TNF(n) n##_f
-#include "Padding.c"
-#undef THNN_REAL
-#undef TNF
-#define THNN_REAL double
-#define TNF(n) n##_d
-#include "Padding.c"
-#undef THNN_REAL
-#undef TNF
+#define THNN_GENERIC_FILE "Padding.c"
+#include "THNNGenerate.h"
 
 /* Source index of output position j along an axis of input size n (THNN's formulas). */
 static void pad_map(int64_t *map, int64_t n, int pl, int pr, int reflect)
@@ -131,7 +123,6 @@ int THNN_VolumetricReplicationPadding_updateGradInput(THTensor *input, THTensor 
 }
 
 #else /* ---------------------------------------------------------------- per-dtype kernels */
-#define real THNN_REAL
 
 static void TNF(pad_fwd)(const real *in, real *out, const int64_t *tm, const int64_t *ym, const int64_t *xm,
                          int64_t np, const int64_t *is, const int64_t *os)
@@ -170,5 +161,4 @@ static void TNF(pad_bwd)(real *gin, const real *gout, const int64_t *tm, const i
     }
 }
 
-#undef real
 #endif

@@ -4,16 +4,8 @@
 #ifndef THNN_REAL
 #include "THNNPool.h"
 
-#define THNN_REAL float
-#define TNF(n) n##_f
-#include "SpatialAdaptivePooling.c"
-#undef THNN_REAL
-#undef TNF
-#define THNN_REAL double
-#define TNF(n) n##_d
-#include "SpatialAdaptivePooling.c"
-#undef THNN_REAL
-#undef TNF
+#define THNN_GENERIC_FILE "SpatialAdaptivePooling.c"
+#include "THNNGenerate.h"
 
 typedef struct { int batch; int64_t np, iH, iW, oH, oW; } AdaShape;
 
@@ -140,7 +132,6 @@ int THNN_SpatialAdaptiveAveragePooling_updateGradInput(THTensor *input, THTensor
 }
 
 #else /* ---------------------------------------------------------------- per-dtype kernels */
-#define real THNN_REAL
 
 static inline int64_t TNF(ada_start)(int64_t i, int64_t out, int64_t in) { return (i * in) / out; }
 static inline int64_t TNF(ada_end)(int64_t i, int64_t out, int64_t in) { return ((i + 1) * in + out - 1) / out; }
@@ -208,5 +199,4 @@ static void TNF(adaavg_bwd)(real *gin, const real *gout, int64_t np, int64_t iH,
     }
 }
 
-#undef real
 #endif

@@ -1,7 +1,7 @@
 /* Internal helpers of the pooling / sampling / padding kernels (lib/THNN/Spatial*Pooling.c etc.).
  *
- * Each kernel file specialises its per-dtype code by including itself twice with THNN_REAL
- * set to float and then double (a local template include: one file per op family). */
+ * Each kernel file specialises its per-dtype code through THNNGenerate.h (one file per op
+ * family). */
 #ifndef THNN_POOL_H
 #define THNN_POOL_H
 #include "THNN.h"
