@@ -21,14 +21,8 @@ static const char *const fracSize[3] = {"time", "height", "width"};
 static int frac_shapeCheck(const char *fn, int nsp, THTensor *input, const int64_t *o, const int64_t *k,
                            int64_t *np, int64_t *is, int64_t *oshape)
 {
-    char buf[128];
-    THNN_CHECK_FLOAT(fn, input);
+    TH_TRY(THNN_batchInputCheck(fn, input, nsp));
     int nd = input->ndim;
-    TH_CHECK(nd == nsp + 1 || nd == nsp + 2, TH_ERR_VALUE, "%s: expected %dD or %dD input (batch mode), got %s",
-             fn, nsp + 1, nsp + 2, THNN_sizeDesc(input, buf, sizeof buf));
-    for (int d = nd - nsp - 1; d < nd; d++)
-        TH_CHECK(input->size[d] > 0, TH_ERR_VALUE, "%s: expected non-empty %dD or %dD input (only the batch dim may be 0), got %s",
-                 fn, nsp + 1, nsp + 2, THNN_sizeDesc(input, buf, sizeof buf));
     is[0] = 1;
     for (int i = 3 - nsp; i < 3; i++) {
         TH_CHECK(k[i] > 0, TH_ERR_VALUE, "%s: pool size must be positive, got poolSize%s = %lld", fn, fracDim[i], (long long)k[i]);

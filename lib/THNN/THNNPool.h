@@ -49,6 +49,21 @@ static inline int THNN_outClose(THTensor *out, THTensor *work, int status)
     return status;
 }
 
+/* Fail unless input is float32/float64 with nsp + 1 dims, or nsp + 2 in batch mode, and only its
+ * batch dim may be 0. */
+static inline int THNN_batchInputCheck(const char *fn, const THTensor *input, int nsp)
+{
+    char buf[128];
+    THNN_CHECK_FLOAT(fn, input);
+    int nd = input->ndim;
+    TH_CHECK(nd == nsp + 1 || nd == nsp + 2, TH_ERR_VALUE, "%s: expected %dD or %dD input (batch mode), got %s",
+             fn, nsp + 1, nsp + 2, THNN_sizeDesc(input, buf, sizeof buf));
+    for (int d = nd - nsp - 1; d < nd; d++)
+        TH_CHECK(input->size[d] > 0, TH_ERR_VALUE, "%s: expected non-empty %dD or %dD input (only the batch dim may be 0), got %s",
+                 fn, nsp + 1, nsp + 2, THNN_sizeDesc(input, buf, sizeof buf));
+    return 0;
+}
+
 static inline void THNN_freeAll(THTensor **ts, int n)
 {
     for (int i = 0; i < n; i++) if (ts[i]) THTensor_free(ts[i]);
