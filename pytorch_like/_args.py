@@ -10,11 +10,14 @@ def _where(fn, name, pos):
     return f"{fn}(): argument '{name}'" + (f" (position {pos})" if pos is not None else "")
 
 
-def tensor_arg(x, fn, name="input", pos=None):
-    """x if it is a Tensor, else PyTorch's "fn(): argument 'name' (position n) must be Tensor, not list"."""
-    if not isinstance(x, _tensor.Tensor):
-        raise TypeError(f"{_where(fn, name, pos)} must be Tensor, not {type(x).__name__}")
-    return x
+def tensor_arg(x, fn, name="input", pos=None, arrays=False):
+    """x if it is a Tensor (with arrays, a numpy array too, as a tensor), else PyTorch's
+    "fn(): argument 'name' (position n) must be Tensor, not list"."""
+    if isinstance(x, _tensor.Tensor):
+        return x
+    if arrays and isinstance(x, np.ndarray):
+        return _tensor.as_tensor(x)
+    raise TypeError(f"{_where(fn, name, pos)} must be Tensor, not {type(x).__name__}")
 
 
 def bool_arg(x, fn, name, pos=None):

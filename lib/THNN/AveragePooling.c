@@ -5,16 +5,8 @@
 #ifndef THNN_REAL
 #include "THNNPool.h"
 
-#define THNN_REAL float
-#define TNF(n) n##_f
-#include "AveragePooling.c"
-#undef THNN_REAL
-#undef TNF
-#define THNN_REAL double
-#define TNF(n) n##_d
-#include "AveragePooling.c"
-#undef THNN_REAL
-#undef TNF
+#define THNN_GENERIC_FILE "AveragePooling.c"
+#include "THNNGenerate.h"
 
 static int avgpool_updateOutput(const char *fn, int nsp, THTensor *input, THTensor *output, const int *k,
                                 const int *d, const int *p, int ceil_mode, int count_include_pad)
@@ -103,7 +95,6 @@ int THNN_VolumetricAveragePooling_updateGradInput(THTensor *input, THTensor *gra
 }
 
 #else /* ---------------------------------------------------------------- per-dtype kernels */
-#define real THNN_REAL
 
 /* Window [lo, hi) of output position o along one dim, clipped; *full gets the extent clipped
  * only to the padded input. */
@@ -185,5 +176,4 @@ static void TNF(avgpool_bwd)(real *gin, const real *gout, int64_t nplanes, const
     }
 }
 
-#undef real
 #endif

@@ -6,31 +6,16 @@
 #ifndef THNN_REAL
 #include "THNNPool.h"
 
-#define THNN_REAL float
-#define THNN_UREAL uint32_t
-#define TNF(n) n##_f
-#include "DilatedMaxPooling.c"
-#undef THNN_REAL
-#undef THNN_UREAL
-#undef TNF
-#define THNN_REAL double
-#define THNN_UREAL uint64_t
-#define TNF(n) n##_d
-#include "DilatedMaxPooling.c"
-#undef THNN_REAL
-#undef THNN_UREAL
-#undef TNF
+#define THNN_GENERIC_FILE "DilatedMaxPooling.c"
+#include "THNNGenerate.h"
 
 static const char *const dimName[3] = {"T", "H", "W"};
 
 int THNN_poolShapeCheck(const char *fn, THTensor *input, int nsp, const int *k, const int *d,
                         const int *p, const int *dil, int ceil_mode, PoolShape *s)
 {
-    char buf[128];
-    THNN_CHECK_FLOAT(fn, input);
+    TH_TRY(THNN_batchInputCheck(fn, input, nsp));
     int nd = input->ndim;
-    TH_CHECK(nd == nsp + 1 || nd == nsp + 2, TH_ERR_VALUE, "%s: expected %dD or %dD input (batch mode), got %s",
-             fn, nsp + 1, nsp + 2, THNN_sizeDesc(input, buf, sizeof buf));
     for (int i = 3 - nsp; i < 3; i++) {
         TH_CHECK(k[i] > 0, TH_ERR_VALUE, "%s: kernel size should be greater than zero, but got k%s = %d", fn, dimName[i], k[i]);
         TH_CHECK(d[i] > 0, TH_ERR_VALUE, "%s: stride should be greater than zero, but got d%s = %d", fn, dimName[i], d[i]);
@@ -43,9 +28,6 @@ int THNN_poolShapeCheck(const char *fn, THTensor *input, int nsp, const int *k, 
     int off = s->batch;
     s->nbatch = s->batch ? input->size[0] : 1;
     s->nplanes = input->size[off];
-    for (int dd = off; dd < nd; dd++)
-        TH_CHECK(input->size[dd] > 0, TH_ERR_VALUE, "%s: expected non-empty %dD or %dD input (only the batch dim may be 0), got %s",
-                 fn, nsp + 1, nsp + 2, THNN_sizeDesc(input, buf, sizeof buf));
     for (int i = 0; i < 3; i++) { s->in[i] = 1; s->out[i] = 1; }
     for (int i = 3 - nsp; i < 3; i++) {
         s->in[i] = input->size[off + 1 + i - (3 - nsp)];
@@ -204,8 +186,6 @@ int THNN_VolumetricMaxPooling_updateGradInput(THTensor *input, THTensor *gradOut
 }
 
 #else /* ---------------------------------------------------------------- per-dtype kernels */
-#define real THNN_REAL
-#define ureal THNN_UREAL   /* unsigned integer of real's width (bitwise selects) */
 
 /* 2x2 stride-2 windows, no padding: the LeNet case. */
 static void TNF(maxpool_fwd2x2)(const real *in, real *out, int64_t *ind, int64_t nplanes,
@@ -318,6 +298,4 @@ static int TNF(maxpool_bwd)(real *gin, const real *gout, const int64_t *ind, int
     return nbad;
 }
 
-#undef real
-#undef ureal
 #endif

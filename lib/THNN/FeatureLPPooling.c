@@ -8,16 +8,8 @@
 #include "THNNPool.h"
 #include <math.h>
 
-#define THNN_REAL float
-#define TNF(n) n##_f
-#include "FeatureLPPooling.c"
-#undef THNN_REAL
-#undef TNF
-#define THNN_REAL double
-#define TNF(n) n##_d
-#include "FeatureLPPooling.c"
-#undef THNN_REAL
-#undef TNF
+#define THNN_GENERIC_FILE "FeatureLPPooling.c"
+#include "THNNGenerate.h"
 
 static const char *const FN = "FeatureLPPooling";
 
@@ -99,7 +91,6 @@ int THNN_FeatureLPPooling_updateGradInput(THTensor *gradOutput, THTensor *input,
 }
 
 #else /* ---------------------------------------------------------------- per-dtype kernels */
-#define real THNN_REAL
 
 static void TNF(flp_fwd)(const real *in, real *out, int64_t B, int64_t Fin, int64_t Fout, int64_t R, double p,
                          int width, int stride)
@@ -145,5 +136,4 @@ static void TNF(flp_bwd)(const real *in, const real *out, const real *gout, real
     }
 }
 
-#undef real
 #endif

@@ -11,16 +11,8 @@
 /* Position of the T, H, W samples inside a plane's samples. */
 static const int sampleSlot[2][3] = {{-1, 1, 0}, {0, 1, 2}};
 
-#define THNN_REAL float
-#define TNF(n) n##_f
-#include "FractionalMaxPooling.c"
-#undef THNN_REAL
-#undef TNF
-#define THNN_REAL double
-#define TNF(n) n##_d
-#include "FractionalMaxPooling.c"
-#undef THNN_REAL
-#undef TNF
+#define THNN_GENERIC_FILE "FractionalMaxPooling.c"
+#include "THNNGenerate.h"
 
 static const char *const fracDim[3] = {"T", "H", "W"};
 static const char *const fracSize[3] = {"time", "height", "width"};
@@ -29,14 +21,8 @@ static const char *const fracSize[3] = {"time", "height", "width"};
 static int frac_shapeCheck(const char *fn, int nsp, THTensor *input, const int64_t *o, const int64_t *k,
                            int64_t *np, int64_t *is, int64_t *oshape)
 {
-    char buf[128];
-    THNN_CHECK_FLOAT(fn, input);
+    TH_TRY(THNN_batchInputCheck(fn, input, nsp));
     int nd = input->ndim;
-    TH_CHECK(nd == nsp + 1 || nd == nsp + 2, TH_ERR_VALUE, "%s: expected %dD or %dD input (batch mode), got %s",
-             fn, nsp + 1, nsp + 2, THNN_sizeDesc(input, buf, sizeof buf));
-    for (int d = nd - nsp - 1; d < nd; d++)
-        TH_CHECK(input->size[d] > 0, TH_ERR_VALUE, "%s: expected non-empty %dD or %dD input (only the batch dim may be 0), got %s",
-                 fn, nsp + 1, nsp + 2, THNN_sizeDesc(input, buf, sizeof buf));
     is[0] = 1;
     for (int i = 3 - nsp; i < 3; i++) {
         TH_CHECK(k[i] > 0, TH_ERR_VALUE, "%s: pool size must be positive, got poolSize%s = %lld", fn, fracDim[i], (long long)k[i]);
@@ -138,7 +124,6 @@ int THNN_VolumetricFractionalMaxPooling_updateGradInput(THTensor *input, THTenso
 }
 
 #else /* ---------------------------------------------------------------- per-dtype kernels */
-#define real THNN_REAL
 
 /* Start of window i of out along a dim of size in (pool size pool, sample u). */
 static inline int64_t TNF(frac_start)(real u, int64_t i, int64_t in, int64_t out, int64_t pool)
@@ -184,5 +169,4 @@ static int TNF(frac_fwd)(const real *in, real *out, int64_t *ind, const real *sm
     return 0;
 }
 
-#undef real
 #endif

@@ -4,16 +4,8 @@
 #include "THNNPool.h"
 #include <math.h>
 
-#define THNN_REAL float
-#define TNF(n) n##_f
-#include "GatedLinearUnit.c"
-#undef THNN_REAL
-#undef TNF
-#define THNN_REAL double
-#define TNF(n) n##_d
-#include "GatedLinearUnit.c"
-#undef THNN_REAL
-#undef TNF
+#define THNN_GENERIC_FILE "GatedLinearUnit.c"
+#include "THNNGenerate.h"
 
 static const char *const FN = "GatedLinear";
 
@@ -86,7 +78,6 @@ int THNN_GatedLinear_updateGradInput(THTensor *input, THTensor *gradOutput, THTe
 }
 
 #else /* ---------------------------------------------------------------- per-dtype kernels */
-#define real THNN_REAL
 
 static inline real TNF(glu_sig)(real x) { return (real)(1 / (1 + exp(-(double)x))); }
 
@@ -117,5 +108,4 @@ static void TNF(glu_bwd)(const real *in, const real *gout, real *gin, int64_t ou
     }
 }
 
-#undef real
 #endif

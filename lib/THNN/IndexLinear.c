@@ -17,16 +17,8 @@ typedef struct {
     int64_t off;                                  /* row = key + off */
 } ILShape;
 
-#define THNN_REAL float
-#define TNF(n) n##_f
-#include "IndexLinear.c"
-#undef THNN_REAL
-#undef TNF
-#define THNN_REAL double
-#define TNF(n) n##_d
-#include "IndexLinear.c"
-#undef THNN_REAL
-#undef TNF
+#define THNN_GENERIC_FILE "IndexLinear.c"
+#include "THNNGenerate.h"
 
 static const char *const FN = "IndexLinear";
 
@@ -200,7 +192,6 @@ int THNN_IndexLinear_accUpdateGradParameters(THTensor *keys, int64_t keysOffset,
 }
 
 #else /* ---------------------------------------------------------------- per-dtype kernels */
-#define real THNN_REAL
 
 static void TNF(il_fwd)(const ILShape *s, const int64_t *keys, const real *vals, const int64_t *sizes, real *out,
                         real *w, const real *bias, real *nv, int train)
@@ -276,5 +267,4 @@ static void TNF(il_upd)(const ILShape *s, const int64_t *keys, const real *gw, c
     }
 }
 
-#undef real
 #endif

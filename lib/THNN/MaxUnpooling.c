@@ -4,16 +4,8 @@
 #ifndef THNN_REAL
 #include "THNNPool.h"
 
-#define THNN_REAL float
-#define TNF(n) n##_f
-#include "MaxUnpooling.c"
-#undef THNN_REAL
-#undef TNF
-#define THNN_REAL double
-#define TNF(n) n##_d
-#include "MaxUnpooling.c"
-#undef THNN_REAL
-#undef TNF
+#define THNN_GENERIC_FILE "MaxUnpooling.c"
+#include "THNNGenerate.h"
 
 /* Check input ((nsp+1)-D or (nsp+2)-D) and indices; oshape gets the output shape, *np the
  * number of planes, *ipl / *opl the input / output plane (volume) sizes. osz: T, H, W. */
@@ -146,7 +138,6 @@ int THNN_VolumetricMaxUnpooling_updateGradInput(THTensor *input, THTensor *gradO
 }
 
 #else /* ---------------------------------------------------------------- per-dtype kernels */
-#define real THNN_REAL
 
 static int TNF(unpool_fwd)(const real *in, real *out, const int64_t *ind, int64_t np, int64_t ipl, int64_t opl,
                            int64_t base, int64_t *bad)
@@ -193,5 +184,4 @@ static int TNF(unpool_bwd)(real *gin, const real *gout, const int64_t *ind, int6
     return nbad;
 }
 
-#undef real
 #endif

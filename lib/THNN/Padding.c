@@ -6,16 +6,8 @@
 #include "THNNPool.h"
 #include <stdlib.h>
 
-#define THNN_REAL float
-#define TNF(n) n##_f
-#include "Padding.c"
-#undef THNN_REAL
-#undef TNF
-#define THNN_REAL double
-#define TNF(n) n##_d
-#include "Padding.c"
-#undef THNN_REAL
-#undef TNF
+#define THNN_GENERIC_FILE "Padding.c"
+#include "THNNGenerate.h"
 
 /* Source index of output position j along an axis of input size n (THNN's formulas). */
 static void pad_map(int64_t *map, int64_t n, int pl, int pr, int reflect)
@@ -35,13 +27,8 @@ static int pad_run(const char *fn, int nsp, int reflect, int backward, THTensor 
                    THTensor *out, const int *pads)
 {
     char buf[128];
-    THNN_CHECK_FLOAT(fn, input);
+    TH_TRY(THNN_batchInputCheck(fn, input, nsp));
     int nd = input->ndim;
-    TH_CHECK(nd == nsp + 1 || nd == nsp + 2, TH_ERR_VALUE, "%s: expected %dD or %dD input (batch mode), got %s",
-             fn, nsp + 1, nsp + 2, THNN_sizeDesc(input, buf, sizeof buf));
-    for (int d = nd - nsp - 1; d < nd; d++)
-        TH_CHECK(input->size[d] > 0, TH_ERR_VALUE, "%s: expected non-empty %dD or %dD input (only the batch dim may be 0), got %s",
-                 fn, nsp + 1, nsp + 2, THNN_sizeDesc(input, buf, sizeof buf));
     const int pl = pads[0], pr = pads[1], pt = pads[2], pb = pads[3], pf = nsp == 3 ? pads[4] : 0, pk = nsp == 3 ? pads[5] : 0;
     int64_t iT = nsp == 3 ? input->size[nd - 3] : 1, iH = input->size[nd - 2], iW = input->size[nd - 1];
     if (reflect)
@@ -131,7 +118,6 @@ int THNN_VolumetricReplicationPadding_updateGradInput(THTensor *input, THTensor 
 }
 
 #else /* ---------------------------------------------------------------- per-dtype kernels */
-#define real THNN_REAL
 
 static void TNF(pad_fwd)(const real *in, real *out, const int64_t *tm, const int64_t *ym, const int64_t *xm,
                          int64_t np, const int64_t *is, const int64_t *os)
@@ -170,5 +156,4 @@ static void TNF(pad_bwd)(real *gin, const real *gout, const int64_t *tm, const i
     }
 }
 
-#undef real
 #endif

@@ -13,16 +13,8 @@
 /* The input's layout: legacy (B x perSample x 2) or COO (nnz x 3). */
 typedef struct { int legacy; int64_t nnz, perSample; } SpFormat;
 
-#define THNN_REAL float
-#define TNF(n) n##_f
-#include "SparseLinear.c"
-#undef THNN_REAL
-#undef TNF
-#define THNN_REAL double
-#define TNF(n) n##_d
-#include "SparseLinear.c"
-#undef THNN_REAL
-#undef TNF
+#define THNN_GENERIC_FILE "SparseLinear.c"
+#include "THNNGenerate.h"
 
 /* Validate the input's format; *f describes it. */
 static int sp_format(const char *fn, THTensor *input, int legacy, SpFormat *f)
@@ -239,7 +231,6 @@ int THNN_SparseLinear_legacyUpdateParameters(THTensor *weight, THTensor *bias, T
 }
 
 #else /* ---------------------------------------------------------------- per-dtype kernels */
-#define real THNN_REAL
 
 /* Entry e: sample *b, feature *c (0-based), value. */
 static inline real TNF(sp_entry)(const real *in, const SpFormat *f, int64_t e, int base, int64_t *b, int64_t *c)
@@ -336,5 +327,4 @@ static int TNF(sp_cols)(const real *in, const SpFormat *f, real *w, real *bias, 
     return 0;
 }
 
-#undef real
 #endif

@@ -4,29 +4,15 @@
 #ifndef THNN_REAL
 #include "THNNPool.h"
 
-#define THNN_REAL float
-#define TNF(n) n##_f
-#include "SpatialAdaptivePooling.c"
-#undef THNN_REAL
-#undef TNF
-#define THNN_REAL double
-#define TNF(n) n##_d
-#include "SpatialAdaptivePooling.c"
-#undef THNN_REAL
-#undef TNF
+#define THNN_GENERIC_FILE "SpatialAdaptivePooling.c"
+#include "THNNGenerate.h"
 
 typedef struct { int batch; int64_t np, iH, iW, oH, oW; } AdaShape;
 
 static int adaptive_shapeCheck(const char *fn, THTensor *input, int64_t oW, int64_t oH, AdaShape *s)
 {
-    char buf[128];
-    THNN_CHECK_FLOAT(fn, input);
-    TH_CHECK(input->ndim == 3 || input->ndim == 4, TH_ERR_VALUE, "%s: expected 3D or 4D input (batch mode), got %s",
-             fn, THNN_sizeDesc(input, buf, sizeof buf));
+    TH_TRY(THNN_batchInputCheck(fn, input, 2));
     s->batch = input->ndim == 4;
-    for (int d = s->batch; d < input->ndim; d++)
-        TH_CHECK(input->size[d] > 0, TH_ERR_VALUE, "%s: expected non-empty 3D or 4D input (only the batch dim may be 0), got %s",
-                 fn, THNN_sizeDesc(input, buf, sizeof buf));
     TH_CHECK(oW >= 0 && oH >= 0, TH_ERR_VALUE, "%s: output size must be non-negative, got owidth = %lld, oheight = %lld",
              fn, (long long)oW, (long long)oH);
     s->np = input->size[s->batch] * (s->batch ? input->size[0] : 1);
@@ -140,7 +126,6 @@ int THNN_SpatialAdaptiveAveragePooling_updateGradInput(THTensor *input, THTensor
 }
 
 #else /* ---------------------------------------------------------------- per-dtype kernels */
-#define real THNN_REAL
 
 static inline int64_t TNF(ada_start)(int64_t i, int64_t out, int64_t in) { return (i * in) / out; }
 static inline int64_t TNF(ada_end)(int64_t i, int64_t out, int64_t in) { return ((i + 1) * in + out - 1) / out; }
@@ -208,5 +193,4 @@ static void TNF(adaavg_bwd)(real *gin, const real *gout, int64_t np, int64_t iH,
     }
 }
 
-#undef real
 #endif

@@ -6,16 +6,8 @@
 #include "THNNPool.h"
 #include <math.h>
 
-#define THNN_REAL float
-#define TNF(n) n##_f
-#include "SpatialGridSamplerBilinear.c"
-#undef THNN_REAL
-#undef TNF
-#define THNN_REAL double
-#define TNF(n) n##_d
-#include "SpatialGridSamplerBilinear.c"
-#undef THNN_REAL
-#undef TNF
+#define THNN_GENERIC_FILE "SpatialGridSamplerBilinear.c"
+#include "THNNGenerate.h"
 
 static const char *const FN = "SpatialGridSamplerBilinear";
 
@@ -89,7 +81,6 @@ int THNN_SpatialGridSamplerBilinear_updateGradInput(THTensor *input, THTensor *g
 }
 
 #else /* ---------------------------------------------------------------- per-dtype kernels */
-#define real THNN_REAL
 
 /* The four corners of a sample point: flat offsets (-1 when outside) and weights nw, ne, sw, se. */
 typedef struct { int64_t off[4]; real w[4]; real ix, iy; int64_t x0, y0; } TNF(Corners);
@@ -159,5 +150,4 @@ static void TNF(gs_bwd)(const real *in, const real *grid, const real *gout, real
     }
 }
 
-#undef real
 #endif

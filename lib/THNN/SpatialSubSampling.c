@@ -3,16 +3,8 @@
 #ifndef THNN_REAL
 #include "THNNPool.h"
 
-#define THNN_REAL float
-#define TNF(n) n##_f
-#include "SpatialSubSampling.c"
-#undef THNN_REAL
-#undef TNF
-#define THNN_REAL double
-#define TNF(n) n##_d
-#include "SpatialSubSampling.c"
-#undef THNN_REAL
-#undef TNF
+#define THNN_GENERIC_FILE "SpatialSubSampling.c"
+#include "THNNGenerate.h"
 
 typedef struct { int64_t nb, np, iH, iW, oH, oW; int64_t oshape[4]; int ond; } SubShape;
 
@@ -137,7 +129,6 @@ int THNN_SpatialSubSampling_accGradParameters(THTensor *input, THTensor *gradOut
 }
 
 #else /* ---------------------------------------------------------------- per-dtype kernels */
-#define real THNN_REAL
 
 static inline double TNF(sub_window)(const real *ip, int64_t iW, int64_t h0, int64_t w0, int kH, int kW)
 {
@@ -204,5 +195,4 @@ static void TNF(sub_acc)(const real *in, const real *gout, real *gw, real *gb, i
     }
 }
 
-#undef real
 #endif

@@ -1,7 +1,7 @@
 /* Internal helpers of the pooling / sampling / padding kernels (lib/THNN/Spatial*Pooling.c etc.).
  *
- * Each kernel file specialises its per-dtype code by including itself twice with THNN_REAL
- * set to float and then double (a local template include: one file per op family). */
+ * Each kernel file specialises its per-dtype code through THNNGenerate.h (one file per op
+ * family). */
 #ifndef THNN_POOL_H
 #define THNN_POOL_H
 #include "THNN.h"
@@ -47,6 +47,21 @@ static inline int THNN_outClose(THTensor *out, THTensor *work, int status)
     }
     THTensor_free(work);
     return status;
+}
+
+/* Fail unless input is float32/float64 with nsp + 1 dims, or nsp + 2 in batch mode, and only its
+ * batch dim may be 0. */
+static inline int THNN_batchInputCheck(const char *fn, const THTensor *input, int nsp)
+{
+    char buf[128];
+    THNN_CHECK_FLOAT(fn, input);
+    int nd = input->ndim;
+    TH_CHECK(nd == nsp + 1 || nd == nsp + 2, TH_ERR_VALUE, "%s: expected %dD or %dD input (batch mode), got %s",
+             fn, nsp + 1, nsp + 2, THNN_sizeDesc(input, buf, sizeof buf));
+    for (int d = nd - nsp - 1; d < nd; d++)
+        TH_CHECK(input->size[d] > 0, TH_ERR_VALUE, "%s: expected non-empty %dD or %dD input (only the batch dim may be 0), got %s",
+                 fn, nsp + 1, nsp + 2, THNN_sizeDesc(input, buf, sizeof buf));
+    return 0;
 }
 
 static inline void THNN_freeAll(THTensor **ts, int n)

@@ -5,16 +5,8 @@
 #ifndef THNN_REAL
 #include "THNNPool.h"
 
-#define THNN_REAL float
-#define TNF(n) n##_f
-#include "TemporalMaxPooling.c"
-#undef THNN_REAL
-#undef TNF
-#define THNN_REAL double
-#define TNF(n) n##_d
-#include "TemporalMaxPooling.c"
-#undef THNN_REAL
-#undef TNF
+#define THNN_GENERIC_FILE "TemporalMaxPooling.c"
+#include "THNNGenerate.h"
 
 typedef struct { int64_t nb, iT, F, oT; int64_t oshape[3]; int ond; } TmpShape;
 
@@ -100,7 +92,6 @@ int THNN_TemporalMaxPooling_updateGradInput(THTensor *input, THTensor *gradOutpu
 }
 
 #else /* ---------------------------------------------------------------- per-dtype kernels */
-#define real THNN_REAL
 
 static void TNF(tmp_fwd)(const real *in, real *out, int64_t *ind, int64_t nb, int64_t iT, int64_t F, int64_t oT,
                          int kW, int dW, int64_t base)
@@ -148,5 +139,4 @@ static int TNF(tmp_bwd)(real *gin, const real *gout, const int64_t *ind, int64_t
     return nbad;
 }
 
-#undef real
 #endif

@@ -3,16 +3,8 @@
 #ifndef THNN_REAL
 #include "THNNPool.h"
 
-#define THNN_REAL float
-#define TNF(n) n##_f
-#include "TemporalSubSampling.c"
-#undef THNN_REAL
-#undef TNF
-#define THNN_REAL double
-#define TNF(n) n##_d
-#include "TemporalSubSampling.c"
-#undef THNN_REAL
-#undef TNF
+#define THNN_GENERIC_FILE "TemporalSubSampling.c"
+#include "THNNGenerate.h"
 
 typedef struct { int64_t nb, iT, F, oT; int64_t oshape[3]; int ond; } TssShape;
 
@@ -133,7 +125,6 @@ int THNN_TemporalSubSampling_accGradParameters(THTensor *input, THTensor *gradOu
 }
 
 #else /* ---------------------------------------------------------------- per-dtype kernels */
-#define real THNN_REAL
 
 static void TNF(tss_fwd)(const real *in, real *out, const real *weight, const real *bias, int64_t nb, int64_t iT,
                          int64_t F, int64_t oT, int kW, int dW)
@@ -187,5 +178,4 @@ static void TNF(tss_acc)(const real *in, const real *gout, real *gw, real *gb, i
     }
 }
 
-#undef real
 #endif

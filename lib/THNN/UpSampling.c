@@ -6,16 +6,8 @@
 #ifndef THNN_REAL
 #include "THNNPool.h"
 
-#define THNN_REAL float
-#define TNF(n) n##_f
-#include "UpSampling.c"
-#undef THNN_REAL
-#undef TNF
-#define THNN_REAL double
-#define TNF(n) n##_d
-#include "UpSampling.c"
-#undef THNN_REAL
-#undef TNF
+#define THNN_GENERIC_FILE "UpSampling.c"
+#include "THNNGenerate.h"
 
 /* osz: output T, H, W (T = 1 for planes); is: the input's. */
 static int up_shapeCheck(const char *fn, int nsp, THTensor *input, const int64_t *osz, int64_t *oshape, int64_t *np,
@@ -150,7 +142,6 @@ int THNN_VolumetricUpSamplingTrilinear_updateGradInput(THTensor *input, THTensor
 }
 
 #else /* ---------------------------------------------------------------- per-dtype kernels */
-#define real THNN_REAL
 
 static void TNF(near_fwd)(const real *in, real *out, int64_t np, const int64_t *is, const int64_t *os, int s)
 {
@@ -308,5 +299,4 @@ static int TNF(tril_run)(const real *src, real *dst, int64_t np, const int64_t *
     return 0;
 }
 
-#undef real
 #endif

@@ -48,13 +48,7 @@ function SDW:accGradParameters(input, gradOutput, scale)
 end
 SDW.type = H.convType(sdwparent.type)
 SDW.clearState = H.convClear
-function SDW:__tostring__()
-   local s = string.format('%s(%d -> %d, %dx%d', torch.type(self), self.nInputPlane, self.nOutputPlane, self.kW, self.kH)
-   if self.dW ~= 1 or self.dH ~= 1 or self.padW ~= 0 or self.padH ~= 0 then s = s .. string.format(', %d,%d', self.dW, self.dH) end
-   if self.padW ~= 0 or self.padH ~= 0 then s = s .. ', ' .. self.padW .. ',' .. self.padH end
-   if self.bias then return s .. ')' end
-   return s .. ') without bias'
-end
+SDW.__tostring__ = H.convString
 
 ------------------------------------------------------------------------ TemporalRowConvolution
 local TRC, trcparent = torch.class('nn.TemporalRowConvolution', 'nn.Module')

@@ -241,6 +241,14 @@ local function convClear(self)
    return nn.Module.clearState(self)
 end
 local contig = utils.makeContiguous
+-- Torch7's SpatialConvolution text: 'name(in -> out, kWxkH[, dW,dH][, padW,padH])[ without bias]'
+local function convString(self)
+   local s = string.format('%s(%d -> %d, %dx%d', torch.type(self), self.nInputPlane, self.nOutputPlane, self.kW, self.kH)
+   if self.dW ~= 1 or self.dH ~= 1 or self.padW ~= 0 or self.padH ~= 0 then s = s .. string.format(', %d,%d', self.dW, self.dH) end
+   if self.padW ~= 0 or self.padH ~= 0 then s = s .. ', ' .. self.padW .. ',' .. self.padH end
+   if self.bias then return s .. ')' end
+   return s .. ') without bias'
+end
 
 -- the tensor a transposed convolution writes its gradInput to: with a table input {x, sizeRef}
 -- gradInput becomes {dx, zeros like sizeRef}
@@ -255,8 +263,8 @@ end
 
 -- the helpers above, for the other THNN-backed module files (dilated.lua, volumetric.lua, ...)
 THNN.moduleHelpers = {checkIn = checkIn, longBuffer = longBuffer, fanInReset = fanInReset, noBias = noBias,
-                      convType = convType, convClear = convClear, buffers = buffers, contig = contig,
-                      fullGradInput = fullGradInput}
+                      convType = convType, convClear = convClear, convString = convString, buffers = buffers,
+                      contig = contig, fullGradInput = fullGradInput}
 
 -- SpatialConvolution and SpatialConvolutionMM share SpatialConvolutionMM_* (4-D weight)
 local function spatialConv(name)
@@ -307,13 +315,7 @@ local function spatialConv(name)
    end
    M.type = convType(mp.type)
    M.clearState = convClear
-   function M:__tostring__()
-      local s = string.format('%s(%d -> %d, %dx%d', torch.type(self), self.nInputPlane, self.nOutputPlane, self.kW, self.kH)
-      if self.dW ~= 1 or self.dH ~= 1 or self.padW ~= 0 or self.padH ~= 0 then s = s .. string.format(', %d,%d', self.dW, self.dH) end
-      if self.padW ~= 0 or self.padH ~= 0 then s = s .. ', ' .. self.padW .. ',' .. self.padH end
-      if self.bias then return s .. ')' end
-      return s .. ') without bias'
-   end
+   M.__tostring__ = convString
    return M
 end
 spatialConv('SpatialConvolution')

@@ -598,17 +598,10 @@ def clamp_max(input, max):
     return clamp(input, max=max)
 
 
-def _tensor_arg(x, fn, name):
-    t = _as_operand(x, name)
-    if t is None:
-        raise TypeError(f"{fn}(): argument '{name}' must be Tensor, not {type(x).__name__}")
-    return t
-
-
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     """input + value * tensor1 * tensor2, broadcasting."""
-    a, b, c = (_tensor_arg(input, "addcmul", "input"), _tensor_arg(tensor1, "addcmul", "tensor1"),
-               _tensor_arg(tensor2, "addcmul", "tensor2"))
+    a, b, c = (tensor_arg(x, "addcmul", n, arrays=True)
+               for x, n in ((input, "input"), (tensor1, "tensor1"), (tensor2, "tensor2")))
     rt = _result_code(a, b, c)
     v = builtins.float(value)
     return _run(out, -1 if out is None else rt, lambda o: lib.THTensor_addcmul(o, a._t, b._t, c._t, v))
@@ -616,8 +609,8 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):
 
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     """input + value * tensor1 / tensor2, broadcasting (floating point only)."""
-    a, b, c = (_tensor_arg(input, "addcdiv", "input"), _tensor_arg(tensor1, "addcdiv", "tensor1"),
-               _tensor_arg(tensor2, "addcdiv", "tensor2"))
+    a, b, c = (tensor_arg(x, "addcdiv", n, arrays=True)
+               for x, n in ((input, "input"), (tensor1, "tensor1"), (tensor2, "tensor2")))
     rt = _result_code(a, b, c)
     v = builtins.float(value)
     return _run(out, -1 if out is None else rt, lambda o: lib.THTensor_addcdiv(o, a._t, b._t, c._t, v))
@@ -633,7 +626,7 @@ def _addcdiv_(self, tensor1, tensor2, *, value=1):
 
 def lerp(input, end, weight, *, out=None):
     """input + weight * (end - input) (weight a number or a tensor; floating point only)."""
-    a, b = _tensor_arg(input, "lerp", "input"), _tensor_arg(end, "lerp", "end")
+    a, b = tensor_arg(input, "lerp", "input", arrays=True), tensor_arg(end, "lerp", "end", arrays=True)
     if a.dtype is not b.dtype:
         raise RuntimeError(f"expected dtype {a.dtype.name} for `end` but got dtype {b.dtype.name}")
     if isinstance(weight, Tensor):
@@ -664,7 +657,7 @@ def where(condition, input=None, other=None, *, out=None):
         r = _tnew(Tensor)
         r._t = _gc(o, _free)
         return r
-    cond = _tensor_arg(condition, "where", "condition")
+    cond = tensor_arg(condition, "where", "condition", arrays=True)
     if input is None and other is None:
         return tuple(tensor(ix, dtype=_dt.int64) for ix in np.nonzero(cond.numpy(force=True)))
     if cond.dtype is not _dt.bool and cond.dtype is not _dt.uint8:
@@ -690,7 +683,7 @@ def _tensor_where(self, condition, y):
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """Elementwise |input - other| <= atol + rtol * |other| (nan equal only if equal_nan)."""
-    a, b = _tensor_arg(input, "isclose", "input"), _tensor_arg(other, "isclose", "other")
+    a, b = tensor_arg(input, "isclose", "input", arrays=True), tensor_arg(other, "isclose", "other", arrays=True)
     if a.dtype is not b.dtype:
         raise RuntimeError(f"{_TNAME[a._t.dtype]} did not match {_TNAME[b._t.dtype]}")
     for name, v in (("rtol", rtol), ("atol", atol)):

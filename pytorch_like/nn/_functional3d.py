@@ -4,41 +4,18 @@ interpolation) and grid_sample, on the THNN Volumetric* / SpatialGridSamplerBili
 from .._lib import check, lib
 from ..autograd.function import Function
 from ..dtypes import int64
-from ..tensor import _wrap
-from .functional import _c, _new, _pair, _pool_check, _shape
+from .functional import _c, _kernel_function, _new, _pair, _pool_args, _pool_check, _shape
 
 
-class _MaxPool3d(Function):
-    @staticmethod
-    def forward(ctx, x, args):
-        x = _c(x)
-        out, idx = _new(), _wrap(lib.THTensor_new(lib.TH_INT64))
-        check(lib.THNN_VolumetricDilatedMaxPooling_updateOutput(x._t, out._t, idx._t, *args, 0))
-        ctx.args = args
-        ctx.save_for_backward(x, idx)
-        ctx.mark_non_differentiable(idx)
-        return out, idx
-
-    @staticmethod
-    def backward(ctx, go, gidx):
-        x, idx = ctx.saved_tensors
-        gi = _new()
-        check(lib.THNN_VolumetricDilatedMaxPooling_updateGradInput(x._t, _c(go)._t, gi._t, idx._t, *ctx.args, 0))
-        return gi, None
+_MaxPool3d = _kernel_function("VolumetricDilatedMaxPooling", indices=True)
 
 
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """3-D max pooling (THNN VolumetricDilatedMaxPooling); indices are flat offsets in each input volume."""
-    _pool_check("max_pool3d", input, 3)
-    k = _pair(kernel_size, 3, "kernel_size")
-    s = k if stride is None or (isinstance(stride, (list, tuple)) and not stride) else _pair(stride, 3, "stride")
-    p, d = _pair(padding, 3, "padding"), _pair(dilation, 3, "dilation")
-    for i in range(3):
-        if p[i] * 2 > k[i]:
-            raise RuntimeError(f"max_pool3d: pad should be at most half of effective kernel size, but got "
-                               f"pad={p[i]}, kernel_size={k[i]}")
-    # THNN order: kT, kW, kH, dT, dW, dH, pT, pW, pH, dilT, dilW, dilH, ceil
-    args = (k[0], k[2], k[1], s[0], s[2], s[1], p[0], p[2], p[1], d[0], d[2], d[1], int(bool(ceil_mode)))
+    k, s, p = _pool_args("max_pool3d", input, 3, kernel_size, stride, padding)
+    d = _pair(dilation, 3, "dilation")
+    # THNN order: kT, kW, kH, dT, dW, dH, pT, pW, pH, dilT, dilW, dilH, ceil, index_base
+    args = (k[0], k[2], k[1], s[0], s[2], s[1], p[0], p[2], p[1], d[0], d[2], d[1], int(bool(ceil_mode)), 0)
     out, idx = _MaxPool3d.apply(input, args)
     return (out, idx) if return_indices else out
 
@@ -80,31 +57,9 @@ def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_siz
     return _MaxUnpool3d.apply(input, _c(indices), args)
 
 
-def _kernel_function(name, fwd, bwd):
-    """An autograd Function for a THNN op on one input: forward fwd(x, out, *args), backward
-    bwd(x, gradOutput, gradInput, *args)."""
-    def forward(ctx, x, args):
-        x = _c(x)
-        out = _new()
-        check(fwd(x._t, out._t, *args))
-        ctx.args = args
-        ctx.save_for_backward(x)
-        return out
-
-    def backward(ctx, go):
-        (x,) = ctx.saved_tensors
-        gi = _new()
-        check(bwd(x._t, _c(go)._t, gi._t, *ctx.args))
-        return gi, None
-    return type(name, (Function,), {"forward": staticmethod(forward), "backward": staticmethod(backward)})
-
-
-_ReplicationPad3d = _kernel_function("_ReplicationPad3d", lib.THNN_VolumetricReplicationPadding_updateOutput,
-                                    lib.THNN_VolumetricReplicationPadding_updateGradInput)
-_UpNearest3d = _kernel_function("_UpNearest3d", lib.THNN_VolumetricUpSamplingNearest_updateOutput,
-                               lib.THNN_VolumetricUpSamplingNearest_updateGradInput)
-_UpTrilinear = _kernel_function("_UpTrilinear", lib.THNN_VolumetricUpSamplingTrilinear_updateOutput,
-                               lib.THNN_VolumetricUpSamplingTrilinear_updateGradInput)
+_ReplicationPad3d = _kernel_function("VolumetricReplicationPadding")
+_UpNearest3d = _kernel_function("VolumetricUpSamplingNearest")
+_UpTrilinear = _kernel_function("VolumetricUpSamplingTrilinear")
 
 
 def replication_pad3d(input, pads):

@@ -57,6 +57,31 @@ def _shape(t):
     return list(t.shape)
 
 
+def _kernel_function(op, indices=False):
+    """An autograd Function for the THNN op `op` on one input, applied as F.apply(x, args): forward
+    THNN_<op>_updateOutput(x, out, *args), backward THNN_<op>_updateGradInput(x, gradOutput,
+    gradInput, *args). With indices, the op also fills an int64 index tensor (passed after out /
+    gradInput) and F returns (out, idx). The kernels are looked up on each call."""
+    def forward(ctx, x, args):
+        x = _c(x)
+        out = _new()
+        idx = (_wrap(lib.THTensor_new(lib.TH_INT64)),) if indices else ()
+        check(getattr(lib, f"THNN_{op}_updateOutput")(x._t, out._t, *(i._t for i in idx), *args))
+        ctx.args = args
+        ctx.save_for_backward(x, *idx)
+        if not indices:
+            return out
+        ctx.mark_non_differentiable(*idx)
+        return (out, *idx)
+
+    def backward(ctx, go, *gidx):
+        x, *idx = ctx.saved_tensors
+        gi = _new()
+        check(getattr(lib, f"THNN_{op}_updateGradInput")(x._t, _c(go)._t, gi._t, *(i._t for i in idx), *ctx.args))
+        return gi, None
+    return type("_" + op, (Function,), {"forward": staticmethod(forward), "backward": staticmethod(backward)})
+
+
 # ---------------------------------------------------------------------- elementwise activations
 
 class _Elementwise(Function):
@@ -415,26 +440,8 @@ class _ConstantPad(Function):
         return gi, None, None
 
 
-class _Pad2d(Function):
-    @staticmethod
-    def forward(ctx, x, pads, kind):
-        x = _c(x)
-        out = _new()
-        fwd = lib.THNN_SpatialReflectionPadding_updateOutput if kind == "reflect" else \
-            lib.THNN_SpatialReplicationPadding_updateOutput
-        check(fwd(x._t, out._t, *pads))
-        ctx.pads, ctx.kind = pads, kind
-        ctx.save_for_backward(x)
-        return out
-
-    @staticmethod
-    def backward(ctx, go):
-        (x,) = ctx.saved_tensors
-        gi = _new()
-        bwd = lib.THNN_SpatialReflectionPadding_updateGradInput if ctx.kind == "reflect" else \
-            lib.THNN_SpatialReplicationPadding_updateGradInput
-        check(bwd(x._t, _c(go)._t, gi._t, *ctx.pads))
-        return gi, None, None
+_Pad2d = {"reflect": _kernel_function("SpatialReflectionPadding"),
+          "replicate": _kernel_function("SpatialReplicationPadding")}
 
 
 def pad(input, pad, mode="constant", value=None):
@@ -451,7 +458,7 @@ def pad(input, pad, mode="constant", value=None):
         if len(pads) != 4 or input.dim() not in (3, 4):
             raise NotImplementedError(f"pad: mode {mode!r} supports 4 pads of a 3-D or 4-D input, got "
                                       f"{len(pads)} pads of shape {_shape(input)}")
-        return _Pad2d.apply(input, pads, mode)
+        return _Pad2d[mode].apply(input, pads)
     raise NotImplementedError(f"pad: mode {mode!r} is not supported (constant, reflect, replicate)")
 
 
@@ -666,23 +673,8 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
 # ---------------------------------------------------------------------- pooling
 
-class _MaxPool2d(Function):
-    @staticmethod
-    def forward(ctx, x, args):
-        x = _c(x)
-        out, idx = _new(), _wrap(lib.THTensor_new(lib.TH_INT64))
-        check(lib.THNN_SpatialDilatedMaxPooling_updateOutput(x._t, out._t, idx._t, *args, 0))
-        ctx.args = args
-        ctx.save_for_backward(x, idx)
-        ctx.mark_non_differentiable(idx)
-        return out, idx
-
-    @staticmethod
-    def backward(ctx, go, gidx):
-        x, idx = ctx.saved_tensors
-        gi = _new()
-        check(lib.THNN_SpatialDilatedMaxPooling_updateGradInput(x._t, _c(go)._t, gi._t, idx._t, *ctx.args, 0))
-        return gi, None
+_MaxPool2d = _kernel_function("SpatialDilatedMaxPooling", indices=True)
+_AvgPool2d = _kernel_function("SpatialAveragePooling")
 
 
 def _pool_check(name, input, dims):
@@ -690,66 +682,45 @@ def _pool_check(name, input, dims):
         raise RuntimeError(f"{name}: expected {dims + 1}-D or {dims + 2}-D input, got input of shape {_shape(input)}")
 
 
+def _pool_args(name, input, dims, kernel_size, stride, padding, kernel="effective kernel size"):
+    """Checks input's rank; kernel, stride (the kernel when None or empty) and padding as dims-tuples,
+    padding at most half the kernel."""
+    _pool_check(name, input, dims)
+    k = _pair(kernel_size, dims, "kernel_size")
+    s = k if stride is None or (isinstance(stride, (list, tuple)) and not stride) else _pair(stride, dims, "stride")
+    p = _pair(padding, dims, "padding")
+    for i in range(dims):
+        if p[i] * 2 > k[i]:
+            raise RuntimeError(f"{name}: pad should be at most half of {kernel}, but got pad={p[i]}, "
+                               f"kernel_size={k[i]}")
+    return k, s, p
+
+
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """2-D max pooling (THNN SpatialDilatedMaxPooling); indices are flat offsets in each input plane."""
-    _pool_check("max_pool2d", input, 2)
-    k = _pair(kernel_size, 2, "kernel_size")
-    s = k if stride is None or (isinstance(stride, (list, tuple)) and not stride) else _pair(stride, 2, "stride")
-    p, d = _pair(padding, 2, "padding"), _pair(dilation, 2, "dilation")
-    for i in range(2):
-        if p[i] * 2 > k[i]:
-            raise RuntimeError(f"max_pool2d: pad should be at most half of effective kernel size, but got "
-                               f"pad={p[i]}, kernel_size={k[i]}")
-    out, idx = _MaxPool2d.apply(input, (k[1], k[0], s[1], s[0], p[1], p[0], d[1], d[0], int(bool(ceil_mode))))
+    k, s, p = _pool_args("max_pool2d", input, 2, kernel_size, stride, padding)
+    d = _pair(dilation, 2, "dilation")
+    # THNN order: kW, kH, dW, dH, pW, pH, dilW, dilH, ceil, index_base
+    out, idx = _MaxPool2d.apply(input, (k[1], k[0], s[1], s[0], p[1], p[0], d[1], d[0], int(bool(ceil_mode)), 0))
     return (out, idx) if return_indices else out
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """1-D max pooling (SpatialDilatedMaxPooling on an N x C x 1 x L view)."""
-    _pool_check("max_pool1d", input, 1)
-    k = _pair(kernel_size, 1)[0]
-    s = k if stride is None or (isinstance(stride, (list, tuple)) and not stride) else _pair(stride, 1)[0]
-    p, d = _pair(padding, 1)[0], _pair(dilation, 1)[0]
-    if p * 2 > k:
-        raise RuntimeError(f"max_pool1d: pad should be at most half of effective kernel size, but got pad={p}, "
-                           f"kernel_size={k}")
+    (k,), (s,), (p,) = _pool_args("max_pool1d", input, 1, kernel_size, stride, padding)
+    (d,) = _pair(dilation, 1, "dilation")
     x = input.unsqueeze(-2)
-    out, idx = _MaxPool2d.apply(x, (k, 1, s, 1, p, 0, d, 1, int(bool(ceil_mode))))
+    out, idx = _MaxPool2d.apply(x, (k, 1, s, 1, p, 0, d, 1, int(bool(ceil_mode)), 0))
     out, idx = out.squeeze(-2), idx.squeeze(-2)
     return (out, idx) if return_indices else out
-
-
-class _AvgPool2d(Function):
-    @staticmethod
-    def forward(ctx, x, args):
-        x = _c(x)
-        out = _new()
-        check(lib.THNN_SpatialAveragePooling_updateOutput(x._t, out._t, *args))
-        ctx.args = args
-        ctx.save_for_backward(x)
-        return out
-
-    @staticmethod
-    def backward(ctx, go):
-        (x,) = ctx.saved_tensors
-        gi = _new()
-        check(lib.THNN_SpatialAveragePooling_updateGradInput(x._t, _c(go)._t, gi._t, *ctx.args))
-        return gi, None
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
     """2-D average pooling (THNN SpatialAveragePooling)."""
-    _pool_check("avg_pool2d", input, 2)
+    k, s, p = _pool_args("avg_pool2d", input, 2, kernel_size, stride, padding, kernel="kernel size")
     if divisor_override is not None:
         raise NotImplementedError("avg_pool2d: divisor_override is not supported")
-    k = _pair(kernel_size, 2, "kernel_size")
-    s = k if stride is None or (isinstance(stride, (list, tuple)) and not stride) else _pair(stride, 2, "stride")
-    p = _pair(padding, 2, "padding")
-    for i in range(2):
-        if p[i] * 2 > k[i]:
-            raise RuntimeError(f"avg_pool2d: pad should be at most half of kernel size, but got pad={p[i]}, "
-                               f"kernel_size={k[i]}")
     return _AvgPool2d.apply(input, (k[1], k[0], s[1], s[0], p[1], p[0], int(bool(ceil_mode)),
                                     int(bool(count_include_pad))))
 
@@ -817,40 +788,8 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
 
 # ---------------------------------------------------------------------- upsampling
 
-class _UpNearest(Function):
-    @staticmethod
-    def forward(ctx, x, scale):
-        x = _c(x)
-        out = _new()
-        check(lib.THNN_SpatialUpSamplingNearest_updateOutput(x._t, out._t, scale))
-        ctx.scale = scale
-        ctx.save_for_backward(x)
-        return out
-
-    @staticmethod
-    def backward(ctx, go):
-        (x,) = ctx.saved_tensors
-        gi = _new()
-        check(lib.THNN_SpatialUpSamplingNearest_updateGradInput(x._t, _c(go)._t, gi._t, ctx.scale))
-        return gi, None
-
-
-class _UpBilinear(Function):
-    @staticmethod
-    def forward(ctx, x, oh, ow, ac):
-        x = _c(x)
-        out = _new()
-        check(lib.THNN_SpatialUpSamplingBilinear_updateOutput(x._t, out._t, oh, ow, ac))
-        ctx.args = (oh, ow, ac)
-        ctx.save_for_backward(x)
-        return out
-
-    @staticmethod
-    def backward(ctx, go):
-        (x,) = ctx.saved_tensors
-        gi = _new()
-        check(lib.THNN_SpatialUpSamplingBilinear_updateGradInput(x._t, _c(go)._t, gi._t, *ctx.args))
-        return gi, None, None, None
+_UpNearest = _kernel_function("SpatialUpSamplingNearest")
+_UpBilinear = _kernel_function("SpatialUpSamplingBilinear")
 
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None,
@@ -877,9 +816,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         if align_corners is not None:
             raise ValueError("align_corners option can only be set with the interpolating modes: "
                              "linear | bilinear | bicubic | trilinear")
-        return _UpNearest.apply(input, oh // h)
+        return _UpNearest.apply(input, (oh // h,))
     if mode == "bilinear":
-        return _UpBilinear.apply(input, oh, ow, int(bool(align_corners)))
+        return _UpBilinear.apply(input, (oh, ow, int(bool(align_corners))))
     raise NotImplementedError(f"interpolate: mode {mode!r} is not supported (nearest, bilinear)")
 
 

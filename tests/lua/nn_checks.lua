@@ -1,6 +1,6 @@
 -- The checks the Lua nn test files share (not a test file itself: test_*.lua only are collected).
 -- local C = dofile(<this file>)(tester): C.errs, C.checkModule, C.checkCriterion,
--- C.checkTableGrad, C.checkBatch, C.leaves; float64 finite differences, precision 1e-5.
+-- C.checkTableGrad, C.checkBatch, C.checkBatchGrad, C.leaves; float64 finite differences, precision 1e-5.
 local jac = nn.Jacobian
 local precision = 1e-5
 
@@ -103,6 +103,26 @@ return function(tester)
       for i = 1, input:size(1) do
          tester:assertTensorEq(module:forward(input[i]), out[i], prec or 1e-12, name .. ': batch vs sample ' .. i)
       end
+   end
+
+   -- batch forward/backward on a size[1]-sample input == those of each sample, and the batch's
+   -- gradWeight == the one accumulated over the samples; single: the per-sample module (by
+   -- default a clone of module)
+   function C.checkBatchGrad(module, size, single)
+      local name = torch.type(module)
+      local x = torch.randn(unpack(size))
+      local y = module:forward(x):clone()
+      local go = torch.randn(y:size())
+      module:zeroGradParameters()
+      local gi = module:backward(x, go):clone()
+      local gw = module.gradWeight and module.gradWeight:clone()
+      single = single or module:clone()
+      single:zeroGradParameters()
+      for i = 1, size[1] do
+         tester:assertTensorEq(single:forward(x[i]), y[i], 1e-10, name .. ': batch output equals sample ' .. i)
+         tester:assertTensorEq(single:backward(x[i], go[i]), gi[i], 1e-10, name .. ': batch gradInput equals sample ' .. i)
+      end
+      if gw then tester:assertTensorEq(single.gradWeight, gw, 1e-10, name .. ': accumulated gradWeight') end
    end
 
    return C

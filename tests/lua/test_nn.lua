@@ -494,24 +494,7 @@ function tests.BatchCompare()
       {nn.SpatialSubSampling(2, 2, 2, 2, 2), {3, 2, 4, 4}},
       {nn.VolumetricConvolution(2, 2, 2, 2, 2), {2, 2, 3, 3, 3}},
    }
-   for _, c in ipairs(cases) do
-      local m, size = c[1], c[2]
-      local x = torch.randn(unpack(size))
-      local y = m:forward(x):clone()
-      local go = torch.randn(y:size())
-      m:zeroGradParameters()
-      local gi = m:backward(x, go):clone()
-      local gw = m.gradWeight and m.gradWeight:clone()
-      local single = m:clone()
-      single:zeroGradParameters()
-      for i = 1, size[1] do
-         local yi = single:forward(x[i])
-         tester:assertTensorEq(yi, y[i], 1e-10, torch.type(m) .. ': batch output equals single sample ' .. i)
-         local gii = single:backward(x[i], go[i])
-         tester:assertTensorEq(gii, gi[i], 1e-10, torch.type(m) .. ': batch gradInput equals single sample ' .. i)
-      end
-      if gw then tester:assertTensorEq(single.gradWeight, gw, 1e-10, torch.type(m) .. ': accumulated gradWeight') end
-   end
+   for _, c in ipairs(cases) do C.checkBatchGrad(c[1], c[2]) end
 end
 
 ------------------------------------------------------------------------ the Module protocol

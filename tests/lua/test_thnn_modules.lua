@@ -4,38 +4,11 @@
 require 'nn'
 local tester = torch.Tester()
 local tests = torch.TestSuite()
-local jac = nn.Jacobian
-local precision = 1e-5
 torch.manualSeed(4321)
 torch.setdefaulttensortype('torch.DoubleTensor')
 
-local function errs(f, pattern, msg)
-   local ok, err = pcall(f)
-   tester:assert(not ok, msg .. ' (no error raised)')
-   if not ok then tester:assert(tostring(err):find(pattern) ~= nil, msg .. ': got "' .. tostring(err) .. '"') end
-end
-
-local function checkModule(name, module, input, o)
-   o = o or {}
-   local err = jac.testJacobian(module, input, o.min, o.max)
-   tester:assertlt(err, precision, name .. ': error on state')
-   for _, p in ipairs{{'weight', 'gradWeight'}, {'bias', 'gradBias'}} do
-      if module[p[1]] then
-         err = jac.testJacobianParameters(module, input, module[p[1]], module[p[2]], o.min, o.max)
-         tester:assertlt(err, precision, name .. ': error on ' .. p[1])
-         err = jac.testJacobianUpdateParameters(module, input, module[p[1]], o.min, o.max)
-         tester:assertlt(err, precision, name .. ': error on ' .. p[1] .. ' [direct update]')
-         for t, e in pairs(jac.testAllUpdate(module, input, p[1], p[2])) do
-            tester:assertlt(e, precision, name .. ': error on ' .. p[1] .. ' [' .. t .. ']')
-         end
-      end
-   end
-   if not o.noio then
-      local ferr, berr = jac.testIO(module, input, o.min, o.max)
-      tester:asserteq(ferr, 0, name .. ': io error on forward')
-      tester:asserteq(berr, 0, name .. ': io error on backward')
-   end
-end
+local C = dofile(debug.getinfo(1, 'S').source:sub(2):gsub('[^/]*$', '') .. 'nn_checks.lua')(tester)
+local errs, checkModule = C.errs, C.checkModule
 
 local cases = {
    {'VolumetricDilatedConvolution', function() return nn.VolumetricDilatedConvolution(2, 3, 2, 3, 2, 1, 2, 1, 1, 0, 1, 2, 1, 2) end, {2, 2, 5, 6, 5}},
@@ -303,21 +276,9 @@ function tests.BatchCompare()
       {nn.FeatureLPPooling(2, 2, 2, true), {3, 6, 4}},
    }
    for _, c in ipairs(cs) do
-      local m, size = c[1], c[2]
-      local x = torch.randn(unpack(size))
-      local y = m:forward(x):clone()
-      local go = torch.randn(y:size())
-      m:zeroGradParameters()
-      local gi = m:backward(x, go):clone()
-      local gw = m.gradWeight and m.gradWeight:clone()
-      local single = m:clone()
+      local m, single = c[1], c[1]:clone()
       if torch.type(m) == 'nn.FeatureLPPooling' then single.batch_mode = false end
-      single:zeroGradParameters()
-      for i = 1, size[1] do
-         tester:assertTensorEq(single:forward(x[i]), y[i], 1e-10, torch.type(m) .. ': batch output equals sample ' .. i)
-         tester:assertTensorEq(single:backward(x[i], go[i]), gi[i], 1e-10, torch.type(m) .. ': batch gradInput equals sample ' .. i)
-      end
-      if gw then tester:assertTensorEq(single.gradWeight, gw, 1e-10, torch.type(m) .. ': accumulated gradWeight') end
+      C.checkBatchGrad(m, c[2], single)
    end
 end
 
