@@ -444,10 +444,24 @@ end
 for name, f in pairs(M) do
    tests['module_' .. name] = function() countMeasured(name, f()) end
 end
+-- criterions whose batch loss (sizeAverage false) is the sum of the single-sample losses
+local summed = {'AbsCriterion', 'MSECriterion', 'SmoothL1Criterion', 'BCECriterion', 'ClassNLLCriterion',
+                'CrossEntropyCriterion', 'DistKLDivCriterion', 'MarginCriterion', 'SoftMarginCriterion',
+                'MultiMarginCriterion', 'MultiLabelMarginCriterion', 'ClassSimplexCriterion', 'L1Cost'}
+local batchCrit = {}
+for _, k in ipairs(summed) do batchCrit[k] = true end
+
 for name, f in pairs(K) do
    tests['criterion_' .. name] = function()
       local s = f()
       C.checkCriterion(name, s.c, s.x, s.y, s.prec)
+      if batchCrit[name] then
+         local c = f().c
+         c.sizeAverage = false
+         local total, batch = 0, c:forward(s.x, s.y)
+         for i = 1, s.x:size(1) do total = total + c:forward(s.x[i], s.y and s.y[i]) end
+         tester:assertalmosteq(batch, total, 1e-10, name .. ': batch loss = sum of the sample losses')
+      end
    end
 end
 
