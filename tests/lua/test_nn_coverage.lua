@@ -441,8 +441,106 @@ local function countMeasured(name, spec)
    end
 end
 
+-- further configurations of covered classes (options, other input ranks), same checks
+local V = {}
+V.SoftMax_1D = function() return {m = nn.SoftMax(), x = R(5), o = {prec = expprecision}} end
+V.LogSoftMax_4D = function() return {m = nn.LogSoftMax(), x = R(2, 3, 2, 2), o = {prec = expprecision}} end
+V.SoftMin_3D = function() return {m = nn.SoftMin(), x = R(3, 2, 2), o = {prec = expprecision}} end
+V.PReLU_shared = function() return {m = nn.PReLU(), x = R(3, 5), o = {params = W}, batch = true} end
+V.LeakyReLU_4D = function() return {m = nn.LeakyReLU(0.2), x = R(2, 3, 2, 2), batch = true} end
+V.Linear_noBias = function() return {m = nn.Linear(4, 3):noBias(), x = R(2, 4), batch = true} end
+V.Linear_1D = function() return {m = nn.Linear(4, 3), x = R(4)} end
+V.Add_scalar = function() return {m = nn.Add(1, true), x = R(2, 4)} end
+V.CMul_broadcast = function() return {m = nn.CMul(1, 4), x = R(3, 4), o = {params = W}} end
+V.CMul_2D = function() return {m = nn.CMul(3, 4), x = R(2, 3, 4), o = {params = W}, batch = true} end
+V.Euclidean_1D = function() return {m = nn.Euclidean(4, 3), x = R(4), o = {params = W}} end
+V.Cosine_1D = function() return {m = nn.Cosine(4, 3), x = R(4), o = {params = W}} end
+V.Normalize_1 = function() return {m = nn.Normalize(1), x = R(3, 4), batch = true} end
+V.Normalize_inf = function() return {m = nn.Normalize(math.huge), x = R(3, 4), batch = true} end
+V.Normalize_3 = function() return {m = nn.Normalize(3), x = R(3, 4), batch = true} end
+V.Sum_mean = function() return {m = nn.Sum(2, nil, true), x = R(3, 4)} end
+V.Sum_negative = function() return {m = nn.Sum(-1), x = R(3, 4)} end
+V.Max_nodims = function() return {m = nn.Max(2), x = R(3, 4, 2)} end
+V.Min_1D = function() return {m = nn.Min(1), x = R(5)} end
+V.Mean_negative = function() return {m = nn.Mean(-2), x = R(3, 4, 2)} end
+V.Padding_left = function() return {m = nn.Padding(1, -2, 1, 0.5), x = R(2, 4), batch = true} end
+V.Padding_index = function() return {m = nn.Padding(1, 2, 1, 0, 3), x = R(2, 4), batch = true} end
+V.Replicate_dim = function() return {m = nn.Replicate(2, 1, 1), x = R(3, 4), batch = true} end
+V.View_infer = function() return {m = nn.View(-1, 2), x = R(3, 4)} end
+V.Reshape_batch = function() return {m = nn.Reshape(2, 6, true), x = R(3, 4, 3)} end
+V.Squeeze_dim = function() return {m = nn.Squeeze(2), x = R(3, 1, 4)} end
+V.Transpose_many = function() return {m = nn.Transpose({1, 3}, {2, 3}), x = R(2, 3, 4)} end
+V.Narrow_negative = function() return {m = nn.Narrow(-1, -3, 2), x = R(3, 5)} end
+V.Select_negative = function() return {m = nn.Select(-1, -2), x = R(3, 5)} end
+V.BatchNormalization_eval = function()
+   local m = nn.BatchNormalization(3)
+   m.running_mean:copy(R(3)); m.running_var:copy(torch.rand(3):add(0.5)); m:evaluate()
+   return {m = m, x = R(4, 3), batch = true}
+end
+V.BatchNormalization_noaffine = function() return {m = nn.BatchNormalization(3, 1e-5, 0.1, false), x = R(4, 3)} end
+V.SpatialBatchNormalization_eval = function()
+   local m = nn.SpatialBatchNormalization(2)
+   m.running_mean:copy(R(2)); m.running_var:copy(torch.rand(2):add(0.5)); m:evaluate()
+   return {m = m, x = R(3, 2, 2, 2), batch = true}
+end
+V.LayerNormalization_noaffine = function() return {m = nn.LayerNormalization(6, 0, 1e-5, false), x = R(3, 6), batch = true} end
+V.SpatialConvolution_noBias = function() return {m = nn.SpatialConvolution(2, 3, 3, 3):noBias(), x = R(2, 2, 5, 5), batch = true} end
+V.SpatialConvolutionMM_rect = function() return {m = nn.SpatialConvolutionMM(2, 3, 3, 2, 1, 2, 2, 0), x = R(2, 2, 5, 6), batch = true} end
+V.SpatialConvolutionMM_noBias = function() return {m = nn.SpatialConvolutionMM(2, 3, 2, 2):noBias(), x = R(2, 2, 4, 4), batch = true} end
+V.SpatialFullConvolution_adj = function() return {m = nn.SpatialFullConvolution(2, 3, 3, 3, 2, 2, 1, 1, 1, 0), x = R(2, 2, 3, 4), batch = true} end
+V.SpatialFullConvolution_noBias = function() return {m = nn.SpatialFullConvolution(2, 3, 2, 2):noBias(), x = R(2, 2, 3, 3), batch = true} end
+V.SpatialMaxPooling_pad = function() return {m = nn.SpatialMaxPooling(3, 3, 2, 2, 1, 1), x = R(2, 2, 5, 5), batch = true} end
+V.SpatialAveragePooling_ceil = function() return {m = nn.SpatialAveragePooling(2, 2, 2, 2, 1, 1):ceil(), x = R(2, 2, 5, 5), batch = true} end
+V.SpatialAveragePooling_nopadcount = function()
+   return {m = nn.SpatialAveragePooling(3, 3, 2, 2, 1, 1):setCountExcludePad(), x = R(2, 2, 5, 5), batch = true}
+end
+V.SpatialDilatedMaxPooling_ceil = function() return {m = nn.SpatialDilatedMaxPooling(2, 2, 2, 2, 1, 1, 2, 2):ceil(), x = R(2, 2, 6, 6), batch = true} end
+V.SpatialAdaptiveMaxPooling_up = function() return {m = nn.SpatialAdaptiveMaxPooling(4, 3), x = R(2, 2, 3, 2), batch = true} end
+V.SpatialAdaptiveAveragePooling_odd = function() return {m = nn.SpatialAdaptiveAveragePooling(3, 2), x = R(2, 2, 5, 7), batch = true} end
+V.SpatialUpSamplingNearest_3 = function() return {m = nn.SpatialUpSamplingNearest(3), x = R(2, 2, 2, 3), batch = true} end
+V.SpatialUpSamplingBilinear_size = function() return {m = nn.SpatialUpSamplingBilinear({oheight = 5, owidth = 7}), x = R(2, 2, 3, 4), batch = true} end
+V.SpatialReflectionPadding_neg = function() return {m = nn.SpatialReflectionPadding(2, -1, 0, 1), x = R(2, 2, 4, 4), batch = true} end
+V.SpatialZeroPadding_3D = function() return {m = nn.SpatialZeroPadding(1, 1, 1, 1), x = R(2, 3, 3)} end
+V.SpatialCrossMapLRN_3D = function() return {m = nn.SpatialCrossMapLRN(5, 0.01, 0.75, 2), x = R(6, 3, 3)} end
+V.SpatialSubSampling_stride = function() return {m = nn.SpatialSubSampling(2, 3, 2, 2, 1), x = R(2, 2, 5, 5), batch = true} end
+V.SpatialLPPooling_p3 = function() return {m = nn.SpatialLPPooling(2, 3, 2, 2, 2, 2), x = R(2, 2, 4, 4), o = {min = 0.2, max = 2}, batch = true} end
+V.TemporalConvolution_2D = function() return {m = nn.TemporalConvolution(3, 2, 3, 2), x = R(7, 3)} end
+V.TemporalMaxPooling_stride = function() return {m = nn.TemporalMaxPooling(3, 2), x = R(2, 7, 3), batch = true} end
+V.TemporalSubSampling_3D = function() return {m = nn.TemporalSubSampling(3, 2, 2), x = R(2, 6, 3), batch = true} end
+V.VolumetricConvolution_noBias = function() return {m = nn.VolumetricConvolution(2, 2, 2, 2, 2):noBias(), x = R(2, 2, 3, 3, 3), batch = true} end
+V.VolumetricFullConvolution_adj = function() return {m = nn.VolumetricFullConvolution(2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 1, 1, 0), x = R(2, 2, 2, 2, 2), batch = true} end
+V.VolumetricMaxPooling_ceilpad = function() return {m = nn.VolumetricMaxPooling(2, 2, 2, 2, 2, 2, 1, 1, 1):ceil(), x = R(2, 2, 3, 4, 3), batch = true} end
+V.VolumetricAveragePooling_stride = function() return {m = nn.VolumetricAveragePooling(2, 2, 2, 1, 1, 1), x = R(2, 2, 3, 3, 3), batch = true} end
+V.LookupTable_1D = function() return {m = nn.LookupTable(6, 3), idx = L{4, 1, 4}, o = {params = W}} end
+V.Bottle_nested = function() return {m = nn.Bottle(nn.SpatialConvolution(2, 3, 2, 2), 4), x = R(2, 3, 2, 3, 3), o = {noparams = true}} end
+V.Concat_dim1 = function() return {m = nn.Concat(1):add(nn.Linear(4, 3)):add(nn.Tanh()), x = R(4), o = {noparams = true}} end
+V.JoinTable_nInputDims = function() return {m = nn.JoinTable(1, 1), t = {R(2, 3), R(2, 2)}} end
+V.JoinTable_negative = function() return {m = nn.JoinTable(-1), t = {R(2, 3), R(2, 2)}} end
+V.SplitTable_negative = function() return {m = nn.SplitTable(-1), t = R(2, 3)} end
+V.MixtureTable_dim = function() return {m = nn.MixtureTable(2), t = {nn.SoftMax():forward(R(2, 3)):clone(), R(2, 3, 4)}} end
+V.CosineDistance_1D = function() return {m = nn.CosineDistance(), t = {R(4), R(4)}} end
+V.PairwiseDistance_1 = function() return {m = nn.PairwiseDistance(1), t = {R(3, 4), R(3, 4)}} end
+V.DotProduct_1D = function() return {m = nn.DotProduct(), t = {R(4), R(4)}} end
+V.MM_transA = function() return {m = nn.MM(true, false), t = {R(2, 4, 3), R(2, 4, 2)}} end
+V.MM_transB_2D = function() return {m = nn.MM(false, true), t = {R(3, 4), R(2, 4)}} end
+V.CAddTable_inplace = function() return {m = nn.CAddTable(true), t = {R(2, 3), R(2, 3)}} end
+
 for name, f in pairs(M) do
    tests['module_' .. name] = function() countMeasured(name, f()) end
+end
+-- the padding row gets no gradient by design (Torch7's paddingValue): the weight Jacobian is
+-- the finite-difference one with that row's block zeroed
+function tests.variant_LookupTable_padding()
+   local m = nn.LookupTable(6, 3, 2)
+   local input = L{{1, 2, 3}, {2, 5, 2}}
+   local fj = jac.forward(m, input, m.weight)
+   local bj = jac.backward(m, input, m.weight, m.gradWeight)
+   tester:assertgt(fj:narrow(1, 4, 3):abs():max(), 0.5, 'LookupTable padding: the padding row is used')
+   fj:narrow(1, 4, 3):zero()
+   tester:assertlt((fj - bj):abs():max(), precision, 'LookupTable padding: error on weight')
+end
+for name, f in pairs(V) do
+   tests['variant_' .. name] = function() countMeasured(name, f()) end
 end
 -- criterions whose batch loss (sizeAverage false) is the sum of the single-sample losses
 local summed = {'AbsCriterion', 'MSECriterion', 'SmoothL1Criterion', 'BCECriterion', 'ClassNLLCriterion',
