@@ -542,6 +542,48 @@ end
 for name, f in pairs(V) do
    tests['variant_' .. name] = function() countMeasured(name, f()) end
 end
+-- further criterion configurations: 1-D inputs, sizeAverage false, ignored classes, options
+local KV = {}
+local function noAvg(c) c.sizeAverage = false; return c end
+KV.MSECriterion_1D_sum = function() return {c = noAvg(nn.MSECriterion()), x = R(5), y = R(5)} end
+KV.AbsCriterion_sum = function() return {c = noAvg(nn.AbsCriterion()), x = R(3, 4), y = R(3, 4)} end
+KV.SmoothL1Criterion_sum = function() return {c = noAvg(nn.SmoothL1Criterion()), x = R(3, 4), y = R(3, 4)} end
+KV.BCECriterion_noweights = function() return {c = nn.BCECriterion(), x = probs(5), y = torch.rand(5):gt(0.5):double()} end
+KV.BCECriterion_soft = function() return {c = noAvg(nn.BCECriterion()), x = probs(3, 2), y = torch.rand(3, 2)} end
+KV.ClassNLLCriterion_1D = function() return {c = nn.ClassNLLCriterion(), x = R(5), y = 3} end
+KV.ClassNLLCriterion_ignore = function() return {c = nn.ClassNLLCriterion(nil, true, 2), x = R(4, 5), y = L{2, 5, 1, 2}} end
+KV.ClassNLLCriterion_sum = function() return {c = nn.ClassNLLCriterion(torch.rand(5), false), x = R(3, 5), y = L{2, 5, 1}} end
+KV.CrossEntropyCriterion_1D = function() return {c = nn.CrossEntropyCriterion(torch.rand(5)), x = R(5), y = 4, prec = expprecision} end
+KV.SpatialClassNLLCriterion_weights = function()
+   return {c = nn.SpatialClassNLLCriterion(torch.rand(3)), x = R(2, 3, 2, 2), y = L{{{1, 3}, {2, 2}}, {{3, 1}, {1, 2}}}}
+end
+KV.DistKLDivCriterion_sum = function() return {c = noAvg(nn.DistKLDivCriterion()), x = R(5), y = probs(5)} end
+KV.MarginCriterion_1D = function() return {c = nn.MarginCriterion(), x = R(5), y = torch.Tensor{1, -1, 1, 1, -1}} end
+KV.SoftMarginCriterion_sum = function() return {c = noAvg(nn.SoftMarginCriterion()), x = R(5), y = torch.Tensor{1, -1, 1, 1, -1}} end
+KV.MultiMarginCriterion_p1_1D = function() return {c = nn.MultiMarginCriterion(1), x = R(5), y = 2} end
+KV.MultiMarginCriterion_sum = function() return {c = noAvg(nn.MultiMarginCriterion(2)), x = R(3, 5), y = L{2, 5, 1}} end
+KV.MultiLabelMarginCriterion_1D = function() return {c = nn.MultiLabelMarginCriterion(), x = R(4), y = L{4, 2, 0, 1}} end
+KV.MultiLabelSoftMarginCriterion_weights = function()
+   return {c = nn.MultiLabelSoftMarginCriterion(torch.rand(4)), x = R(3, 4), y = torch.rand(3, 4):gt(0.5):double()}
+end
+KV.HingeEmbeddingCriterion_sum = function() return {c = noAvg(nn.HingeEmbeddingCriterion(1.5)), x = R(4), y = torch.Tensor{1, -1, -1, 1}} end
+KV.CosineEmbeddingCriterion_1D = function() return {c = nn.CosineEmbeddingCriterion(0.2), x = {R(4), R(4)}, y = -1} end
+KV.MarginRankingCriterion_1 = function() return {c = nn.MarginRankingCriterion(0.5), x = {R(1), R(1)}, y = 1} end
+KV.L1HingeEmbeddingCriterion_pos = function() return {c = nn.L1HingeEmbeddingCriterion(5), x = {R(3), R(3)}, y = 1} end
+KV.WeightedMSECriterion_sum = function() return {c = noAvg(nn.WeightedMSECriterion(R(4))), x = R(4), y = R(4)} end
+KV.DistanceRatioCriterion_sum = function() return {c = nn.DistanceRatioCriterion(false), x = {torch.rand(4):add(0.5), torch.rand(4):add(0.5)}} end
+KV.SpatialAutoCropMSECriterion_sum = function() return {c = nn.SpatialAutoCropMSECriterion(false), x = R(2, 6, 5), y = R(2, 3, 4)} end
+KV.ClassSimplexCriterion_1D = function() return {c = nn.ClassSimplexCriterion(4), x = R(4), y = 3} end
+KV.ModuleCriterion_target = function()
+   return {c = nn.ModuleCriterion(nn.MSECriterion(), nn.Tanh(), nn.MulConstant(2)), x = R(3, 4), y = R(3, 4)}
+end
+for name, f in pairs(KV) do
+   tests['criterion_variant_' .. name] = function()
+      local s = f()
+      C.checkCriterion(name, s.c, s.x, s.y, s.prec)
+   end
+end
+
 -- criterions whose batch loss (sizeAverage false) is the sum of the single-sample losses
 local summed = {'AbsCriterion', 'MSECriterion', 'SmoothL1Criterion', 'BCECriterion', 'ClassNLLCriterion',
                 'CrossEntropyCriterion', 'DistKLDivCriterion', 'MarginCriterion', 'SoftMarginCriterion',
