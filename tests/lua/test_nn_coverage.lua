@@ -384,6 +384,36 @@ local function checkFlatParameters(name, m, x)
                    name .. ': error on the flat parameters [direct update]')
 end
 
+-- the Module protocol on each class with parameters: clone computes the same; getParameters
+-- flattens parameters and gradients into views of one vector each, and a second call keeps
+-- the first vectors valid; clone(names) shares those fields
+local function checkProtocol(name, m, x, fields)
+   local y = m:forward(x):clone()
+   tester:assertTensorEq(m:clone():forward(x), y, 1e-12, name .. ': clone computes the same')
+   local p, g = m:getParameters()
+   local p2, g2 = m:getParameters()
+   local params, grads = m:parameters()
+   for k, pair in ipairs{{p, params, 'parameters'}, {g, grads, 'gradParameters'}} do
+      local flat, list, what = pair[1], pair[2], pair[3]
+      local n = 0
+      for _, t in ipairs(list) do n = n + t:nElement() end
+      tester:asserteq(flat:nElement(), n, name .. ': flat ' .. what .. ' hold them all')
+      local second = k == 1 and p2 or g2
+      second:fill(k + 0.5)
+      for i, t in ipairs(list) do
+         tester:asserteq(t:min(), k + 0.5, name .. ': ' .. what .. ' ' .. i .. ' is a view of the flat vector')
+      end
+      tester:asserteq(flat:min(), k + 0.5, name .. ': the first flat ' .. what .. ' survive a second call')
+   end
+   local names = {}
+   for _, f in ipairs(fields) do if m[f[1]] then names[#names + 1] = f[1] end end
+   local s = m:clone(unpack(names))
+   for _, f in ipairs(names) do
+      s[f]:fill(-0.25)
+      tester:asserteq(m[f]:max(), -0.25, name .. ': clone(' .. f .. ') shares ' .. f)
+   end
+end
+
 local function countMeasured(name, spec)
    local m = spec.m
    if spec.crit then
@@ -420,6 +450,9 @@ local function countMeasured(name, spec)
          -- and the single-sample input form passes the Jacobian check too
          tester:assertlt(jac.testJacobian(bm, single, spec.o and spec.o.min, spec.o and spec.o.max),
                          (spec.o and spec.o.prec) or precision, name .. ': error on a single sample')
+      end
+      if not (spec.o and spec.o.noparams) and m:parameters() and #m:parameters() > 0 then
+         checkProtocol(name, m, spec.x:clone(), spec.o and spec.o.params or WB)
       end
    elseif spec.t then
       checkTableInput(name, m, spec.t, spec.o and spec.o.prec)
