@@ -414,6 +414,21 @@ local function checkProtocol(name, m, x, fields)
    end
 end
 
+-- the float32 module (m:float()) computes what the float64 one does, forward and backward
+local function checkFloat(name, m, x)
+   local go = R(m:forward(x):size())
+   local y = m:forward(x):clone()
+   local gi = m:backward(x, go):clone()
+   local mf = m:clone():float()
+   local yf = mf:forward(x:float())
+   tester:asserteq(torch.type(yf), 'torch.FloatTensor', name .. ': float output type')
+   local scale = math.max(1, torch.abs(y):max())
+   tester:assertlt((yf:double() - y):abs():max() / scale, 1e-4, name .. ': float32 output')
+   local gif = mf:backward(x:float(), go:float())
+   scale = math.max(1, torch.abs(gi):max())
+   tester:assertlt((gif:double() - gi):abs():max() / scale, 1e-4, name .. ': float32 gradInput')
+end
+
 local function countMeasured(name, spec)
    local m = spec.m
    if spec.crit then
@@ -451,6 +466,7 @@ local function countMeasured(name, spec)
          tester:assertlt(jac.testJacobian(bm, single, spec.o and spec.o.min, spec.o and spec.o.max),
                          (spec.o and spec.o.prec) or precision, name .. ': error on a single sample')
       end
+      if not spec.nofloat then checkFloat(name, m, spec.x:clone()) end
       if not (spec.o and spec.o.noparams) and m:parameters() and #m:parameters() > 0 then
          checkProtocol(name, m, spec.x:clone(), spec.o and spec.o.params or WB)
       end
@@ -575,6 +591,26 @@ end
 for name, f in pairs(V) do
    tests['variant_' .. name] = function() countMeasured(name, f()) end
 end
+-- in-place forms compute what the out-of-place ones do (the finite-difference check cannot
+-- run on a module that overwrites its input)
+function tests.inplace_forms()
+   local forms = {
+      {'ReLU', {}, {true}}, {'Threshold', {0.1, -1}, {0.1, -1, true}}, {'ELU', {1.3}, {1.3, true}},
+      {'LeakyReLU', {0.2}, {0.2, true}}, {'HardTanh', {-0.5, 0.5}, {-0.5, 0.5, true}},
+      {'ReLU6', {}, {true}}, {'MulConstant', {-1.5}, {-1.5, true}}, {'AddConstant', {2}, {2, true}},
+   }
+   for _, f in ipairs(forms) do
+      local x, go = R(3, 4), R(3, 4)
+      local ref = nn[f[1]](unpack(f[2]))
+      local y = ref:forward(x:clone()):clone()
+      local gi = ref:backward(x:clone(), go:clone()):clone()
+      local m = nn[f[1]](unpack(f[3]))
+      local xi = x:clone()
+      tester:assertTensorEq(m:forward(xi):clone(), y, 1e-12, f[1] .. ' in place: output')
+      tester:assertTensorEq(m:backward(xi, go:clone()), gi, 1e-12, f[1] .. ' in place: gradInput')
+   end
+end
+
 -- further criterion configurations: 1-D inputs, sizeAverage false, ignored classes, options
 local KV = {}
 local function noAvg(c) c.sizeAverage = false; return c end
