@@ -429,6 +429,29 @@ local function checkFloat(name, m, x)
    tester:assertlt((gif:double() - gi):abs():max() / scale, 1e-4, name .. ': float32 gradInput')
 end
 
+-- a copy of a (table of) tensor(s) with its float64 tensors made float32
+local function toFloat(x)
+   if torch.type(x) == 'torch.DoubleTensor' then return x:float() end
+   if type(x) ~= 'table' then return x end
+   local r = {}
+   for i = 1, #x do r[i] = toFloat(x[i]) end
+   return r
+end
+
+-- max |float32 - float64| over the leaves, relative to the largest float64 magnitude (at least 1)
+local function floatError(a, b)
+   local la, lb = C.leaves(a), C.leaves(b)
+   tester:asserteq(#la, #lb, 'float32 and float64 results have the same structure')
+   local worst = 0
+   for i = 1, math.min(#la, #lb) do
+      if lb[i]:nElement() > 0 then
+         local scale = math.max(1, torch.abs(lb[i]):max())
+         worst = math.max(worst, torch.abs(la[i]:double() - lb[i]):max() / scale)
+      end
+   end
+   return worst
+end
+
 local function countMeasured(name, spec)
    local m = spec.m
    if spec.crit then
@@ -472,6 +495,20 @@ local function countMeasured(name, spec)
       end
    elseif spec.t then
       checkTableInput(name, m, spec.t, spec.o and spec.o.prec)
+      local out = m:forward(spec.t)
+      local go = torch.isTensor(out) and R(out:size()) or nil
+      if go then
+         local y = out:clone()
+         local gi = m:backward(spec.t, go)
+         local gic = {}
+         for i, t in ipairs(C.leaves(gi)) do gic[i] = t:clone() end
+         local mf = m:clone():float()
+         local xf = toFloat(spec.t)
+         tester:assertlt(floatError(mf:forward(xf), y), 1e-4, name .. ': float32 output')
+         local gif = {}
+         for i, t in ipairs(C.leaves(mf:backward(xf, go:float()))) do gif[i] = t end
+         tester:assertlt(floatError(gif, gic), 1e-4, name .. ': float32 gradInput')
+      end
       if spec.p then
          checkFlatParameters(name, spec.p[1], spec.p[2])
       end
@@ -611,6 +648,19 @@ function tests.inplace_forms()
    end
 end
 
+-- float32: the same loss and gradient as float64
+local function checkCriterionFloat(name, s)
+   local loss = s.c:forward(s.x, s.y)
+   local g = {}
+   for i, t in ipairs(C.leaves(s.c:backward(s.x, s.y))) do g[i] = t:clone() end
+   local cf = s.c:clone():float()
+   local xf, yf = toFloat(s.x), toFloat(s.y)
+   tester:assertlt(math.abs(cf:forward(xf, yf) - loss) / math.max(1, math.abs(loss)), 1e-4, name .. ': float32 loss')
+   local gf = {}
+   for i, t in ipairs(C.leaves(cf:backward(xf, yf))) do gf[i] = t end
+   tester:assertlt(floatError(gf, g), 1e-4, name .. ': float32 gradient')
+end
+
 -- further criterion configurations: 1-D inputs, sizeAverage false, ignored classes, options
 local KV = {}
 local function noAvg(c) c.sizeAverage = false; return c end
@@ -650,6 +700,7 @@ for name, f in pairs(KV) do
    tests['criterion_variant_' .. name] = function()
       local s = f()
       C.checkCriterion(name, s.c, s.x, s.y, s.prec)
+      checkCriterionFloat(name, s)
    end
 end
 
@@ -664,6 +715,7 @@ for name, f in pairs(K) do
    tests['criterion_' .. name] = function()
       local s = f()
       C.checkCriterion(name, s.c, s.x, s.y, s.prec)
+      checkCriterionFloat(name, s)
       if batchCrit[name] then
          local c = f().c
          c.sizeAverage = false
