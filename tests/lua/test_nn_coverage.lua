@@ -140,6 +140,8 @@ M.SpatialDropout = function() return {m = eval(nn.SpatialDropout(0.4)), x = R(2,
 M.VolumetricDropout = function() return {m = eval(nn.VolumetricDropout(0.4)), x = R(2, 2, 2, 2, 2), batch = true} end
 M.WhiteNoise = function() return {m = eval(nn.WhiteNoise(0, 0.1)), x = R(3, 5), batch = true} end
 M.CReLU = function() return {m = nn.CReLU(3), x = R(2, 3, 2, 2), batch = true} end
+-- GradientReversal's gradInput is -lambda * gradOutput: with lambda = -1 that is the Jacobian
+M.GradientReversal = function() return {m = nn.GradientReversal(-1), x = R(3, 5), batch = true} end
 M.GatedLinearUnit = function() return {m = nn.GatedLinearUnit(), x = R(3, 6), batch = true} end
 
 -- simple modules with parameters
@@ -367,9 +369,8 @@ local excluded = {
    Module = 'abstract base class',
    Criterion = 'abstract base class',
    Container = 'abstract base of the containers (Sequential, Concat, ... are in the table)',
-   GradientReversal = 'gradInput is -lambda * gradOutput by design, not the Jacobian (test_nn_extra.lua)',
    ZeroGrad = 'gradInput is zero by design, not the Jacobian (test_nn_extra.lua)',
-   L1Penalty = 'gradInput adds the penalty gradient, which the output does not carry (test_nn_extra.lua)',
+   L1Penalty = 'gradInput adds the penalty gradient, which the output does not carry (test_nn.lua)',
    Kmeans = 'clustering: updateGradInput is not defined, the "gradient" is a centroid update (test_nn_extra.lua)',
    OneHot = 'index input, no gradient (test_nn_extra.lua)',
    PrintSize = 'identity debug module that prints on every call (test_nn_extra.lua)',
@@ -659,6 +660,13 @@ local function checkCriterionFloat(name, s)
    local gf = {}
    for i, t in ipairs(C.leaves(cf:backward(xf, yf))) do gf[i] = t end
    tester:assertlt(floatError(gf, g), 1e-4, name .. ': float32 gradient')
+end
+
+-- and with another lambda the gradient is scaled and reversed (the row above cannot tell)
+function tests.GradientReversal_lambda()
+   local m, x, go = nn.GradientReversal(0.5), R(3, 4), R(3, 4)
+   tester:assertTensorEq(m:forward(x), x, 0, 'GradientReversal: identity forward')
+   tester:assertTensorEq(m:backward(x, go), go * -0.5, 1e-15, 'GradientReversal: gradInput = -lambda gradOutput')
 end
 
 -- further criterion configurations: 1-D inputs, sizeAverage false, ignored classes, options
