@@ -662,6 +662,23 @@ local function checkCriterionFloat(name, s)
    tester:assertlt(floatError(gf, g), 1e-4, name .. ': float32 gradient')
 end
 
+-- getParameters on a MapTable whose clones already exist (it has run forward) keeps the clones
+-- sharing with the flat vectors: the flat-parameter Jacobian and an update reach every clone
+function tests.MapTable_getParameters_after_forward()
+   local pm = fromColumns(nn.MapTable(nn.Linear(2, 3)), {{1, 2}, {3, 2}}, true)
+   local x = R(2, 4)
+   pm:forward(x)
+   local map = pm:get(2)
+   tester:asserteq(#map.modules, 2, 'MapTable: a clone per input')
+   local p, g = pm:getParameters()
+   tester:asserteq(p:nElement(), 9, 'MapTable: shared parameters counted once')
+   p:fill(0.5)
+   for i = 1, 2 do
+      tester:asserteq(map.modules[i].weight:min(), 0.5, 'MapTable: clone ' .. i .. ' weight is in the flat vector')
+   end
+   tester:assertlt(jac.testJacobianParameters(pm, x, p, g), precision, 'MapTable: error on the flat parameters')
+end
+
 -- and with another lambda the gradient is scaled and reversed (the row above cannot tell)
 function tests.GradientReversal_lambda()
    local m, x, go = nn.GradientReversal(0.5), R(3, 4), R(3, 4)
