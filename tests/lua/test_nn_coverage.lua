@@ -376,9 +376,31 @@ local excluded = {
    PrintSize = 'identity debug module that prints on every call (test_nn_extra.lua)',
 }
 
+-- every parameter tensor (the fields of `fields`, weight/bias/gradients by default) of a module
+-- tree, hidden submodules included, lives in the flat vectors of getParameters: no stale copy
+local function checkInFlat(name, m, p, g, fields)
+   local paramFields = {}
+   for _, f in ipairs(fields or WB) do paramFields[f[1]] = true; paramFields[f[2]] = true end
+   local flat = {[torch.pointer(p:storage())] = true, [torch.pointer(g:storage())] = true}
+   local seen = {}
+   local function walk(t, path)
+      if seen[t] then return end
+      seen[t] = true
+      for k, v in pairs(t) do
+         if torch.isTensor(v) and paramFields[k] and v:nElement() > 0 then
+            tester:assert(flat[torch.pointer(v:storage())] ~= nil, name .. ': ' .. path .. '.' .. tostring(k) .. ' is outside the flat vectors')
+         elseif type(v) == 'table' and not torch.isTensor(v) and (torch.isTypeOf(v, 'nn.Module') or getmetatable(v) == nil) then
+            walk(v, path .. '.' .. tostring(k))
+         end
+      end
+   end
+   walk(m, torch.type(m))
+end
+
 -- containers: the Jacobian w.r.t. all parameters at once, through getParameters' flat vector
 local function checkFlatParameters(name, m, x)
    local p, g = m:getParameters()
+   checkInFlat(name, m, p, g)
    tester:assertgt(p:nElement(), 0, name .. ': has parameters')
    tester:assertlt(jac.testJacobianParameters(m, x, p, g), precision, name .. ': error on the flat parameters')
    tester:assertlt(jac.testJacobianUpdateParameters(m, x, p), precision,
@@ -392,6 +414,7 @@ local function checkProtocol(name, m, x, fields)
    local y = m:forward(x):clone()
    tester:assertTensorEq(m:clone():forward(x), y, 1e-12, name .. ': clone computes the same')
    local p, g = m:getParameters()
+   checkInFlat(name, m, p, g, fields)
    local p2, g2 = m:getParameters()
    local params, grads = m:parameters()
    for k, pair in ipairs{{p, params, 'parameters'}, {g, grads, 'gradParameters'}} do
