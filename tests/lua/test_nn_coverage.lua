@@ -436,6 +436,15 @@ local function checkProtocol(name, m, x, fields)
       s[f]:fill(-0.25)
       tester:asserteq(m[f]:max(), -0.25, name .. ': clone(' .. f .. ') shares ' .. f)
    end
+   -- type conversion keeps that sharing
+   local a = m:clone()
+   local b = a:clone(unpack(names))
+   nn.Container():add(a):add(b):float()
+   for _, f in ipairs(names) do
+      tester:asserteq(torch.type(b[f]), 'torch.FloatTensor', name .. ': float() converts ' .. f)
+      a[f]:fill(0.75)
+      tester:asserteq(b[f]:min(), 0.75, name .. ': float() keeps ' .. f .. ' shared')
+   end
 end
 
 -- the float32 module (m:float()) computes what the float64 one does, forward and backward
