@@ -371,7 +371,7 @@ local excluded = {
    Container = 'abstract base of the containers (Sequential, Concat, ... are in the table)',
    ZeroGrad = 'gradInput is zero by design, not the Jacobian (test_nn_extra.lua)',
    L1Penalty = 'gradInput adds the penalty gradient, which the output does not carry (test_nn.lua)',
-   Kmeans = 'clustering: updateGradInput is not defined, the "gradient" is a centroid update (test_nn_extra.lua)',
+   Kmeans = 'clustering: output is cluster indices, gradInput zero, the "gradient" a centroid update (test_nn_extra.lua)',
    OneHot = 'index input, no gradient (test_nn_extra.lua)',
    PrintSize = 'identity debug module that prints on every call (test_nn_extra.lua)',
 }
