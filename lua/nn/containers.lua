@@ -611,11 +611,8 @@ function MapTable:updateParameters(learningRate)
    end
 end
 
-function MapTable:parameters()
-   if self.module then
-      if self.shared then return self.module:parameters() else return mparent.parameters(self) end
-   end
-end
+-- parameters: the Container's, over every clone (as Torch7), so getParameters also re-points
+-- the clones that already exist into the flat vectors (shared storages are counted once)
 
 function MapTable:clearState()
    for i = 2, #self.modules do self.modules[i] = nil end

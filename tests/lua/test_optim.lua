@@ -169,6 +169,43 @@ function tests.de_rosenbrock()
    tester:assertErrorPattern(function() optim.de(rosenbrock, torch.zeros(2), {}) end, 'maxFEs')
 end
 
+function tests.fista_rosenbrock()
+   -- FistaLS with no non-smooth part (g = 0, the proximal map the identity): accelerated
+   -- gradient descent with a backtracking estimate of the Lipschitz constant; ISTA without
+   -- the momentum update
+   local f = function(x, mode)
+      local fx, g = rosenbrock(x)
+      if mode == 'dx' then return fx, g end
+      return fx
+   end
+   local g, pl = function() return 0 end, function() end
+   local x = torch.zeros(2)
+   local sol, hist = optim.FistaLS(f, g, pl, x, {L = 0.1, maxiter = 5000, doFistaUpdate = true, errthres = 1e-14})
+   near(sol, 1e-3, 'fista')
+   tester:assertlt(hist[#hist].F, 1e-7)
+   local x2 = torch.zeros(2)
+   near(optim.fista(f, g, pl, x2, {L = 0.1, maxiter = 10001, errthres = 1e-14}), 1e-3, 'ista')
+end
+
+-- every optimizer in optim has a <name>_rosenbrock test above; the rest are helpers
+function tests.every_optimizer_on_rosenbrock()
+   local helpers = {
+      checkgrad = 'finite-difference gradient check (tests.rosenbrock_gradient, checkgrad_detects_errors)',
+      lswolfe = 'line search used by lbfgs (tests.lbfgs_rosenbrock, polyinterp_and_lswolfe)',
+      polyinterp = 'cubic interpolation used by lswolfe (tests.polyinterp_and_lswolfe)',
+      FistaLS = 'the same function as optim.fista (tests.fista_rosenbrock)',
+   }
+   local n = 0
+   for k, v in pairs(optim) do
+      if type(v) == 'function' and k:sub(1, 1) ~= '_' and not helpers[k] then
+         n = n + 1
+         tester:assert(tests[k .. '_rosenbrock'] ~= nil, 'optim.' .. k .. ' has no Rosenbrock test')
+      end
+   end
+   tester:assertge(n, 14, 'the optimizers were found')
+   for k in pairs(helpers) do tester:assert(type(optim[k]) == 'function', 'helper exists: optim.' .. k) end
+end
+
 function tests.fista_lasso()
    -- min 0.5 ||x - b||^2 + lambda ||x||_1: the soft-thresholded b
    local b = torch.Tensor{3, -0.2, 0.5, -2}
