@@ -126,7 +126,7 @@ local U = {NEG = 0, ABS = 1, SIGN = 2, EXP = 3, EXPM1 = 4, EXP2 = 5, LOG = 6, LO
            ATAN = 17, SINH = 18, COSH = 19, TANH = 20, SIGMOID = 21, FLOOR = 22, CEIL = 23,
            ROUND = 24, TRUNC = 25, FRAC = 26, RECIPROCAL = 27, SQUARE = 28, ERF = 29, ERFC = 30,
            LGAMMA = 31, BITWISE_NOT = 32, LOGICAL_NOT = 33, ISNAN = 34, ISINF = 35, ISFINITE = 36,
-           ROUND_HALF_AWAY = 37}
+           ROUND_HALF_AWAY = 37, DIGAMMA = 38}
 local function round_away(x) if x >= 0 then return floor(x + 0.5) else return -floor(-x + 0.5) end end
 local number_unary = {
    log = math.log, exp = math.exp, cos = math.cos, acos = math.acos, cosh = math.cosh, sin = math.sin,
@@ -138,7 +138,8 @@ for name, op in pairs{log = U.LOG, log1p = U.LOG1P, exp = U.EXP, cos = U.COS, ac
                       sqrt = U.SQRT, rsqrt = U.RSQRT, round = U.ROUND_HALF_AWAY, ceil = U.CEIL, floor = U.FLOOR,
                       trunc = U.TRUNC, frac = U.FRAC, sigmoid = U.SIGMOID, abs = U.ABS, neg = U.NEG,
                       cinv = U.RECIPROCAL, sign = U.SIGN, exp2 = U.EXP2, expm1 = U.EXPM1, log2 = U.LOG2,
-                      log10 = U.LOG10, erf = U.ERF, erfc = U.ERFC, lgamma = U.LGAMMA, square = U.SQUARE} do
+                      log10 = U.LOG10, erf = U.ERF, erfc = U.ERFC, lgamma = U.LGAMMA, square = U.SQUARE,
+                      digamma = U.DIGAMMA} do
    defop(name, {'t'}, function(res, a)
       res = res or newlike(a)
       check(C.THTensor_unary(res.__th, op, a.__th))
