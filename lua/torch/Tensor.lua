@@ -452,6 +452,7 @@ end
 function Tensor:split(a, b, c)
    local res, src, size, dim
    if type(a) == 'table' then res, src, size, dim = a, self, b, c else res, src, size, dim = {}, self, a, b end
+   I.checkargs('split', type(a) == 'table' and 3 or 2, {'number', 'number?'}, size, dim)
    dim = dim or 1
    local n = src:size(dim)
    local i, k = 1, 1
@@ -466,6 +467,7 @@ end
 function Tensor:chunk(a, b, c)
    local res, n, dim
    if type(a) == 'table' then res, n, dim = a, b, c else res, n, dim = {}, a, b end
+   I.checkargs('chunk', type(a) == 'table' and 3 or 2, {'number', 'number?'}, n, dim)
    dim = dim or 1
    local size = math.ceil(self:size(dim) / n)
    return self:split(res, size, dim)
