@@ -336,3 +336,35 @@ def test_builtin_torch_test_suite():
     assert r.returncode != 0 and "Could not find test nosuchtest" in r.stderr
     r = th("-e", "require 'torch' torch.test(5)")
     assert r.returncode != 0 and "bad argument #1 to 'test'" in r.stderr
+
+
+def test_wrong_argument_types_give_torch7_errors(lua):
+    """Every torch.* function and Tensor method, given wrong-typed arguments, raises a Lua error
+    at the caller (never a raw FFI conversion or 'attempt to index' error from inside lua/torch)."""
+    path = os.path.join(ROOT, "tests", "lua_scripts", "arg_type_sweep.lua")
+    leaks, calls = lua.execute("return dofile(...)", path)
+    assert calls > 20000
+    assert leaks == "", leaks
+
+
+@pytest.mark.parametrize("code,pattern", [
+    ("torch.linspace('a', 2)", r"bad argument #1 to 'linspace' \(number expected, got string\)"),
+    ("torch.Tensor(2):linspace(1, {})", r"bad argument #3 to 'linspace' \(number expected, got table\)"),
+    ("torch.range(1, nil)", r"bad argument #2 to 'range' \(number expected, got nil\)"),
+    ("torch.Tensor():eye(2, 'x')", r"bad argument #3 to 'eye' \(number expected, got string\)"),
+    ("torch.Tensor(2):random('a')", r"bad argument #2 to 'random' \(number expected, got string\)"),
+    ("torch.random(torch.Generator(), {})", r"bad argument #2 to 'random' \(number expected, got table\)"),
+    ("torch.Tensor(2):tpow(torch.Tensor(2))", r"bad argument #2 to 'tpow' \(number expected, got torch.DoubleTensor\)"),
+    ("torch.indexFill(3, 1, torch.LongTensor{1}, 0)", r"bad argument #1 to 'indexFill' \(tensor expected, got number\)"),
+    ("torch.scatter(nil)", r"bad argument #1 to 'scatter' \(tensor expected, got nil\)"),
+    ("torch.Tensor(4):split('a')", r"bad argument #2 to 'split' \(number expected, got string\)"),
+    ("torch.Tensor(4):chunk({}, nil)", r"bad argument #3 to 'chunk' \(number expected, got nil\)"),
+    ("torch.conv2(torch.Tensor(3, 3), torch.Tensor(2, 2), {})", r"bad argument #3 to 'conv2' \(string expected"),
+    ("torch.cat({})", r"bad argument #1 to 'cat' \(non-empty table of tensors expected\)"),
+    ("torch.rand(2, 'torch.NoTensor')", r"unknown tensor type torch.NoTensor"),
+    ("torch.randperm(3, 'x')", r"unknown tensor type x"),
+])
+def test_wrong_argument_type_messages(lua, code, pattern):
+    import lupa.luajit21 as lj
+    with pytest.raises(lj.LuaError, match=pattern):
+        lua.execute("return " + code)

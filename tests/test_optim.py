@@ -533,12 +533,97 @@ def test_adam_fused_bad_state_and_grad():
     p = nn.Parameter(torch.zeros(3, 4))
     opt = optim.Adam([p])
     p.grad = torch.zeros(4, 3)
-    with pytest.raises(ValueError, match="adam_update: grad must have the parameter's shape"):
+    with pytest.raises(ValueError, match=r"Adam.step\(\): parameter 0 of param group 0: grad has shape \[4, 3\]"):
         opt.step()
     p.grad = torch.zeros(3, 4, dtype=torch.float64)
-    with pytest.raises(TypeError, match=r"adam_update: grad must have the parameter's dtype \(float32\)"):
+    with pytest.raises(TypeError, match=r"grad has dtype pytorch_like.float64 but the parameter has dtype"):
         opt.step()
+    assert not opt.state                   # nothing was initialised by the refused steps
     p.grad = torch.zeros(3, 4)
+    opt.step()
     opt.state[p]["exp_avg"] = torch.zeros(4).expand(3, 4)
-    with pytest.raises(ValueError, match="exp_avg is written in place and must not be an expanded"):
+    with pytest.raises(ValueError, match="state 'exp_avg' is updated in place and must not be an expanded"):
         opt.step()
+    assert opt.state[p]["step"].item() == 1
+
+
+def _snapshot(opt, params):
+    state = {id(p): {k: (v.clone() if isinstance(v, torch.Tensor) else v) for k, v in opt.state[p].items()}
+             for p in params if p in opt.state}
+    return [p.detach().clone() for p in params], state
+
+
+def _assert_same(before, after):
+    (pb, sb), (pa, sa) = before, after
+    for x, y in zip(pb, pa):
+        np.testing.assert_array_equal(x.numpy(), y.numpy())
+    assert sb.keys() == sa.keys()
+    for k in sb:
+        assert sb[k].keys() == sa[k].keys()
+        for name in sb[k]:
+            a, b = sb[k][name], sa[k][name]
+            if isinstance(a, torch.Tensor):
+                np.testing.assert_array_equal(a.numpy(), b.numpy())
+            else:
+                assert a == b
+
+
+@pytest.mark.parametrize("name,kw", CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)])
+@pytest.mark.parametrize("bad", ["shape", "dtype", "state_shape"])
+def test_bad_grad_leaves_params_and_state_unchanged(name, kw, bad):
+    # two groups; the bad grad is on the last parameter of the second group, so a step that
+    # mutated as it went would already have changed the others
+    rng = np.random.default_rng(3)
+    ps = [nn.Parameter(torch.tensor(rng.standard_normal(s))) for s in _SHAPES]
+    opt = getattr(optim, name)([{"params": ps[:1]}, {"params": ps[1:]}], **kw)
+    for _ in range(2):                     # warm state (moments, step counters, momentum buffers)
+        for p in ps:
+            p.grad = torch.tensor(rng.standard_normal(tuple(p.shape)))
+        opt.step()
+    for p in ps:
+        p.grad = torch.tensor(rng.standard_normal(tuple(p.shape)))
+    last = ps[-1]
+    if bad == "shape":
+        last.grad = torch.zeros(7)
+        exc, msg = ValueError, r"parameter 1 of param group 1: grad has shape \[7\] but the parameter has shape"
+    elif bad == "dtype":
+        last.grad = last.grad.float()
+        exc, msg = TypeError, "parameter 1 of param group 1: grad has dtype pytorch_like.float32"
+    else:
+        if not opt.state[last]:
+            pytest.skip("this optimizer keeps no per-parameter state here")
+        key = next(k for k, v in opt.state[last].items() if k != "step" and isinstance(v, torch.Tensor))
+        opt.state[last][key] = torch.zeros(2, 2, dtype=torch.float64)
+        exc, msg = ValueError, f"state '{key}' has shape \\[2, 2\\]"
+    before = _snapshot(opt, ps)
+    with pytest.raises(exc, match=msg):
+        opt.step()
+    _assert_same(before, _snapshot(opt, ps))
+
+
+def test_bad_lr_and_integer_param_refused_before_any_change():
+    a, b = nn.Parameter(torch.ones(2)), nn.Parameter(torch.ones(2))
+    opt = optim.Adam([{"params": [a]}, {"params": [b]}])
+    a.grad, b.grad = torch.ones(2), torch.ones(2)
+    opt.param_groups[1]["lr"] = "fast"
+    with pytest.raises(TypeError, match="param group 1: lr must be a number"):
+        opt.step()
+    assert not opt.state and a.tolist() == [1.0, 1.0]
+    i = torch.ones(2, dtype=torch.int64)
+    sgd = optim.SGD([i], lr=0.1)
+    i.grad = torch.ones(2, dtype=torch.int64)
+    with pytest.raises(TypeError, match="only floating-point parameters"):
+        sgd.step()
+    assert i.tolist() == [1, 1]
+
+
+def test_lbfgs_bad_grad_refused_before_state_changes():
+    p = nn.Parameter(torch.ones(3, dtype=torch.float64))
+    opt = optim.LBFGS([p])
+
+    def closure():
+        p.grad = torch.ones(4, dtype=torch.float64)
+        return torch.tensor(1.0)
+    with pytest.raises(ValueError, match=r"LBFGS.step\(\): parameter 0: grad has shape \[4\]"):
+        opt.step(closure)
+    assert not opt.state and p.tolist() == [1.0, 1.0, 1.0]

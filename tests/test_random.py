@@ -702,3 +702,12 @@ def test_luajit_ffi_shares_the_generator():
     assert perm == "6 7 2 3 1 9 10 4 8 5"
     assert first == REF_RAW[42][0]
     assert torch.initial_seed() == 42
+
+
+def test_bernoulli_broadcast_error_wraps_the_cause_once():
+    # TH_setError given TH_lastError() as an argument once printed overlapping text
+    with pytest.raises(ValueError) as ei:
+        torch.empty(2, 3).bernoulli_(torch.full((4,), 0.5))
+    msg = str(ei.value)
+    assert msg.startswith("bernoulli: probs cannot be broadcast to the tensor's shape: ")
+    assert msg.count("bernoulli") == 1 and "cannot be broadcast to size 3" in msg

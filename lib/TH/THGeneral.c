@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #ifdef _OPENMP
 #include <omp.h>
@@ -15,10 +16,13 @@ static int64_t th_allocated = 0;
 
 int TH_setError(int code, const char *fmt, ...)
 {
+    /* format aside first: an argument may be TH_lastError() itself (wrapping the previous message) */
+    char buf[sizeof th_error_msg];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(th_error_msg, sizeof th_error_msg, fmt, ap);
+    vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    memcpy(th_error_msg, buf, sizeof buf);
     th_error_code = code ? code : TH_ERR_RUNTIME;
     return th_error_code;
 }

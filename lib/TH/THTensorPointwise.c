@@ -107,6 +107,97 @@ static inline T f_lerp_##SFX(T a, T b, T w) \
 FLOAT_HELPERS(float, f)
 FLOAT_HELPERS(double, d)
 
+/* digamma, trigamma and polygamma as PyTorch's CPU kernels compute them (ATen/native/Math.h: the
+ * same operation order and precisions, so the values agree to the last bits and the poles match:
+ * digamma(+-0) = -+inf, nan at negative integers; zeta in double for both dtypes). */
+#define GAMMA_HELPERS(T, SFX, POW) \
+static T f_digamma_##SFX(T x) \
+{ \
+    static const T A[] = {8.33333333333333333333E-2, -2.10927960927960927961E-2, 7.57575757575757575758E-3, \
+                          -4.16666666666666666667E-3, 3.96825396825396825397E-3, -8.33333333333333333333E-3, \
+                          8.33333333333333333333E-2}; \
+    if (x == 0) return copysign((T)INFINITY, -x); \
+    if (x < 0) { \
+        if (x == trunc(x)) return (T)NAN; \
+        double q, r = modf((double)x, &q); \
+        return f_digamma_##SFX(1 - x) - (T)(M_PI / tan(M_PI * r)); \
+    } \
+    T result = 0; \
+    while (x < 10) { result -= 1 / x; x += 1; } \
+    if (x == 10) return result + (T)2.25175258906672110764; \
+    T y = 0; \
+    if (x < (T)1.0e17) { \
+        T z = 1 / (x * x), p = 0; \
+        for (int i = 0; i <= 6; i++) p = p * z + A[i]; \
+        y = z * p; \
+    } \
+    return result + (T)log(x) - ((T)0.5 / x) - y; \
+} \
+static T f_trigamma_##SFX(T x) \
+{ \
+    T sign = 1, result = 0; \
+    if (x < (T)0.5) { \
+        sign = -1; \
+        T s = sin((T)M_PI * x); \
+        result -= ((T)M_PI * (T)M_PI) / (s * s); \
+        x = 1 - x; \
+    } \
+    for (int i = 0; i < 6; ++i) { result += 1 / (x * x); x += 1; } \
+    T ixx = 1 / (x * x); \
+    result += (1 + 1 / (2 * x) + ixx * (1. / 6 - ixx * (1. / 30 - ixx * (1. / 42)))) / x; \
+    return sign * result; \
+} \
+/* Hurwitz zeta(x, q) (Cephes), accumulated in double */ \
+static T f_zeta_##SFX(T x, T q) \
+{ \
+    static const double A[] = {12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.8924375803183791606e9, \
+                               7.47242496e10, -2.950130727918164224e12, 1.1646782814350067249e14, \
+                               -4.5979787224074726105e15, 1.8152105401943546773e17, -7.1661652561756670113e18}; \
+    const double MACHEP = 1.11022302462515654042E-16; \
+    if (x == 1) return (T)INFINITY; \
+    if (x < 1) return (T)NAN; \
+    if (q <= 0) { \
+        if (q == floor(q)) return (T)INFINITY; \
+        if (x != floor(x)) return (T)NAN; \
+    } \
+    double s = POW(q, -x), a = q, b = 0, k, t, w; \
+    int i = 0; \
+    while (i < 9 || a <= 9.0) { \
+        i += 1; \
+        a += 1; \
+        b = pow(a, -(double)x); \
+        s += b; \
+        if (-MACHEP * s < b && b < MACHEP * s) return (T)s; \
+    } \
+    w = a; \
+    s += b * w / (x - 1); \
+    s -= 0.5 * b; \
+    a = 1; \
+    k = 0; \
+    for (i = 0; i < 12; i++) { \
+        a *= x + k; \
+        b /= w; \
+        t = a * b / A[i]; \
+        s = s + t; \
+        t = fabs(t / s); \
+        if (t < MACHEP) return (T)s; \
+        k += 1; \
+        a *= x + k; \
+        b /= w; \
+        k += 1; \
+    } \
+    return (T)s; \
+} \
+static T f_polygamma_##SFX(int64_t n, T x) \
+{ \
+    if (n == 0) return f_digamma_##SFX(x); \
+    if (n == 1) return f_trigamma_##SFX(x); \
+    int sg; \
+    return ((n % 2) ? (T)1 : (T)-1) * (T)exp((T)lgamma_r((double)((T)n + 1), &sg)) * f_zeta_##SFX((T)(n + 1), x); \
+}
+GAMMA_HELPERS(float, f, powf)
+GAMMA_HELPERS(double, d, pow)
+
 /* ------------------------------------------------------------------ dtype lists
  * M(ctype, Name, unsigned ctype, min, max, helper suffix, ...) */
 #define FLOAT_TYPES(M, ...) \
@@ -199,7 +290,7 @@ static HOT void NAME(char **d, const int64_t *s, int64_t n, void *vc) \
 /* Kernel tables: [op][dtype]; NULL = the op is not defined for that dtype. */
 enum { BX_ADD_ALPHA = TH_BINARY_COUNT, BX_SUB_ALPHA, BX_COUNT };
 enum { TX_ADDCMUL = 0, TX_ADDCDIV, TX_LERP, TX_COUNT };
-enum { UX_CLAMP = TH_UNARY_COUNT, UX_COUNT };
+enum { UX_CLAMP = TH_UNARY_COUNT, UX_POLYGAMMA, UX_COUNT };
 static THLoop bin_tab[BX_COUNT][TH_NDTYPES];
 static THLoop cmp_tab[BX_COUNT][TH_NDTYPES];   /* comparisons/logical: bool output */
 static THLoop un_tab[UX_COUNT][TH_NDTYPES];
@@ -301,6 +392,8 @@ INT_TYPES(DEFU_, square, (U_)x * (U_)x)
 FLOAT_TYPES(DEFU_, erf, erf(x))
 FLOAT_TYPES(DEFU_, erfc, erfc(x))
 FLOAT_TYPES(DEFU_, lgamma, (sizeof(T_) == 4 ? (T_)f_lgamma_f((float)x) : (T_)f_lgamma_d(x)))
+FLOAT_TYPES(DEFU_, digamma, (sizeof(T_) == 4 ? (T_)f_digamma_f((float)x) : (T_)f_digamma_d(x)))
+FLOAT_TYPES(DEFU_, polygamma, (sizeof(T_) == 4 ? (T_)f_polygamma_f(c->ilo, (float)x) : (T_)f_polygamma_d(c->ilo, x)))
 INT_TYPES(DEFU_, bnot, ~x)
 BOOL_TYPES(DEFU_, bnot, !x)
 FLOAT_TYPES(DEFU_, clamp, ({ T_ v_ = x < (T_)c->lo ? (T_)c->lo : x; v_ > (T_)c->hi ? (T_)c->hi : v_; }))
@@ -422,7 +515,8 @@ __attribute__((constructor)) static void pointwise_init_tables(void)
     FLOAT_TYPES(REGU_, TH_UNARY_FRAC, frac) FLOAT_TYPES(REGU_, TH_UNARY_RECIPROCAL, recip)
     FLOAT_TYPES(REGU_, TH_UNARY_SQUARE, square) INT_TYPES(REGU_, TH_UNARY_SQUARE, square)
     FLOAT_TYPES(REGU_, TH_UNARY_ERF, erf) FLOAT_TYPES(REGU_, TH_UNARY_ERFC, erfc)
-    FLOAT_TYPES(REGU_, TH_UNARY_LGAMMA, lgamma)
+    FLOAT_TYPES(REGU_, TH_UNARY_LGAMMA, lgamma) FLOAT_TYPES(REGU_, TH_UNARY_DIGAMMA, digamma)
+    FLOAT_TYPES(REGU_, UX_POLYGAMMA, polygamma)
     INT_TYPES(REGU_, TH_UNARY_BITWISE_NOT, bnot) BOOL_TYPES(REGU_, TH_UNARY_BITWISE_NOT, bnot)
     FLOAT_TYPES(REGU_, UX_CLAMP, clamp) IB_TYPES(REGU_, UX_CLAMP, clamp)
     bin_tab[TH_BINARY_ADD][TH_FLOAT32] = bin_add_stream;
@@ -450,7 +544,7 @@ static const char *const un_names[TH_UNARY_COUNT] = {
     "neg", "abs", "sign", "exp", "expm1", "exp2", "log", "log1p", "log2", "log10", "sqrt", "rsqrt",
     "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "sigmoid", "floor", "ceil",
     "round", "trunc", "frac", "reciprocal", "square", "erf", "erfc", "lgamma", "bitwise_not",
-    "logical_not", "isnan", "isinf", "isfinite", "round_half_away"};
+    "logical_not", "isnan", "isinf", "isfinite", "round_half_away", "digamma"};
 
 static int bin_is_bool_out(int op)
 {
@@ -785,10 +879,9 @@ THTensor *THTensor_newBinaryScalar(int op, THTensor *a, double s, int reversed)
 
 /* ------------------------------------------------------------------ unary */
 
-int THTensor_unary(THTensor *out, int op, THTensor *a)
+/* op: a TH_UNARY_* or UX_* kernel; ctx carries the op's parameters */
+static int unary_impl(THTensor *out, int op, const char *fn, THTensor *a, PWCtx *ctx)
 {
-    TH_CHECK(op >= 0 && op < TH_UNARY_COUNT, TH_ERR_VALUE, "unary: unknown op %d", op);
-    const char *fn = un_names[op];
     TH_TRY(check_input(fn, "input", a));
     int adt = a->dtype;
     if (adt == TH_BOOL) {
@@ -828,10 +921,23 @@ int THTensor_unary(THTensor *out, int op, THTensor *a)
     if (!loop) return TH_setError(TH_ERR_TYPE, "%s: not implemented for %s tensors", fn, TH_dtypeName(cdt));
     THTensor *conv;
     TH_TRY(convert_inputs(1, &a, cdt, &conv));
-    PWCtx ctx = {.alpha = 1};
-    int st = exec_loop(fn, out, kdt, 1, &conv, loop, &ctx);
+    int st = exec_loop(fn, out, kdt, 1, &conv, loop, ctx);
     free_inputs(1, &conv);
     return st;
+}
+
+int THTensor_unary(THTensor *out, int op, THTensor *a)
+{
+    TH_CHECK(op >= 0 && op < TH_UNARY_COUNT, TH_ERR_VALUE, "unary: unknown op %d", op);
+    PWCtx ctx = {.alpha = 1};
+    return unary_impl(out, op, un_names[op], a, &ctx);
+}
+
+int THTensor_polygamma(THTensor *out, int64_t n, THTensor *a)
+{
+    TH_CHECK(n >= 0, TH_ERR_RUNTIME, "polygamma(n, x) does not support negative n.");
+    PWCtx ctx = {.alpha = 1, .ilo = n};
+    return unary_impl(out, UX_POLYGAMMA, "polygamma", a, &ctx);
 }
 
 THTensor *THTensor_newUnary(int op, THTensor *a)

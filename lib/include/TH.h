@@ -153,10 +153,11 @@ enum {
     TH_UNARY_TANH, TH_UNARY_SIGMOID, TH_UNARY_FLOOR, TH_UNARY_CEIL, TH_UNARY_ROUND,
     TH_UNARY_TRUNC, TH_UNARY_FRAC, TH_UNARY_RECIPROCAL, TH_UNARY_SQUARE, TH_UNARY_ERF,
     TH_UNARY_ERFC, TH_UNARY_LGAMMA, TH_UNARY_BITWISE_NOT, TH_UNARY_LOGICAL_NOT,
-    TH_UNARY_ISNAN, TH_UNARY_ISINF, TH_UNARY_ISFINITE, TH_UNARY_ROUND_HALF_AWAY,
+    TH_UNARY_ISNAN, TH_UNARY_ISINF, TH_UNARY_ISFINITE, TH_UNARY_ROUND_HALF_AWAY, TH_UNARY_DIGAMMA,
     TH_UNARY_COUNT
 };
-/* ROUND is round-half-to-even (PyTorch, numpy); ROUND_HALF_AWAY is C round() (Torch7). */
+/* ROUND is round-half-to-even (PyTorch, numpy); ROUND_HALF_AWAY is C round() (Torch7).
+ * DIGAMMA and polygamma follow PyTorch at the poles: digamma(+-0) = -+inf, nan at negative integers. */
 
 enum {
     TH_BINARY_ADD = 0, TH_BINARY_SUB, TH_BINARY_MUL, TH_BINARY_DIV, TH_BINARY_FLOOR_DIVIDE,
@@ -186,6 +187,8 @@ int THTensor_binaryScalar(THTensor *out, int op, THTensor *a, double s, int reve
 /* the same into a new tensor of the natural dtype, as newBinary; NULL on error */
 THTensor *THTensor_newBinaryScalar(int op, THTensor *a, double s, int reversed);
 THTensor *THTensor_newUnary(int op, THTensor *a);
+/* the n-th derivative of digamma (n >= 0, else TH_ERR_RUNTIME); float result for integer input */
+int THTensor_polygamma(THTensor *out, int64_t n, THTensor *a);
 int THTensor_clamp(THTensor *out, THTensor *a, double min, double max, int has_min, int has_max);
 int THTensor_addcmul(THTensor *out, THTensor *a, THTensor *t1, THTensor *t2, double value);
 int THTensor_addcdiv(THTensor *out, THTensor *a, THTensor *t1, THTensor *t2, double value);

@@ -131,6 +131,12 @@ local function from_table(dtype, tbl, fname)
    return t
 end
 
+-- th becomes an empty tensor without storage (what a bare constructor gives; Torch7's x:set())
+local function set_empty(th)
+   SZ[0] = 0
+   check(C.THTensor_setStorage(th, nil, 0, 1, SZ, nil))
+end
+
 -- set th to view storage s: (offset 1-based, sizes..., strides...) forms
 local function set_storage(th, s, fname, argn, offset, ...)
    if s ~= nil and not isstorage(s) then torch._argerror(argn, fname, 'storage expected') end
@@ -171,10 +177,7 @@ local function set_storage(th, s, fname, argn, offset, ...)
          acc = acc * SZ[d]
       end
    end
-   if s == nil then
-      check(C.THTensor_setStorage(th, nil, 0, 0, SZ, nil))
-      return
-   end
+   if s == nil then return set_empty(th) end
    check(C.THTensor_setStorage(th, s.__st, off, nd, SZ, stride))
 end
 
@@ -222,7 +225,7 @@ end
 -- x:set(...) re-points x with the constructor's argument forms
 function Tensor:set(a, ...)
    local th = self.__th
-   if a == nil then check(C.THTensor_setStorage(th, nil, 0, 0, SZ, nil)); return self end
+   if a == nil then set_empty(th); return self end
    if istensor(a) then
       if a.__th.dtype ~= th.dtype then torch._argerror(2, 'set', 'expected a ' .. torch.typename(self)) end
       check(C.THTensor_set(th, a.__th)); return self
@@ -449,6 +452,7 @@ end
 function Tensor:split(a, b, c)
    local res, src, size, dim
    if type(a) == 'table' then res, src, size, dim = a, self, b, c else res, src, size, dim = {}, self, a, b end
+   I.checkargs('split', type(a) == 'table' and 3 or 2, {'number', 'number?'}, size, dim)
    dim = dim or 1
    local n = src:size(dim)
    local i, k = 1, 1
@@ -463,6 +467,7 @@ end
 function Tensor:chunk(a, b, c)
    local res, n, dim
    if type(a) == 'table' then res, n, dim = a, b, c else res, n, dim = {}, a, b end
+   I.checkargs('chunk', type(a) == 'table' and 3 or 2, {'number', 'number?'}, n, dim)
    dim = dim or 1
    local size = math.ceil(self:size(dim) / n)
    return self:split(res, size, dim)

@@ -9,6 +9,7 @@ local Tensor = I.Tensor
 local istensor, wrap, check, numel, ldim, cdim = I.istensor, I.wrap, I.check, I.numel, I.ldim, I.cdim
 local NAMES, DT, SZ = I.NAMES, I.DT, I.SZ
 local lasterror = I.lasterror
+local checkargs = I.checkargs
 local floor = math.floor
 
 local DIMS = ffi.new('int[32]')
@@ -126,7 +127,7 @@ local U = {NEG = 0, ABS = 1, SIGN = 2, EXP = 3, EXPM1 = 4, EXP2 = 5, LOG = 6, LO
            ATAN = 17, SINH = 18, COSH = 19, TANH = 20, SIGMOID = 21, FLOOR = 22, CEIL = 23,
            ROUND = 24, TRUNC = 25, FRAC = 26, RECIPROCAL = 27, SQUARE = 28, ERF = 29, ERFC = 30,
            LGAMMA = 31, BITWISE_NOT = 32, LOGICAL_NOT = 33, ISNAN = 34, ISINF = 35, ISFINITE = 36,
-           ROUND_HALF_AWAY = 37}
+           ROUND_HALF_AWAY = 37, DIGAMMA = 38}
 local function round_away(x) if x >= 0 then return floor(x + 0.5) else return -floor(-x + 0.5) end end
 local number_unary = {
    log = math.log, exp = math.exp, cos = math.cos, acos = math.acos, cosh = math.cosh, sin = math.sin,
@@ -138,7 +139,8 @@ for name, op in pairs{log = U.LOG, log1p = U.LOG1P, exp = U.EXP, cos = U.COS, ac
                       sqrt = U.SQRT, rsqrt = U.RSQRT, round = U.ROUND_HALF_AWAY, ceil = U.CEIL, floor = U.FLOOR,
                       trunc = U.TRUNC, frac = U.FRAC, sigmoid = U.SIGMOID, abs = U.ABS, neg = U.NEG,
                       cinv = U.RECIPROCAL, sign = U.SIGN, exp2 = U.EXP2, expm1 = U.EXPM1, log2 = U.LOG2,
-                      log10 = U.LOG10, erf = U.ERF, erfc = U.ERFC, lgamma = U.LGAMMA, square = U.SQUARE} do
+                      log10 = U.LOG10, erf = U.ERF, erfc = U.ERFC, lgamma = U.LGAMMA, square = U.SQUARE,
+                      digamma = U.DIGAMMA} do
    defop(name, {'t'}, function(res, a)
       res = res or newlike(a)
       check(C.THTensor_unary(res.__th, op, a.__th))
@@ -265,7 +267,10 @@ Tensor.pow = function(self, a, b)
    if p == 'nt' then return scalar(self, B.POW, b, a, true) end
    usage('pow', 't' .. p, {'tn', 'nt'})
 end
-Tensor.tpow = function(self, v, t) return scalar(self, B.POW, t or self, v, true) end
+Tensor.tpow = function(self, v, t)
+   checkargs('tpow', 2, {'number', 'tensor?'}, v, t)
+   return scalar(self, B.POW, t or self, v, true)
+end
 
 defop('addcmul', {'ttt', 'tntt'}, function(res, a, v, t1, t2)
    if t2 == nil then v, t1, t2 = 1, v, t1 end
@@ -574,9 +579,16 @@ function Tensor:indexFill(d, idx, v)
    I.checkdim(C.THTensor_indexFill(self.__th, cdim(self.__th, d, 2, 'indexFill'), idx.__th, v, 1), 3, 'indexFill')
    return self
 end
-torch.indexCopy = function(t, ...) return t:indexCopy(...) end
-torch.indexAdd = function(t, ...) return t:indexAdd(...) end
-torch.indexFill = function(t, ...) return t:indexFill(...) end
+-- torch.name(t, ...) as t:name(...) (on a clone of t when clone): argument #1 must be a tensor
+local function asfunction(name, clone)
+   torch[name] = function(t, ...)
+      checkargs(name, 1, {'tensor'}, t)
+      if clone then t = t:clone() end
+      return Tensor[name](t, ...)
+   end
+end
+I.asfunction = asfunction
+asfunction('indexCopy'); asfunction('indexAdd'); asfunction('indexFill')
 defop('gather', {'tnt'}, function(res, src, d, idx)
    checklong(idx, 3, 'gather')
    res = res or newlike(src)
@@ -599,7 +611,7 @@ function Tensor:scatterAdd(d, idx, src)
    I.checkdim(C.THTensor_scatterAdd(self.__th, cdim(self.__th, d, 2, 'scatterAdd'), idx.__th, src.__th, 1), 3, 'scatterAdd')
    return self
 end
-torch.scatter = function(t, ...) return t:clone():scatter(...) end
+asfunction('scatter', true)
 defop('maskedSelect', {'tt'}, function(res, src, mask)
    checkmask(mask, 2, 'maskedSelect')
    res = res or newlike(src)
@@ -626,8 +638,7 @@ function Tensor:maskedCopy(mask, src)
    check(st)
    return self
 end
-torch.maskedFill = function(t, ...) return t:maskedFill(...) end
-torch.maskedCopy = function(t, ...) return t:maskedCopy(...) end
+asfunction('maskedFill'); asfunction('maskedCopy')
 defop('nonzero', {'t'}, function(res, src)
    res = res or newlike(src, 7)
    check(C.THTensor_nonzero(res.__th, src.__th, 1))
@@ -636,16 +647,7 @@ end, 'new')
 
 -- ------------------------------------------------------------------ construction
 -- trailing type-name string -> dtype (else the default tensor type)
-local function typearg(...)
-   local n = select('#', ...)
-   local last = select(n, ...)
-   if type(last) == 'string' then
-      local dt = DT[last]
-      if not dt then torch._error('unknown tensor type ' .. last) end
-      return dt, n - 1
-   end
-   return I.default_dtype, n
-end
+local typearg = I.typearg
 
 local function factory(name, fill)
    torch[name] = function(...)
@@ -669,17 +671,19 @@ torch.eye = function(...)
    local dt, n = typearg(...)
    local a, b = ...
    if n < 2 then b = nil end
-   if type(a) ~= 'number' then torch._argerror(1, 'eye', 'number expected') end
+   checkargs('eye', 1, {'number', 'number?'}, a, b)
    local t = wrap(C.THTensor_new(dt))
    check(C.THTensor_eye(t.__th, a, b or a))
    return t
 end
 function Tensor:eye(a, b)
+   checkargs('eye', 2, {'number', 'number?'}, a, b)
    check(C.THTensor_eye(self.__th, a, b or a))
    return self
 end
 
-local function rangeimpl(res, x, y, step)
+local function rangeimpl(res, first, x, y, step)
+   checkargs('range', first, {'number', 'number', 'number?'}, x, y, step)
    step = step or 1
    if step == 0 then torch._error('step must be a non-null number') end
    if (step > 0 and x > y) or (step < 0 and x < y) then torch._error('upper bound and larger bound incoherent with step sign') end
@@ -689,10 +693,10 @@ end
 torch.range = function(...)
    local dt, n = typearg(...)
    local a = ...
-   if istensor(a) then return rangeimpl(a, select(2, ...)) end
-   return rangeimpl(wrap(C.THTensor_new(dt)), ...)
+   if istensor(a) then return rangeimpl(a, 2, select(2, ...)) end
+   return rangeimpl(wrap(C.THTensor_new(dt)), 1, ...)
 end
-Tensor.range = function(self, ...) return rangeimpl(self, ...) end
+Tensor.range = function(self, ...) return rangeimpl(self, 2, ...) end
 
 torch.linspace = function(...)
    local dt = typearg(...)
@@ -701,8 +705,9 @@ torch.linspace = function(...)
    if istensor(a) then res = a else res = wrap(C.THTensor_new(dt)) end
    local off = istensor(a) and 1 or 0
    local x, y, n = select(1 + off, ...)
-   if type(n) ~= 'number' then n = 100 end
-   check(C.THTensor_linspace(res.__th, x, y, n))
+   if type(n) == 'string' then n = nil end     -- the type name
+   checkargs('linspace', 1 + off, {'number', 'number', 'number?'}, x, y, n)
+   check(C.THTensor_linspace(res.__th, x, y, n or 100))
    return res
 end
 Tensor.linspace = function(self, ...) return torch.linspace(self, ...) end
@@ -713,8 +718,9 @@ torch.logspace = function(...)
    if istensor(a) then res = a else res = wrap(C.THTensor_new(dt)) end
    local off = istensor(a) and 1 or 0
    local x, y, n = select(1 + off, ...)
-   if type(n) ~= 'number' then n = 100 end
-   check(C.THTensor_logspace(res.__th, x, y, n, 10))
+   if type(n) == 'string' then n = nil end     -- the type name
+   checkargs('logspace', 1 + off, {'number', 'number', 'number?'}, x, y, n)
+   check(C.THTensor_logspace(res.__th, x, y, n or 100, 10))
    return res
 end
 Tensor.logspace = function(self, ...) return torch.logspace(self, ...) end
@@ -754,6 +760,7 @@ torch.cat = function(...)
    elseif istensor(a) and istensor(b) and istensor(c) then res, list, dim, dimarg = a, {b, c}, d, 4
    elseif istensor(a) and istensor(b) then list, dim, dimarg = {a, b}, c, 3
    else torch._error("invalid arguments to 'cat': expected (tensor, tensor [, dim]) or ({tensors} [, dim])") end
+   if list[1] == nil then torch._argerror(dimarg - 1, 'cat', 'non-empty table of tensors expected') end
    local inputs, maxd = {}, 0
    for i, t in ipairs(list) do
       if not istensor(t) then torch._argerror(i, 'cat', 'tensor expected') end

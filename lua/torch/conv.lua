@@ -63,7 +63,8 @@ local function convnd(nd, name, flip)
       else
          x, k, mode = ...
       end
-      I.checktensor(x, 1, name); I.checktensor(k, 2, name)
+      local first = res and 2 or 1
+      I.checkargs(name, first, {'tensor', 'tensor', 'string?'}, x, k, mode)
       mode = (mode or 'V'):upper()
       if x:dim() < nd or k:dim() < nd then
          torch._error(string.format('%s: unsupported dimensions %dD x %dD', name, x:dim(), k:dim()))

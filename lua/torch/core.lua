@@ -85,6 +85,40 @@ local function istensor(x) return ffi.istype(TensorBox, x) end
 local function isstorage(x) return ffi.istype(StorageBox, x) end
 I.istensor, I.isstorage = istensor, isstorage
 
+-- ------------------------------------------------------------------ argument checks
+-- The one checker of argument kinds for the functions whose forms defop's patterns do not
+-- describe: I.checkargs(fname, first, kinds, ...) checks the values ... (numbered from
+-- argument #first) against kinds ('number', 'tensor', 'string', 'table'; a trailing '?'
+-- allows nil) and raises "bad argument #n to 'fname' (number expected, got string)".
+local KIND = {
+   number = function(v) return type(v) == 'number' end,
+   tensor = istensor,
+   string = function(v) return type(v) == 'string' end,
+   table = function(v) return type(v) == 'table' end,
+}
+function I.checkargs(fname, first, kinds, ...)
+   for i = 1, #kinds do
+      local kind, v = kinds[i], (select(i, ...))
+      local opt = kind:sub(-1) == '?'
+      if opt then kind = kind:sub(1, -2) end
+      if not (opt and v == nil) and not KIND[kind](v) then
+         torch._argerror(first + i - 1, fname, kind .. ' expected, got ' .. (torch.typename(v) or type(v)))
+      end
+   end
+end
+
+-- (dtype, count of the other arguments) for factories taking an optional trailing type name
+function I.typearg(...)
+   local n = select('#', ...)
+   if n > 0 and type((select(n, ...))) == 'string' then
+      local last = select(n, ...)
+      local dt = I.DT[last]
+      if not dt then torch._error('unknown tensor type ' .. last) end
+      return dt, n - 1
+   end
+   return I.default_dtype, n
+end
+
 -- own one new reference to a THTensor* (NULL: raise the C error)
 local function wrap(p)
    if p == nil then torch._error(lasterror()) end

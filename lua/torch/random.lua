@@ -71,7 +71,8 @@ function torch.setRNGState(...)
 end
 
 -- ------------------------------------------------------------------ scalar draws
-function I.random_scalar(g, a, b)
+function I.random_scalar(g, a, b, first)
+   I.checkargs('random', first or 1, {'number?', 'number?'}, a, b)
    local r = tonumber(scall(C.THRandom_random, g))
    if a == nil then return r end
    if b == nil then
@@ -125,10 +126,11 @@ torch.random = function(...)
    local a = ...
    if istensor(a) then return Tensor.random(...) end
    local g, x, y = gen(...)
-   return I.random_scalar(g, x, y)
+   return I.random_scalar(g, x, y, isgenerator(a) and 2 or 1)
 end
 function Tensor:random(...)
    local g, a, b = gen(...)
+   I.checkargs('random', isgenerator((...)) and 3 or 2, {'number?', 'number?'}, a, b)
    if a == nil then check(C.THTensor_random(self.__th, g))
    elseif b == nil then check(C.THTensor_randomRange(self.__th, g, 1, a))
    else check(C.THTensor_randomRange(self.__th, g, a, b)) end
@@ -146,9 +148,7 @@ local function randfactory(name, method, p1, p2)
    torch[name] = function(...)
       local a = ...
       local args = {...}
-      local n = select('#', ...)
-      local dt = I.default_dtype
-      if type(args[n]) == 'string' then dt = I.DT[args[n]]; n = n - 1 end
+      local dt, n = I.typearg(...)
       local res
       if istensor(a) then res = a; table.remove(args, 1); n = n - 1 else res = wrap(C.THTensor_new(dt)) end
       return fill(res, gen(unpack(args, 1, n)))
@@ -163,9 +163,8 @@ torch.randperm = function(...)
    local res
    local args = {...}
    if istensor(a) then res = table.remove(args, 1) end
-   local n = #args
-   local dt = I.default_dtype
-   if type(args[n]) == 'string' then dt = I.DT[args[n]]; args[n] = nil end
+   local dt = I.typearg(...)
+   if type(args[#args]) == 'string' then args[#args] = nil end
    local g, m = gen(unpack(args))
    if type(m) ~= 'number' or m < 1 then torch._argerror(1, 'randperm', 'must be strictly positive') end
    res = res or wrap(C.THTensor_new(dt))

@@ -244,7 +244,8 @@ def _check_alpha(alpha, rt):
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
 
 
-def _unop(op, a, out=None, name="op", inplace=False, float_op=False):
+def _unop(op, a, out=None, name="op", inplace=False, float_op=False, apply=_unary):
+    """op on a (apply(out_t, op, a_t) runs the C op) into a new tensor, out, or a itself."""
     if not isinstance(a, Tensor):
         a = _as_operand(a, "input")
         if a is None:
@@ -257,10 +258,10 @@ def _unop(op, a, out=None, name="op", inplace=False, float_op=False):
         req = _dt.get_default_dtype().code
     if out is None:
         o = _new(req)
-        return _finish(o, _unary(o, op, at))
+        return _finish(o, apply(o, op, at))
     rt = req if req >= 0 else (_BOOL if op in _BOOL_UNARY else at.dtype)
     _check_cast(rt, out._t.dtype)
-    st = _unary(out._t, op, at)
+    st = apply(out._t, op, at)
     if st:
         raise error(st)
     return out
@@ -458,12 +459,36 @@ _FLOAT_UNARY = [
     ("frac", U.TH_UNARY_FRAC, "input - trunc(input)."), ("reciprocal", U.TH_UNARY_RECIPROCAL, "1 / input."),
     ("erf", U.TH_UNARY_ERF, "Error function."), ("erfc", U.TH_UNARY_ERFC, "1 - erf(input), exact in the tail."),
     ("lgamma", U.TH_UNARY_LGAMMA, "log |gamma(input)|."),
+    ("digamma", U.TH_UNARY_DIGAMMA, "d/dx lgamma(input) (-inf at +0, inf at -0, nan at negative integers)."),
 ]
 _g = globals()
 for _name, _op, _doc in _FLOAT_UNARY:
     _g[_name], _g["_" + _name + "_"] = _make_unary(_op, _name, _doc, float_op=True)
 del _g, _name, _op, _doc
 arcsin, arccos, arctan = asin, acos, atan  # noqa: F821  (defined by the loop above)
+
+
+def _polygamma_apply(n):
+    return lambda o, op, t: lib.THTensor_polygamma(o, n, t)
+
+
+def _order(n):
+    if not isinstance(n, (numbers.Integral, np.integer)):
+        raise TypeError(f"polygamma(): argument 'n' (position 1) must be int, not {type(n).__name__}")
+    return builtins.int(n)
+
+
+def polygamma(n, input, *, out=None):
+    """The n-th derivative of digamma (n >= 0): polygamma(0, x) = digamma(x)."""
+    return _unop(None, input, out, "polygamma", float_op=True, apply=_polygamma_apply(_order(n)))
+
+
+def _polygamma_method(self, n):
+    return polygamma(n, self)
+
+
+def _polygamma_(self, n):
+    return _unop(None, self, None, "polygamma_", inplace=True, float_op=True, apply=_polygamma_apply(_order(n)))
 
 
 def round(input, *, decimals=0, out=None):
@@ -888,6 +913,8 @@ def _attach():
     for n, f in inplace.items():
         setattr(Tensor, n, f)
     Tensor.where = _tensor_where
+    Tensor.polygamma = _polygamma_method
+    Tensor.polygamma_ = _polygamma_
 
 
 _attach()
@@ -900,5 +927,5 @@ __all__ = [
     "less_equal", "neg", "negative", "abs", "absolute", "sign", "floor", "ceil", "round", "trunc", "fix", "frac",
     "square", "isnan", "isinf", "isfinite", "isposinf", "isneginf", "nan_to_num", "positive", "clamp", "clip",
     "clamp_min", "clamp_max", "addcmul", "addcdiv", "lerp", "where", "isclose", "allclose", "result_type",
-    "can_cast", "arcsin", "arccos", "arctan",
+    "can_cast", "arcsin", "arccos", "arctan", "polygamma",
 ] + [n for n, _, _ in _FLOAT_UNARY]

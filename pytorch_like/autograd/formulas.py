@@ -126,6 +126,14 @@ _unary("reciprocal", lambda g, x, y: -g * (y * y), "y")
 _unary("erf", lambda g, x, y: g * ((-(x * x)).exp() * (2 / math.sqrt(math.pi))))
 _unary("erfc", lambda g, x, y: g * ((-(x * x)).exp() * (-2 / math.sqrt(math.pi))))
 _unary("frac", lambda g, x, y: g, "")
+_unary("lgamma", lambda g, x, y: g * x.digamma())
+_unary("digamma", lambda g, x, y: g * _P().polygamma(1, x))
+
+
+@op("polygamma")
+def _polygamma(out, a, b, **__):
+    n, x = (a, b) if _is_t(b) else (b, a)      # torch.polygamma(n, x) or x.polygamma(n)
+    return (x,), (x,), lambda g, x: (g * _P().polygamma(n + 1, x),)
 for _n in ("sign", "floor", "ceil", "trunc", "round"):
     _unary(_n, lambda g, x, y: g * 0, "")
 _unary("positive", lambda g, x, y: g, "")

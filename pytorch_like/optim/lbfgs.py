@@ -2,7 +2,7 @@
 from .._grad_mode import enable_grad
 from .._ops.shape import cat as _cat
 from ..tensor import zeros
-from .optimizer import Optimizer, _optimizer_step, _to_scalar
+from .optimizer import Optimizer, _check_param_update, _optimizer_step, _to_scalar
 
 
 def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
@@ -146,10 +146,11 @@ class LBFGS(Optimizer):
 
     def _gather_flat_grad(self):
         views = []
-        for p in self._params:
+        for i, p in enumerate(self._params):
             if p.grad is None:
                 views.append(zeros(p.numel(), dtype=p.dtype))
             else:
+                _check_param_update(f"LBFGS.step(): parameter {i}", p, p.grad)
                 views.append(p.grad.reshape(-1))
         return _cat(views, 0)
 
@@ -195,15 +196,14 @@ class LBFGS(Optimizer):
         line_search_fn = group["line_search_fn"]
         history_size = group["history_size"]
 
-        state = self.state[self._params[0]]
-        state.setdefault("func_evals", 0)
-        state.setdefault("n_iter", 0)
-
         orig_loss = closure()
         loss = float(orig_loss)
         current_evals = 1
+        flat_grad = self._gather_flat_grad()     # checks the grads before the state changes
+        state = self.state[self._params[0]]
+        state.setdefault("func_evals", 0)
+        state.setdefault("n_iter", 0)
         state["func_evals"] += 1
-        flat_grad = self._gather_flat_grad()
         opt_cond = flat_grad.abs().max() <= tolerance_grad
         if opt_cond:
             return orig_loss

@@ -52,6 +52,27 @@ def _check_hyper(lr=None, eps=None, weight_decay=None, betas=None, momentum=None
         raise ValueError(f"Invalid momentum value: {momentum}")
 
 
+def _check_param_update(where, p, grad, state=None):
+    """Refuse a non-floating parameter, or a grad or per-parameter state tensor unlike its parameter
+    (shape: ValueError, dtype: TypeError; an expanded state tensor cannot be updated in place): the
+    step calls this for every parameter before it changes anything."""
+    if not p.is_floating_point():
+        raise TypeError(f"{where}: only floating-point parameters can be optimized, got {p.dtype}")
+    checks = [("grad", grad)]
+    if state:
+        checks += [(f"state '{k}'", v) for k, v in state.items() if k != "step" and isinstance(v, Tensor)]
+    for what, t in checks:
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{where}: {what} must be a Tensor, got {type(t).__name__}")
+        if t.shape != p.shape:
+            raise ValueError(f"{where}: {what} has shape {list(t.shape)} but the parameter has shape "
+                             f"{list(p.shape)}")
+        if t.dtype != p.dtype:
+            raise TypeError(f"{where}: {what} has dtype {t.dtype} but the parameter has dtype {p.dtype}")
+        if what != "grad" and any(st == 0 and n > 1 for st, n in zip(t.stride(), t.shape)):
+            raise ValueError(f"{where}: {what} is updated in place and must not be an expanded (stride 0) tensor")
+
+
 def _new_step():
     """The 'step' state entry: a float32 0-dim tensor, as PyTorch stores it."""
     return _tensor(0.0, dtype=_dt.float32)
@@ -345,15 +366,12 @@ class _ParamwiseOptimizer(Optimizer):
         """One step on every parameter with a grad; returns closure() when given."""
         loss = _closure_loss(closure)
         states, init_state = self.state, self._init_state
-        for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
+        for group, lr, params in self._checked_work():
             maximize = group.get("maximize", False)
             wd = self._coupled_weight_decay(group)
             stateful = self._stateful(group)
-            for p in group["params"]:
+            for p in params:
                 grad = p.grad
-                if grad is None:
-                    continue
                 state = None
                 if stateful:
                     state = states[p]
@@ -365,6 +383,25 @@ class _ParamwiseOptimizer(Optimizer):
                     grad = grad.add(p, alpha=wd)
                 self._update(p, grad, state, group, lr)
         return loss
+
+    def _checked_work(self):
+        """[(group, lr, params with a grad)] for the whole step, every grad and state checked first
+        so that bad input raises before any parameter or state changes."""
+        work = []
+        for gi, group in enumerate(self.param_groups):
+            lr = _to_scalar(group["lr"])
+            if not isinstance(lr, (int, float)) or isinstance(lr, bool):
+                raise TypeError(f"{type(self).__name__}.step(): param group {gi}: lr must be a number, "
+                                f"got {type(lr).__name__}")
+            params = []
+            for pi, p in enumerate(group["params"]):
+                if p.grad is None:
+                    continue
+                _check_param_update(f"{type(self).__name__}.step(): parameter {pi} of param group {gi}", p, p.grad,
+                                    self.state[p] if p in self.state else None)
+                params.append(p)
+            work.append((group, lr, params))
+        return work
 
     def _update(self, p, grad, state, group, lr):
         raise NotImplementedError

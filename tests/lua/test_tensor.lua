@@ -291,6 +291,23 @@ function tests.set_and_pointer()
    tester:assert(torch.isequal(a, a))
 end
 
+function tests.set_without_arguments_empties()
+   -- Torch7: x:set() leaves x empty, without storage; views of the old storage stay valid
+   local a = torch.DoubleTensor(3, 4):fill(2)
+   local v = a:narrow(1, 2, 1)
+   tester:assert(a:set() == a)
+   tester:asserteq(a:dim(), 0)
+   tester:asserteq(a:nElement(), 0)
+   tester:asserteq(a:storage(), nil)
+   tester:asserteq(v:sum(), 8)
+   a:resize(2):fill(5)
+   tester:asserteq(a:sum(), 10)
+   local f = torch.FloatTensor(2)
+   f:set()
+   tester:asserteq(f:dim(), 0)
+   tester:asserteq(torch.typename(f), 'torch.FloatTensor')
+end
+
 function tests.gc_of_c_memory()
    -- 10k allocations of 80 kB: C memory must stay bounded without explicit collection
    local before = torch._C.TH_allocatedBytes()
