@@ -231,6 +231,11 @@ function torch.multinomialAlias(output, state)
    I.checktensor(output, 1, 'multinomialAlias')
    if type(state) ~= 'table' then torch._argerror(2, 'multinomialAlias', 'state from multinomialAliasSetup expected') end
    local J, q = state[1], state[2]
+   if not (torch.typename(J) == 'torch.LongTensor' and J:dim() == 1 and torch.isTensor(q) and q:dim() == 1
+           and q:size(1) == J:size(1)) then
+      torch._argerror(2, 'multinomialAlias', 'state {J, q} from multinomialAliasSetup expected (a 1D LongTensor '
+                      .. 'and a 1D tensor of the same size)')
+   end
    local K = J:size(1)
    local g = torch._gen.__g
    local n = output:nElement()
@@ -245,12 +250,12 @@ end
 
 -- TensorMath's forms under Torch7's names: setup returns J, q; draws take them separately
 function torch.multinomialAliasSetup_(probs, J, q)
+   I.checkargs('multinomialAliasSetup_', 1, {'tensor', 'tensor?', 'tensor?'}, probs, J, q)
    local state = torch.multinomialAliasSetup(probs, (J or q) and {J or torch.LongTensor(), q or probs.new()} or nil)
    return state[1], state[2]
 end
 function torch.multinomialAlias_(output, J, q)
-   if not torch.isTensor(J) then torch._argerror(2, 'multinomialAlias_', 'LongTensor J from multinomialAliasSetup_ expected') end
-   if not torch.isTensor(q) then torch._argerror(3, 'multinomialAlias_', 'tensor q from multinomialAliasSetup_ expected') end
+   I.checkargs('multinomialAlias_', 1, {'tensor', 'tensor', 'tensor'}, output, J, q)
    return torch.multinomialAlias(output, {J, q})
 end
 Tensor.multinomialAliasSetup_ = torch.multinomialAliasSetup_

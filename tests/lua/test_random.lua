@@ -96,6 +96,8 @@ function tests.alias_method_underscore_forms()
    tester:assertTensorEq(a, b, 0, 'the same draws as multinomialAlias')
    tester:assertErrorPattern(function() torch.multinomialAlias_(torch.LongTensor(3), nil, q) end,
                              "bad argument #2 to 'multinomialAlias_'")
+   tester:assertErrorPattern(function() torch.multinomialAlias(torch.LongTensor(3), {q, J}) end,
+                             'state {J, q} from multinomialAliasSetup expected')
 end
 
 function tests.saveobj_loadobj()
