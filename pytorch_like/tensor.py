@@ -156,8 +156,34 @@ class Tensor:
 
     # autograd state lives in the instance dict only when set
     requires_grad = False
-    grad = None
     grad_fn = None
+    _grad = None    # autograd's accumulation writes this directly: the checks below are for users
+
+    @property
+    def grad(self):
+        """The gradient accumulated into this tensor by backward() (None until then)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value is self:
+                raise RuntimeError("can't assign Variable as its own grad")
+            if value.dtype != self.dtype:
+                raise RuntimeError(f"attempting to assign a gradient with dtype '{value.dtype}' to a tensor with "
+                                   f"dtype '{self.dtype}'. The gradient must match the tensor's dtype")
+            if value.shape != self.shape:
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of "
+                                   f"size '{list(self.shape)}'. Please ensure that the gradient and the tensor "
+                                   f"are the same size")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
 
     def __init__(self, *args, **kwargs):
         raise TypeError("use pytorch_like.tensor(...), pytorch_like.empty(...) or pytorch_like.zeros(...) "

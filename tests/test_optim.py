@@ -530,12 +530,17 @@ def test_adam_float16_params_follow_float32():
 
 
 def test_adam_fused_bad_state_and_grad():
-    p = nn.Parameter(torch.zeros(3, 4))
+    # the grad setter refuses mismatches, but replacing p.data afterwards still makes them
+    p = nn.Parameter(torch.zeros(4, 3))
     opt = optim.Adam([p])
     p.grad = torch.zeros(4, 3)
+    p.data = torch.zeros(3, 4)
     with pytest.raises(ValueError, match=r"Adam.step\(\): parameter 0 of param group 0: grad has shape \[4, 3\]"):
         opt.step()
+    p.grad = None
+    p.data = torch.zeros(3, 4, dtype=torch.float64)
     p.grad = torch.zeros(3, 4, dtype=torch.float64)
+    p.data = torch.zeros(3, 4)
     with pytest.raises(TypeError, match=r"grad has dtype pytorch_like.float64 but the parameter has dtype"):
         opt.step()
     assert not opt.state                   # nothing was initialised by the refused steps
@@ -568,6 +573,16 @@ def _assert_same(before, after):
                 assert a == b
 
 
+def _mismatched_grad(p, g):
+    """Give p a grad of another shape/dtype the way user code still can past the grad setter's
+    checks: assign it while p.data matches it, then swap p.data back."""
+    data = p.data
+    p.grad = None
+    p.data = torch.zeros(tuple(g.shape), dtype=g.dtype)
+    p.grad = g
+    p.data = data
+
+
 @pytest.mark.parametrize("name,kw", CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)])
 @pytest.mark.parametrize("bad", ["shape", "dtype", "state_shape"])
 def test_bad_grad_leaves_params_and_state_unchanged(name, kw, bad):
@@ -584,10 +599,10 @@ def test_bad_grad_leaves_params_and_state_unchanged(name, kw, bad):
         p.grad = torch.tensor(rng.standard_normal(tuple(p.shape)))
     last = ps[-1]
     if bad == "shape":
-        last.grad = torch.zeros(7)
+        _mismatched_grad(last, torch.zeros(7))
         exc, msg = ValueError, r"parameter 1 of param group 1: grad has shape \[7\] but the parameter has shape"
     elif bad == "dtype":
-        last.grad = last.grad.float()
+        _mismatched_grad(last, last.grad.float())
         exc, msg = TypeError, "parameter 1 of param group 1: grad has dtype pytorch_like.float32"
     else:
         if not opt.state[last]:
@@ -622,7 +637,7 @@ def test_lbfgs_bad_grad_refused_before_state_changes():
     opt = optim.LBFGS([p])
 
     def closure():
-        p.grad = torch.ones(4, dtype=torch.float64)
+        _mismatched_grad(p, torch.ones(4, dtype=torch.float64))
         return torch.tensor(1.0)
     with pytest.raises(ValueError, match=r"LBFGS.step\(\): parameter 0: grad has shape \[4\]"):
         opt.step(closure)

@@ -96,10 +96,10 @@ def _retain_grad(self):
         t = ref()
         if t is None or g is None:
             return None
-        if t.grad is None:
-            t.grad = g if _enabled[0] else g.detach().clone()
+        if t._grad is None:
+            t._grad = g if _enabled[0] else g.detach().clone()
         else:
-            t.grad = t.grad + g
+            t._grad = t._grad + g
         return None
     self.grad_fn._add_pre_hook(("retain", self._output_nr), hook)
     self._retains_grad = True

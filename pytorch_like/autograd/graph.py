@@ -228,13 +228,13 @@ class AccumulateGrad(Node):
         if g is None:
             return []
         g = _fit(g, self._meta[0])
-        old = leaf.grad
+        old = leaf._grad
         if _enabled[0]:      # create_graph: the accumulated gradient is itself differentiable
-            leaf.grad = g if old is None else old + g
+            leaf._grad = g if old is None else old + g
         elif old is None:
-            leaf.grad = _wrap(_clone(g._t))
+            leaf._grad = _wrap(_clone(g._t))
         elif old.requires_grad:
-            leaf.grad = old.detach() + g.detach()
+            leaf._grad = old.detach() + g.detach()
         else:
             old.add_(g)
         for h in leaf.__dict__.get("_post_acc_hooks", {}).values():
@@ -591,7 +591,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
                 if t.grad_fn is None:
                     _acc(t, g, create_graph)
                 else:
-                    t.grad = g if t.grad is None else t.grad + g
+                    t._grad = g if t._grad is None else t._grad + g
         finally:
             _enabled[0] = prev
         return
@@ -600,11 +600,11 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
 def _acc(leaf, g, create_graph):
     g = _fit(g, _meta(leaf))
-    old = leaf.grad
+    old = leaf._grad
     if create_graph:
-        leaf.grad = g if old is None else old + g
+        leaf._grad = g if old is None else old + g
     elif old is None:
-        leaf.grad = g.detach().clone()
+        leaf._grad = g.detach().clone()
     else:
         old.add_(g)
 
