@@ -642,3 +642,48 @@ def test_lbfgs_bad_grad_refused_before_state_changes():
     with pytest.raises(ValueError, match=r"LBFGS.step\(\): parameter 0: grad has shape \[4\]"):
         opt.step(closure)
     assert not opt.state and p.tolist() == [1.0, 1.0, 1.0]
+
+
+def _steps(lib, opt, params, grads):
+    for g in grads:
+        for p, gv in zip(params, g):
+            p.grad = lib.tensor(gv)
+        opt.step()
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW", "Adamax", "Adagrad", "RMSprop", "Adadelta"])
+def test_plain_number_step_from_old_state_dict_is_converted_and_counted(ref_torch, name):
+    # an old PyTorch state_dict stores state['step'] as a plain number; loading converts it to a
+    # tensor that the following steps increment, so the bias corrections keep advancing
+    rng = np.random.default_rng(11)
+    init = _init(rng)
+    grads = [[rng.standard_normal(v.shape) for v in init] for _ in range(6)]
+    results = {}
+    for lib in (ref_torch, torch):
+        params = [lib.nn.Parameter(lib.tensor(v)) for v in init]
+        opt = getattr(lib.optim, name)(params, lr=0.05)
+        _steps(lib, opt, params, grads[:3])
+        sd = opt.state_dict()
+        for st in sd["state"].values():
+            st["step"] = int(st["step"].item())
+        fresh = getattr(lib.optim, name)(params, lr=0.05)
+        fresh.load_state_dict(sd)
+        _steps(lib, fresh, params, grads[3:])
+        results[lib] = ([p.detach().numpy() for p in params],
+                        [fresh.state[p]["step"] for p in params])
+    (ref_p, ref_steps), (our_p, our_steps) = results[ref_torch], results[torch]
+    for a, b in zip(our_p, ref_p):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    for s, r in zip(our_steps, ref_steps):
+        assert isinstance(s, torch.Tensor) and s.dtype == torch.float32 and s.item() == r.item() == 6.0
+
+
+def test_plain_number_step_set_directly_is_refused_like_pytorch():
+    p = nn.Parameter(torch.ones(2))
+    opt = optim.Adam([p])
+    p.grad = torch.ones(2)
+    opt.step()
+    opt.state[p]["step"] = 3
+    with pytest.raises(RuntimeError, match=r"Adam.step\(\): parameter 0 of param group 0: API has changed"):
+        opt.step()
+    assert p.tolist() == pytest.approx([0.999, 0.999])

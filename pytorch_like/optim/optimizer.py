@@ -59,6 +59,10 @@ def _check_param_update(where, p, grad, state=None):
     if not p.is_floating_point():
         raise TypeError(f"{where}: only floating-point parameters can be optimized, got {p.dtype}")
     checks = [("grad", grad)]
+    if state and "step" in state and not isinstance(state["step"], Tensor):
+        # PyTorch's message; load_state_dict converts an old plain-number step, so only direct edits get here
+        raise RuntimeError(f"{where}: API has changed, `state_steps` argument must contain a list of singleton "
+                           f"tensors (state 'step' is a {type(state['step']).__name__})")
     if state:
         checks += [(f"state '{k}'", v) for k, v in state.items() if k != "step" and isinstance(v, Tensor)]
     for what, t in checks:
@@ -354,6 +358,15 @@ class _ParamwiseOptimizer(Optimizer):
     an empty state, _stateful(group) and _coupled_weight_decay(group)."""
 
     _init_state = None
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        # a state_dict from an older PyTorch stores 'step' as a plain number: make it the float32
+        # 0-dim tensor the updates increment in place, as PyTorch's optimizers do on load
+        for p_state in self.state.values():
+            step = p_state.get("step") if isinstance(p_state, dict) else None
+            if step is not None and not isinstance(step, Tensor):
+                p_state["step"] = _tensor(float(step), dtype=_dt.float32)
 
     def _stateful(self, group):
         return True
