@@ -148,6 +148,30 @@ for name, op in pairs{log = U.LOG, log1p = U.LOG1P, exp = U.EXP, cos = U.COS, ac
    end, 'inplace', number_unary[name])
 end
 
+-- polygamma(n, x): the n-th derivative of digamma, an addition like digamma (Torch7 had neither);
+-- x:polygamma(n) works in place as x:digamma() does
+local function polygamma(res, n, x, argn)
+   if n < 0 or n ~= floor(n) or n ~= n then
+      torch._argerror(argn, 'polygamma', 'n must be a non-negative integer, got ' .. tostring(n))
+   end
+   check(C.THTensor_polygamma(res.__th, n, x.__th))
+   return res
+end
+torch.polygamma = function(...)
+   local p = pattern(...)
+   local a, b, c = ...
+   if p == 'nt' then return polygamma(newlike(b), a, b, 1) end
+   if p == 'tnt' then return polygamma(a, b, c, 2) end
+   usage('polygamma', p, {'nt'})
+end
+Tensor.polygamma = function(self, a, b)
+   if not istensor(self) then torch._argerror(1, 'polygamma', 'tensor expected, got ' .. typename(self)) end
+   local p = pattern(a, b)
+   if p == 'n' then return polygamma(self, a, self, 1) end
+   if p == 'nt' then return polygamma(self, a, b, 1) end
+   usage('polygamma', 't' .. p, {'nt'})
+end
+
 -- ------------------------------------------------------------------ pointwise binary
 local B = {ADD = 0, SUB = 1, MUL = 2, DIV = 3, FLOOR_DIVIDE = 4, POW = 5, FMOD = 6, REMAINDER = 7,
            ATAN2 = 8, MINIMUM = 9, MAXIMUM = 10, BITAND = 11, BITOR = 12, BITXOR = 13, LSHIFT = 14,

@@ -342,5 +342,45 @@ function tests.torch_namespace_functions()
    tester:asserteq(#torch.split(T{1, 2, 3}, 2), 2)
 end
 
+-- reference values: torch.polygamma(n, x) of PyTorch 2.13 in float64
+function tests.polygamma()
+   local x = T{0.25, 1.0, 2.5, 7.0, -1.5, 30.0}
+   local ref = {
+      [0] = {-4.2274535333762655, -0.5772156649015328, 0.7031566406452431, 1.872784335098467,
+             0.7031566406452433, 3.384438132685525},
+      [1] = {17.19732915341456, 1.6449340676383375, 0.4903577562398206, 0.1535451779624394,
+             9.37924664484954, 0.03389506035774027},
+      [2] = {-129.32773993753688, -2.404113806319188, -0.23620405164172736, -0.023530472985855234,
+             -0.23620405164172825, -0.0011487652037285997},
+      [3] = {1538.782144009189, 6.493939402266829, 0.2239058488172521, 0.007198198563125444,
+             194.59427621918758, 7.786003664736127e-05},
+   }
+   for n = 0, 3 do
+      local want = T(ref[n])
+      tester:assertTensorEq(torch.polygamma(n, x), want, 1e-9 * want:clone():abs():max(), 'polygamma ' .. n)
+      local res = torch.Tensor()
+      tester:assert(torch.polygamma(res, n, x) == res, 'result tensor returned')
+      tester:assertTensorEq(res, want, 1e-9 * want:clone():abs():max())
+      local y = x:clone()
+      tester:assert(y:polygamma(n) == y, 'method works in place')
+      tester:assertTensorEq(y, want, 1e-9 * want:clone():abs():max())
+      local z = torch.Tensor(6)
+      z:polygamma(n, x)
+      tester:assertTensorEq(z, want, 1e-9 * want:clone():abs():max())
+   end
+   tester:assertTensorEq(torch.polygamma(0, x), torch.digamma(x), 0)
+   tester:assertTensorEq(torch.polygamma(1, x:float()), T(ref[1]):float(), 1e-4 * 18)
+   tester:asserteq(torch.polygamma(1, T{0})[1], math.huge)
+   tester:asserteq(torch.polygamma(2, T{0})[1], -math.huge)
+   for _, bad in ipairs{-1, 1.5, 0 / 0} do
+      tester:assertErrorPattern(function() torch.polygamma(bad, x) end,
+                                "bad argument #1 to 'polygamma' %(n must be a non%-negative integer")
+   end
+   tester:assertErrorPattern(function() torch.polygamma(torch.Tensor(), -2, x) end, "bad argument #2 to 'polygamma'")
+   tester:assertErrorPattern(function() x:polygamma(-1) end, "bad argument #1 to 'polygamma'")
+   tester:assertErrorPattern(function() torch.polygamma(x, 1) end, "invalid arguments to 'polygamma'")
+   tester:assertErrorPattern(function() x:polygamma('a') end, "invalid arguments to 'polygamma'")
+end
+
 tester:add(tests)
 tester:run()
