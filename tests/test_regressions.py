@@ -128,3 +128,31 @@ def test_unique_dim_with_empty_other_dims_raises():
         with pytest.raises(RuntimeError, match="0 sized dimensions, and they aren't selected"):
             torch.unique(t, dim=d, return_counts=True)
     assert torch.unique(torch.empty(0, 5), dim=0).shape == (0, 5)
+
+
+@pytest.mark.parametrize("how", ["numpy", "view_of_numpy", "out_of_memory"])
+def test_refused_resize_keeps_the_shape(how):
+    """A resize whose storage cannot grow (foreign numpy memory, or no memory) raises and leaves
+    the tensor's shape over its storage: it once kept the new shape, so the next op wrote past
+    the numpy array's end and killed the interpreter."""
+    out = _run_child("""
+        import numpy as np
+        import pytorch_like as torch
+        how = %r
+        a = np.arange(6, dtype=np.float32)
+        t = torch.from_numpy(a) if how != "out_of_memory" else torch.zeros(6)
+        if how == "view_of_numpy":
+            t = t[1:4]
+        shape = tuple(t.shape)
+        try:
+            torch.empty(2 ** 61 if how == "out_of_memory" else 10_000_000, out=t)
+        except (RuntimeError, MemoryError, ValueError) as e:
+            print("refused:", e)
+        assert tuple(t.shape) == shape, t.shape
+        t.fill_(7.0)                       # writes stay inside the storage
+        assert float(t.sum()) == 7.0 * t.numel()
+        if how != "out_of_memory":
+            assert np.count_nonzero(a == 7.0) == t.numel()
+        print("ok")
+    """ % how)
+    assert "refused:" in out and out.rstrip().endswith("ok")

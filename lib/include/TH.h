@@ -51,6 +51,17 @@ typedef struct THAllocator {
     void (*free)(void *ctx, void *ptr);
 } THAllocator;
 extern THAllocator THDefaultAllocator;     /* TH_alloc / TH_free: what THStorage_new uses */
+/* An allocator that may run only on its owner's thread while the owner lives (a Lua session's
+ * FFI callbacks, which crash when called from another thread or after the session closed).
+ * Storages made with THAllocatorGuard_allocator(g) and ctx g: other threads' frees are queued
+ * until the owner calls THAllocatorGuard_drain, their allocations fail with an error; after
+ * THAllocatorGuard_close, allocations fail and frees are dropped (the bytes leak, no crash).
+ * A guard is never freed: storages may hold it for as long as they live. */
+typedef struct THAllocatorGuard THAllocatorGuard;
+THAllocatorGuard *THAllocatorGuard_new(THAllocator *inner, void *ctx);   /* owner: the calling thread */
+THAllocator *THAllocatorGuard_allocator(THAllocatorGuard *g);
+int64_t THAllocatorGuard_drain(THAllocatorGuard *g);   /* runs the queued frees (owner's thread); their count or -1 */
+void THAllocatorGuard_close(THAllocatorGuard *g);
 
 typedef struct THStorage {
     char *data;
