@@ -156,3 +156,29 @@ def test_refused_resize_keeps_the_shape(how):
         print("ok")
     """ % how)
     assert "refused:" in out and out.rstrip().endswith("ok")
+
+
+@pytest.mark.parametrize("left, nxt", [(-5, 10 ** 12), (0, 3), (300, 700), (624, 2 ** 63)])
+def test_raced_generator_state_stays_inside(left, nxt):
+    """Python threads drawing from one generator race on its left/next counters (cffi calls
+    release the GIL). Torch7's draw trusted them: a lost update left them inconsistent and the
+    draws then read state[] far past its end. Such states are set here directly (set_rng_state
+    refuses them); every draw form must stay inside state[] and give numbers in range."""
+    out = _run_child("""
+        import pytorch_like as torch
+        from pytorch_like._lib import ffi
+        for draw in (lambda g: torch.rand(2000, generator=g), lambda g: torch.randn(2000, generator=g),
+                     lambda g: torch.randint(0, 7, (2000,), generator=g)):
+            g = torch.Generator()
+            g.manual_seed(1)
+            p = ffi.cast("THGenerator *", g._g)
+            p.left = %d
+            p.next = %d
+            x = draw(g)
+            assert bool(x.isfinite().all()), x
+            assert 0 <= int(p.next) <= 624 and 1 <= p.left <= 624, (p.left, int(p.next))
+        r = torch.rand(10 ** 5, generator=g)
+        assert 0.0 <= float(r.min()) and float(r.max()) < 1.0
+        print("ok")
+    """ % (left, nxt))
+    assert out.rstrip().endswith("ok")

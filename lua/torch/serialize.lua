@@ -768,8 +768,11 @@ function File:readObject()
    local r, dec = st.dec.r, st.dec
    local ok, obj, pos
    if self._storage then                                  -- MemoryFile
+      -- the reader reads the storage's bytes in place: class read methods must not grow it
+      self._t7reading = true
       ok, obj, pos = pcall(withsource, dec, C.THT7Reader_openBuffer(r, self._storage.__st.data, self._size, self._pos),
                            dec.read)
+      self._t7reading = nil
       if ok then self._pos = pos end
    elseif self._f and self._name and not torch.isTypeOf(self, 'torch.PipeFile') then
       if self._writable then self._f:flush() end

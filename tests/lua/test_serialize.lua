@@ -343,6 +343,22 @@ function tests.custom_read_errors()
    mf:seek(1)
    tester:assertErrorPattern(function() mf:readObject() end, 'boom while reading')
    tester:assertErrorPattern(function() mf:readObject() end, 'earlier readObject on this file failed')
+   -- a read method writing to the MemoryFile being read (moving its bytes under the reader)
+   local mfw
+   local Grow = torch.class('sertest.Grow')
+   function Grow:write(file) file:writeInt(1); file:writeObject({2}) end
+   function Grow:read(file)
+      self.a = file:readInt()
+      mfw:seekEnd()
+      mfw:writeString(string.rep('x', 2 ^ 16))
+      self.b = file:readObject()
+   end
+   mfw = torch.MemoryFile():binary()
+   mfw:writeObject(sertest.Grow())
+   local before = mfw:storage():size()
+   mfw:seek(1)
+   tester:assertErrorPattern(function() mfw:readObject() end, 'cannot write to or resize the file while readObject')
+   tester:asserteq(mfw:storage():size(), before, 'the file kept its bytes')
    -- a read method reading more raw bytes than written: File's short-read error
    local Greedy = torch.class('sertest.Greedy')
    function Greedy:write(file) file:writeInt(5) end
