@@ -188,6 +188,7 @@ THStorage *THStorage_newView(THStorage *base, int64_t offset, int64_t size)
     s->size = size;
     s->base = base;
     THStorage_retain(base);
+    __atomic_add_fetch(&base->views, 1, __ATOMIC_RELAXED);
     return s;
 }
 
@@ -206,7 +207,7 @@ void THStorage_free(THStorage *s)
         else TH_free(s->data);
     }
     if (s->deleter) s->deleter(s->deleter_ctx, s->data);
-    if (s->base) THStorage_free(s->base);
+    if (s->base) { __atomic_sub_fetch(&s->base->views, 1, __ATOMIC_RELAXED); THStorage_free(s->base); }
     free(s);
 }
 
@@ -216,6 +217,9 @@ int THStorage_resize(THStorage *s, int64_t size)
     TH_CHECK(size >= 0, TH_ERR_VALUE, "storage resize: size must be non-negative, got %lld", (long long)size);
     if (size == s->size) return 0;
     TH_CHECK(s->flags & ST_RESIZABLE, TH_ERR_RUNTIME, "Trying to resize storage that is not resizable");
+    /* a resize moves the bytes: the views' data pointers would dangle */
+    TH_CHECK(!__atomic_load_n(&s->views, __ATOMIC_RELAXED), TH_ERR_RUNTIME,
+             "Trying to resize a storage that has storage views into it (%d live)", s->views);
     int es = TH_dtypeSize(s->dtype);
     TH_CHECK(size <= INT64_MAX / es, TH_ERR_VALUE, "storage resize: size %lld overflows", (long long)size);
     char *p;

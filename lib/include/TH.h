@@ -69,7 +69,7 @@ typedef struct THStorage {
     int dtype;
     int flags;                     /* 1 owns data (freed), 2 resizable */
     int refcount;
-    int _pad;
+    int views;                     /* live storage views into this one (it must not move) */
     int64_t version;               /* bumped by every write through any view (autograd) */
     struct THStorage *base;        /* storage this one views into (retained), or NULL */
     void (*deleter)(void *ctx, void *data);  /* frees foreign memory, or NULL */
