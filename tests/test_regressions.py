@@ -128,3 +128,57 @@ def test_unique_dim_with_empty_other_dims_raises():
         with pytest.raises(RuntimeError, match="0 sized dimensions, and they aren't selected"):
             torch.unique(t, dim=d, return_counts=True)
     assert torch.unique(torch.empty(0, 5), dim=0).shape == (0, 5)
+
+
+@pytest.mark.parametrize("how", ["numpy", "view_of_numpy", "out_of_memory"])
+def test_refused_resize_keeps_the_shape(how):
+    """A resize whose storage cannot grow (foreign numpy memory, or no memory) raises and leaves
+    the tensor's shape over its storage: it once kept the new shape, so the next op wrote past
+    the numpy array's end and killed the interpreter."""
+    out = _run_child("""
+        import numpy as np
+        import pytorch_like as torch
+        how = %r
+        a = np.arange(6, dtype=np.float32)
+        t = torch.from_numpy(a) if how != "out_of_memory" else torch.zeros(6)
+        if how == "view_of_numpy":
+            t = t[1:4]
+        shape = tuple(t.shape)
+        try:
+            torch.empty(2 ** 61 if how == "out_of_memory" else 10_000_000, out=t)
+        except (RuntimeError, MemoryError, ValueError) as e:
+            print("refused:", e)
+        assert tuple(t.shape) == shape, t.shape
+        t.fill_(7.0)                       # writes stay inside the storage
+        assert float(t.sum()) == 7.0 * t.numel()
+        if how != "out_of_memory":
+            assert np.count_nonzero(a == 7.0) == t.numel()
+        print("ok")
+    """ % how)
+    assert "refused:" in out and out.rstrip().endswith("ok")
+
+
+@pytest.mark.parametrize("left, nxt", [(-5, 10 ** 12), (0, 3), (300, 700), (624, 2 ** 63)])
+def test_raced_generator_state_stays_inside(left, nxt):
+    """Python threads drawing from one generator race on its left/next counters (cffi calls
+    release the GIL). Torch7's draw trusted them: a lost update left them inconsistent and the
+    draws then read state[] far past its end. Such states are set here directly (set_rng_state
+    refuses them); every draw form must stay inside state[] and give numbers in range."""
+    out = _run_child("""
+        import pytorch_like as torch
+        from pytorch_like._lib import ffi
+        for draw in (lambda g: torch.rand(2000, generator=g), lambda g: torch.randn(2000, generator=g),
+                     lambda g: torch.randint(0, 7, (2000,), generator=g)):
+            g = torch.Generator()
+            g.manual_seed(1)
+            p = ffi.cast("THGenerator *", g._g)
+            p.left = %d
+            p.next = %d
+            x = draw(g)
+            assert bool(x.isfinite().all()), x
+            assert 0 <= int(p.next) <= 624 and 1 <= p.left <= 624, (p.left, int(p.next))
+        r = torch.rand(10 ** 5, generator=g)
+        assert 0.0 <= float(r.min()) and float(r.max()) < 1.0
+        print("ok")
+    """ % (left, nxt))
+    assert out.rstrip().endswith("ok")

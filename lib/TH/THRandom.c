@@ -42,7 +42,11 @@ void THRandom_nextState(THGenerator *g)
 void THRandom_rawBlock(THGenerator *g, uint32_t *out, int64_t n)
 {
     while (n > 0) {
-        if (g->left == 1) {
+        /* left and next read once and bounded (as TH_mtNext): threads racing on one generator
+         * draw poor numbers but never read outside state[] nor write outside out */
+        int64_t left = g->left;
+        uint64_t next = g->next;
+        if (left <= 1 || next >= TH_MT_N) {
             /* the draw that regenerates: left stays 624 (its decrement is consumed) */
             THRandom_nextState(g);
             *out++ = TH_mtTemper(g->state[0]);
@@ -50,14 +54,15 @@ void THRandom_rawBlock(THGenerator *g, uint32_t *out, int64_t n)
             n--;
             continue;
         }
-        int64_t k = g->left - 1;
+        int64_t k = left - 1;
+        if (k > (int64_t)(TH_MT_N - next)) k = (int64_t)(TH_MT_N - next);
         if (k > n) k = n;
-        const uint64_t *s = g->state + g->next;
+        const uint64_t *s = g->state + next;
         for (int64_t i = 0; i < k; i++) out[i] = TH_mtTemper(s[i]);
         out += k;
         n -= k;
-        g->next += (uint64_t)k;
-        g->left -= (int)k;
+        g->next = next + (uint64_t)k;
+        g->left = (int)(left - k);
     }
 }
 

@@ -24,10 +24,14 @@ static inline uint32_t TH_mtTemper(uint64_t y)
     return (uint32_t)y;
 }
 
+/* The bounds checks cost nothing in step and matter when Python threads (the GIL released)
+ * race on one generator: their draws are then poor, but never read outside state[]. */
 static inline uint32_t TH_mtNext(THGenerator *g)
 {
-    if (--g->left == 0) THRandom_nextState(g);
-    return TH_mtTemper(g->state[g->next++]);
+    if (--g->left <= 0 || g->next >= TH_MT_N) THRandom_nextState(g);
+    uint64_t i = g->next;
+    g->next = i + 1;
+    return TH_mtTemper(g->state[i < TH_MT_N ? i : TH_MT_N - 1]);
 }
 
 /* u() of Torch7: 32-bit resolution in [0, 1) */

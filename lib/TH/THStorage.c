@@ -1,6 +1,7 @@
 /* Refcounted typed buffers. */
 #include "THGeneral.h"
 #include <stdlib.h>
+#include <pthread.h>
 
 enum { ST_OWNS = 1, ST_RESIZABLE = 2 };
 
@@ -33,6 +34,102 @@ static void *default_malloc(void *ctx, int64_t nbytes) { (void)ctx; return TH_al
 static void default_free(void *ctx, void *ptr) { (void)ctx; TH_free(ptr); }
 THAllocator THDefaultAllocator = {default_malloc, NULL, default_free};
 
+/* ---- THAllocatorGuard */
+struct THAllocatorGuard {
+    THAllocator a;                 /* first: the guard is its own THAllocator */
+    THAllocator *inner;
+    void *ctx;
+    pthread_t owner;
+    int closed;
+    pthread_mutex_t lock;          /* guards the queue */
+    void **queue;                  /* frees from other threads, run by the owner */
+    int64_t n, cap;
+};
+
+/* 1 when g's functions may run here, else 0 with the error set */
+static int guard_usable(THAllocatorGuard *g)
+{
+    if (__atomic_load_n(&g->closed, __ATOMIC_ACQUIRE)) {
+        TH_setError(TH_ERR_RUNTIME, "storage: the allocator of this storage belongs to a closed Lua session");
+        return 0;
+    }
+    if (!pthread_equal(pthread_self(), g->owner)) {
+        TH_setError(TH_ERR_RUNTIME, "storage: the allocator of this storage (a Lua session's) runs only on the "
+                    "thread that made it");
+        return 0;
+    }
+    return 1;
+}
+
+static void *guard_malloc(void *ctx, int64_t nbytes)
+{
+    THAllocatorGuard *g = ctx;
+    return guard_usable(g) ? g->inner->malloc(g->ctx, nbytes) : NULL;
+}
+
+static void *guard_realloc(void *ctx, void *ptr, int64_t nbytes)
+{
+    THAllocatorGuard *g = ctx;
+    return guard_usable(g) ? g->inner->realloc(g->ctx, ptr, nbytes) : NULL;
+}
+
+static void guard_free(void *ctx, void *ptr)
+{
+    THAllocatorGuard *g = ctx;
+    if (__atomic_load_n(&g->closed, __ATOMIC_ACQUIRE)) return;
+    if (pthread_equal(pthread_self(), g->owner)) { g->inner->free(g->ctx, ptr); return; }
+    pthread_mutex_lock(&g->lock);
+    if (g->n == g->cap) {
+        int64_t nc = g->cap ? g->cap * 2 : 16;
+        void **q = realloc(g->queue, (size_t)nc * sizeof *q);
+        if (!q) { pthread_mutex_unlock(&g->lock); return; }   /* no memory to remember it: it leaks */
+        g->queue = q;
+        g->cap = nc;
+    }
+    g->queue[g->n++] = ptr;
+    pthread_mutex_unlock(&g->lock);
+}
+
+THAllocatorGuard *THAllocatorGuard_new(THAllocator *inner, void *ctx)
+{
+    if (!inner || !inner->malloc || !inner->free) {
+        TH_setError(TH_ERR_VALUE, "allocator guard: the allocator needs malloc and free functions");
+        return NULL;
+    }
+    THAllocatorGuard *g = calloc(1, sizeof *g);
+    if (!g) { TH_setError(TH_ERR_MEMORY, "not enough memory for an allocator guard"); return NULL; }
+    g->a.malloc = guard_malloc;
+    g->a.realloc = inner->realloc ? guard_realloc : NULL;
+    g->a.free = guard_free;
+    g->inner = inner;
+    g->ctx = ctx;
+    g->owner = pthread_self();
+    pthread_mutex_init(&g->lock, NULL);
+    return g;
+}
+
+THAllocator *THAllocatorGuard_allocator(THAllocatorGuard *g) { return g ? &g->a : NULL; }
+
+int64_t THAllocatorGuard_drain(THAllocatorGuard *g)
+{
+    if (!g) { TH_setError(TH_ERR_VALUE, "allocator guard is NULL"); return -1; }
+    if (!guard_usable(g)) return -1;
+    pthread_mutex_lock(&g->lock);
+    void **q = g->queue;
+    int64_t n = g->n;
+    g->queue = NULL;
+    g->n = g->cap = 0;
+    pthread_mutex_unlock(&g->lock);
+    for (int64_t i = 0; i < n; i++) g->inner->free(g->ctx, q[i]);
+    free(q);
+    return n;
+}
+
+void THAllocatorGuard_close(THAllocatorGuard *g)
+{
+    if (g) __atomic_store_n(&g->closed, 1, __ATOMIC_RELEASE);
+}
+
 THStorage *THStorage_newWithAllocator(int dtype, int64_t size, THAllocator *allocator, void *ctx)
 {
     if (!allocator || allocator == &THDefaultAllocator) return THStorage_new(dtype, size);
@@ -47,10 +144,12 @@ THStorage *THStorage_newWithAllocator(int dtype, int64_t size, THAllocator *allo
     THStorage *s = storage_header(dtype);
     if (!s) return NULL;
     /* at least one byte: data is never NULL, as with THStorage_new */
+    TH_clearError();
     s->data = allocator->malloc(ctx, size * es > 0 ? size * es : 1);
     if (!s->data) {
         free(s);
-        TH_setError(TH_ERR_MEMORY, "not enough memory: the allocator failed to allocate %lld bytes", (long long)(size * es));
+        if (!TH_lastErrorCode())   /* a guard's refusal says why */
+            TH_setError(TH_ERR_MEMORY, "not enough memory: the allocator failed to allocate %lld bytes", (long long)(size * es));
         return NULL;
     }
     s->size = size;
@@ -89,6 +188,7 @@ THStorage *THStorage_newView(THStorage *base, int64_t offset, int64_t size)
     s->size = size;
     s->base = base;
     THStorage_retain(base);
+    __atomic_add_fetch(&base->views, 1, __ATOMIC_RELAXED);
     return s;
 }
 
@@ -107,7 +207,7 @@ void THStorage_free(THStorage *s)
         else TH_free(s->data);
     }
     if (s->deleter) s->deleter(s->deleter_ctx, s->data);
-    if (s->base) THStorage_free(s->base);
+    if (s->base) { __atomic_sub_fetch(&s->base->views, 1, __ATOMIC_RELAXED); THStorage_free(s->base); }
     free(s);
 }
 
@@ -117,10 +217,14 @@ int THStorage_resize(THStorage *s, int64_t size)
     TH_CHECK(size >= 0, TH_ERR_VALUE, "storage resize: size must be non-negative, got %lld", (long long)size);
     if (size == s->size) return 0;
     TH_CHECK(s->flags & ST_RESIZABLE, TH_ERR_RUNTIME, "Trying to resize storage that is not resizable");
+    /* a resize moves the bytes: the views' data pointers would dangle */
+    TH_CHECK(!__atomic_load_n(&s->views, __ATOMIC_RELAXED), TH_ERR_RUNTIME,
+             "Trying to resize a storage that has storage views into it (%d live)", s->views);
     int es = TH_dtypeSize(s->dtype);
     TH_CHECK(size <= INT64_MAX / es, TH_ERR_VALUE, "storage resize: size %lld overflows", (long long)size);
     char *p;
     THAllocator *a = s->allocator;
+    if (a) TH_clearError();   /* so that a refusal's own message (a guard's) is kept */
     if (!a) {
         p = TH_realloc(s->data, s->size * es, size * es);
     } else if (a->realloc) {
@@ -132,6 +236,7 @@ int THStorage_resize(THStorage *s, int64_t size)
             a->free(s->allocator_ctx, s->data);
         }
     }
+    if (!p && a && TH_lastErrorCode()) return TH_lastErrorCode();
     if (!p && a) return TH_setError(TH_ERR_MEMORY, "not enough memory: the allocator failed to allocate %lld bytes",
                                     (long long)(size * es));
     if (!p) return TH_ERR_MEMORY;

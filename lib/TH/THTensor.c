@@ -164,16 +164,19 @@ int THTensor_resize(THTensor *t, int ndim, const int64_t *size)
         for (int d = 0; d < ndim; d++) if (t->size[d] != size[d]) { same = 0; break; }
         if (same) return 0;
     }
+    /* memory first: a refused resize (out of memory, a foreign or guarded storage) must leave
+     * the tensor's shape matching its storage, or later ops would run past its end */
+    if (numel > 0 && !t->storage) {
+        THStorage *s = THStorage_new(t->dtype, numel);
+        if (!s) return TH_lastErrorCode();
+        t->storage = s;
+        t->offset = 0;
+    } else if (numel > 0 && t->offset + numel > t->storage->size) {
+        TH_TRY(THStorage_resize(t->storage, t->offset + numel));
+    }
     t->ndim = ndim;
     for (int d = 0; d < ndim; d++) t->size[d] = size[d];
     set_contiguous_strides(t);
-    if (numel == 0) return 0;
-    if (!t->storage) {
-        t->storage = THStorage_new(t->dtype, numel);
-        t->offset = 0;
-        return t->storage ? 0 : TH_lastErrorCode();
-    }
-    if (t->offset + numel > t->storage->size) TH_TRY(THStorage_resize(t->storage, t->offset + numel));
     return 0;
 }
 

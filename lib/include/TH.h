@@ -51,6 +51,17 @@ typedef struct THAllocator {
     void (*free)(void *ctx, void *ptr);
 } THAllocator;
 extern THAllocator THDefaultAllocator;     /* TH_alloc / TH_free: what THStorage_new uses */
+/* An allocator that may run only on its owner's thread while the owner lives (a Lua session's
+ * FFI callbacks, which crash when called from another thread or after the session closed).
+ * Storages made with THAllocatorGuard_allocator(g) and ctx g: other threads' frees are queued
+ * until the owner calls THAllocatorGuard_drain, their allocations fail with an error; after
+ * THAllocatorGuard_close, allocations fail and frees are dropped (the bytes leak, no crash).
+ * A guard is never freed: storages may hold it for as long as they live. */
+typedef struct THAllocatorGuard THAllocatorGuard;
+THAllocatorGuard *THAllocatorGuard_new(THAllocator *inner, void *ctx);   /* owner: the calling thread */
+THAllocator *THAllocatorGuard_allocator(THAllocatorGuard *g);
+int64_t THAllocatorGuard_drain(THAllocatorGuard *g);   /* runs the queued frees (owner's thread); their count or -1 */
+void THAllocatorGuard_close(THAllocatorGuard *g);
 
 typedef struct THStorage {
     char *data;
@@ -58,7 +69,7 @@ typedef struct THStorage {
     int dtype;
     int flags;                     /* 1 owns data (freed), 2 resizable */
     int refcount;
-    int _pad;
+    int views;                     /* live storage views into this one (it must not move) */
     int64_t version;               /* bumped by every write through any view (autograd) */
     struct THStorage *base;        /* storage this one views into (retained), or NULL */
     void (*deleter)(void *ctx, void *data);  /* frees foreign memory, or NULL */

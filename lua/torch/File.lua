@@ -303,7 +303,14 @@ function MemoryFile:_rawread(n)
    self._pos = self._pos + n
    return s
 end
+-- (readObject reads the storage in place: moving it under the reader would be a use after free)
+local function checknotreading(self)
+   if self._t7reading then
+      torch._error('MemoryFile: cannot write to or resize the file while readObject reads from it')
+   end
+end
 function MemoryFile:_rawwrite(s)
+   checknotreading(self)
    local n = #s
    local need = self._pos + n + 1
    local st = self._storage
@@ -316,6 +323,7 @@ function MemoryFile:_rawwrite(s)
    st.__st.data[self._size] = 0
 end
 function MemoryFile:storage()
+   checknotreading(self)
    self._storage:resize(self._size + 1)
    self._storage.__st.data[self._size] = 0
    return self._storage

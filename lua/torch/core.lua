@@ -66,6 +66,7 @@ local function gcstep(extra)
    local bytes = tonumber(C.TH_allocatedBytes()) + (extra or 0)
    if bytes > gc_threshold then
       collectgarbage('collect')
+      if I.drainallocators then I.drainallocators() end
       local after = tonumber(C.TH_allocatedBytes())
       gc_threshold = math.max(GC_BASE, after * 2)
    end
@@ -207,9 +208,19 @@ end
 -- storage constructors. torch.Allocator() is the default allocator; torch.Allocator(p [, ctx])
 -- wraps a C `THAllocator *` (cdata or address, e.g. from an FFI library) with its context.
 -- Allocators stay alive for the session: storages made with one may outlive every Lua
--- reference to it.
+-- reference to it. A wrapped allocator runs behind a THAllocatorGuard: its functions (often
+-- Lua callbacks) run only on this session's thread while it is open; storages freed elsewhere
+-- (Python threads) wait for the session's next allocation or collection, and after the
+-- session closed their bytes leak instead of calling into a dead Lua state.
 local Allocator = torch.class('torch.Allocator')
 local live_allocators = {}
+local guards = {}
+function I.drainallocators()
+   for i = 1, #guards do C.THAllocatorGuard_drain(guards[i]) end
+end
+local function closeguards()
+   for i = 1, #guards do C.THAllocatorGuard_close(guards[i]) end
+end
 function Allocator:__init(p, ctx)
    self._keep = p                 -- an FFI-made THAllocator lives as long as its cdata
    if p == nil then
@@ -229,6 +240,15 @@ function Allocator:__init(p, ctx)
       torch._argerror(2, 'torch.Allocator', 'context pointer (cdata) expected, got ' .. torch.type(ctx))
    end
    self._a, self._ctx = p, ctx
+   if p ~= ffi.cast('THAllocator *', C.THDefaultAllocator) then
+      local g = C.THAllocatorGuard_new(p, ctx)
+      if g == nil then torch._error(lasterror()) end
+      if #guards == 0 then   -- finalized when the session closes
+         live_allocators.closer = ffi.gc(ffi.new('char[1]'), closeguards)
+      end
+      guards[#guards + 1] = g
+      self._a, self._ctx = C.THAllocatorGuard_allocator(g), g
+   end
    live_allocators[#live_allocators + 1] = self
 end
 function Allocator:__tostring__() return 'torch.Allocator' end
@@ -257,6 +277,7 @@ local function storage_with_allocator(dtype, name, alloc, b, c)
    elseif b ~= nil then
       torch._argerror(2, name, 'size or table expected after the allocator, got ' .. torch.type(b))
    end
+   I.drainallocators()
    local s = wrapstorage(C.THStorage_newWithAllocator(dtype, size, alloc._a, alloc._ctx))
    if type(b) == 'table' then filltable(s, b, name, 2) end
    return s

@@ -507,6 +507,7 @@ function ReadStream:isOpened() return self._open end
 -- in chunks, so that a hostile count allocates no more than the bytes actually there
 local RAW_CHUNK = 2 ^ 20
 function ReadStream:_rawread(n)
+   self._dec:checkbroken()
    local parts = {}
    while n > 0 do
       local k = math.min(n, RAW_CHUNK)
@@ -534,18 +535,37 @@ function Decoder:suspended(node, pending)
    if type(rd) ~= 'function' then return C.THT7Reader_resume(self.r, 0, pending) end
    self.filled[i] = true
    local file = torch.T7ReadStream(self)
-   rd(obj, file, node.version)
+   local ok, err = pcall(rd, obj, file, node.version)
    file:close()
+   if not ok then
+      self.broken = self.broken or err
+      error(err, 0)
+   end
+   self:checkbroken()   -- a nested read failed and this read method caught its error
    return C.THT7Reader_resume(self.r, 1, pending)
+end
+
+-- A failed nested read leaves the reader inside that object: everything after it in this
+-- stream is refused (a read method that catches the error would otherwise read on from
+-- the wrong place and return the wrong objects).
+function Decoder:checkbroken()
+   if self.broken ~= nil then
+      torch._error('t7: an object read earlier in this stream failed (' .. tostring(self.broken) ..
+                   '); nothing after it can be read')
+   end
 end
 
 -- the next object of the open source (nested when called from a read method)
 function Decoder:read()
+   self:checkbroken()
    local from = tonumber(self.g.nnodes)
    local pending = ffi.new('int[1]')
    local node = C.THT7Reader_begin(self.r, pending)
    while node ~= nil and pending[0] ~= 0 do node = self:suspended(node, pending) end
-   if node == nil then torch._error(lasterr()) end
+   if node == nil then
+      self.broken = self.broken or lasterr()
+      torch._error(lasterr())
+   end
    self:fill(from)
    -- a back reference may name an object of an enclosing read, not converted yet
    return self:ensure(tonumber(node.id))
@@ -772,8 +792,11 @@ function File:readObject()
    local r, dec = st.dec.r, st.dec
    local ok, obj, pos
    if self._storage then                                  -- MemoryFile
+      -- the reader reads the storage's bytes in place: class read methods must not grow it
+      self._t7reading = true
       ok, obj, pos = pcall(withsource, dec, C.THT7Reader_openBuffer(r, self._storage.__st.data, self._size, self._pos),
                            dec.read)
+      self._t7reading = nil
       if ok then self._pos = pos end
    elseif self._f and self._name and not torch.isTypeOf(self, 'torch.PipeFile') then
       if self._writable then self._f:flush() end

@@ -343,6 +343,45 @@ function tests.custom_read_errors()
    mf:seek(1)
    tester:assertErrorPattern(function() mf:readObject() end, 'boom while reading')
    tester:assertErrorPattern(function() mf:readObject() end, 'earlier readObject on this file failed')
+   -- a read method that catches a nested read's error: the stream refuses to read on from the
+   -- wrong place (it once returned the failed inner object as the result)
+   local Inner = torch.class('sertest.FailingInner')
+   function Inner:write(file) file:writeInt(1) end
+   function Inner:read(file) file:readInt(); error('inner boom') end
+   local Catcher = torch.class('sertest.Catcher')
+   function Catcher:write(file) file:writeObject(sertest.FailingInner()); file:writeInt(7); file:writeObject({1}) end
+   function Catcher:read(file)
+      self.caught = select(2, pcall(file.readObject, file))
+      self.x = file:readInt()
+   end
+   for _, mode in ipairs({'binary', 'ascii'}) do
+      local s = torch.serialize({sertest.Catcher(), 5}, mode)
+      tester:assertErrorPattern(function() torch.deserialize(s, mode) end, 'inner boom')
+      local Catcher2 = torch.getmetatable('sertest.Catcher')
+      local read = Catcher2.read
+      Catcher2.read = function(self, file)      -- catching every later error too
+         pcall(read, self, file)
+         self.more = select(2, pcall(file.readObject, file))
+      end
+      tester:assertErrorPattern(function() torch.deserialize(s, mode) end, 'inner boom')
+      Catcher2.read = read
+   end
+   -- a read method writing to the MemoryFile being read (moving its bytes under the reader)
+   local mfw
+   local Grow = torch.class('sertest.Grow')
+   function Grow:write(file) file:writeInt(1); file:writeObject({2}) end
+   function Grow:read(file)
+      self.a = file:readInt()
+      mfw:seekEnd()
+      mfw:writeString(string.rep('x', 2 ^ 16))
+      self.b = file:readObject()
+   end
+   mfw = torch.MemoryFile():binary()
+   mfw:writeObject(sertest.Grow())
+   local before = mfw:storage():size()
+   mfw:seek(1)
+   tester:assertErrorPattern(function() mfw:readObject() end, 'cannot write to or resize the file while readObject')
+   tester:asserteq(mfw:storage():size(), before, 'the file kept its bytes')
    -- a read method reading more raw bytes than written: File's short-read error
    local Greedy = torch.class('sertest.Greedy')
    function Greedy:write(file) file:writeInt(5) end

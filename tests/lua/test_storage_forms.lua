@@ -156,5 +156,22 @@ function tests.allocator_bad_args()
    tester:assertErrorPattern(function() torch.Allocator(nil, 5) end, 'context pointer')
 end
 
+-- a storage with views into it does not move: the views' data would dangle (it crashed)
+function tests.storage_with_views_does_not_resize()
+   local base = torch.FloatStorage(8):fill(1)
+   local v = torch.FloatStorage(base, 3, 4)
+   tester:assertErrorPattern(function() base:resize(2 ^ 20) end, 'has storage views into it')
+   tester:assertErrorPattern(function() torch.FloatTensor(base):resize(2 ^ 20) end, 'has storage views into it')
+   tester:asserteq(base:size(), 8)
+   v:fill(5)
+   tester:asserteq(base[3], 5, 'the view still writes into its base')
+   v = nil
+   collectgarbage()
+   collectgarbage()
+   base:resize(2 ^ 20)   -- once the views are gone
+   tester:asserteq(base:size(), 2 ^ 20)
+   tester:asserteq(base[3], 5)
+end
+
 tester:add(tests)
 tester:run()
