@@ -159,13 +159,11 @@ def test_unsupported_class_named(lua):
     m = lua.eval("nn.Sequential():add(nn.Linear(2, 2)):add(nn.SoftSign())")
     with pytest.raises(NotImplementedError, match=r"nn\.SoftSign"):
         legacy.convert(m)
-    with pytest.raises(legacy.UnsupportedModuleError, match=r"nn\.SpatialFullConvolution"):
-        legacy.convert(lua.eval("nn.SpatialFullConvolution(1, 1, 2, 2)"))
+    with pytest.raises(legacy.UnsupportedModuleError, match=r"nn\.TemporalMaxPooling"):
+        legacy.convert(lua.eval("nn.Sequential():add(nn.TemporalMaxPooling(2))"))
 
 
 def test_unsupported_configurations(lua):
-    with pytest.raises(NotImplementedError, match="v2=false"):
-        legacy.convert(lua.eval("nn.Dropout(0.5, true)"))
     with pytest.raises(NotImplementedError, match="divide"):
         legacy.convert(_no_divide(lua))
 
