@@ -357,7 +357,7 @@ _RULES = {
                                       reduction=_reduction(o)),
     "AbsCriterion": _loss("L1Loss"),
     "SmoothL1Criterion": _loss("SmoothL1Loss"),
-    "DistKLDivCriterion": _loss("KLDivLoss"),
+    "DistKLDivCriterion": lambda o, dt: _mk(DistKLDivLoss, "", "DistKLDivLoss", _reduction(o) == "mean"),
     "MarginRankingCriterion": lambda o, dt: _mk(MarginRankingLoss, "", "MarginRankingLoss",
                                                 float(_num(o, "margin", 1.0)), _reduction(o)),
     "ParallelCriterion": _parallel_criterion,

@@ -483,6 +483,19 @@ class MarginRankingLoss(nn.Module):
                                                  reduction=self.reduction)
 
 
+class DistKLDivLoss(nn.Module):
+    """Torch7 nn.DistKLDivCriterion: sum of target * (log target - input), divided by the number
+    of elements when size_average (PyTorch's reduction='mean', which it plans to redefine)."""
+
+    def __init__(self, size_average=True):
+        super().__init__()
+        self.size_average = size_average
+
+    def forward(self, input, target):
+        loss = nn.functional.kl_div(input, target, reduction="sum")
+        return loss / input.numel() if self.size_average else loss
+
+
 class ParallelCriterion(nn.Module):
     """Torch7 nn.ParallelCriterion: sum of weight_i * criterion_i(input[i], target[i]) (the same
     target for all when repeat_target)."""
@@ -518,5 +531,5 @@ HELPER_CLASSES = (TorchView, TorchReshape, TorchSoftMax, Threshold, ConcatTable,
                   CAddTable, JoinTable, Graph, CMulTable, ParallelTable, SplitTable, SelectTable, MulConstant,
                   TorchDropout, TorchPReLU, TorchCMul, TorchTemporalConvolution, TorchUpSamplingNearest,
                   TorchCrossMapLRN, TorchTranspose, TorchNarrow, TorchReplicate, TorchPadding, TorchNormalize,
-                  TorchReduce, MarginRankingLoss, ParallelCriterion, MultiCriterion)
+                  TorchReduce, MarginRankingLoss, DistKLDivLoss, ParallelCriterion, MultiCriterion)
 __all__ = [c.__name__ for c in HELPER_CLASSES] + ["HELPER_CLASSES"]

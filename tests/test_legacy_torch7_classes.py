@@ -205,6 +205,7 @@ def crit_cases():
         "AbsSum": ("nn.AbsCriterion(false)", rand((5,), 1), rand((5,), 2), []),
         "SmoothL1": ("nn.SmoothL1Criterion()", rand((3, 4), 1) * 2, rand((3, 4), 2), []),
         "DistKLDiv": ("nn.DistKLDivCriterion()", logp((3, 4), 1), probs((3, 4), 2), []),
+        "DistKLDivSum": ("nn.DistKLDivCriterion(false)", logp((3, 4), 1), probs((3, 4), 2), []),
         "MarginRanking": ("nn.MarginRankingCriterion(0.5)", [rand((6,), 1), rand((6,), 2)], signs(6, 3), []),
         "Parallel": ("nn.ParallelCriterion():add(nn.MSECriterion(), 0.5):add(nn.ClassNLLCriterion())",
                      [rand((3, 4), 1), logp((3, 5), 2)], [rand((3, 4), 3), cls_target(3, 5, 4)], [1]),
