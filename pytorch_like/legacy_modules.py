@@ -336,7 +336,9 @@ class TorchUpSamplingNearest(nn.Module):
 
 class TorchCrossMapLRN(nn.Module):
     """Torch7 nn.SpatialCrossMapLRN: x / (k + alpha/size * sum of x^2 over the channels
-    c - (size-1)//2 .. c + (size-1)//2)^beta, for (N x) C x H x W inputs."""
+    c - (size-1)//2 .. c + (size-1)//2)^beta, for (N x) C x H x W inputs. That symmetric window
+    is size wide for odd sizes (local_response_norm's) and size - 1 for even ones, hence the
+    rescaled alpha."""
 
     def __init__(self, size, alpha=1e-4, beta=0.75, k=1.0):
         super().__init__()
@@ -344,13 +346,8 @@ class TorchCrossMapLRN(nn.Module):
 
     def forward(self, x):
         xb = x if x.dim() == 4 else x.unsqueeze(0)
-        half = (self.size - 1) // 2
-        c = xb.shape[1]
-        sq = nn.functional.pad(xb * xb, (0, 0, 0, 0, half, half))
-        acc = sq.narrow(1, 0, c)
-        for i in range(1, 2 * half + 1):
-            acc = acc + sq.narrow(1, i, c)
-        y = xb * (acc * (self.alpha / self.size) + self.k).pow(-self.beta)
+        width = 2 * ((self.size - 1) // 2) + 1
+        y = nn.functional.local_response_norm(xb, width, self.alpha * width / self.size, self.beta, self.k)
         return y if x.dim() == 4 else y.squeeze(0)
 
 
