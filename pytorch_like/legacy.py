@@ -72,6 +72,18 @@ def _mk(cls, prefix, name, *args, **kwargs):
     return _set(cls(*args, **kwargs), prefix, name, args, kwargs)
 
 
+def _weight_as(obj, *shape):
+    """obj.weight viewed as shape (Torch7 saves some weights flattened), or a ValueError."""
+    w = obj["weight"]
+    n = 1
+    for s in shape:
+        n *= s
+    if w.numel() != n:
+        raise ValueError(f"convert: {obj.torch_typename()} weight of shape {tuple(w.shape)}, expected {n} elements "
+                         f"(shape {tuple(shape)})")
+    return w.reshape(*shape)
+
+
 def _load(mod, **tensors):
     for k, t in tensors.items():
         if t is None:
@@ -150,7 +162,7 @@ def _convert_one(obj):
     if cls == "CAddTable":
         return _mk(CAddTable, "", "CAddTable")
     if cls == "JoinTable":
-        return _mk(JoinTable, "", "JoinTable", _int(obj, "dimension") - 1, _int(obj, "nInputDims"))
+        return _mk(JoinTable, "", "JoinTable", _dim0(_int(obj, "dimension")), _int(obj, "nInputDims"))
     if cls == "gModule":
         return _convert_graph(obj, _convert_one)
     if cls == "Linear":
@@ -166,7 +178,7 @@ def _convert_one(obj):
         bias = "bias" in obj and obj["bias"] is not None
         m = _mk(nn.Conv2d, "nn", "Conv2d", nin, nout, (kh, kw), stride=(_int(obj, "dH", 1), _int(obj, "dW", 1)),
                 padding=(padh, padw), bias=bias, dtype=dt)
-        return _load(m, weight=obj["weight"].reshape(nout, nin, kh, kw), bias=obj["bias"] if bias else None)
+        return _load(m, weight=_weight_as(obj, nout, nin, kh, kw), bias=obj["bias"] if bias else None)
     if cls in ("SpatialMaxPooling", "SpatialAveragePooling"):
         k = (_int(obj, "kH"), _int(obj, "kW"))
         s = (_int(obj, "dH", k[0]), _int(obj, "dW", k[1]))
@@ -256,7 +268,7 @@ def _full_conv(obj, dt):
     m = _mk(nn.ConvTranspose2d, "nn", "ConvTranspose2d", nin, nout, (kh, kw),
             stride=(_int(obj, "dH", 1), _int(obj, "dW", 1)), padding=(_int(obj, "padH", 0), _int(obj, "padW", 0)),
             output_padding=(_int(obj, "adjH", 0), _int(obj, "adjW", 0)), bias=bias, dtype=dt)
-    return _load(m, weight=obj["weight"].reshape(nin, nout, kh, kw), bias=obj["bias"] if bias else None)
+    return _load(m, weight=_weight_as(obj, nin, nout, kh, kw), bias=obj["bias"] if bias else None)
 
 
 def _temporal_conv(obj, dt):
@@ -267,12 +279,12 @@ def _temporal_conv(obj, dt):
 
 def _prelu(obj, dt):
     n = _int(obj, "nOutputPlane", 0)
-    return _load(_mk(TorchPReLU, "", "TorchPReLU", n, dtype=dt), weight=obj["weight"].reshape(max(n, 1)))
+    return _load(_mk(TorchPReLU, "", "TorchPReLU", n, dtype=dt), weight=_weight_as(obj, max(n, 1)))
 
 
 def _cmul(obj, dt):
     size = _seq(obj["size"]) if "size" in obj and obj["size"] is not None else list(obj["weight"].shape)
-    return _load(_mk(TorchCMul, "", "TorchCMul", size, dtype=dt), weight=obj["weight"].reshape(*size))
+    return _load(_mk(TorchCMul, "", "TorchCMul", size, dtype=dt), weight=_weight_as(obj, *size))
 
 
 def _dropout(obj, dt):

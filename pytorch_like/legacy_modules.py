@@ -141,20 +141,28 @@ class CAddTable(nn.Module):
         return out
 
 
-class JoinTable(nn.Module):
-    """Torch7 nn.JoinTable: concatenate a list along dim (shifted by one when the inputs have
-    num_input_dims + 1 dims, i.e. a batch dim)."""
+class BatchDim(nn.Module):
+    """A Torch7 dimension argument as Torch7 resolves it per input: 0-based here, negative counts
+    from the end, else shifted by one for a batch (an input of num_input_dims + 1 dims)."""
 
     def __init__(self, dim, num_input_dims=None):
         super().__init__()
         self.dim = dim
         self.num_input_dims = num_input_dims
 
+    def resolve(self, ndim):
+        if self.dim < 0:
+            return self.dim + ndim
+        if self.num_input_dims is not None and ndim == self.num_input_dims + 1:
+            return self.dim + 1
+        return self.dim
+
+
+class JoinTable(BatchDim):
+    """Torch7 nn.JoinTable: concatenate a list along dim (see BatchDim)."""
+
     def forward(self, xs):
-        dim = self.dim
-        if self.num_input_dims is not None and xs[0].dim() == self.num_input_dims + 1:
-            dim += 1
-        return torch.cat(list(xs), dim)
+        return torch.cat(list(xs), self.resolve(xs[0].dim()))
 
 
 class Graph(nn.Module):
@@ -213,21 +221,11 @@ class ParallelTable(nn.Module):
         return [m(xs[i]) for i, m in enumerate(self.mods)]
 
 
-class SplitTable(nn.Module):
-    """Torch7 nn.SplitTable: the slices of the input along dim (0-based; negative counts from the
-    end; shifted by one for a batch, i.e. an input of num_input_dims + 1 dims)."""
-
-    def __init__(self, dim, num_input_dims=None):
-        super().__init__()
-        self.dim = dim
-        self.num_input_dims = num_input_dims
+class SplitTable(BatchDim):
+    """Torch7 nn.SplitTable: the slices of the input along dim (see BatchDim)."""
 
     def forward(self, x):
-        dim = self.dim
-        if dim < 0:
-            dim += x.dim()
-        elif self.num_input_dims is not None and x.dim() == self.num_input_dims + 1:
-            dim += 1
+        dim = self.resolve(x.dim())
         return [x.select(dim, i) for i in range(x.shape[dim])]
 
 
@@ -443,21 +441,16 @@ class TorchNormalize(nn.Module):
         return (xb / norm).view(*x.shape)
 
 
-class TorchReduce(nn.Module):
-    """Torch7 nn.Sum / nn.Mean / nn.Max along dim (0-based; negative from the end; plus one when
-    the input has num_input_dims + 1 dims); the dim is dropped unless the input is 1-D (or,
-    for Sum, squeeze is False)."""
+class TorchReduce(BatchDim):
+    """Torch7 nn.Sum / nn.Mean / nn.Max along dim (see BatchDim); the dim is dropped unless the
+    input is 1-D (or, for Sum, squeeze is False)."""
 
     def __init__(self, op, dim, num_input_dims=None, squeeze=True):
-        super().__init__()
-        self.op, self.dim, self.num_input_dims, self.squeeze = op, dim, num_input_dims, squeeze
+        super().__init__(dim, num_input_dims)
+        self.op, self.squeeze = op, squeeze
 
     def forward(self, x):
-        dim = self.dim
-        if dim < 0:
-            dim += x.dim()
-        elif self.num_input_dims is not None and x.dim() == self.num_input_dims + 1:
-            dim += 1
+        dim = self.resolve(x.dim())
         if self.op == "max":
             y = x.max(dim, keepdim=True)[0]
         else:
@@ -524,7 +517,7 @@ class MultiCriterion(nn.Module):
         return total
 
 
-HELPER_CLASSES = (TorchView, TorchReshape, TorchSoftMax, Threshold, ConcatTable, Concat, Parallel,
+HELPER_CLASSES = (BatchDim, TorchView, TorchReshape, TorchSoftMax, Threshold, ConcatTable, Concat, Parallel,
                   CAddTable, JoinTable, Graph, CMulTable, ParallelTable, SplitTable, SelectTable, MulConstant,
                   TorchDropout, TorchPReLU, TorchCMul, TorchTemporalConvolution, TorchUpSamplingNearest,
                   TorchCrossMapLRN, TorchTranspose, TorchNarrow, TorchReplicate, TorchPadding, TorchNormalize,

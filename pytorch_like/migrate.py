@@ -124,8 +124,8 @@ def model_source(net):
     lines = ['"""A PyTorch model exported by th-migrate (pytorch_like) from a Torch7 nn model.',
              "", "Weights: model.safetensors (keys = Model().state_dict() keys). Call .eval() before use.",
              '"""', "import torch", "import torch.nn as nn", "", ""]
-    for cls in legacy.HELPER_CLASSES:
-        if cls.__name__ in helpers:
+    for cls in legacy.HELPER_CLASSES:     # bases come first there, and go with their subclasses
+        if any(c.__name__ in helpers for c in legacy.HELPER_CLASSES if issubclass(c, cls)):
             lines += [inspect.getsource(cls).rstrip(), "", ""]
     lines += ["class Model(nn.Module):", "    def __init__(self):", "        super().__init__()", *init, "",
               f"    def forward(self, {signature}):", *fwd, f"        return {ret}", ""]

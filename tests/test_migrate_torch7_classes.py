@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from pytorch_like import migrate
-from tests.test_legacy_torch7_classes import (CRIT, LAYERS, _py_target, crit_cases, inputs_for,  # noqa: F401
-                                              lua, lua_forward)
+from tests.test_legacy_torch7_classes import (CRIT, LAYERS, _py_target, assert_same, crit_cases,  # noqa: F401
+                                              inputs_for, lua, lua_forward)
 from tests.test_migrate import load_model
 
 
@@ -25,18 +25,6 @@ def to_torch(x, ref_torch):
     if isinstance(x, list):
         return [to_torch(t, ref_torch) for t in x]
     return ref_torch.from_numpy(x.numpy().copy())
-
-
-def assert_same(got, ref):
-    if isinstance(ref, list) or isinstance(got, (list, tuple)):
-        got = list(got) if isinstance(got, (list, tuple)) else [got]
-        ref = ref if isinstance(ref, list) else [ref]
-        assert len(got) == len(ref)
-        for g, r in zip(got, ref):
-            assert_same(g, r)
-        return
-    np.testing.assert_allclose(got.detach().numpy(), ref.numpy(), rtol=0, atol=1e-6)
-    assert tuple(got.shape) == tuple(ref.shape)
 
 
 @pytest.mark.parametrize("case", sorted(LAYERS))
