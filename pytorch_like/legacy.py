@@ -8,11 +8,13 @@ Lua (torch.serializeToStorage, in memory) and read back with load_lua, so both k
 go through the one converter working on TorchObjects.
 
 Converted modules are PyTorch-idiomatic: LookupTable becomes nn.Embedding and takes 0-based
-indices (Torch7 takes 1-based ones). Torch7 behaviour with no PyTorch module of its own
-(batch-aware View/Reshape, Torch7's implicit SoftMax dimension, table containers, nngraph
-graphs) is kept by the small modules defined below (TorchView, ConcatTable, Graph...); they
-use only the API PyTorch and pytorch_like share, so `th-migrate` copies their source into the
-exported plain-PyTorch model.py. A class with no rule raises NotImplementedError naming it.
+indices, ClassNLLCriterion / CrossEntropyCriterion become nn.NLLLoss / nn.CrossEntropyLoss and
+take 0-based class targets (Torch7 takes 1-based ones); a criterion converts to a loss module
+called as loss(input, target), sizeAverage becoming reduction. Torch7 behaviour with no PyTorch
+module of its own (batch-aware dims, View/Reshape, Torch7's implicit SoftMax dimension, table
+modules, nngraph graphs, ...) is kept by the small modules of legacy_modules.py; they use only
+the API PyTorch and pytorch_like share, so `th-migrate` copies their source into the exported
+plain-PyTorch model.py. A class with no rule raises UnsupportedModuleError naming it.
 """
 import pytorch_like as torch
 from pytorch_like import nn

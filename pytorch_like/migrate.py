@@ -23,6 +23,7 @@ import numpy as np
 
 from . import legacy
 
+_ZERO_BASED = ("nn.ClassNLLCriterion", "nn.CrossEntropyCriterion", "nn.LookupTable")
 _ST_DTYPES = {"float64": "F64", "float32": "F32", "float16": "F16", "int64": "I64", "int32": "I32",
               "int16": "I16", "int8": "I8", "uint8": "U8", "bool": "BOOL"}
 _CONTAINERS = {"nn.Sequential", "nn.ConcatTable", "nn.Concat", "nn.Parallel", "nn.ParallelTable", "nn.gModule",
@@ -182,6 +183,9 @@ def migrate(path, outdir):
     for name, count, err in rows:
         lines.append(f"{name:32s} x{count:<4d} " + ("converted" if err is None else "NOT converted: " + err))
     ok = all(err is None for _, _, err in rows)
+    zero_based = sorted(set(_ZERO_BASED) & {name for name, _, _ in rows})
+    if zero_based:
+        lines += ["", f"note: {', '.join(zero_based)} take 0-based indices in PyTorch (Torch7's are 1-based)"]
     if ok:
         net = legacy.convert(model)
         src, keymap = model_source(net)

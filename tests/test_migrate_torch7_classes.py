@@ -45,6 +45,9 @@ def test_criterion_export_runs_in_pytorch(lua, case, tmp_path, ref_torch):
     tgts = tgt if isinstance(tgt, list) else [tgt]
     res = lua.call(CRIT, c, len(inp) if isinstance(inp, list) else 0, len(tgt) if isinstance(tgt, list) else 0,
                    *ins, *tgts)
-    loss_fn = load_model(export(lua, c, tmp_path), ref_torch)
+    out = export(lua, c, tmp_path)
+    if class_slots:
+        assert "0-based indices" in open(str(tmp_path / "out" / "report.txt")).read()
+    loss_fn = load_model(out, ref_torch)
     loss = loss_fn(to_torch(inp, ref_torch), to_torch(_py_target(tgt, class_slots), ref_torch))
     np.testing.assert_allclose(float(loss), float(res[0]), rtol=1e-9, atol=1e-9)
