@@ -20,15 +20,15 @@ import pytorch_like as torch
 from pytorch_like import nn
 from pytorch_like.nn.parameter import Parameter
 
+from .legacy_modules import *  # noqa: F401,F403 - the helper modules, re-exported
+from .legacy_modules import HELPER_CLASSES
+
 __all__ = ["convert", "UnsupportedModuleError", "HELPER_CLASSES", "constructor_of"]
 
 
 class UnsupportedModuleError(NotImplementedError):
     """A Torch7 class (or a configuration of one) that convert() cannot express."""
 
-
-from .legacy_modules import *  # noqa: F401,F403 - the helper modules, re-exported
-from .legacy_modules import HELPER_CLASSES
 
 
 
