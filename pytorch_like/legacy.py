@@ -212,14 +212,19 @@ def _convert_one(obj):
         return _mk(TorchReshape, "", "TorchReshape", _seq(obj["size"]), None if bm is None else bool(bm))
     if cls in ("BatchNormalization", "SpatialBatchNormalization"):
         rm = obj["running_mean"]
-        if "running_var" not in obj or obj["running_var"] is None:
-            raise UnsupportedModuleError(f"convert: {name} without running_var (an old save) is not supported")
+        eps = float(_num(obj, "eps", 1e-5))
+        rv = obj["running_var"] if "running_var" in obj else None
+        if rv is None and "running_std" in obj and obj["running_std"] is not None:
+            # saves before BatchNormalization version 2 hold 1/sqrt(var + eps), as Torch7's read() undoes
+            rv = obj["running_std"].pow(-2) - eps
+        if rv is None:
+            raise UnsupportedModuleError(f"convert: {name} without running_var or running_std is not supported")
         affine = "weight" in obj and obj["weight"] is not None
         ctor = "BatchNorm1d" if cls == "BatchNormalization" else "BatchNorm2d"
-        m = _mk(getattr(nn, ctor), "nn", ctor, int(rm.shape[0]), eps=float(_num(obj, "eps", 1e-5)),
+        m = _mk(getattr(nn, ctor), "nn", ctor, int(rm.shape[0]), eps=eps,
                 momentum=float(_num(obj, "momentum", 0.1)), affine=affine, dtype=rm.dtype)
         return _load(m, weight=obj["weight"] if affine else None, bias=obj["bias"] if affine else None,
-                     running_mean=rm, running_var=obj["running_var"])
+                     running_mean=rm, running_var=rv)
     if cls == "LookupTable":
         w = obj["weight"]
         mn = _num(obj, "maxNorm")
