@@ -296,6 +296,9 @@ def _cmul(obj, dt):
 
 def _dropout(obj, dt):
     p = float(_num(obj, "p", 0.5))
+    if _num(obj, "stochastic_inference", False):
+        raise UnsupportedModuleError("convert: nn.Dropout with stochasticInference (dropout at test time) "
+                                     "is not supported")
     if "v2" in obj and not obj["v2"]:
         return _mk(TorchDropout, "", "TorchDropout", p)
     return _mk(nn.Dropout, "nn", "Dropout", p)

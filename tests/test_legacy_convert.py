@@ -164,6 +164,8 @@ def test_unsupported_class_named(lua):
 
 
 def test_unsupported_configurations(lua):
+    with pytest.raises(NotImplementedError, match="stochasticInference"):
+        legacy.convert(lua.eval("nn.Dropout(0.5, false, false, true)"))
     with pytest.raises(NotImplementedError, match="divide"):
         legacy.convert(_no_divide(lua))
 
