@@ -8,15 +8,20 @@ Lua (torch.serializeToStorage, in memory) and read back with load_lua, so both k
 go through the one converter working on TorchObjects.
 
 Converted modules are PyTorch-idiomatic: LookupTable becomes nn.Embedding and takes 0-based
-indices (Torch7 takes 1-based ones). Torch7 behaviour with no PyTorch module of its own
-(batch-aware View/Reshape, Torch7's implicit SoftMax dimension, table containers, nngraph
-graphs) is kept by the small modules defined below (TorchView, ConcatTable, Graph...); they
-use only the API PyTorch and pytorch_like share, so `th-migrate` copies their source into the
-exported plain-PyTorch model.py. A class with no rule raises NotImplementedError naming it.
+indices, ClassNLLCriterion / CrossEntropyCriterion become nn.NLLLoss / nn.CrossEntropyLoss and
+take 0-based class targets (Torch7 takes 1-based ones); a criterion converts to a loss module
+called as loss(input, target), sizeAverage becoming reduction. Torch7 behaviour with no PyTorch
+module of its own (batch-aware dims, View/Reshape, Torch7's implicit SoftMax dimension, table
+modules, nngraph graphs, ...) is kept by the small modules of legacy_modules.py; they use only
+the API PyTorch and pytorch_like share, so `th-migrate` copies their source into the exported
+plain-PyTorch model.py. A class with no rule raises UnsupportedModuleError naming it.
 """
 import pytorch_like as torch
 from pytorch_like import nn
 from pytorch_like.nn.parameter import Parameter
+
+from .legacy_modules import *  # noqa: F401,F403 - the helper modules, re-exported
+from .legacy_modules import HELPER_CLASSES
 
 __all__ = ["convert", "UnsupportedModuleError", "HELPER_CLASSES", "constructor_of"]
 
@@ -25,192 +30,6 @@ class UnsupportedModuleError(NotImplementedError):
     """A Torch7 class (or a configuration of one) that convert() cannot express."""
 
 
-# ------------------------------------------------------------------ helper modules
-# (their source is copied verbatim into model.py by th-migrate: torch and nn only)
-
-class TorchView(nn.Module):
-    """Torch7 nn.View: view as `size` (one entry may be -1), keeping leading batch dims when the
-    input has more than num_input_dims dims or more elements than size holds."""
-
-    def __init__(self, size, num_input_dims=None):
-        super().__init__()
-        self.size = [int(s) for s in size]
-        self.num_input_dims = num_input_dims
-
-    def extra_repr(self):
-        return f"size={self.size}, num_input_dims={self.num_input_dims}"
-
-    def forward(self, x):
-        nel = x.numel()
-        nd = x.dim()
-        ind = self.num_input_dims
-        numel_size = 1
-        for s in self.size:
-            if s != -1:
-                numel_size *= s
-        has_batch = ind is not None and nd > ind
-        ine = nel
-        if ind is not None and nd >= ind:
-            ine = 1
-            for i in range(nd - ind, nd):
-                ine *= x.shape[i]
-        bsz, inferred = None, None
-        if -1 in self.size:
-            inferred = ine // numel_size
-            if has_batch:
-                bsz = nel // ine
-        elif ine != numel_size:
-            bsz = nel // numel_size
-        elif has_batch:
-            bsz = nel // ine
-        sz = [bsz] if bsz is not None else []
-        sz += [inferred if s == -1 else s for s in self.size]
-        return x.contiguous().view(*sz)
-
-
-class TorchReshape(nn.Module):
-    """Torch7 nn.Reshape: view as `size`, with the first dim kept as batch when batch_mode is
-    True, or (batch_mode None) when the input holds more elements or starts with size 1."""
-
-    def __init__(self, size, batch_mode=None):
-        super().__init__()
-        self.size = [int(s) for s in size]
-        self.batch_mode = batch_mode
-
-    def forward(self, x):
-        nel = 1
-        for s in self.size:
-            nel *= s
-        if self.batch_mode is False or (self.batch_mode is None and x.numel() == nel and x.shape[0] != 1):
-            return x.contiguous().view(*self.size)
-        return x.contiguous().view(x.shape[0], *self.size)
-
-
-class TorchSoftMax(nn.Module):
-    """Torch7 nn.SoftMax / nn.LogSoftMax: over dim 0 of 1-D and 3-D inputs, else dim 1."""
-
-    def __init__(self, log=False):
-        super().__init__()
-        self.log = log
-
-    def extra_repr(self):
-        return f"log={self.log}"
-
-    def forward(self, x):
-        dim = 0 if x.dim() in (1, 3) else 1
-        return nn.functional.log_softmax(x, dim) if self.log else nn.functional.softmax(x, dim)
-
-
-class Threshold(nn.Module):
-    """Torch7 nn.Threshold: x if x > threshold else value."""
-
-    def __init__(self, threshold=1e-6, value=0.0):
-        super().__init__()
-        self.threshold = threshold
-        self.value = value
-
-    def forward(self, x):
-        return torch.where(x > self.threshold, x, torch.full_like(x, self.value))
-
-
-class ConcatTable(nn.Module):
-    """Torch7 nn.ConcatTable: every child applied to the same input; a list of outputs."""
-
-    def __init__(self, *mods):
-        super().__init__()
-        self.mods = nn.ModuleList(list(mods))
-
-    def forward(self, x):
-        return [m(x) for m in self.mods]
-
-
-class Concat(nn.Module):
-    """Torch7 nn.Concat: every child applied to the same input, outputs concatenated along dim."""
-
-    def __init__(self, dim, *mods):
-        super().__init__()
-        self.dim = dim
-        self.mods = nn.ModuleList(list(mods))
-
-    def forward(self, x):
-        return torch.cat([m(x) for m in self.mods], self.dim)
-
-
-class Parallel(nn.Module):
-    """Torch7 nn.Parallel: child i applied to input.select(in_dim, i), outputs concatenated
-    along out_dim."""
-
-    def __init__(self, in_dim, out_dim, *mods):
-        super().__init__()
-        self.in_dim = in_dim
-        self.out_dim = out_dim
-        self.mods = nn.ModuleList(list(mods))
-
-    def forward(self, x):
-        return torch.cat([m(x.select(self.in_dim, i)) for i, m in enumerate(self.mods)], self.out_dim)
-
-
-class CAddTable(nn.Module):
-    """Torch7 nn.CAddTable: the elementwise sum of a list of tensors."""
-
-    def forward(self, xs):
-        out = xs[0]
-        for x in xs[1:]:
-            out = out + x
-        return out
-
-
-class JoinTable(nn.Module):
-    """Torch7 nn.JoinTable: concatenate a list along dim (shifted by one when the inputs have
-    num_input_dims + 1 dims, i.e. a batch dim)."""
-
-    def __init__(self, dim, num_input_dims=None):
-        super().__init__()
-        self.dim = dim
-        self.num_input_dims = num_input_dims
-
-    def forward(self, xs):
-        dim = self.dim
-        if self.num_input_dims is not None and xs[0].dim() == self.num_input_dims + 1:
-            dim += 1
-        return torch.cat(list(xs), dim)
-
-
-class Graph(nn.Module):
-    """An nngraph gModule: nodes run in topological order. Each node is
-    [module index or -1, select index or -1, [source node per input slot]]; a node with no
-    module passes its input on (the single input itself, or the list of inputs)."""
-
-    def __init__(self, nodes, in_node, out_node, n_inputs, *mods):
-        super().__init__()
-        self.nodes = nodes
-        self.in_node = in_node
-        self.out_node = out_node
-        self.n_inputs = n_inputs
-        self.mods = nn.ModuleList(list(mods))
-
-    def forward(self, *inputs):
-        if self.n_inputs <= 1 and len(inputs) == 1:
-            inputs = [inputs[0]]
-        elif len(inputs) == 1 and isinstance(inputs[0], (list, tuple)):
-            inputs = list(inputs[0])
-        outs = {}
-        result = None
-        for k, (mod, sel, srcs) in enumerate(self.nodes):
-            inp = list(inputs) if k == self.in_node else [outs[s] for s in srcs]
-            if sel >= 0:
-                out = inp[0][sel]
-            else:
-                x = inp[0] if len(inp) == 1 else inp
-                out = x if mod < 0 else self.mods[mod](x)
-            outs[k] = out
-            if k == self.out_node:
-                result = out
-        return result
-
-
-HELPER_CLASSES = (TorchView, TorchReshape, TorchSoftMax, Threshold, ConcatTable, Concat, Parallel,
-                  CAddTable, JoinTable, Graph)
 
 
 # ------------------------------------------------------------------ conversion
@@ -253,6 +72,18 @@ def constructor_of(module):
 
 def _mk(cls, prefix, name, *args, **kwargs):
     return _set(cls(*args, **kwargs), prefix, name, args, kwargs)
+
+
+def _weight_as(obj, *shape):
+    """obj.weight viewed as shape (Torch7 saves some weights flattened), or a ValueError."""
+    w = obj["weight"]
+    n = 1
+    for s in shape:
+        n *= s
+    if w.numel() != n:
+        raise ValueError(f"convert: {obj.torch_typename()} weight of shape {tuple(w.shape)}, expected {n} elements "
+                         f"(shape {tuple(shape)})")
+    return w.reshape(*shape)
 
 
 def _load(mod, **tensors):
@@ -333,7 +164,7 @@ def _convert_one(obj):
     if cls == "CAddTable":
         return _mk(CAddTable, "", "CAddTable")
     if cls == "JoinTable":
-        return _mk(JoinTable, "", "JoinTable", _int(obj, "dimension") - 1, _int(obj, "nInputDims"))
+        return _mk(JoinTable, "", "JoinTable", _dim0(_int(obj, "dimension")), _int(obj, "nInputDims"))
     if cls == "gModule":
         return _convert_graph(obj, _convert_one)
     if cls == "Linear":
@@ -349,7 +180,7 @@ def _convert_one(obj):
         bias = "bias" in obj and obj["bias"] is not None
         m = _mk(nn.Conv2d, "nn", "Conv2d", nin, nout, (kh, kw), stride=(_int(obj, "dH", 1), _int(obj, "dW", 1)),
                 padding=(padh, padw), bias=bias, dtype=dt)
-        return _load(m, weight=obj["weight"].reshape(nout, nin, kh, kw), bias=obj["bias"] if bias else None)
+        return _load(m, weight=_weight_as(obj, nout, nin, kh, kw), bias=obj["bias"] if bias else None)
     if cls in ("SpatialMaxPooling", "SpatialAveragePooling"):
         k = (_int(obj, "kH"), _int(obj, "kW"))
         s = (_int(obj, "dH", k[0]), _int(obj, "dW", k[1]))
@@ -373,10 +204,6 @@ def _convert_one(obj):
         return _mk(TorchSoftMax, "", "TorchSoftMax", log=(cls == "LogSoftMax"))
     if cls == "Identity":
         return _mk(nn.Identity, "nn", "Identity")
-    if cls == "Dropout":
-        if "v2" in obj and not obj["v2"]:
-            raise UnsupportedModuleError("convert: nn.Dropout with v2=false (scales at test time) is not supported")
-        return _mk(nn.Dropout, "nn", "Dropout", float(_num(obj, "p", 0.5)))
     if cls == "View":
         size = _seq(obj["size"])
         return _mk(TorchView, "", "TorchView", size, _int(obj, "numInputDims"))
@@ -385,14 +212,19 @@ def _convert_one(obj):
         return _mk(TorchReshape, "", "TorchReshape", _seq(obj["size"]), None if bm is None else bool(bm))
     if cls in ("BatchNormalization", "SpatialBatchNormalization"):
         rm = obj["running_mean"]
-        if "running_var" not in obj or obj["running_var"] is None:
-            raise UnsupportedModuleError(f"convert: {name} without running_var (an old save) is not supported")
+        eps = float(_num(obj, "eps", 1e-5))
+        rv = obj["running_var"] if "running_var" in obj else None
+        if rv is None and "running_std" in obj and obj["running_std"] is not None:
+            # saves before BatchNormalization version 2 hold 1/sqrt(var + eps), as Torch7's read() undoes
+            rv = obj["running_std"].pow(-2) - eps
+        if rv is None:
+            raise UnsupportedModuleError(f"convert: {name} without running_var or running_std is not supported")
         affine = "weight" in obj and obj["weight"] is not None
         ctor = "BatchNorm1d" if cls == "BatchNormalization" else "BatchNorm2d"
-        m = _mk(getattr(nn, ctor), "nn", ctor, int(rm.shape[0]), eps=float(_num(obj, "eps", 1e-5)),
+        m = _mk(getattr(nn, ctor), "nn", ctor, int(rm.shape[0]), eps=eps,
                 momentum=float(_num(obj, "momentum", 0.1)), affine=affine, dtype=rm.dtype)
         return _load(m, weight=obj["weight"] if affine else None, bias=obj["bias"] if affine else None,
-                     running_mean=rm, running_var=obj["running_var"])
+                     running_mean=rm, running_var=rv)
     if cls == "LookupTable":
         w = obj["weight"]
         mn = _num(obj, "maxNorm")
@@ -401,7 +233,158 @@ def _convert_one(obj):
             kw.update(max_norm=float(mn), norm_type=float(_num(obj, "normType", 2)))
         m = _mk(nn.Embedding, "nn", "Embedding", int(w.shape[0]), int(w.shape[1]), **kw)
         return _load(m, weight=w)
+    rule = _RULES.get(cls)
+    if rule is not None:
+        return rule(obj, dt)
     raise UnsupportedModuleError(f"convert: the Torch7 class {name} is not supported")
+
+
+def _dim0(d):
+    """A Torch7 dimension (1-based, or negative from the end) 0-based."""
+    d = int(d)
+    return d - 1 if d > 0 else d
+
+
+def _reduction(obj):
+    return "mean" if bool(_num(obj, "sizeAverage", True)) else "sum"
+
+
+def _opt_tensor(obj, key):
+    return obj[key].clone().contiguous() if key in obj and hasattr(obj[key], "shape") else None
+
+
+def _nll(obj, cls_name):
+    """ClassNLLCriterion / CrossEntropyCriterion: the loss takes 0-based targets, as PyTorch's do
+    (Torch7's are 1-based), so ignoreIndex moves down by one too."""
+    w = _opt_tensor(obj, "weights")
+    ign = _int(obj, "ignoreIndex", -100)
+    kw = {"weight": w, "reduction": _reduction(obj)}
+    if ign != -100:
+        kw["ignore_index"] = ign - 1
+    return _set(getattr(nn, cls_name)(**kw), "nn", cls_name, [], kw)
+
+
+def _crit_children(obj):
+    return [_convert_one(c) for c in _values(obj["criterions"])], [float(w) for w in _values(obj["weights"])]
+
+
+def _full_conv(obj, dt):
+    nin, nout = _int(obj, "nInputPlane"), _int(obj, "nOutputPlane")
+    kh, kw = _int(obj, "kH"), _int(obj, "kW")
+    bias = "bias" in obj and obj["bias"] is not None
+    m = _mk(nn.ConvTranspose2d, "nn", "ConvTranspose2d", nin, nout, (kh, kw),
+            stride=(_int(obj, "dH", 1), _int(obj, "dW", 1)), padding=(_int(obj, "padH", 0), _int(obj, "padW", 0)),
+            output_padding=(_int(obj, "adjH", 0), _int(obj, "adjW", 0)), bias=bias, dtype=dt)
+    return _load(m, weight=_weight_as(obj, nin, nout, kh, kw), bias=obj["bias"] if bias else None)
+
+
+def _temporal_conv(obj, dt):
+    m = _mk(TorchTemporalConvolution, "", "TorchTemporalConvolution", _int(obj, "inputFrameSize"),
+            _int(obj, "outputFrameSize"), _int(obj, "kW"), _int(obj, "dW", 1), dtype=dt)
+    return _load(m, weight=obj["weight"], bias=obj["bias"])
+
+
+def _prelu(obj, dt):
+    n = _int(obj, "nOutputPlane", 0)
+    return _load(_mk(TorchPReLU, "", "TorchPReLU", n, dtype=dt), weight=_weight_as(obj, max(n, 1)))
+
+
+def _cmul(obj, dt):
+    size = _seq(obj["size"]) if "size" in obj and obj["size"] is not None else list(obj["weight"].shape)
+    return _load(_mk(TorchCMul, "", "TorchCMul", size, dtype=dt), weight=_weight_as(obj, *size))
+
+
+def _dropout(obj, dt):
+    p = float(_num(obj, "p", 0.5))
+    if _num(obj, "stochastic_inference", False):
+        raise UnsupportedModuleError("convert: nn.Dropout with stochasticInference (dropout at test time) "
+                                     "is not supported")
+    if "v2" in obj and not obj["v2"]:
+        return _mk(TorchDropout, "", "TorchDropout", p)
+    return _mk(nn.Dropout, "nn", "Dropout", p)
+
+
+def _zero_pad(obj, dt):
+    pads = tuple(_int(obj, k) for k in ("pad_l", "pad_r", "pad_t", "pad_b"))
+    return _mk(nn.ZeroPad2d, "nn", "ZeroPad2d", pads)
+
+
+def _reduce(op):
+    def rule(obj, dt):
+        squeeze = bool(_num(obj, "squeeze", True))
+        if op == "sum" and bool(_num(obj, "sizeAverage", False)):
+            kind = "mean"
+        else:
+            kind = op
+        return _mk(TorchReduce, "", "TorchReduce", kind, _dim0(_int(obj, "dimension", 1)), _int(obj, "nInputDims"),
+                   squeeze=squeeze)
+    return rule
+
+
+def _transpose(obj, dt):
+    perms = [[int(a) - 1, int(b) - 1] for a, b in (_seq(p) for p in _values(obj["permutations"]))]
+    return _mk(TorchTranspose, "", "TorchTranspose", perms, _int(obj, "numInputDims"))
+
+
+def _parallel_criterion(obj, dt):
+    crits, weights = _crit_children(obj)
+    return _mk(ParallelCriterion, "", "ParallelCriterion", weights, bool(_num(obj, "repeatTarget", False)), *crits)
+
+
+def _multi_criterion(obj, dt):
+    crits, weights = _crit_children(obj)
+    return _mk(MultiCriterion, "", "MultiCriterion", weights, *crits)
+
+
+def _loss(cls_name):
+    return lambda obj, dt: _mk(getattr(nn, cls_name), "nn", cls_name, reduction=_reduction(obj))
+
+
+# class -> rule(obj, dtype); the classes above are handled inline in _convert_one
+_RULES = {
+    "SpatialFullConvolution": _full_conv,
+    "TemporalConvolution": _temporal_conv,
+    "SpatialCrossMapLRN": lambda o, dt: _mk(TorchCrossMapLRN, "", "TorchCrossMapLRN", _int(o, "size"),
+                                            float(_num(o, "alpha", 1e-4)), float(_num(o, "beta", 0.75)),
+                                            float(_num(o, "k", 1.0))),
+    "SpatialZeroPadding": _zero_pad,
+    "SpatialUpSamplingNearest": lambda o, dt: _mk(TorchUpSamplingNearest, "", "TorchUpSamplingNearest",
+                                                  _int(o, "scale_factor")),
+    "LeakyReLU": lambda o, dt: _mk(nn.LeakyReLU, "nn", "LeakyReLU", float(_num(o, "negval", 0.01))),
+    "ELU": lambda o, dt: _mk(nn.ELU, "nn", "ELU", float(_num(o, "alpha", 1.0))),
+    "PReLU": _prelu,
+    "Dropout": _dropout,
+    "Transpose": _transpose,
+    "Narrow": lambda o, dt: _mk(TorchNarrow, "", "TorchNarrow", _int(o, "dimension"), _int(o, "index"),
+                                _int(o, "length", 1)),
+    "Replicate": lambda o, dt: _mk(TorchReplicate, "", "TorchReplicate", _int(o, "nfeatures"), _int(o, "dim", 1) - 1,
+                                   _int(o, "ndim")),
+    "Padding": lambda o, dt: _mk(TorchPadding, "", "TorchPadding", _int(o, "dim"), _int(o, "pad"), _int(o, "nInputDim"),
+                                 float(_num(o, "value", 0.0)), _int(o, "index", 1)),
+    "CMul": _cmul,
+    "MulConstant": lambda o, dt: _mk(MulConstant, "", "MulConstant", float(_num(o, "constant_scalar"))),
+    "Normalize": lambda o, dt: _mk(TorchNormalize, "", "TorchNormalize", float(_num(o, "p")),
+                                   float(_num(o, "eps", 1e-10))),
+    "Sum": _reduce("sum"),
+    "Mean": _reduce("mean"),
+    "Max": _reduce("max"),
+    "CMulTable": lambda o, dt: _mk(CMulTable, "", "CMulTable"),
+    "SplitTable": lambda o, dt: _mk(SplitTable, "", "SplitTable", _dim0(_int(o, "dimension")), _int(o, "nInputDims")),
+    "SelectTable": lambda o, dt: _mk(SelectTable, "", "SelectTable", _dim0(_int(o, "index"))),
+    "ParallelTable": lambda o, dt: _mk(ParallelTable, "", "ParallelTable", *_children(o, _convert_one)),
+    "ClassNLLCriterion": lambda o, dt: _nll(o, "NLLLoss"),
+    "CrossEntropyCriterion": lambda o, dt: _nll(o["nll"], "CrossEntropyLoss"),
+    "MSECriterion": _loss("MSELoss"),
+    "BCECriterion": lambda o, dt: _mk(nn.BCELoss, "nn", "BCELoss", weight=_opt_tensor(o, "weights"),
+                                      reduction=_reduction(o)),
+    "AbsCriterion": _loss("L1Loss"),
+    "SmoothL1Criterion": _loss("SmoothL1Loss"),
+    "DistKLDivCriterion": lambda o, dt: _mk(DistKLDivLoss, "", "DistKLDivLoss", _reduction(o) == "mean"),
+    "MarginRankingCriterion": lambda o, dt: _mk(MarginRankingLoss, "", "MarginRankingLoss",
+                                                float(_num(o, "margin", 1.0)), _reduction(o)),
+    "ParallelCriterion": _parallel_criterion,
+    "MultiCriterion": _multi_criterion,
+}
 
 
 def _from_lua_session(obj):

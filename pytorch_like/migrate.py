@@ -9,7 +9,8 @@ out/report.txt (every Torch7 class met and whether it was converted). Load it wi
     from model import Model; m = Model(); m.load_state_dict(<tensors of model.safetensors>)
 
 The conversion is pytorch_like.legacy.convert; helper modules it needs (Torch7's View,
-table containers, nngraph graphs) are copied into model.py from pytorch_like.legacy.
+table containers, nngraph graphs, ...) are copied into model.py from pytorch_like.legacy_modules.
+A Torch7 criterion exports as a loss module: Model()(input, target), class targets 0-based.
 """
 import argparse
 import inspect
@@ -22,9 +23,11 @@ import numpy as np
 
 from . import legacy
 
+_ZERO_BASED = ("nn.ClassNLLCriterion", "nn.CrossEntropyCriterion", "nn.LookupTable")
 _ST_DTYPES = {"float64": "F64", "float32": "F32", "float16": "F16", "int64": "I64", "int32": "I32",
               "int16": "I16", "int8": "I8", "uint8": "U8", "bool": "BOOL"}
-_CONTAINERS = {"nn.Sequential", "nn.ConcatTable", "nn.Concat", "nn.Parallel", "nn.gModule"}
+_CONTAINERS = {"nn.Sequential", "nn.ConcatTable", "nn.Concat", "nn.Parallel", "nn.ParallelTable", "nn.gModule",
+               "nn.ParallelCriterion", "nn.MultiCriterion"}
 
 
 # ------------------------------------------------------------------ safetensors
@@ -76,8 +79,13 @@ def _value(v, helpers):
     from .nn import Module
     if isinstance(v, Module):
         return _render(v, helpers)
+    if hasattr(v, "shape") and hasattr(v, "dtype"):
+        # a buffer (a loss's class weights): its values come with model.safetensors
+        return f"torch.zeros({_value(tuple(int(s) for s in v.shape), helpers)}, dtype={_value(v.dtype, helpers)})"
     if type(v).__name__ == "dtype" or str(v).startswith("pytorch_like."):
         return "torch." + str(v).split(".")[-1]
+    if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+        return f'float("{v}")'
     if isinstance(v, tuple):
         return "(" + ", ".join(_value(x, helpers) for x in v) + ("," if len(v) == 1 else "") + ")"
     if isinstance(v, list):
@@ -117,8 +125,8 @@ def model_source(net):
     lines = ['"""A PyTorch model exported by th-migrate (pytorch_like) from a Torch7 nn model.',
              "", "Weights: model.safetensors (keys = Model().state_dict() keys). Call .eval() before use.",
              '"""', "import torch", "import torch.nn as nn", "", ""]
-    for cls in legacy.HELPER_CLASSES:
-        if cls.__name__ in helpers:
+    for cls in legacy.HELPER_CLASSES:     # bases come first there, and go with their subclasses
+        if any(c.__name__ in helpers for c in legacy.HELPER_CLASSES if issubclass(c, cls)):
             lines += [inspect.getsource(cls).rstrip(), "", ""]
     lines += ["class Model(nn.Module):", "    def __init__(self):", "        super().__init__()", *init, "",
               f"    def forward(self, {signature}):", *fwd, f"        return {ret}", ""]
@@ -137,9 +145,11 @@ def _walk(obj, seen, out):
         for n in legacy._values(obj["forwardnodes"]):
             if "module" in n.data and n.data["module"] is not None:
                 _walk(n.data["module"], seen, out)
-    elif "modules" in obj:
-        for m in legacy._values(obj["modules"]):
-            _walk(m, seen, out)
+    else:
+        for key in ("modules", "criterions"):
+            if key in obj:
+                for m in legacy._values(obj[key]):
+                    _walk(m, seen, out)
 
 
 def class_report(model):
@@ -173,6 +183,9 @@ def migrate(path, outdir):
     for name, count, err in rows:
         lines.append(f"{name:32s} x{count:<4d} " + ("converted" if err is None else "NOT converted: " + err))
     ok = all(err is None for _, _, err in rows)
+    zero_based = sorted(set(_ZERO_BASED) & {name for name, _, _ in rows})
+    if zero_based:
+        lines += ["", f"note: {', '.join(zero_based)} take 0-based indices in PyTorch (Torch7's are 1-based)"]
     if ok:
         net = legacy.convert(model)
         src, keymap = model_source(net)

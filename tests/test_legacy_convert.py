@@ -159,13 +159,13 @@ def test_unsupported_class_named(lua):
     m = lua.eval("nn.Sequential():add(nn.Linear(2, 2)):add(nn.SoftSign())")
     with pytest.raises(NotImplementedError, match=r"nn\.SoftSign"):
         legacy.convert(m)
-    with pytest.raises(legacy.UnsupportedModuleError, match=r"nn\.SpatialFullConvolution"):
-        legacy.convert(lua.eval("nn.SpatialFullConvolution(1, 1, 2, 2)"))
+    with pytest.raises(legacy.UnsupportedModuleError, match=r"nn\.TemporalMaxPooling"):
+        legacy.convert(lua.eval("nn.Sequential():add(nn.TemporalMaxPooling(2))"))
 
 
 def test_unsupported_configurations(lua):
-    with pytest.raises(NotImplementedError, match="v2=false"):
-        legacy.convert(lua.eval("nn.Dropout(0.5, true)"))
+    with pytest.raises(NotImplementedError, match="stochasticInference"):
+        legacy.convert(lua.eval("nn.Dropout(0.5, false, false, true)"))
     with pytest.raises(NotImplementedError, match="divide"):
         legacy.convert(_no_divide(lua))
 
@@ -199,3 +199,19 @@ def test_conv_without_bias_and_float32(lua):
     net = legacy.convert(m)
     assert net.bias is None and net.weight.dtype == torch.float32
     np.testing.assert_allclose(net(x).detach().numpy(), ref.numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_batchnorm_old_save_with_running_std(lua, tmp_path):
+    """BatchNormalization saves before version 2 hold running_std = 1/sqrt(running_var + eps)."""
+    m = build(lua, "nn.BatchNormalization(4, 1e-3)")
+    x = rand(5, 4)
+    ref = lua.call_method(m, "forward", x).clone()
+    path = str(tmp_path / "bn.t7")
+    lua.call("function(m, p) torch.save(p, m) end", m, path)
+    obj = torch.load_lua(path)
+    obj["running_std"] = (obj.running_var + 1e-3).pow(-0.5)
+    del obj.fields["running_var"]
+    check(legacy.convert(obj), x, ref)
+    del obj.fields["running_std"]
+    with pytest.raises(legacy.UnsupportedModuleError, match="running_std"):
+        legacy.convert(obj)

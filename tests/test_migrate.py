@@ -66,6 +66,13 @@ MODELS = {
     "tables": ("nn.Sequential():add(nn.ConcatTable():add(nn.Linear(4, 4)):add(nn.Sequential()"
                ":add(nn.Tanh()):add(nn.Identity()))):add(nn.CAddTable()):add(nn.Concat(2):add(nn.Sigmoid())"
                ":add(nn.Sequential():add(nn.Reshape(2, 2)):add(nn.View(-1):setNumInputDims(2)))):add(nn.BatchNormalization(8)):add(nn.SoftMax())", (5, 4)),
+    "torch7mix": ("nn.Sequential():add(nn.SpatialFullConvolution(2, 3, 3, 3, 2, 2, 1, 1, 1, 1))"
+                  ":add(nn.SpatialCrossMapLRN(3, 0.1, 0.75, 1)):add(nn.PReLU(3))"
+                  ":add(nn.SpatialZeroPadding(1, 0, -1, 1))"
+                  ":add(nn.SpatialUpSamplingNearest(2)):add(nn.SpatialMaxPooling(2, 2, 2, 2))"
+                  ":add(nn.View(-1):setNumInputDims(3)):add(nn.Replicate(2, 1, 1)):add(nn.SplitTable(1, 2))"
+                  ":add(nn.ParallelTable():add(nn.Normalize(2)):add(nn.MulConstant(3))):add(nn.CMulTable())"
+                  ":add(nn.Padding(1, 2, 1)):add(nn.Dropout(0.2, true))", (2, 2, 3, 3)),
     "graph": ("(function() local a = nn.Identity()() local b = nn.Tanh()(nn.Linear(3, 3)(a)) "
               "return nn.gModule({a}, {nn.CAddTable()({b, nn.Linear(3, 3)(a)})}) end)()", (4, 3)),
 }

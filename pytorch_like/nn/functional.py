@@ -907,6 +907,24 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     return y
 
 
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """x / (k + alpha/size * sum of x^2 over a window of `size` channels)^beta, the window from
+    c - size//2 to c + (size-1)//2 (PyTorch's), over dim 1 of an N x C x ... input (composed from
+    tensor ops)."""
+    if input.dim() < 3:
+        raise ValueError(f"local_response_norm: expected input with 3 or more dims (N x C x ...), got "
+                         f"{_shape(input)}")
+    if int(size) != size or size < 1:
+        raise ValueError(f"local_response_norm: size must be a positive integer, got {size!r}")
+    size = int(size)
+    c = input.shape[1]
+    sq = pad(input * input, (0, 0) * (input.dim() - 2) + (size // 2, (size - 1) // 2))
+    acc = sq.narrow(1, 0, c)
+    for i in range(1, size):
+        acc = acc + sq.narrow(1, i, c)
+    return input * (acc * (alpha / size) + k).pow(-beta)
+
+
 # ---------------------------------------------------------------------- dropout
 
 def _dropout_mask(shape, p, like):
