@@ -493,36 +493,23 @@ defop('dot', {'tt'}, function(res, a, b)
    if st ~= 0 then C.THTensor_free(out); torch._error(lasterror()) end
    return item(out)
 end, 'new')
-defop('mm', {'tt'}, function(res, a, b)
-   needdim(a, 2, 1, 'mm', 'matrix'); needdim(b, 2, 2, 'mm', 'matrix')
-   if a.__th.size[1] ~= b.__th.size[0] then
-      torch._error(string.format('size mismatch, m1: [%s], m2: [%s]', sizestr(a), sizestr(b)))
-   end
-   res = res or newlike(a)
-   check(C.THTensor_addmm(res.__th, 0, nil, 1, a.__th, b.__th))
-   return res
-end, 'new')
-defop('mv', {'tt'}, function(res, a, b)
-   needdim(a, 2, 1, 'mv', 'matrix'); needdim(b, 1, 2, 'mv', 'vector')
-   if a.__th.size[1] ~= b.__th.size[0] then
-      torch._error(string.format('size mismatch, [%s] X [%s]', sizestr(a), sizestr(b)))
-   end
-   res = res or newlike(a)
-   check(C.THTensor_addmv(res.__th, 0, nil, 1, a.__th, b.__th))
-   return res
-end, 'new')
-defop('bmm', {'tt'}, function(res, a, b)
-   needdim(a, 3, 1, 'bmm', 'batch1'); needdim(b, 3, 2, 'bmm', 'batch2')
-   res = res or newlike(a)
-   check(C.THTensor_baddbmm(res.__th, 0, nil, 1, a.__th, b.__th))
-   return res
-end, 'new')
-defop('ger', {'tt'}, function(res, a, b)
-   needdim(a, 1, 1, 'ger', 'vector'); needdim(b, 1, 2, 'ger', 'vector')
-   res = res or newlike(a)
-   check(C.THTensor_addr(res.__th, 0, nil, 1, a.__th, b.__th))
-   return res
-end, 'new')
+-- mm, mv, bmm, ger: res = a x b, through the add-form kernel with beta 0, alpha 1; mismatch (a
+-- format of a's and b's sizes) where the inner sizes must agree before the kernel sees them
+local function productop(name, fn, dims, kinds, mismatch)
+   defop(name, {'tt'}, function(res, a, b)
+      needdim(a, dims[1], 1, name, kinds[1]); needdim(b, dims[2], 2, name, kinds[2])
+      if mismatch and a.__th.size[1] ~= b.__th.size[0] then
+         torch._error(string.format(mismatch, sizestr(a), sizestr(b)))
+      end
+      res = res or newlike(a)
+      check(fn(res.__th, 0, nil, 1, a.__th, b.__th))
+      return res
+   end, 'new')
+end
+productop('mm', C.THTensor_addmm, {2, 2}, {'matrix', 'matrix'}, 'size mismatch, m1: [%s], m2: [%s]')
+productop('mv', C.THTensor_addmv, {2, 1}, {'matrix', 'vector'}, 'size mismatch, [%s] X [%s]')
+productop('bmm', C.THTensor_baddbmm, {3, 3}, {'batch1', 'batch2'})
+productop('ger', C.THTensor_addr, {1, 1}, {'vector', 'vector'})
 
 -- addmm([res,] [beta,] M, [alpha,] a, b) and friends
 local function addblas(name, fn, dims)
