@@ -114,6 +114,25 @@ static inline int THNN_checkGradOutput(const char *fn, THTensor *g, int ndim, co
     return 0;
 }
 
+/* Fail unless p (weight / gradWeight / ...: one value per `per`, e.g. "input plane") holds n
+ * values; a gradient (is_grad) must also be contiguous in the input's dtype dt. */
+static inline int THNN_checkPerPlaneParam(const char *fn, const char *name, THTensor *p, int64_t n,
+                                          const char *per, int dt, int is_grad)
+{
+    char buf[128];
+    TH_CHECK(p, TH_ERR_VALUE, "%s: %s is NULL", fn, name);
+    TH_CHECK(p->dtype == TH_FLOAT32 || p->dtype == TH_FLOAT64, TH_ERR_TYPE, "%s: expected a float32 or float64 tensor for %s, got %s",
+             fn, name, TH_validDtype(p->dtype) ? TH_dtypeName(p->dtype) : "an undecided dtype");
+    TH_CHECK(THTensor_numel(p) == n, TH_ERR_VALUE, "%s: expected %s with %lld elements (one per %s), got %s",
+             fn, name, (long long)n, per, THNN_sizeDesc(p, buf, sizeof buf));
+    if (is_grad) {
+        TH_CHECK(p->dtype == dt, TH_ERR_TYPE, "%s: expected %s of dtype %s (the input's), got %s", fn, name,
+                 TH_dtypeName(dt), TH_dtypeName(p->dtype));
+        TH_CHECK(THTensor_isContiguous(p), TH_ERR_VALUE, "%s: %s must be contiguous", fn, name);
+    }
+    return 0;
+}
+
 /* The backward of the max poolings that record argmax indices (DilatedMaxPooling.c): gradInput
  * (input's shape) = 0, then per plane gradInput[indices - index_base] += gradOutput. gradOutput
  * and indices (np planes of opl cells) must already be checked; ipl: cells of an input plane. */

@@ -32,22 +32,6 @@ static int tss_shapeCheck(const char *fn, THTensor *input, int kW, int dW, int64
     return 0;
 }
 
-static int tss_checkParam(const char *fn, const char *name, THTensor *p, int64_t n, int dt, int is_grad)
-{
-    char buf[128];
-    TH_CHECK(p, TH_ERR_VALUE, "%s: %s is NULL", fn, name);
-    TH_CHECK(p->dtype == TH_FLOAT32 || p->dtype == TH_FLOAT64, TH_ERR_TYPE, "%s: expected a float32 or float64 tensor for %s, got %s",
-             fn, name, TH_validDtype(p->dtype) ? TH_dtypeName(p->dtype) : "an undecided dtype");
-    TH_CHECK(THTensor_numel(p) == n, TH_ERR_VALUE, "%s: expected %s with %lld elements (one per feature), got %s",
-             fn, name, (long long)n, THNN_sizeDesc(p, buf, sizeof buf));
-    if (is_grad) {
-        TH_CHECK(p->dtype == dt, TH_ERR_TYPE, "%s: expected %s of dtype %s (the input's), got %s", fn, name,
-                 TH_dtypeName(dt), TH_dtypeName(p->dtype));
-        TH_CHECK(THTensor_isContiguous(p), TH_ERR_VALUE, "%s: %s must be contiguous", fn, name);
-    }
-    return 0;
-}
-
 int THNN_TemporalSubSampling_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
                                           int kW, int dW, int inputFrameSize)
 {
@@ -55,8 +39,8 @@ int THNN_TemporalSubSampling_updateOutput(THTensor *input, THTensor *output, THT
     TssShape s;
     TH_TRY(tss_shapeCheck(fn, input, kW, dW, inputFrameSize, &s));
     int dt = input->dtype;
-    TH_TRY(tss_checkParam(fn, "weight", weight, s.F, dt, 0));
-    if (bias) TH_TRY(tss_checkParam(fn, "bias", bias, s.F, dt, 0));
+    TH_TRY(THNN_checkPerPlaneParam(fn, "weight", weight, s.F, "feature", dt, 0));
+    if (bias) TH_TRY(THNN_checkPerPlaneParam(fn, "bias", bias, s.F, "feature", dt, 0));
     TH_CHECK(output, TH_ERR_VALUE, "%s: output is NULL", fn);
     THTensor *t[4] = {THNN_contig(input, dt, output), THNN_contig(weight, dt, output), bias ? THNN_contig(bias, dt, output) : NULL, NULL};
     if (!t[0] || !t[1] || (bias && !t[2])) { THNN_freeAll(t, 3); return TH_lastErrorCode(); }
@@ -82,7 +66,7 @@ int THNN_TemporalSubSampling_updateGradInput(THTensor *input, THTensor *gradOutp
     TH_CHECK(weight, TH_ERR_VALUE, "%s: weight is NULL", fn);
     TH_TRY(tss_shapeCheck(fn, input, kW, dW, THTensor_numel(weight), &s));
     int dt = input->dtype;
-    TH_TRY(tss_checkParam(fn, "weight", weight, s.F, dt, 0));
+    TH_TRY(THNN_checkPerPlaneParam(fn, "weight", weight, s.F, "feature", dt, 0));
     TH_TRY(THNN_checkGradOutput(fn, gradOutput, s.ond, s.oshape));
     TH_CHECK(gradInput, TH_ERR_VALUE, "%s: gradInput is NULL", fn);
     THTensor *t[3] = {THNN_contig(gradOutput, dt, gradInput), THNN_contig(weight, dt, gradInput), NULL};
@@ -107,8 +91,8 @@ int THNN_TemporalSubSampling_accGradParameters(THTensor *input, THTensor *gradOu
     TH_CHECK(gradWeight, TH_ERR_VALUE, "%s: gradWeight is NULL", fn);
     TH_TRY(tss_shapeCheck(fn, input, kW, dW, THTensor_numel(gradWeight), &s));
     int dt = input->dtype;
-    TH_TRY(tss_checkParam(fn, "gradWeight", gradWeight, s.F, dt, 1));
-    if (gradBias) TH_TRY(tss_checkParam(fn, "gradBias", gradBias, s.F, dt, 1));
+    TH_TRY(THNN_checkPerPlaneParam(fn, "gradWeight", gradWeight, s.F, "feature", dt, 1));
+    if (gradBias) TH_TRY(THNN_checkPerPlaneParam(fn, "gradBias", gradBias, s.F, "feature", dt, 1));
     TH_TRY(THNN_checkGradOutput(fn, gradOutput, s.ond, s.oshape));
     THTensor *t[2] = {THNN_contig(input, dt, NULL), THNN_contig(gradOutput, dt, NULL)};
     if (!t[0] || !t[1]) { THNN_freeAll(t, 2); return TH_lastErrorCode(); }
