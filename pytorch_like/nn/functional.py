@@ -167,32 +167,9 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
                 (float(negative_slope), 0))
 
 
-class _ELU(Function):
-    @staticmethod
-    def forward(ctx, x, alpha):
-        out = _new()
-        check(lib.THNN_ELU_updateOutput(_c(x)._t, out._t, alpha, 0))
-        ctx.alpha = alpha
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, go):
-        (out,) = ctx.saved_tensors
-        gi = _new()
-        check(lib.THNN_ELU_updateGradInput(_NULL, _c(go)._t, gi._t, out._t, ctx.alpha, 0))
-        return gi, None
-
-
 def elu(input, alpha=1.0, inplace=False):
     """x if x > 0 else alpha * (exp(x) - 1) (THNN ELU)."""
-    if inplace:
-        return _act(input, True, lib.THNN_ELU_updateOutput, _elu_grad, (float(alpha), 0), True)
-    return _ELU.apply(input, float(alpha))
-
-
-def _elu_grad(input, go, gi, out, alpha, flag):
-    return lib.THNN_ELU_updateGradInput(input, go, gi, out, alpha, flag)
+    return _act(input, inplace, lib.THNN_ELU_updateOutput, lib.THNN_ELU_updateGradInput, (float(alpha), 0), True)
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
