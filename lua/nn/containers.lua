@@ -1,5 +1,21 @@
 -- Sequential, Concat, DepthConcat, ConcatTable, Parallel, ParallelTable, MapTable, Bottle, Decorator.
 
+-- gives class the four backward passes, each through pass(self, method, input, gradOutput[, scale or lr])
+local function defineBackwardPasses(class, pass)
+   function class:updateGradInput(input, gradOutput)
+      return pass(self, 'updateGradInput', input, gradOutput)
+   end
+   function class:accGradParameters(input, gradOutput, scale)
+      pass(self, 'accGradParameters', input, gradOutput, scale or 1)
+   end
+   function class:backward(input, gradOutput, scale)
+      return pass(self, 'backward', input, gradOutput, scale or 1)
+   end
+   function class:accUpdateGradParameters(input, gradOutput, lr)
+      pass(self, 'accUpdateGradParameters', input, gradOutput, lr)
+   end
+end
+
 ------------------------------------------------------------------------ Sequential
 local Sequential, _ = torch.class('nn.Sequential', 'nn.Container')
 
@@ -70,21 +86,7 @@ local function sequentialBackward(self, method, input, gradOutput, ...)
    end
 end
 
-function Sequential:updateGradInput(input, gradOutput)
-   return sequentialBackward(self, 'updateGradInput', input, gradOutput)
-end
-
-function Sequential:accGradParameters(input, gradOutput, scale)
-   sequentialBackward(self, 'accGradParameters', input, gradOutput, scale or 1)
-end
-
-function Sequential:backward(input, gradOutput, scale)
-   return sequentialBackward(self, 'backward', input, gradOutput, scale or 1)
-end
-
-function Sequential:accUpdateGradParameters(input, gradOutput, lr)
-   sequentialBackward(self, 'accUpdateGradParameters', input, gradOutput, lr)
-end
+defineBackwardPasses(Sequential, sequentialBackward)
 
 function Sequential:__tostring__()
    local tab, line, nxt = '  ', '\n', ' -> '
@@ -175,21 +177,7 @@ local function concatBackward(self, method, input, gradOutput, ...)
    if sumsGradInput then return self.gradInput end
 end
 
-function Concat:updateGradInput(input, gradOutput)
-   return concatBackward(self, 'updateGradInput', input, gradOutput)
-end
-
-function Concat:accGradParameters(input, gradOutput, scale)
-   concatBackward(self, 'accGradParameters', input, gradOutput, scale or 1)
-end
-
-function Concat:backward(input, gradOutput, scale)
-   return concatBackward(self, 'backward', input, gradOutput, scale or 1)
-end
-
-function Concat:accUpdateGradParameters(input, gradOutput, lr)
-   concatBackward(self, 'accUpdateGradParameters', input, gradOutput, lr)
-end
+defineBackwardPasses(Concat, concatBackward)
 
 Concat.__tostring__ = function(self) return treeString(self) end
 
