@@ -191,27 +191,15 @@ def tanh(input):
     return _Elementwise.apply(input, lib.THNN_Tanh_updateOutput, lib.THNN_Tanh_updateGradInput, (), True)
 
 
-class _Softplus(Function):
-    @staticmethod
-    def forward(ctx, x, beta, threshold):
-        x = _c(x)
-        out = _new()
-        check(lib.THNN_SoftPlus_updateOutput(x._t, out._t, beta, threshold))
-        ctx.args = (beta, threshold)
-        ctx.save_for_backward(x)
-        return out
-
-    @staticmethod
-    def backward(ctx, go):
-        (x,) = ctx.saved_tensors
-        gi = _new()
-        check(lib.THNN_SoftPlus_updateGradInput(x._t, _c(go)._t, gi._t, _NULL, *ctx.args))
-        return gi, None, None
+def _softplus_grad(x, go, gi, beta, threshold):
+    """SoftPlus's gradient from the input (THNN's output argument goes unused)."""
+    return lib.THNN_SoftPlus_updateGradInput(x, go, gi, _NULL, beta, threshold)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + exp(beta x)) / beta (THNN SoftPlus)."""
-    return _Softplus.apply(input, float(beta), float(threshold))
+    return _Elementwise.apply(input, lib.THNN_SoftPlus_updateOutput, _softplus_grad, (float(beta), float(threshold)),
+                              False)
 
 
 def silu(input, inplace=False):
