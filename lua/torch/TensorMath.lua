@@ -272,28 +272,22 @@ Tensor.tpow = function(self, v, t)
    return scalar(self, B.POW, t or self, v, true)
 end
 
-defop('addcmul', {'ttt', 'tntt'}, function(res, a, v, t1, t2)
-   if t2 == nil then v, t1, t2 = 1, v, t1 end
-   res = res or newlike(a)
-   local t1t, tmp1 = alike(a, t1, 3, 'addcmul')
-   local t2t, tmp2 = alike(a, t2, 4, 'addcmul')
-   local st = C.THTensor_addcmul(res.__th, a.__th, t1t, t2t, v)
-   if tmp1 then C.THTensor_free(tmp1) end
-   if tmp2 then C.THTensor_free(tmp2) end
-   check(st)
-   return res
-end, 'inplace')
-defop('addcdiv', {'ttt', 'tntt'}, function(res, a, v, t1, t2)
-   if t2 == nil then v, t1, t2 = 1, v, t1 end
-   res = res or newlike(a)
-   local t1t, tmp1 = alike(a, t1, 3, 'addcdiv')
-   local t2t, tmp2 = alike(a, t2, 4, 'addcdiv')
-   local st = C.THTensor_addcdiv(res.__th, a.__th, t1t, t2t, v)
-   if tmp1 then C.THTensor_free(tmp1) end
-   if tmp2 then C.THTensor_free(tmp2) end
-   check(st)
-   return res
-end, 'inplace')
+-- addcmul, addcdiv: res = a + v * (t1 op t2), v defaulting to 1; t1 and t2 are made like a
+local function addcop(name, fn)
+   defop(name, {'ttt', 'tntt'}, function(res, a, v, t1, t2)
+      if t2 == nil then v, t1, t2 = 1, v, t1 end
+      res = res or newlike(a)
+      local t1t, tmp1 = alike(a, t1, 3, name)
+      local t2t, tmp2 = alike(a, t2, 4, name)
+      local st = fn(res.__th, a.__th, t1t, t2t, v)
+      if tmp1 then C.THTensor_free(tmp1) end
+      if tmp2 then C.THTensor_free(tmp2) end
+      check(st)
+      return res
+   end, 'inplace')
+end
+addcop('addcmul', C.THTensor_addcmul)
+addcop('addcdiv', C.THTensor_addcdiv)
 defop('lerp', {'ttn'}, function(res, a, b, w)
    res = res or newlike(a)
    local bt, tmp = alike(a, b, 3, 'lerp')
