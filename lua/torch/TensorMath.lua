@@ -679,32 +679,24 @@ torch.range = function(...)
 end
 Tensor.range = function(self, ...) return rangeimpl(self, 2, ...) end
 
-torch.linspace = function(...)
-   local dt = typearg(...)
-   local a = ...
-   local res
-   if istensor(a) then res = a else res = wrap(C.THTensor_new(dt)) end
-   local off = istensor(a) and 1 or 0
-   local x, y, n = select(1 + off, ...)
-   if type(n) == 'string' then n = nil end     -- the type name
-   checkargs('linspace', 1 + off, {'number', 'number', 'number?'}, x, y, n)
-   check(C.THTensor_linspace(res.__th, x, y, n or 100))
-   return res
+-- linspace, logspace ([res,] x, y [, n = 100]): res filled by fill(res, x, y, n)
+local function spaceop(name, fill)
+   torch[name] = function(...)
+      local dt = typearg(...)
+      local a = ...
+      local res
+      if istensor(a) then res = a else res = wrap(C.THTensor_new(dt)) end
+      local off = istensor(a) and 1 or 0
+      local x, y, n = select(1 + off, ...)
+      if type(n) == 'string' then n = nil end     -- the type name
+      checkargs(name, 1 + off, {'number', 'number', 'number?'}, x, y, n)
+      check(fill(res.__th, x, y, n or 100))
+      return res
+   end
+   Tensor[name] = function(self, ...) return torch[name](self, ...) end
 end
-Tensor.linspace = function(self, ...) return torch.linspace(self, ...) end
-torch.logspace = function(...)
-   local dt = typearg(...)
-   local a = ...
-   local res
-   if istensor(a) then res = a else res = wrap(C.THTensor_new(dt)) end
-   local off = istensor(a) and 1 or 0
-   local x, y, n = select(1 + off, ...)
-   if type(n) == 'string' then n = nil end     -- the type name
-   checkargs('logspace', 1 + off, {'number', 'number', 'number?'}, x, y, n)
-   check(C.THTensor_logspace(res.__th, x, y, n or 100, 10))
-   return res
-end
-Tensor.logspace = function(self, ...) return torch.logspace(self, ...) end
+spaceop('linspace', C.THTensor_linspace)
+spaceop('logspace', function(th, x, y, n) return C.THTensor_logspace(th, x, y, n, 10) end)
 
 torch.reshape = function(...)
    local a, b = ...
