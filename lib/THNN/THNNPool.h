@@ -96,6 +96,15 @@ static inline int THNN_checkIndices(const char *fn, const char *argname, THTenso
     return 0;
 }
 
+/* The indices output of a max pooling: present, and int64 or not yet typed. */
+static inline int THNN_checkIndicesOut(const char *fn, THTensor *indices)
+{
+    TH_CHECK(indices, TH_ERR_VALUE, "%s: indices is NULL", fn);
+    TH_CHECK(indices->dtype == TH_INT64 || indices->dtype < 0, TH_ERR_TYPE,
+             "%s: expected an int64 tensor for indices, got %s", fn, TH_dtypeName(indices->dtype));
+    return 0;
+}
+
 /* Fail unless gradOutput has exactly the given shape. */
 static inline int THNN_checkGradOutput(const char *fn, THTensor *g, int ndim, const int64_t *shape)
 {

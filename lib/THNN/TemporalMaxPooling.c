@@ -15,9 +15,7 @@ int THNN_TemporalMaxPooling_updateOutput(THTensor *input, THTensor *output, THTe
     TemporalShape s;
     TH_TRY(THNN_temporalShapeCheck(fn, input, kW, dW, -1, &s));
     TH_CHECK(output, TH_ERR_VALUE, "%s: output is NULL", fn);
-    TH_CHECK(indices, TH_ERR_VALUE, "%s: indices is NULL", fn);
-    TH_CHECK(indices->dtype == TH_INT64 || indices->dtype < 0, TH_ERR_TYPE,
-             "%s: expected an int64 tensor for indices, got %s", fn, TH_dtypeName(indices->dtype));
+    TH_TRY(THNN_checkIndicesOut(fn, indices));
     int dt = input->dtype;
     THTensor *in = THNN_contig(input, dt, output);
     if (!in) return TH_lastErrorCode();
