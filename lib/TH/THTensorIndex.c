@@ -265,6 +265,26 @@ static int check_index_vector(const char *fn, const THTensor *index)
     return 0;
 }
 
+/* o[...] = src's element along dim at (index operand iv - index_base), iterating over o's shape with
+ * sv (src's view, dim pinned) and iv laid over it; shared by index_select and gather. */
+static int gather_along(const char *fn, THTensor *o, THTensor *sv, THTensor *iv, const THTensor *src, int dim,
+                        int index_base)
+{
+    THTensor s1 = as1d(src);
+    IdxCtx c = {0};
+    c.stride = s1.stride[dim] * TH_dtypeSize(src->dtype);
+    c.size = s1.size[dim];
+    c.base = index_base;
+    THTensor *ops[3] = {o, sv, iv};
+    THIter it;
+    int st = THIter_build(&it, 3, ops, o->ndim, o->size, 0);
+    if (!st) {
+        THIter_run(&it, SIZE_DISPATCH(gather_, TH_dtypeSize(src->dtype)), &c, it.numel >= IDX_PARALLEL_MIN);
+        if (c.bad) st = dim_bounds_error(fn, &c, dim);
+    }
+    return st;
+}
+
 int THTensor_indexSelect(THTensor *out, THTensor *src, int dim, THTensor *index, int index_base)
 {
     const char *fn = "index_select";
@@ -284,18 +304,7 @@ int THTensor_indexSelect(THTensor *out, THTensor *src, int dim, THTensor *index,
     THTensor o1 = as1d(t);
     THTensor sv = pinned_view(src, dim, n);
     THTensor iv = index_along(index, &o1, dim);
-    IdxCtx c = {0};
-    c.stride = s1.stride[dim] * TH_dtypeSize(src->dtype);
-    c.size = s1.size[dim];
-    c.base = index_base;
-    THTensor *ops[3] = {&o1, &sv, &iv};
-    THIter it;
-    int st = THIter_build(&it, 3, ops, o1.ndim, o1.size, 0);
-    if (!st) {
-        THIter_run(&it, SIZE_DISPATCH(gather_, TH_dtypeSize(src->dtype)), &c, it.numel >= IDX_PARALLEL_MIN);
-        if (c.bad) st = dim_bounds_error(fn, &c, dim);
-    }
-    return TH_outEnd(out, t, st);
+    return TH_outEnd(out, t, gather_along(fn, &o1, &sv, &iv, src, dim, index_base));
 }
 
 /* Shared body of index_copy / index_add / index_fill: self's dim is addressed by index. */
@@ -417,19 +426,9 @@ int THTensor_gather(THTensor *out, THTensor *src, int dim, THTensor *index, int 
     if (!t) return TH_lastErrorCode();
     int st = 0;
     if (THTensor_numel(index) > 0) {
-        THTensor s1 = as1d(src), o1 = as1d(t), i1 = as1d(index);
+        THTensor o1 = as1d(t), i1 = as1d(index);
         THTensor sv = window_view(src, index, dim);
-        IdxCtx c = {0};
-        c.stride = s1.stride[dim] * TH_dtypeSize(src->dtype);
-        c.size = s1.size[dim];
-        c.base = index_base;
-        THTensor *ops[3] = {&o1, &sv, &i1};
-        THIter it;
-        st = THIter_build(&it, 3, ops, o1.ndim, o1.size, 0);
-        if (!st) {
-            THIter_run(&it, SIZE_DISPATCH(gather_, TH_dtypeSize(src->dtype)), &c, it.numel >= IDX_PARALLEL_MIN);
-            if (c.bad) st = dim_bounds_error(fn, &c, dim);
-        }
+        st = gather_along(fn, &o1, &sv, &i1, src, dim, index_base);
     }
     return TH_outEnd(out, t, st);
 }

@@ -55,9 +55,7 @@ static int maxpool_updateOutput(const char *fn, int nsp, THTensor *input, THTens
     PoolShape s;
     TH_TRY(THNN_poolShapeCheck(fn, input, nsp, k, d, p, dil, ceil_mode, &s));
     TH_CHECK(output, TH_ERR_VALUE, "%s: output is NULL", fn);
-    TH_CHECK(indices, TH_ERR_VALUE, "%s: indices is NULL", fn);
-    TH_CHECK(indices->dtype == TH_INT64 || indices->dtype < 0, TH_ERR_TYPE,
-             "%s: expected an int64 tensor for indices, got %s", fn, TH_dtypeName(indices->dtype));
+    TH_TRY(THNN_checkIndicesOut(fn, indices));
     int dt = input->dtype;
     int64_t oshape[5];
     int ond = THNN_poolOutShape(&s, nsp, oshape);

@@ -44,9 +44,7 @@ static int frac_updateOutput(const char *fn, int nsp, THTensor *input, THTensor 
     char buf[128];
     TH_TRY(frac_shapeCheck(fn, nsp, input, o, k, &np, is, oshape));
     TH_CHECK(output, TH_ERR_VALUE, "%s: output is NULL", fn);
-    TH_CHECK(indices, TH_ERR_VALUE, "%s: indices is NULL", fn);
-    TH_CHECK(indices->dtype == TH_INT64 || indices->dtype < 0, TH_ERR_TYPE,
-             "%s: expected an int64 tensor for indices, got %s", fn, TH_dtypeName(indices->dtype));
+    TH_TRY(THNN_checkIndicesOut(fn, indices));
     TH_CHECK(randomSamples, TH_ERR_VALUE, "%s: randomSamples is NULL", fn);
     THNN_CHECK_FLOAT(fn, randomSamples);
     int dt = input->dtype, nd = input->ndim;

@@ -43,17 +43,24 @@ int THNN_Linear_updateOutput(THTensor *input, THTensor *output, THTensor *weight
     return st;
 }
 
-int THNN_Linear_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, THTensor *weight)
+/* gradOutput must be shaped like the output of input (dtype and sizes). */
+static int check_gradOutput(THTensor *input, THTensor *gradOutput, THTensor *weight)
 {
     char b0[128], b1[128];
-    TH_TRY(shape_check(input, weight));
-    TH_CHECK(gradOutput && gradInput, TH_ERR_VALUE, "Linear: gradOutput or gradInput is NULL");
     TH_CHECK(gradOutput->dtype == input->dtype, TH_ERR_TYPE, "Linear: gradOutput has dtype %s, expected %s",
              TH_dtypeName(gradOutput->dtype), TH_dtypeName(input->dtype));
     TH_CHECK(gradOutput->ndim == input->ndim && gradOutput->size[0] == (input->ndim == 1 ? weight->size[0] : input->size[0])
              && gradOutput->size[gradOutput->ndim - 1] == weight->size[0], TH_ERR_VALUE,
              "Linear: gradOutput of size %s does not match the output for input of size %s",
              THNN_sizeDesc(gradOutput, b0, sizeof b0), THNN_sizeDesc(input, b1, sizeof b1));
+    return 0;
+}
+
+int THNN_Linear_updateGradInput(THTensor *input, THTensor *gradOutput, THTensor *gradInput, THTensor *weight)
+{
+    TH_TRY(shape_check(input, weight));
+    TH_CHECK(gradOutput && gradInput, TH_ERR_VALUE, "Linear: gradOutput or gradInput is NULL");
+    TH_TRY(check_gradOutput(input, gradOutput, weight));
     if (input->ndim == 1) {
         THTensor *wt = THTensor_newTranspose(weight, 0, 1);
         if (!wt) return TH_lastErrorCode();
@@ -74,12 +81,7 @@ int THNN_Linear_accGradParameters(THTensor *input, THTensor *gradOutput, THTenso
     char b0[128], b1[128];
     TH_TRY(shape_check(input, weight));
     TH_CHECK(gradOutput && gradWeight, TH_ERR_VALUE, "Linear: gradOutput or gradWeight is NULL");
-    TH_CHECK(gradOutput->dtype == input->dtype, TH_ERR_TYPE, "Linear: gradOutput has dtype %s, expected %s",
-             TH_dtypeName(gradOutput->dtype), TH_dtypeName(input->dtype));
-    TH_CHECK(gradOutput->ndim == input->ndim && gradOutput->size[0] == (input->ndim == 1 ? weight->size[0] : input->size[0])
-             && gradOutput->size[gradOutput->ndim - 1] == weight->size[0], TH_ERR_VALUE,
-             "Linear: gradOutput of size %s does not match the output for input of size %s",
-             THNN_sizeDesc(gradOutput, b0, sizeof b0), THNN_sizeDesc(input, b1, sizeof b1));
+    TH_TRY(check_gradOutput(input, gradOutput, weight));
     TH_CHECK(gradWeight->dtype == input->dtype && gradWeight->ndim == 2 && gradWeight->size[0] == weight->size[0] &&
              gradWeight->size[1] == weight->size[1], TH_ERR_VALUE,
              "Linear: expected gradWeight shaped like weight %s, got %s", THNN_sizeDesc(weight, b0, sizeof b0),

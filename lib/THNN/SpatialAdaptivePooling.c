@@ -39,9 +39,7 @@ int THNN_SpatialAdaptiveMaxPooling_updateOutput(THTensor *input, THTensor *outpu
     AdaShape s;
     TH_TRY(adaptive_shapeCheck(fn, input, osizeW, osizeH, &s));
     TH_CHECK(output, TH_ERR_VALUE, "%s: output is NULL", fn);
-    TH_CHECK(indices, TH_ERR_VALUE, "%s: indices is NULL", fn);
-    TH_CHECK(indices->dtype == TH_INT64 || indices->dtype < 0, TH_ERR_TYPE,
-             "%s: expected an int64 tensor for indices, got %s", fn, TH_dtypeName(indices->dtype));
+    TH_TRY(THNN_checkIndicesOut(fn, indices));
     int dt = input->dtype;
     int64_t oshape[4];
     int ond = adaptive_outShape(input, &s, oshape);

@@ -34,23 +34,6 @@ static int sub_shapeCheck(const char *fn, THTensor *input, int64_t nplanes, int 
     return 0;
 }
 
-/* Fail unless p (weight / gradWeight / ...) holds n values; a gradient must also be contiguous in dtype dt. */
-static int sub_checkParam(const char *fn, const char *name, THTensor *p, int64_t n, int dt, int is_grad)
-{
-    char buf[128];
-    TH_CHECK(p, TH_ERR_VALUE, "%s: %s is NULL", fn, name);
-    TH_CHECK(p->dtype == TH_FLOAT32 || p->dtype == TH_FLOAT64, TH_ERR_TYPE, "%s: expected a float32 or float64 tensor for %s, got %s",
-             fn, name, TH_validDtype(p->dtype) ? TH_dtypeName(p->dtype) : "an undecided dtype");
-    TH_CHECK(THTensor_numel(p) == n, TH_ERR_VALUE, "%s: expected %s with %lld elements (one per input plane), got %s",
-             fn, name, (long long)n, THNN_sizeDesc(p, buf, sizeof buf));
-    if (is_grad) {
-        TH_CHECK(p->dtype == dt, TH_ERR_TYPE, "%s: expected %s of dtype %s (the input's), got %s", fn, name,
-                 TH_dtypeName(dt), TH_dtypeName(p->dtype));
-        TH_CHECK(THTensor_isContiguous(p), TH_ERR_VALUE, "%s: %s must be contiguous", fn, name);
-    }
-    return 0;
-}
-
 int THNN_SpatialSubSampling_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
                                          int kW, int kH, int dW, int dH)
 {
@@ -59,8 +42,8 @@ int THNN_SpatialSubSampling_updateOutput(THTensor *input, THTensor *output, THTe
     TH_CHECK(weight, TH_ERR_VALUE, "%s: weight is NULL", fn);
     TH_TRY(sub_shapeCheck(fn, input, THTensor_numel(weight), kW, kH, dW, dH, &s));
     int dt = input->dtype;
-    TH_TRY(sub_checkParam(fn, "weight", weight, s.np, dt, 0));
-    if (bias) TH_TRY(sub_checkParam(fn, "bias", bias, s.np, dt, 0));
+    TH_TRY(THNN_checkPerPlaneParam(fn, "weight", weight, s.np, "input plane", dt, 0));
+    if (bias) TH_TRY(THNN_checkPerPlaneParam(fn, "bias", bias, s.np, "input plane", dt, 0));
     TH_CHECK(output, TH_ERR_VALUE, "%s: output is NULL", fn);
     THTensor *t[4] = {THNN_contig(input, dt, output), THNN_contig(weight, dt, output), bias ? THNN_contig(bias, dt, output) : NULL, NULL};
     if (!t[0] || !t[1] || (bias && !t[2])) { THNN_freeAll(t, 3); return TH_lastErrorCode(); }
@@ -86,7 +69,7 @@ int THNN_SpatialSubSampling_updateGradInput(THTensor *input, THTensor *gradOutpu
     TH_CHECK(weight, TH_ERR_VALUE, "%s: weight is NULL", fn);
     TH_TRY(sub_shapeCheck(fn, input, THTensor_numel(weight), kW, kH, dW, dH, &s));
     int dt = input->dtype;
-    TH_TRY(sub_checkParam(fn, "weight", weight, s.np, dt, 0));
+    TH_TRY(THNN_checkPerPlaneParam(fn, "weight", weight, s.np, "input plane", dt, 0));
     TH_TRY(THNN_checkGradOutput(fn, gradOutput, s.ond, s.oshape));
     TH_CHECK(gradInput, TH_ERR_VALUE, "%s: gradInput is NULL", fn);
     THTensor *t[3] = {THNN_contig(gradOutput, dt, gradInput), THNN_contig(weight, dt, gradInput), NULL};
@@ -111,8 +94,8 @@ int THNN_SpatialSubSampling_accGradParameters(THTensor *input, THTensor *gradOut
     TH_CHECK(gradWeight, TH_ERR_VALUE, "%s: gradWeight is NULL", fn);
     TH_TRY(sub_shapeCheck(fn, input, THTensor_numel(gradWeight), kW, kH, dW, dH, &s));
     int dt = input->dtype;
-    TH_TRY(sub_checkParam(fn, "gradWeight", gradWeight, s.np, dt, 1));
-    if (gradBias) TH_TRY(sub_checkParam(fn, "gradBias", gradBias, s.np, dt, 1));
+    TH_TRY(THNN_checkPerPlaneParam(fn, "gradWeight", gradWeight, s.np, "input plane", dt, 1));
+    if (gradBias) TH_TRY(THNN_checkPerPlaneParam(fn, "gradBias", gradBias, s.np, "input plane", dt, 1));
     TH_TRY(THNN_checkGradOutput(fn, gradOutput, s.ond, s.oshape));
     THTensor *t[2] = {THNN_contig(input, dt, NULL), THNN_contig(gradOutput, dt, NULL)};
     if (!t[0] || !t[1]) { THNN_freeAll(t, 2); return TH_lastErrorCode(); }

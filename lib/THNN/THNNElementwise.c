@@ -10,10 +10,9 @@
                            THNN_sizeDesc((a), b1_, sizeof b1_), nb, THNN_sizeDesc((b), b0_, sizeof b0_)); } \
 } while (0)
 
-int THNN_ewMap(const char *fn, THTensor *out, int nin, THTensor **ins, const char *const *names,
-               int alias, THLoop kfloat, THLoop kdouble, const double *params)
+/* The inputs of ewMap / ewSum: all present, float32 or float64, of one dtype and one shape. */
+static int ew_checkInputs(const char *fn, int nin, THTensor **ins, const char *const *names)
 {
-    TH_CHECK(out, TH_ERR_VALUE, "%s: the output tensor is NULL", fn);
     for (int k = 0; k < nin; k++) {
         TH_CHECK(ins[k], TH_ERR_VALUE, "%s: %s is NULL", fn, names[k]);
         TH_CHECK(ins[k]->dtype == TH_FLOAT32 || ins[k]->dtype == TH_FLOAT64, TH_ERR_TYPE,
@@ -24,6 +23,14 @@ int THNN_ewMap(const char *fn, THTensor *out, int nin, THTensor **ins, const cha
                  names[k], TH_dtypeName(ins[k]->dtype), names[0], TH_dtypeName(ins[0]->dtype));
         THNN_CHECK_SAME_SHAPE_N(fn, ins[k], names[k], ins[0], names[0]);
     }
+    return 0;
+}
+
+int THNN_ewMap(const char *fn, THTensor *out, int nin, THTensor **ins, const char *const *names,
+               int alias, THLoop kfloat, THLoop kdouble, const double *params)
+{
+    TH_CHECK(out, TH_ERR_VALUE, "%s: the output tensor is NULL", fn);
+    TH_TRY(ew_checkInputs(fn, nin, ins, names));
     const int dt = ins[0]->dtype;
     THTensor *res = out, *tmp = NULL;
     if (alias >= 0) {
@@ -61,18 +68,9 @@ static void sum_combine(char *dst, const char *src, void *ctx) { (void)ctx; *(do
 int THNN_ewSum(const char *fn, int nin, THTensor **ins, const char *const *names,
                THLoop kfloat, THLoop kdouble, const double *params, double *result)
 {
-    /* the checks of ewMap, on a scratch output that is never allocated */
+    /* the input checks of ewMap; the sum needs no output */
     *result = 0;
-    for (int k = 0; k < nin; k++) {
-        TH_CHECK(ins[k], TH_ERR_VALUE, "%s: %s is NULL", fn, names[k]);
-        TH_CHECK(ins[k]->dtype == TH_FLOAT32 || ins[k]->dtype == TH_FLOAT64, TH_ERR_TYPE,
-                 "%s: expected a float32 or float64 tensor for %s, got %s", fn, names[k],
-                 ins[k]->dtype < 0 ? "an undefined tensor" : TH_dtypeName(ins[k]->dtype));
-        if (k == 0) continue;
-        TH_CHECK(ins[k]->dtype == ins[0]->dtype, TH_ERR_TYPE, "%s: %s has dtype %s but %s has dtype %s", fn,
-                 names[k], TH_dtypeName(ins[k]->dtype), names[0], TH_dtypeName(ins[0]->dtype));
-        THNN_CHECK_SAME_SHAPE_N(fn, ins[k], names[k], ins[0], names[0]);
-    }
+    TH_TRY(ew_checkInputs(fn, nin, ins, names));
     double acc = 0;
     THStorage accs = {0};
     accs.data = (char *)&acc; accs.size = 1; accs.dtype = TH_FLOAT64; accs.refcount = 1;

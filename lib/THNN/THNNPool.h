@@ -96,6 +96,15 @@ static inline int THNN_checkIndices(const char *fn, const char *argname, THTenso
     return 0;
 }
 
+/* The indices output of a max pooling: present, and int64 or not yet typed. */
+static inline int THNN_checkIndicesOut(const char *fn, THTensor *indices)
+{
+    TH_CHECK(indices, TH_ERR_VALUE, "%s: indices is NULL", fn);
+    TH_CHECK(indices->dtype == TH_INT64 || indices->dtype < 0, TH_ERR_TYPE,
+             "%s: expected an int64 tensor for indices, got %s", fn, TH_dtypeName(indices->dtype));
+    return 0;
+}
+
 /* Fail unless gradOutput has exactly the given shape. */
 static inline int THNN_checkGradOutput(const char *fn, THTensor *g, int ndim, const int64_t *shape)
 {
@@ -110,6 +119,55 @@ static inline int THNN_checkGradOutput(const char *fn, THTensor *g, int ndim, co
         if (k < sizeof b) snprintf(b + k, sizeof b - k, "]");
         return TH_setError(TH_ERR_VALUE, "%s: expected gradOutput of size %s, got %s", fn, b,
                            THNN_sizeDesc(g, a, sizeof a));
+    }
+    return 0;
+}
+
+/* Sizes of a temporal (frame sequence) call: input nFrame x frameSize or N x nFrame x frameSize. */
+typedef struct { int64_t nb, iT, F, oT; int64_t oshape[3]; int ond; } TemporalShape;
+
+/* Shared shape check of TemporalMaxPooling and TemporalSubSampling: a kW-frame window every dW
+ * frames; frameSize < 0 accepts any frame size. */
+static inline int THNN_temporalShapeCheck(const char *fn, THTensor *input, int kW, int dW, int64_t frameSize,
+                                          TemporalShape *s)
+{
+    char buf[128];
+    THNN_CHECK_FLOAT(fn, input);
+    int nd = input->ndim;
+    TH_CHECK(nd == 2 || nd == 3, TH_ERR_VALUE, "%s: expected 2D or 3D input (batch mode), got %s",
+             fn, THNN_sizeDesc(input, buf, sizeof buf));
+    TH_CHECK(kW > 0 && dW > 0, TH_ERR_VALUE, "%s: kernel size and stride should be greater than zero, but got kW = %d, dW = %d",
+             fn, kW, dW);
+    s->nb = nd == 3 ? input->size[0] : 1;
+    s->iT = input->size[nd - 2];
+    s->F = input->size[nd - 1];
+    TH_CHECK(frameSize < 0 || s->F == frameSize, TH_ERR_VALUE, "%s: expected input with frame size %lld, got %s",
+             fn, (long long)frameSize, THNN_sizeDesc(input, buf, sizeof buf));
+    TH_CHECK(s->iT >= kW, TH_ERR_VALUE, "%s: input sequence of %lld frames (input %s) smaller than kernel size kW = %d",
+             fn, (long long)s->iT, THNN_sizeDesc(input, buf, sizeof buf), kW);
+    s->oT = (s->iT - kW) / dW + 1;
+    s->ond = nd;
+    if (nd == 3) s->oshape[0] = s->nb;
+    s->oshape[nd - 2] = s->oT;
+    s->oshape[nd - 1] = s->F;
+    return 0;
+}
+
+/* Fail unless p (weight / gradWeight / ...: one value per `per`, e.g. "input plane") holds n
+ * values; a gradient (is_grad) must also be contiguous in the input's dtype dt. */
+static inline int THNN_checkPerPlaneParam(const char *fn, const char *name, THTensor *p, int64_t n,
+                                          const char *per, int dt, int is_grad)
+{
+    char buf[128];
+    TH_CHECK(p, TH_ERR_VALUE, "%s: %s is NULL", fn, name);
+    TH_CHECK(p->dtype == TH_FLOAT32 || p->dtype == TH_FLOAT64, TH_ERR_TYPE, "%s: expected a float32 or float64 tensor for %s, got %s",
+             fn, name, TH_validDtype(p->dtype) ? TH_dtypeName(p->dtype) : "an undecided dtype");
+    TH_CHECK(THTensor_numel(p) == n, TH_ERR_VALUE, "%s: expected %s with %lld elements (one per %s), got %s",
+             fn, name, (long long)n, per, THNN_sizeDesc(p, buf, sizeof buf));
+    if (is_grad) {
+        TH_CHECK(p->dtype == dt, TH_ERR_TYPE, "%s: expected %s of dtype %s (the input's), got %s", fn, name,
+                 TH_dtypeName(dt), TH_dtypeName(p->dtype));
+        TH_CHECK(THTensor_isContiguous(p), TH_ERR_VALUE, "%s: %s must be contiguous", fn, name);
     }
     return 0;
 }

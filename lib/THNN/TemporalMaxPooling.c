@@ -8,40 +8,14 @@
 #define THNN_GENERIC_FILE "TemporalMaxPooling.c"
 #include "THNNGenerate.h"
 
-typedef struct { int64_t nb, iT, F, oT; int64_t oshape[3]; int ond; } TmpShape;
-
-static int tmp_shapeCheck(const char *fn, THTensor *input, int kW, int dW, TmpShape *s)
-{
-    char buf[128];
-    THNN_CHECK_FLOAT(fn, input);
-    int nd = input->ndim;
-    TH_CHECK(nd == 2 || nd == 3, TH_ERR_VALUE, "%s: expected 2D or 3D input (batch mode), got %s",
-             fn, THNN_sizeDesc(input, buf, sizeof buf));
-    TH_CHECK(kW > 0 && dW > 0, TH_ERR_VALUE, "%s: kernel size and stride should be greater than zero, but got kW = %d, dW = %d",
-             fn, kW, dW);
-    s->nb = nd == 3 ? input->size[0] : 1;
-    s->iT = input->size[nd - 2];
-    s->F = input->size[nd - 1];
-    TH_CHECK(s->iT >= kW, TH_ERR_VALUE, "%s: input sequence of %lld frames (input %s) smaller than kernel size kW = %d",
-             fn, (long long)s->iT, THNN_sizeDesc(input, buf, sizeof buf), kW);
-    s->oT = (s->iT - kW) / dW + 1;
-    s->ond = nd;
-    if (nd == 3) s->oshape[0] = s->nb;
-    s->oshape[nd - 2] = s->oT;
-    s->oshape[nd - 1] = s->F;
-    return 0;
-}
-
 int THNN_TemporalMaxPooling_updateOutput(THTensor *input, THTensor *output, THTensor *indices, int kW, int dW,
                                          int index_base)
 {
     const char *fn = "TemporalMaxPooling";
-    TmpShape s;
-    TH_TRY(tmp_shapeCheck(fn, input, kW, dW, &s));
+    TemporalShape s;
+    TH_TRY(THNN_temporalShapeCheck(fn, input, kW, dW, -1, &s));
     TH_CHECK(output, TH_ERR_VALUE, "%s: output is NULL", fn);
-    TH_CHECK(indices, TH_ERR_VALUE, "%s: indices is NULL", fn);
-    TH_CHECK(indices->dtype == TH_INT64 || indices->dtype < 0, TH_ERR_TYPE,
-             "%s: expected an int64 tensor for indices, got %s", fn, TH_dtypeName(indices->dtype));
+    TH_TRY(THNN_checkIndicesOut(fn, indices));
     int dt = input->dtype;
     THTensor *in = THNN_contig(input, dt, output);
     if (!in) return TH_lastErrorCode();
@@ -64,8 +38,8 @@ int THNN_TemporalMaxPooling_updateGradInput(THTensor *input, THTensor *gradOutpu
                                             THTensor *indices, int kW, int dW, int index_base)
 {
     const char *fn = "TemporalMaxPooling";
-    TmpShape s;
-    TH_TRY(tmp_shapeCheck(fn, input, kW, dW, &s));
+    TemporalShape s;
+    TH_TRY(THNN_temporalShapeCheck(fn, input, kW, dW, -1, &s));
     TH_CHECK(gradInput, TH_ERR_VALUE, "%s: gradInput is NULL", fn);
     TH_TRY(THNN_checkGradOutput(fn, gradOutput, s.ond, s.oshape));
     TH_TRY(THNN_checkIndices(fn, "indices", indices, gradOutput));

@@ -6,57 +6,15 @@
 #define THNN_GENERIC_FILE "TemporalSubSampling.c"
 #include "THNNGenerate.h"
 
-typedef struct { int64_t nb, iT, F, oT; int64_t oshape[3]; int ond; } TssShape;
-
-static int tss_shapeCheck(const char *fn, THTensor *input, int kW, int dW, int64_t frameSize, TssShape *s)
-{
-    char buf[128];
-    THNN_CHECK_FLOAT(fn, input);
-    int nd = input->ndim;
-    TH_CHECK(nd == 2 || nd == 3, TH_ERR_VALUE, "%s: expected 2D or 3D input (batch mode), got %s",
-             fn, THNN_sizeDesc(input, buf, sizeof buf));
-    TH_CHECK(kW > 0 && dW > 0, TH_ERR_VALUE, "%s: kernel size and stride should be greater than zero, but got kW = %d, dW = %d",
-             fn, kW, dW);
-    s->nb = nd == 3 ? input->size[0] : 1;
-    s->iT = input->size[nd - 2];
-    s->F = input->size[nd - 1];
-    TH_CHECK(s->F == frameSize, TH_ERR_VALUE, "%s: expected input with frame size %lld, got %s",
-             fn, (long long)frameSize, THNN_sizeDesc(input, buf, sizeof buf));
-    TH_CHECK(s->iT >= kW, TH_ERR_VALUE, "%s: input sequence of %lld frames (input %s) smaller than kernel size kW = %d",
-             fn, (long long)s->iT, THNN_sizeDesc(input, buf, sizeof buf), kW);
-    s->oT = (s->iT - kW) / dW + 1;
-    s->ond = nd;
-    if (nd == 3) s->oshape[0] = s->nb;
-    s->oshape[nd - 2] = s->oT;
-    s->oshape[nd - 1] = s->F;
-    return 0;
-}
-
-static int tss_checkParam(const char *fn, const char *name, THTensor *p, int64_t n, int dt, int is_grad)
-{
-    char buf[128];
-    TH_CHECK(p, TH_ERR_VALUE, "%s: %s is NULL", fn, name);
-    TH_CHECK(p->dtype == TH_FLOAT32 || p->dtype == TH_FLOAT64, TH_ERR_TYPE, "%s: expected a float32 or float64 tensor for %s, got %s",
-             fn, name, TH_validDtype(p->dtype) ? TH_dtypeName(p->dtype) : "an undecided dtype");
-    TH_CHECK(THTensor_numel(p) == n, TH_ERR_VALUE, "%s: expected %s with %lld elements (one per feature), got %s",
-             fn, name, (long long)n, THNN_sizeDesc(p, buf, sizeof buf));
-    if (is_grad) {
-        TH_CHECK(p->dtype == dt, TH_ERR_TYPE, "%s: expected %s of dtype %s (the input's), got %s", fn, name,
-                 TH_dtypeName(dt), TH_dtypeName(p->dtype));
-        TH_CHECK(THTensor_isContiguous(p), TH_ERR_VALUE, "%s: %s must be contiguous", fn, name);
-    }
-    return 0;
-}
-
 int THNN_TemporalSubSampling_updateOutput(THTensor *input, THTensor *output, THTensor *weight, THTensor *bias,
                                           int kW, int dW, int inputFrameSize)
 {
     const char *fn = "TemporalSubSampling";
-    TssShape s;
-    TH_TRY(tss_shapeCheck(fn, input, kW, dW, inputFrameSize, &s));
+    TemporalShape s;
+    TH_TRY(THNN_temporalShapeCheck(fn, input, kW, dW, inputFrameSize, &s));
     int dt = input->dtype;
-    TH_TRY(tss_checkParam(fn, "weight", weight, s.F, dt, 0));
-    if (bias) TH_TRY(tss_checkParam(fn, "bias", bias, s.F, dt, 0));
+    TH_TRY(THNN_checkPerPlaneParam(fn, "weight", weight, s.F, "feature", dt, 0));
+    if (bias) TH_TRY(THNN_checkPerPlaneParam(fn, "bias", bias, s.F, "feature", dt, 0));
     TH_CHECK(output, TH_ERR_VALUE, "%s: output is NULL", fn);
     THTensor *t[4] = {THNN_contig(input, dt, output), THNN_contig(weight, dt, output), bias ? THNN_contig(bias, dt, output) : NULL, NULL};
     if (!t[0] || !t[1] || (bias && !t[2])) { THNN_freeAll(t, 3); return TH_lastErrorCode(); }
@@ -78,11 +36,11 @@ int THNN_TemporalSubSampling_updateGradInput(THTensor *input, THTensor *gradOutp
                                              THTensor *weight, int kW, int dW)
 {
     const char *fn = "TemporalSubSampling";
-    TssShape s;
+    TemporalShape s;
     TH_CHECK(weight, TH_ERR_VALUE, "%s: weight is NULL", fn);
-    TH_TRY(tss_shapeCheck(fn, input, kW, dW, THTensor_numel(weight), &s));
+    TH_TRY(THNN_temporalShapeCheck(fn, input, kW, dW, THTensor_numel(weight), &s));
     int dt = input->dtype;
-    TH_TRY(tss_checkParam(fn, "weight", weight, s.F, dt, 0));
+    TH_TRY(THNN_checkPerPlaneParam(fn, "weight", weight, s.F, "feature", dt, 0));
     TH_TRY(THNN_checkGradOutput(fn, gradOutput, s.ond, s.oshape));
     TH_CHECK(gradInput, TH_ERR_VALUE, "%s: gradInput is NULL", fn);
     THTensor *t[3] = {THNN_contig(gradOutput, dt, gradInput), THNN_contig(weight, dt, gradInput), NULL};
@@ -103,12 +61,12 @@ int THNN_TemporalSubSampling_accGradParameters(THTensor *input, THTensor *gradOu
                                                THTensor *gradBias, int kW, int dW, double scale)
 {
     const char *fn = "TemporalSubSampling";
-    TssShape s;
+    TemporalShape s;
     TH_CHECK(gradWeight, TH_ERR_VALUE, "%s: gradWeight is NULL", fn);
-    TH_TRY(tss_shapeCheck(fn, input, kW, dW, THTensor_numel(gradWeight), &s));
+    TH_TRY(THNN_temporalShapeCheck(fn, input, kW, dW, THTensor_numel(gradWeight), &s));
     int dt = input->dtype;
-    TH_TRY(tss_checkParam(fn, "gradWeight", gradWeight, s.F, dt, 1));
-    if (gradBias) TH_TRY(tss_checkParam(fn, "gradBias", gradBias, s.F, dt, 1));
+    TH_TRY(THNN_checkPerPlaneParam(fn, "gradWeight", gradWeight, s.F, "feature", dt, 1));
+    if (gradBias) TH_TRY(THNN_checkPerPlaneParam(fn, "gradBias", gradBias, s.F, "feature", dt, 1));
     TH_TRY(THNN_checkGradOutput(fn, gradOutput, s.ond, s.oshape));
     THTensor *t[2] = {THNN_contig(input, dt, NULL), THNN_contig(gradOutput, dt, NULL)};
     if (!t[0] || !t[1]) { THNN_freeAll(t, 2); return TH_lastErrorCode(); }

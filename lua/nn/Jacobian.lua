@@ -50,13 +50,12 @@ function J.backwardUpdate(module, input, param)
    return jacobian
 end
 
-function J.forward(module, input, param, perturbation)
-   param = param or input
-   -- perturbation amount
+-- d output / d param by central differences (perturbation defaults to 1e-6); asUpdate turns row
+-- i into param[i] - row i, the jacobian of an update step (forwardUpdate)
+local function centralDifferences(module, input, param, perturbation, asUpdate)
    perturbation = perturbation or 1e-6
-   -- 1D view of input
+   -- 1D view of param
    local sin = param.new(param):resize(param:nElement())
-   -- jacobian matrix to calculate
    local jacobian = torch.Tensor():resize(param:nElement(), module:forward(input):nElement())
    local outa = torch.Tensor(jacobian:size(2))
    local outb = torch.Tensor(jacobian:size(2))
@@ -69,29 +68,20 @@ function J.forward(module, input, param, perturbation)
       sin[i] = orig
       outb:add(-1, outa):div(2 * perturbation)
       jacobian:select(1, i):copy(outb)
+      if asUpdate then
+         jacobian:select(1, i):mul(-1)
+         jacobian:select(1, i):add(sin[i])
+      end
    end
    return jacobian
 end
 
+function J.forward(module, input, param, perturbation)
+   return centralDifferences(module, input, param or input, perturbation, false)
+end
+
 function J.forwardUpdate(module, input, param, perturbation)
-   perturbation = perturbation or 1e-6
-   local sin = param.new(param):resize(param:nElement())
-   local jacobian = torch.Tensor():resize(param:nElement(), module:forward(input):nElement())
-   local outa = torch.Tensor(jacobian:size(2))
-   local outb = torch.Tensor(jacobian:size(2))
-   for i = 1, sin:nElement() do
-      local orig = sin[i]
-      sin[i] = orig - perturbation
-      outa:copy(module:forward(input))
-      sin[i] = orig + perturbation
-      outb:copy(module:forward(input))
-      sin[i] = orig
-      outb:add(-1, outa):div(2 * perturbation)
-      jacobian:select(1, i):copy(outb)
-      jacobian:select(1, i):mul(-1)
-      jacobian:select(1, i):add(sin[i])
-   end
-   return jacobian
+   return centralDifferences(module, input, param, perturbation, true)
 end
 
 function J.testJacobian(module, input, minval, maxval, perturbation)

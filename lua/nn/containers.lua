@@ -1,5 +1,21 @@
 -- Sequential, Concat, DepthConcat, ConcatTable, Parallel, ParallelTable, MapTable, Bottle, Decorator.
 
+-- gives class the four backward passes, each through pass(self, method, input, gradOutput[, scale or lr])
+local function defineBackwardPasses(class, pass)
+   function class:updateGradInput(input, gradOutput)
+      return pass(self, 'updateGradInput', input, gradOutput)
+   end
+   function class:accGradParameters(input, gradOutput, scale)
+      pass(self, 'accGradParameters', input, gradOutput, scale or 1)
+   end
+   function class:backward(input, gradOutput, scale)
+      return pass(self, 'backward', input, gradOutput, scale or 1)
+   end
+   function class:accUpdateGradParameters(input, gradOutput, lr)
+      pass(self, 'accUpdateGradParameters', input, gradOutput, lr)
+   end
+end
+
 ------------------------------------------------------------------------ Sequential
 local Sequential, _ = torch.class('nn.Sequential', 'nn.Container')
 
@@ -46,58 +62,31 @@ function Sequential:updateOutput(input)
    return currentOutput
 end
 
-function Sequential:updateGradInput(input, gradOutput)
+-- Sequential's backward passes: modules last to first, each fed the gradOutput the one after it
+-- gives back (its return value, or its gradInput for the parameter passes)
+local function sequentialBackward(self, method, input, gradOutput, ...)
+   local returnsGradInput = method == 'updateGradInput' or method == 'backward'
    local currentGradOutput = gradOutput
    local currentModule = self.modules[#self.modules]
    for i = #self.modules - 1, 1, -1 do
       local previousModule = self.modules[i]
-      currentGradOutput = self:rethrowErrors(currentModule, i + 1, 'updateGradInput', previousModule.output, currentGradOutput)
+      local result = self:rethrowErrors(currentModule, i + 1, method, previousModule.output, currentGradOutput, ...)
+      if returnsGradInput then
+         currentGradOutput = result
+         if method == 'backward' then currentModule.gradInput = result end
+      else
+         currentGradOutput = currentModule.gradInput
+      end
       currentModule = previousModule
    end
-   currentGradOutput = self:rethrowErrors(currentModule, 1, 'updateGradInput', input, currentGradOutput)
-   self.gradInput = currentGradOutput
-   return currentGradOutput
+   currentGradOutput = self:rethrowErrors(currentModule, 1, method, input, currentGradOutput, ...)
+   if returnsGradInput then
+      self.gradInput = currentGradOutput
+      return currentGradOutput
+   end
 end
 
-function Sequential:accGradParameters(input, gradOutput, scale)
-   scale = scale or 1
-   local currentGradOutput = gradOutput
-   local currentModule = self.modules[#self.modules]
-   for i = #self.modules - 1, 1, -1 do
-      local previousModule = self.modules[i]
-      self:rethrowErrors(currentModule, i + 1, 'accGradParameters', previousModule.output, currentGradOutput, scale)
-      currentGradOutput = currentModule.gradInput
-      currentModule = previousModule
-   end
-   self:rethrowErrors(currentModule, 1, 'accGradParameters', input, currentGradOutput, scale)
-end
-
-function Sequential:backward(input, gradOutput, scale)
-   scale = scale or 1
-   local currentGradOutput = gradOutput
-   local currentModule = self.modules[#self.modules]
-   for i = #self.modules - 1, 1, -1 do
-      local previousModule = self.modules[i]
-      currentGradOutput = self:rethrowErrors(currentModule, i + 1, 'backward', previousModule.output, currentGradOutput, scale)
-      currentModule.gradInput = currentGradOutput
-      currentModule = previousModule
-   end
-   currentGradOutput = self:rethrowErrors(currentModule, 1, 'backward', input, currentGradOutput, scale)
-   self.gradInput = currentGradOutput
-   return currentGradOutput
-end
-
-function Sequential:accUpdateGradParameters(input, gradOutput, lr)
-   local currentGradOutput = gradOutput
-   local currentModule = self.modules[#self.modules]
-   for i = #self.modules - 1, 1, -1 do
-      local previousModule = self.modules[i]
-      self:rethrowErrors(currentModule, i + 1, 'accUpdateGradParameters', previousModule.output, currentGradOutput, lr)
-      currentGradOutput = currentModule.gradInput
-      currentModule = previousModule
-   end
-   self:rethrowErrors(currentModule, 1, 'accUpdateGradParameters', input, currentGradOutput, lr)
-end
+defineBackwardPasses(Sequential, sequentialBackward)
 
 function Sequential:__tostring__()
    local tab, line, nxt = '  ', '\n', ' -> '
@@ -164,57 +153,31 @@ function Concat:updateOutput(input)
    return self.output
 end
 
-function Concat:updateGradInput(input, gradOutput)
-   self.gradInput:resizeAs(input)
+-- the part of output (or gradOutput) that belongs to a module's currentOutput; DepthConcat centres it
+function Concat:windowNarrow(output, currentOutput, offset)
+   return output:narrow(self.dimension, offset, currentOutput:size(self.dimension))
+end
+
+-- Concat's and DepthConcat's backward passes: module i gets its window of gradOutput; the
+-- gradInputs it returns (updateGradInput, backward) sum into self.gradInput
+local function concatBackward(self, method, input, gradOutput, ...)
+   local sumsGradInput = method == 'updateGradInput' or method == 'backward'
+   if sumsGradInput then self.gradInput:resizeAs(input) end
    local offset = 1
    for i, module in ipairs(self.modules) do
       local currentOutput = module.output
-      local currentGradInput = self:rethrowErrors(module, i, 'updateGradInput', input,
-         gradOutput:narrow(self.dimension, offset, currentOutput:size(self.dimension)))
-      if currentGradInput then
+      local currentGradInput = self:rethrowErrors(module, i, method, input,
+         self:windowNarrow(gradOutput, currentOutput, offset), ...)
+      -- a module that gives no gradInput (e.g. a first layer) adds nothing
+      if sumsGradInput and currentGradInput then
          if i == 1 then self.gradInput:copy(currentGradInput) else self.gradInput:add(currentGradInput) end
       end
       offset = offset + currentOutput:size(self.dimension)
    end
-   return self.gradInput
+   if sumsGradInput then return self.gradInput end
 end
 
-function Concat:accGradParameters(input, gradOutput, scale)
-   scale = scale or 1
-   local offset = 1
-   for i, module in ipairs(self.modules) do
-      local currentOutput = module.output
-      self:rethrowErrors(module, i, 'accGradParameters', input,
-         gradOutput:narrow(self.dimension, offset, currentOutput:size(self.dimension)), scale)
-      offset = offset + currentOutput:size(self.dimension)
-   end
-end
-
-function Concat:backward(input, gradOutput, scale)
-   self.gradInput:resizeAs(input)
-   scale = scale or 1
-   local offset = 1
-   for i, module in ipairs(self.modules) do
-      local currentOutput = module.output
-      local currentGradInput = self:rethrowErrors(module, i, 'backward', input,
-         gradOutput:narrow(self.dimension, offset, currentOutput:size(self.dimension)), scale)
-      if currentGradInput then
-         if i == 1 then self.gradInput:copy(currentGradInput) else self.gradInput:add(currentGradInput) end
-      end
-      offset = offset + currentOutput:size(self.dimension)
-   end
-   return self.gradInput
-end
-
-function Concat:accUpdateGradParameters(input, gradOutput, lr)
-   local offset = 1
-   for i, module in ipairs(self.modules) do
-      local currentOutput = module.output
-      self:rethrowErrors(module, i, 'accUpdateGradParameters', input,
-         gradOutput:narrow(self.dimension, offset, currentOutput:size(self.dimension)), lr)
-      offset = offset + currentOutput:size(self.dimension)
-   end
-end
+defineBackwardPasses(Concat, concatBackward)
 
 Concat.__tostring__ = function(self) return treeString(self) end
 
@@ -260,53 +223,7 @@ function DepthConcat:updateOutput(input)
    return self.output
 end
 
-function DepthConcat:updateGradInput(input, gradOutput)
-   self.gradInput:resizeAs(input)
-   local offset = 1
-   for i, module in ipairs(self.modules) do
-      local currentOutput = module.output
-      local gradOutputWindow = self:windowNarrow(gradOutput, currentOutput, offset)
-      local currentGradInput = self:rethrowErrors(module, i, 'updateGradInput', input, gradOutputWindow)
-      if i == 1 then self.gradInput:copy(currentGradInput) else self.gradInput:add(currentGradInput) end
-      offset = offset + currentOutput:size(self.dimension)
-   end
-   return self.gradInput
-end
-
-function DepthConcat:accGradParameters(input, gradOutput, scale)
-   scale = scale or 1
-   local offset = 1
-   for i, module in ipairs(self.modules) do
-      local currentOutput = module.output
-      local gradOutputWindow = self:windowNarrow(gradOutput, currentOutput, offset)
-      self:rethrowErrors(module, i, 'accGradParameters', input, gradOutputWindow, scale)
-      offset = offset + currentOutput:size(self.dimension)
-   end
-end
-
-function DepthConcat:backward(input, gradOutput, scale)
-   self.gradInput:resizeAs(input)
-   scale = scale or 1
-   local offset = 1
-   for i, module in ipairs(self.modules) do
-      local currentOutput = module.output
-      local gradOutputWindow = self:windowNarrow(gradOutput, currentOutput, offset)
-      local currentGradInput = self:rethrowErrors(module, i, 'backward', input, gradOutputWindow, scale)
-      if i == 1 then self.gradInput:copy(currentGradInput) else self.gradInput:add(currentGradInput) end
-      offset = offset + currentOutput:size(self.dimension)
-   end
-   return self.gradInput
-end
-
-function DepthConcat:accUpdateGradParameters(input, gradOutput, lr)
-   local offset = 1
-   for i, module in ipairs(self.modules) do
-      local currentOutput = module.output
-      local gradOutputWindow = self:windowNarrow(gradOutput, currentOutput, offset)
-      self:rethrowErrors(module, i, 'accUpdateGradParameters', input, gradOutputWindow, lr)
-      offset = offset + currentOutput:size(self.dimension)
-   end
-end
+-- the backward passes are Concat's, through the centring windowNarrow above
 
 ------------------------------------------------------------------------ ConcatTable
 local ConcatTable, ctparent = torch.class('nn.ConcatTable', 'nn.Container')
@@ -453,28 +370,24 @@ function Parallel:updateGradInput(input, gradOutput)
    return self.gradInput
 end
 
-function Parallel:accGradParameters(input, gradOutput, scale)
+-- Parallel's parameter passes: module i gets input slice i and its block of gradOutput
+local function parallelParameterPass(self, method, input, gradOutput, arg)
    local offset = 1
    for i = 1, #self.modules do
       local module = self.modules[i]
-      local currentOutput = module.output
-      local outputSize = currentOutput:size(self.outputDimension)
-      self:rethrowErrors(module, i, 'accGradParameters', input:select(self.inputDimension, i),
-                         gradOutput:narrow(self.outputDimension, offset, outputSize), scale)
+      local outputSize = module.output:size(self.outputDimension)
+      self:rethrowErrors(module, i, method, input:select(self.inputDimension, i),
+                         gradOutput:narrow(self.outputDimension, offset, outputSize), arg)
       offset = offset + outputSize
    end
 end
 
+function Parallel:accGradParameters(input, gradOutput, scale)
+   parallelParameterPass(self, 'accGradParameters', input, gradOutput, scale)
+end
+
 function Parallel:accUpdateGradParameters(input, gradOutput, lr)
-   local offset = 1
-   for i = 1, #self.modules do
-      local module = self.modules[i]
-      local currentOutput = module.output
-      local outputSize = currentOutput:size(self.outputDimension)
-      self:rethrowErrors(module, i, 'accUpdateGradParameters', input:select(self.inputDimension, i),
-                         gradOutput:narrow(self.outputDimension, offset, outputSize), lr)
-      offset = offset + outputSize
-   end
+   parallelParameterPass(self, 'accUpdateGradParameters', input, gradOutput, lr)
 end
 
 Parallel.__tostring__ = function(self) return treeString(self) end

@@ -284,6 +284,15 @@ local function nodeInput(node)
    return inp
 end
 
+-- a graph with several outputs takes a table of as many gradOutputs (the error blames the caller
+-- of updateGradInput / accGradParameters)
+local function checkGradOutputCount(outnode, gradOutput)
+   if #outnode.children > 1 and (not istable(gradOutput) or #gradOutput ~= #outnode.children) then
+      error(string.format('nn.gModule: got %s gradOutputs instead of %d',
+                          istable(gradOutput) and #gradOutput or torch.type(gradOutput), #outnode.children), 3)
+   end
+end
+
 function gModule:updateGradInput(input, gradOutput)
    local function neteval(node)
       if node.data.selectindex then
@@ -316,10 +325,7 @@ function gModule:updateGradInput(input, gradOutput)
    end
 
    local outnode = self.outnode
-   if #outnode.children > 1 and (not istable(gradOutput) or #gradOutput ~= #outnode.children) then
-      error(string.format('nn.gModule: got %s gradOutputs instead of %d',
-                          istable(gradOutput) and #gradOutput or torch.type(gradOutput), #outnode.children), 2)
-   end
+   checkGradOutputCount(outnode, gradOutput)
    for _, node in ipairs(self.backwardnodes) do
       local go = node.data.gradOutput
       while go and #go > 0 do table.remove(go) end
@@ -341,10 +347,7 @@ end
 
 function gModule:accGradParameters(input, gradOutput, lr)
    local outnode = self.outnode
-   if #outnode.children > 1 and (not istable(gradOutput) or #gradOutput ~= #outnode.children) then
-      error(string.format('nn.gModule: got %s gradOutputs instead of %d',
-                          istable(gradOutput) and #gradOutput or torch.type(gradOutput), #outnode.children), 2)
-   end
+   checkGradOutputCount(outnode, gradOutput)
    for _, node in ipairs(self.backwardnodes) do
       if node.data.module then
          local go = node.data.gradOutput[1]

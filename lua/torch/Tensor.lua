@@ -538,6 +538,15 @@ local function tableindex(self, k)
    return t
 end
 
+-- the storage offset of the element a LongStorage of coordinates (one per dimension) names
+local function coordoffset(th, k)
+   local n = tonumber(k.__st.size)
+   if n ~= ldim(th) then torch._error('LongStorage index must give one coordinate per dimension') end
+   local off = th.offset
+   for d = 0, n - 1 do off = off + elemoffset(th, sget(k.__st, d), d) * th.stride[d] end
+   return off
+end
+
 function Tensor:__index__(k)
    local th = self.__th
    if type(k) == 'number' then
@@ -555,11 +564,7 @@ function Tensor:__index__(k)
       torch._error('index tensor must be a ByteTensor mask or a LongTensor')
    end
    if isstorage(k) then
-      local n = tonumber(k.__st.size)
-      if n ~= ldim(th) then torch._error('LongStorage index must give one coordinate per dimension') end
-      local off = th.offset
-      for d = 0, n - 1 do off = off + elemoffset(th, sget(k.__st, d), d) * th.stride[d] end
-      return sget(th.storage, off)
+      return sget(th.storage, coordoffset(th, k))
    end
    if type(k) == 'table' then
       local t, off, st = tableindex(self, k)
@@ -605,11 +610,7 @@ function Tensor:__newindex__(k, v)
       torch._error('index tensor must be a ByteTensor mask or a LongTensor')
    end
    if isstorage(k) then
-      local n = tonumber(k.__st.size)
-      if n ~= ldim(th) then torch._error('LongStorage index must give one coordinate per dimension') end
-      local off = th.offset
-      for d = 0, n - 1 do off = off + elemoffset(th, sget(k.__st, d), d) * th.stride[d] end
-      sset(th.storage, off, v)
+      sset(th.storage, coordoffset(th, k), v)
       C.THTensor_bumpVersion(th)
       return
    end

@@ -296,28 +296,22 @@ Tensor.tpow = function(self, v, t)
    return scalar(self, B.POW, t or self, v, true)
 end
 
-defop('addcmul', {'ttt', 'tntt'}, function(res, a, v, t1, t2)
-   if t2 == nil then v, t1, t2 = 1, v, t1 end
-   res = res or newlike(a)
-   local t1t, tmp1 = alike(a, t1, 3, 'addcmul')
-   local t2t, tmp2 = alike(a, t2, 4, 'addcmul')
-   local st = C.THTensor_addcmul(res.__th, a.__th, t1t, t2t, v)
-   if tmp1 then C.THTensor_free(tmp1) end
-   if tmp2 then C.THTensor_free(tmp2) end
-   check(st)
-   return res
-end, 'inplace')
-defop('addcdiv', {'ttt', 'tntt'}, function(res, a, v, t1, t2)
-   if t2 == nil then v, t1, t2 = 1, v, t1 end
-   res = res or newlike(a)
-   local t1t, tmp1 = alike(a, t1, 3, 'addcdiv')
-   local t2t, tmp2 = alike(a, t2, 4, 'addcdiv')
-   local st = C.THTensor_addcdiv(res.__th, a.__th, t1t, t2t, v)
-   if tmp1 then C.THTensor_free(tmp1) end
-   if tmp2 then C.THTensor_free(tmp2) end
-   check(st)
-   return res
-end, 'inplace')
+-- addcmul, addcdiv: res = a + v * (t1 op t2), v defaulting to 1; t1 and t2 are made like a
+local function addcop(name, fn)
+   defop(name, {'ttt', 'tntt'}, function(res, a, v, t1, t2)
+      if t2 == nil then v, t1, t2 = 1, v, t1 end
+      res = res or newlike(a)
+      local t1t, tmp1 = alike(a, t1, 3, name)
+      local t2t, tmp2 = alike(a, t2, 4, name)
+      local st = fn(res.__th, a.__th, t1t, t2t, v)
+      if tmp1 then C.THTensor_free(tmp1) end
+      if tmp2 then C.THTensor_free(tmp2) end
+      check(st)
+      return res
+   end, 'inplace')
+end
+addcop('addcmul', C.THTensor_addcmul)
+addcop('addcdiv', C.THTensor_addcdiv)
 defop('lerp', {'ttn'}, function(res, a, b, w)
    res = res or newlike(a)
    local bt, tmp = alike(a, b, 3, 'lerp')
@@ -517,36 +511,23 @@ defop('dot', {'tt'}, function(res, a, b)
    if st ~= 0 then C.THTensor_free(out); torch._error(lasterror()) end
    return item(out)
 end, 'new')
-defop('mm', {'tt'}, function(res, a, b)
-   needdim(a, 2, 1, 'mm', 'matrix'); needdim(b, 2, 2, 'mm', 'matrix')
-   if a.__th.size[1] ~= b.__th.size[0] then
-      torch._error(string.format('size mismatch, m1: [%s], m2: [%s]', sizestr(a), sizestr(b)))
-   end
-   res = res or newlike(a)
-   check(C.THTensor_addmm(res.__th, 0, nil, 1, a.__th, b.__th))
-   return res
-end, 'new')
-defop('mv', {'tt'}, function(res, a, b)
-   needdim(a, 2, 1, 'mv', 'matrix'); needdim(b, 1, 2, 'mv', 'vector')
-   if a.__th.size[1] ~= b.__th.size[0] then
-      torch._error(string.format('size mismatch, [%s] X [%s]', sizestr(a), sizestr(b)))
-   end
-   res = res or newlike(a)
-   check(C.THTensor_addmv(res.__th, 0, nil, 1, a.__th, b.__th))
-   return res
-end, 'new')
-defop('bmm', {'tt'}, function(res, a, b)
-   needdim(a, 3, 1, 'bmm', 'batch1'); needdim(b, 3, 2, 'bmm', 'batch2')
-   res = res or newlike(a)
-   check(C.THTensor_baddbmm(res.__th, 0, nil, 1, a.__th, b.__th))
-   return res
-end, 'new')
-defop('ger', {'tt'}, function(res, a, b)
-   needdim(a, 1, 1, 'ger', 'vector'); needdim(b, 1, 2, 'ger', 'vector')
-   res = res or newlike(a)
-   check(C.THTensor_addr(res.__th, 0, nil, 1, a.__th, b.__th))
-   return res
-end, 'new')
+-- mm, mv, bmm, ger: res = a x b, through the add-form kernel with beta 0, alpha 1; mismatch (a
+-- format of a's and b's sizes) where the inner sizes must agree before the kernel sees them
+local function productop(name, fn, dims, kinds, mismatch)
+   defop(name, {'tt'}, function(res, a, b)
+      needdim(a, dims[1], 1, name, kinds[1]); needdim(b, dims[2], 2, name, kinds[2])
+      if mismatch and a.__th.size[1] ~= b.__th.size[0] then
+         torch._error(string.format(mismatch, sizestr(a), sizestr(b)))
+      end
+      res = res or newlike(a)
+      check(fn(res.__th, 0, nil, 1, a.__th, b.__th))
+      return res
+   end, 'new')
+end
+productop('mm', C.THTensor_addmm, {2, 2}, {'matrix', 'matrix'}, 'size mismatch, m1: [%s], m2: [%s]')
+productop('mv', C.THTensor_addmv, {2, 1}, {'matrix', 'vector'}, 'size mismatch, [%s] X [%s]')
+productop('bmm', C.THTensor_baddbmm, {3, 3}, {'batch1', 'batch2'})
+productop('ger', C.THTensor_addr, {1, 1}, {'vector', 'vector'})
 
 -- addmm([res,] [beta,] M, [alpha,] a, b) and friends
 local function addblas(name, fn, dims)
@@ -722,32 +703,24 @@ torch.range = function(...)
 end
 Tensor.range = function(self, ...) return rangeimpl(self, 2, ...) end
 
-torch.linspace = function(...)
-   local dt = typearg(...)
-   local a = ...
-   local res
-   if istensor(a) then res = a else res = wrap(C.THTensor_new(dt)) end
-   local off = istensor(a) and 1 or 0
-   local x, y, n = select(1 + off, ...)
-   if type(n) == 'string' then n = nil end     -- the type name
-   checkargs('linspace', 1 + off, {'number', 'number', 'number?'}, x, y, n)
-   check(C.THTensor_linspace(res.__th, x, y, n or 100))
-   return res
+-- linspace, logspace ([res,] x, y [, n = 100]): res filled by fill(res, x, y, n)
+local function spaceop(name, fill)
+   torch[name] = function(...)
+      local dt = typearg(...)
+      local a = ...
+      local res
+      if istensor(a) then res = a else res = wrap(C.THTensor_new(dt)) end
+      local off = istensor(a) and 1 or 0
+      local x, y, n = select(1 + off, ...)
+      if type(n) == 'string' then n = nil end     -- the type name
+      checkargs(name, 1 + off, {'number', 'number', 'number?'}, x, y, n)
+      check(fill(res.__th, x, y, n or 100))
+      return res
+   end
+   Tensor[name] = function(self, ...) return torch[name](self, ...) end
 end
-Tensor.linspace = function(self, ...) return torch.linspace(self, ...) end
-torch.logspace = function(...)
-   local dt = typearg(...)
-   local a = ...
-   local res
-   if istensor(a) then res = a else res = wrap(C.THTensor_new(dt)) end
-   local off = istensor(a) and 1 or 0
-   local x, y, n = select(1 + off, ...)
-   if type(n) == 'string' then n = nil end     -- the type name
-   checkargs('logspace', 1 + off, {'number', 'number', 'number?'}, x, y, n)
-   check(C.THTensor_logspace(res.__th, x, y, n or 100, 10))
-   return res
-end
-Tensor.logspace = function(self, ...) return torch.logspace(self, ...) end
+spaceop('linspace', C.THTensor_linspace)
+spaceop('logspace', function(th, x, y, n) return C.THTensor_logspace(th, x, y, n, 10) end)
 
 torch.reshape = function(...)
    local a, b = ...

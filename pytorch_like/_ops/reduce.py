@@ -250,30 +250,29 @@ def _binary_extreme(op, input, other, out):
     return _finish(o, st)
 
 
-def max(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
-    """Largest element (0-dim); with dim, (values, indices) along it; with a tensor, the elementwise maximum."""
-    tensor_arg(input, "max")
+def _extreme(name, binary_op, reduce_op, dim_fn, rtype, input, dim, keepdim, out):
+    """max / min: over every element (0-dim), along dim ((values, indices)), or elementwise against a tensor."""
+    tensor_arg(input, name)
     if isinstance(dim, Tensor):
-        return _binary_extreme(lib.TH_BINARY_MAXIMUM, input, dim, out)
+        return _binary_extreme(binary_op, input, dim, out)
     if dim is None:
         if keepdim:
-            raise TypeError("max(): keepdim needs a dim")
-        _check_out(out, "max")
-        return _reduce(lib.TH_REDUCE_MAX, input, [], False, out=out, name="max")
-    return _values_indices(lib.THTensor_maxDim, _MaxRT, "max", input, dim, keepdim, out)
+            raise TypeError(f"{name}(): keepdim needs a dim")
+        _check_out(out, name)
+        return _reduce(reduce_op, input, [], False, out=out, name=name)
+    return _values_indices(dim_fn, rtype, name, input, dim, keepdim, out)
+
+
+def max(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
+    """Largest element (0-dim); with dim, (values, indices) along it; with a tensor, the elementwise maximum."""
+    return _extreme("max", lib.TH_BINARY_MAXIMUM, lib.TH_REDUCE_MAX, lib.THTensor_maxDim, _MaxRT, input, dim,
+                    keepdim, out)
 
 
 def min(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
     """Smallest element (0-dim); with dim, (values, indices) along it; with a tensor, the elementwise minimum."""
-    tensor_arg(input, "min")
-    if isinstance(dim, Tensor):
-        return _binary_extreme(lib.TH_BINARY_MINIMUM, input, dim, out)
-    if dim is None:
-        if keepdim:
-            raise TypeError("min(): keepdim needs a dim")
-        _check_out(out, "min")
-        return _reduce(lib.TH_REDUCE_MIN, input, [], False, out=out, name="min")
-    return _values_indices(lib.THTensor_minDim, _MinRT, "min", input, dim, keepdim, out)
+    return _extreme("min", lib.TH_BINARY_MINIMUM, lib.TH_REDUCE_MIN, lib.THTensor_minDim, _MinRT, input, dim,
+                    keepdim, out)
 
 
 def amax(input, dim=(), keepdim=False, *, out=None):

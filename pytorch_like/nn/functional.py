@@ -167,32 +167,9 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
                 (float(negative_slope), 0))
 
 
-class _ELU(Function):
-    @staticmethod
-    def forward(ctx, x, alpha):
-        out = _new()
-        check(lib.THNN_ELU_updateOutput(_c(x)._t, out._t, alpha, 0))
-        ctx.alpha = alpha
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, go):
-        (out,) = ctx.saved_tensors
-        gi = _new()
-        check(lib.THNN_ELU_updateGradInput(_NULL, _c(go)._t, gi._t, out._t, ctx.alpha, 0))
-        return gi, None
-
-
 def elu(input, alpha=1.0, inplace=False):
     """x if x > 0 else alpha * (exp(x) - 1) (THNN ELU)."""
-    if inplace:
-        return _act(input, True, lib.THNN_ELU_updateOutput, _elu_grad, (float(alpha), 0), True)
-    return _ELU.apply(input, float(alpha))
-
-
-def _elu_grad(input, go, gi, out, alpha, flag):
-    return lib.THNN_ELU_updateGradInput(input, go, gi, out, alpha, flag)
+    return _act(input, inplace, lib.THNN_ELU_updateOutput, lib.THNN_ELU_updateGradInput, (float(alpha), 0), True)
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -214,27 +191,15 @@ def tanh(input):
     return _Elementwise.apply(input, lib.THNN_Tanh_updateOutput, lib.THNN_Tanh_updateGradInput, (), True)
 
 
-class _Softplus(Function):
-    @staticmethod
-    def forward(ctx, x, beta, threshold):
-        x = _c(x)
-        out = _new()
-        check(lib.THNN_SoftPlus_updateOutput(x._t, out._t, beta, threshold))
-        ctx.args = (beta, threshold)
-        ctx.save_for_backward(x)
-        return out
-
-    @staticmethod
-    def backward(ctx, go):
-        (x,) = ctx.saved_tensors
-        gi = _new()
-        check(lib.THNN_SoftPlus_updateGradInput(x._t, _c(go)._t, gi._t, _NULL, *ctx.args))
-        return gi, None, None
+def _softplus_grad(x, go, gi, beta, threshold):
+    """SoftPlus's gradient from the input (THNN's output argument goes unused)."""
+    return lib.THNN_SoftPlus_updateGradInput(x, go, gi, _NULL, beta, threshold)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + exp(beta x)) / beta (THNN SoftPlus)."""
-    return _Softplus.apply(input, float(beta), float(threshold))
+    return _Elementwise.apply(input, lib.THNN_SoftPlus_updateOutput, _softplus_grad, (float(beta), float(threshold)),
+                              False)
 
 
 def silu(input, inplace=False):
