@@ -616,10 +616,13 @@ end
 -- one root object from a source (opener(r) opens it on a reader); binary with long size 0
 -- tries 8-byte longs, then 4 when that fails or stops before the end, as THT7_readFile
 -- (class read methods then run once per try)
-local function readroot(opener, size, fmt, ls, functions, referenced)
+local function readroot(opener, size, fmt, ls, functions, referenced, source)
    local function attempt(l)
       local r = ffi.gc(nonnull(C.THT7Reader_new(fmt, l, functions, referenced)), C.THT7Reader_free)
       local dec = newDecoder(r, fmt, l)
+      -- the reader reads a Lua string in place: the decoder holds it, since compiled code
+      -- may drop the caller's reference while the reader still points into it
+      dec.source = source
       return pcall(withsource, dec, opener(r), dec.read)
    end
    if fmt == ASCII or ls ~= 0 then
@@ -636,7 +639,7 @@ local function readroot(opener, size, fmt, ls, functions, referenced)
 end
 
 local function readstring(str, size, fmt, ls, functions)
-   return readroot(function(r) return C.THT7Reader_openBuffer(r, str, size, 0) end, size, fmt, ls, functions, 1)
+   return readroot(function(r) return C.THT7Reader_openBuffer(r, str, size, 0) end, size, fmt, ls, functions, 1, str)
 end
 
 local function tobytes(obj, fmt, referenced)
