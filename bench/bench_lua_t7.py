@@ -6,7 +6,7 @@ import tempfile
 
 import numpy as np
 
-from timing import median_time, row
+from timing import median_time, paired_median_time, row
 
 import pytorch_like as torch
 
@@ -21,6 +21,9 @@ def run():
     rows = []
     s = LuaSession()
     load = s.runtime.eval("function(p) local o = torch.load(p) return o end")
+    # timed loads free their result before returning, as the references' results are freed
+    # when dropped: otherwise 100 MiB of Lua garbage makes the next reference's pages fresh
+    load_free = s.runtime.eval("function(p) local o = torch.load(p); o = nil; collectgarbage() end")
     save = s.runtime.eval("""function(p)
         local obj = {}
         torch.manualSeed(0)
@@ -41,14 +44,12 @@ def run():
         ours = median_time(do_save, repeat=5)
         ref = median_time(tofile_synced, repeat=5)
         rows.append(row("Lua torch.save 100 MiB float32 (25 tensors)", ours, ref, "tofile+fsync", 2.0))
-        ours = median_time(lambda: load(path), repeat=7)
-        # our dropped results are Lua garbage still holding C memory: free it so the
-        # references below do not run against a heap full of it
-        s.execute("collectgarbage()")
-        ref = median_time(lambda: np.fromfile(path, dtype=np.uint8), repeat=7)
+        # loads alternate with the reference's, so OpenBLAS threads still spinning from
+        # earlier benchmarks or page-cache state hit both sides alike
+        ours, ref = paired_median_time(lambda: load_free(path), lambda: np.fromfile(path, dtype=np.uint8), repeat=9)
         rows.append(row("Lua torch.load 100 MiB float32 (25 tensors)", ours, ref, "numpy fromfile", 2.0))
         if torchfile is not None:
-            ref = median_time(lambda: torchfile.load(path), repeat=7)
+            ours, ref = paired_median_time(lambda: load_free(path), lambda: torchfile.load(path), repeat=9)
             rows.append(row("Lua torch.load 100 MiB float32 (25 tensors)", ours, ref, "torchfile.load", 1.0))
             tab = os.path.join(d, "tables.t7")
             torch.save_lua({"ids": list(range(200000)), "vocab": {f"w{i}": i for i in range(100000)}}, tab)
