@@ -94,7 +94,7 @@ def _run(torch):
         rows.append(row(f"THNN {name} {N}x{C} float32, 1 thread", median_time(ours_fn, repeat=15),
                         median_time(ref_fn, repeat=15), "torch", 1.2))
 
-    # MLP layer: Linear 1024 -> 1024 and BatchNormalization over 1024 features, batch 256
+    # MLP layer: Linear 1024 -> 1024, batch 256
     F = torch.nn.functional
     D = 1024
     a = rng.standard_normal((N, D)).astype(np.float32)
@@ -106,10 +106,6 @@ def _run(torch):
     o, gi = _fresh(), _fresh()
     gW, gB = pl.from_numpy(np.zeros((D, D), np.float32)), pl.from_numpy(np.zeros(D, np.float32))
     tgW, tgB = torch.zeros(D, D), torch.zeros(D)
-    rm, rv = pl.from_numpy(np.zeros(D, np.float32)), pl.from_numpy(np.ones(D, np.float32))
-    trm, trv = torch.zeros(D), torch.ones(D)
-    sm, ss = _fresh(), _fresh()
-    _, tsm, tss = aten.native_batch_norm(tx, tB, tB, trm, trv, True, 0.1, 1e-5)
     cases = [
         ("Linear forward", lambda: lib.THNN_Linear_updateOutput(x._t, o._t, W._t, B._t, ffi.NULL),
          lambda: F.linear(tx, tW, tB)),
@@ -118,14 +114,38 @@ def _run(torch):
         ("Linear accGradParameters", lambda: lib.THNN_Linear_accGradParameters(x._t, go._t, gi._t, W._t, B._t, gW._t,
                                                                                gB._t, ffi.NULL, 1.0),
          lambda: (tgW.addmm_(tg.t(), tx), tgB.add_(tg.sum(0)))),
-        ("BatchNormalization train forward", lambda: lib.THNN_BatchNormalization_updateOutput(
-            x._t, o._t, B._t, B._t, rm._t, rv._t, sm._t, ss._t, 1, 0.1, 1e-5),
-         lambda: aten.native_batch_norm(tx, tB, tB, trm, trv, True, 0.1, 1e-5)),
-        ("BatchNormalization train backward", lambda: lib.THNN_BatchNormalization_backward(
-            x._t, go._t, gi._t, gB._t, gB._t, B._t, rm._t, rv._t, sm._t, ss._t, 1, 1.0, 1e-5),
-         lambda: aten.native_batch_norm_backward(tg, tx, tB, trm, trv, tsm, tss, True, 1e-5, [True, True, True])),
     ]
     for name, ours_fn, ref_fn in cases:
         rows.append(row(f"THNN {name} {N}x{D} float32, 1 thread", median_time(ours_fn, repeat=15),
                         median_time(ref_fn, repeat=15), "torch", 1.2))
+    # BatchNormalization after that Linear layer (channels on the contiguous axis) and after a conv
+    # layer (N x C x H x W: each channel a contiguous run of H*W values)
+    for shape in [(N, D), (32, 64, 16, 16)]:
+        rows += _batchnorm_rows(torch, rng, shape)
     return rows
+
+
+def _batchnorm_rows(torch, rng, shape):
+    aten = torch.ops.aten
+    C = shape[1]
+    a = rng.standard_normal(shape).astype(np.float32)
+    g = rng.standard_normal(shape).astype(np.float32)
+    b = rng.standard_normal(C).astype(np.float32)
+    x, B, go = pl.from_numpy(a), pl.from_numpy(b), pl.from_numpy(g)
+    tx, tB, tg = torch.from_numpy(a), torch.from_numpy(b), torch.from_numpy(g)
+    o, gi, sm, ss = _fresh(), _fresh(), _fresh(), _fresh()
+    gB = pl.from_numpy(np.zeros(C, np.float32))
+    rm, rv = pl.from_numpy(np.zeros(C, np.float32)), pl.from_numpy(np.ones(C, np.float32))
+    trm, trv = torch.zeros(C), torch.ones(C)
+    _, tsm, tss = aten.native_batch_norm(tx, tB, tB, trm, trv, True, 0.1, 1e-5)
+    cases = [
+        ("forward", lambda: lib.THNN_BatchNormalization_updateOutput(
+            x._t, o._t, B._t, B._t, rm._t, rv._t, sm._t, ss._t, 1, 0.1, 1e-5),
+         lambda: aten.native_batch_norm(tx, tB, tB, trm, trv, True, 0.1, 1e-5)),
+        ("backward", lambda: lib.THNN_BatchNormalization_backward(
+            x._t, go._t, gi._t, gB._t, gB._t, B._t, rm._t, rv._t, sm._t, ss._t, 1, 1.0, 1e-5),
+         lambda: aten.native_batch_norm_backward(tg, tx, tB, trm, trv, tsm, tss, True, 1e-5, [True, True, True])),
+    ]
+    desc = "x".join(map(str, shape))
+    return [row(f"THNN BatchNormalization train {name} {desc} float32, 1 thread", median_time(ours_fn, repeat=15),
+                median_time(ref_fn, repeat=15), "torch", 1.2) for name, ours_fn, ref_fn in cases]

@@ -37,7 +37,9 @@ def _bn_torch(torch, a, go, w, b, rm, rv, train, momentum, eps):
 
 
 @pytest.mark.parametrize("dt", DTYPES)
-@pytest.mark.parametrize("shape", [(8, 3), (4, 3, 5), (2, 3, 4, 5), (3, 2, 2, 2, 3)])
+# (40, 70) and (520, 67): N x C kernels sum channels in blocks of 32, with a partial last block;
+# the latter is large enough for the channel split across threads when the machine allows it
+@pytest.mark.parametrize("shape", [(8, 3), (40, 70), (520, 67), (4, 3, 5), (2, 3, 4, 5), (3, 2, 2, 2, 3)])
 @pytest.mark.parametrize("train", [1, 0])
 @pytest.mark.parametrize("affine", [True, False])
 def test_batchnorm_vs_torch(ref_torch, rng, dt, shape, train, affine):

@@ -36,49 +36,109 @@ static int shape_check(THTensor *input, BNGeom *g)
     return 0;
 }
 
-/* acc1[k] += E1, acc2[k] += E2 summed over batch and inner positions of channel c0 + k
- * (E* see xv = x, gv = gradOutput, m = mean[k]). Rows are walked in memory order (b, then
- * c, then i), so a thread owning channels [c0, c1) reads contiguous runs: the whole run of
- * its channels when inner == 1 (N x C input), inner runs otherwise. */
-#define BN_CHANNEL_SUM2(T, acc1, E1, acc2, E2) do { \
-    for (int64_t k = 0; k < nc; k++) { acc1[k] = 0; acc2[k] = 0; } \
-    for (int64_t b = 0; b < g.N; b++) { \
-        if (inner == 1) { \
-            const T *xr = x + b * C + c0; const T *gr = go ? go + b * C + c0 : NULL; (void)xr; (void)gr; \
-            _Pragma("omp simd") \
-            for (int64_t k = 0; k < nc; k++) { const double xv = xr[k], gv = gr ? (double)gr[k] : 0; \
-                const double m = mean[k]; (void)xv; (void)gv; (void)m; acc1[k] += (E1); acc2[k] += (E2); } \
-        } else { \
-            for (int64_t k = 0; k < nc; k++) { \
-                const T *xr = x + (b * C + c0 + k) * inner; const T *gr = go ? go + (b * C + c0 + k) * inner : NULL; \
-                const double m = mean[k]; double s1_ = 0, s2_ = 0; (void)xr; (void)gr; (void)m; \
-                _Pragma("omp simd reduction(+:s1_, s2_)") \
-                for (int64_t i = 0; i < inner; i++) { const double xv = xr[i], gv = gr ? (double)gr[i] : 0; \
-                    (void)xv; (void)gv; s1_ += (E1); s2_ += (E2); } \
-                acc1[k] += s1_; acc2[k] += s2_; \
-            } \
-        } \
+/* Per-dtype kernels, compiled for AVX-512/AVX2/baseline (THNN_CLONES). E1/E2 read xv = x,
+ * gv = gradOutput (x where there is none) and m = the channel's mean or pivot; sums are double.
+ * cols_*: an N x C block, channels on the contiguous axis: BN_BK channels at a time keep their
+ * sums in registers across all rows. run_*: one channel of N x C x ...: N runs of len values. */
+#define BN_BK 32
+
+#define BN_COLS_BLOCK(T, E1, E2, nb) do { \
+    double a1[BN_BK] = {0}, a2[BN_BK] = {0}, mk[BN_BK] = {0}; \
+    for (int k = 0; k < (nb); k++) mk[k] = m[k0 + k]; \
+    for (int64_t r = 0; r < rows; r++) { \
+        const T *xr = x + r * ld + k0, *gr = go + r * ld + k0; \
+        _Pragma("omp simd") \
+        for (int k = 0; k < (nb); k++) { const double xv = xr[k], gv = gr[k], mv = mk[k]; \
+            (void)xv; (void)gv; (void)mv; a1[k] += (E1); a2[k] += (E2); } \
     } \
+    for (int k = 0; k < (nb); k++) { s1[k0 + k] = a1[k]; s2[k0 + k] = a2[k]; } \
 } while (0)
 
-/* out = in * A[k] + S[k] (+ xin * X[k] when xin) per channel, in memory order */
-#define BN_CHANNEL_AFFINE(T, out, in, A, S, xin, X) do { \
-    for (int64_t b = 0; b < g.N; b++) { \
-        if (inner == 1) { \
-            const T *ir = in + b * C + c0; T *orow = out + b * C + c0; \
-            const T *xr = xin ? xin + b * C + c0 : ir; \
-            _Pragma("omp simd") \
-            for (int64_t k = 0; k < nc; k++) orow[k] = ir[k] * A[k] + S[k] + (xin ? xr[k] * X[k] : 0); \
-        } else { \
-            for (int64_t k = 0; k < nc; k++) { \
-                const T *ir = in + (b * C + c0 + k) * inner; T *orow = out + (b * C + c0 + k) * inner; \
-                const T *xr = xin ? xin + (b * C + c0 + k) * inner : ir; \
-                const T a_ = A[k], s_ = S[k], x_ = xin ? X[k] : 0; \
-                _Pragma("omp simd") \
-                for (int64_t i = 0; i < inner; i++) orow[i] = ir[i] * a_ + s_ + xr[i] * x_; \
-            } \
-        } \
+#define BN_KERNELS(NM, T) \
+THNN_CLONES static void cols_stats_##NM(const T *restrict x, const T *restrict go, int64_t rows, int64_t ld, \
+                                        int64_t nc, const double *restrict m, double *restrict s1, \
+                                        double *restrict s2) \
+{ \
+    int64_t k0 = 0; \
+    for (; k0 + BN_BK <= nc; k0 += BN_BK) BN_COLS_BLOCK(T, xv - mv, (xv - mv) * (xv - mv), BN_BK); \
+    if (k0 < nc) BN_COLS_BLOCK(T, xv - mv, (xv - mv) * (xv - mv), nc - k0); \
+    (void)go; \
+} \
+THNN_CLONES static void cols_grads_##NM(const T *restrict x, const T *restrict go, int64_t rows, int64_t ld, \
+                                        int64_t nc, const double *restrict m, double *restrict s1, \
+                                        double *restrict s2) \
+{ \
+    int64_t k0 = 0; \
+    for (; k0 + BN_BK <= nc; k0 += BN_BK) BN_COLS_BLOCK(T, gv, (xv - mv) * gv, BN_BK); \
+    if (k0 < nc) BN_COLS_BLOCK(T, gv, (xv - mv) * gv, nc - k0); \
+} \
+/* out = in * A[k] + S[k] (+ xin * X[k] when xin) over rows x nc */ \
+THNN_CLONES static void cols_affine_##NM(T *restrict out, const T *restrict in, const T *restrict xin, int64_t rows, \
+                                         int64_t ld, int64_t nc, const T *restrict A, const T *restrict S, \
+                                         const T *restrict X) \
+{ \
+    for (int64_t r = 0; r < rows; r++) { \
+        const T *ir = in + r * ld; T *orow = out + r * ld; \
+        if (xin) { const T *xr = xin + r * ld; \
+            _Pragma("omp simd") for (int64_t k = 0; k < nc; k++) orow[k] = ir[k] * A[k] + S[k] + xr[k] * X[k]; } \
+        else { _Pragma("omp simd") for (int64_t k = 0; k < nc; k++) orow[k] = ir[k] * A[k] + S[k]; } \
     } \
+} \
+THNN_CLONES static void run_stats_##NM(const T *restrict x, const T *restrict go, int64_t rows, int64_t ld, \
+                                       int64_t len, double m, double *s1, double *s2) \
+{ \
+    double a1 = 0, a2 = 0; \
+    for (int64_t r = 0; r < rows; r++) { \
+        const T *xr = x + r * ld; \
+        _Pragma("omp simd reduction(+:a1, a2)") \
+        for (int64_t i = 0; i < len; i++) { const double d = (double)xr[i] - m; a1 += d; a2 += d * d; } \
+    } \
+    *s1 = a1; *s2 = a2; (void)go; \
+} \
+THNN_CLONES static void run_grads_##NM(const T *restrict x, const T *restrict go, int64_t rows, int64_t ld, \
+                                       int64_t len, double m, double *s1, double *s2) \
+{ \
+    double a1 = 0, a2 = 0; \
+    for (int64_t r = 0; r < rows; r++) { \
+        const T *xr = x + r * ld, *gr = go + r * ld; \
+        _Pragma("omp simd reduction(+:a1, a2)") \
+        for (int64_t i = 0; i < len; i++) { const double gv = gr[i]; a1 += gv; a2 += ((double)xr[i] - m) * gv; } \
+    } \
+    *s1 = a1; *s2 = a2; \
+} \
+THNN_CLONES static void run_affine_##NM(T *restrict out, const T *restrict in, const T *restrict xin, int64_t rows, \
+                                        int64_t ld, int64_t len, T a, T s, T xx) \
+{ \
+    for (int64_t r = 0; r < rows; r++) { \
+        const T *ir = in + r * ld; T *orow = out + r * ld; \
+        if (xin) { const T *xr = xin + r * ld; \
+            _Pragma("omp simd") for (int64_t i = 0; i < len; i++) orow[i] = ir[i] * a + s + xr[i] * xx; } \
+        else { _Pragma("omp simd") for (int64_t i = 0; i < len; i++) orow[i] = ir[i] * a + s; } \
+    } \
+}
+BN_KERNELS(Float, float)
+BN_KERNELS(Double, double)
+
+/* acc1/acc2[k] = sums (KIND stats: of x - m and its square; grads: of go and (x - m) * go) over
+ * batch and inner positions of channel c0 + k */
+#define BN_CHANNEL_SUM2(NM, KIND, acc1, acc2) do { \
+    if (inner == 1) cols_##KIND##_##NM(x + c0, (go ? go : x) + c0, g.N, C, nc, mean, acc1, acc2); \
+    else \
+        for (int64_t k = 0; k < nc; k++) { \
+            const int64_t o_ = (c0 + k) * inner; \
+            run_##KIND##_##NM(x + o_, (go ? go : x) + o_, g.N, C * inner, inner, mean[k], acc1 + k, acc2 + k); \
+        } \
+} while (0)
+
+/* out = in * A[k] + S[k] (+ xin * X[k] when xin) per channel */
+#define BN_CHANNEL_AFFINE(NM, out, in, A, S, xin, X) do { \
+    if (inner == 1) cols_affine_##NM(out + c0, in + c0, xin ? xin + c0 : NULL, g.N, C, nc, A + 0, S + 0, X + 0); \
+    else \
+        for (int64_t k = 0; k < nc; k++) { \
+            const int64_t o_ = (c0 + k) * inner; \
+            run_affine_##NM(out + o_, in + o_, xin ? xin + o_ : NULL, g.N, C * inner, inner, A[k], S[k], \
+                            xin ? X[k] : 0); \
+        } \
 } while (0)
 
 #ifdef _OPENMP
@@ -98,7 +158,7 @@ static int fwd_##NM(const T *x, T *y, BNGeom g, THTensor *weight, THTensor *bias
     { \
         BN_THREAD_RANGE(); \
         const int64_t c0 = C * tid_ / nth_, c1 = C * (tid_ + 1) / nth_, nc = c1 - c0; \
-        double *mean = malloc(sizeof(double) * (size_t)(nc + 1)), *acc = malloc(sizeof(double) * (size_t)(nc + 1)); \
+        double *mean = calloc((size_t)(nc + 1), sizeof(double)), *acc = malloc(sizeof(double) * (size_t)(nc + 1)); \
         double *acc2 = malloc(sizeof(double) * (size_t)(nc + 1)); \
         T *A = malloc(sizeof(T) * (size_t)(nc + 1)), *S = malloc(sizeof(T) * (size_t)(nc + 1)); \
         if (!mean || !acc || !acc2 || !A || !S) { _Pragma("omp atomic write") failed = 1; } \
@@ -107,7 +167,7 @@ static int fwd_##NM(const T *x, T *y, BNGeom g, THTensor *weight, THTensor *bias
                 /* one pass: sums around a pivot (the channel's first value) keep the variance \
                  * E[(x-p)^2] - E[x-p]^2 free of the cancellation of E[x^2] - E[x]^2 */ \
                 for (int64_t k = 0; k < nc; k++) mean[k] = x[(c0 + k) * inner]; \
-                BN_CHANNEL_SUM2(T, acc, xv - m, acc2, (xv - m) * (xv - m)); \
+                BN_CHANNEL_SUM2(NM, stats, acc, acc2); \
                 for (int64_t k = 0; k < nc; k++) { \
                     const double d = acc[k] / (double)n; \
                     mean[k] += d; \
@@ -132,7 +192,7 @@ static int fwd_##NM(const T *x, T *y, BNGeom g, THTensor *weight, THTensor *bias
                 const double w = VEC_GET(T, weight, c, 1), bb = VEC_GET(T, bias, c, 0); \
                 A[k] = (T)(invstd * w); S[k] = (T)(bb - mean[k] * invstd * w); \
             } \
-            BN_CHANNEL_AFFINE(T, y, x, A, S, (const T *)NULL, A); \
+            BN_CHANNEL_AFFINE(NM, y, x, A, S, (const T *)NULL, A); \
         } \
         free(mean); free(acc); free(acc2); free(A); free(S); \
     } \
@@ -149,7 +209,7 @@ static int bwd_##NM(const T *x, const T *go, T *gi, BNGeom g, THTensor *gw, THTe
     { \
         BN_THREAD_RANGE(); \
         const int64_t c0 = C * tid_ / nth_, c1 = C * (tid_ + 1) / nth_, nc = c1 - c0; \
-        double *mean = malloc(sizeof(double) * (size_t)(nc + 1)), *sum = malloc(sizeof(double) * (size_t)(nc + 1)); \
+        double *mean = calloc((size_t)(nc + 1), sizeof(double)), *sum = malloc(sizeof(double) * (size_t)(nc + 1)); \
         double *dotp = malloc(sizeof(double) * (size_t)(nc + 1)); \
         T *F = malloc(sizeof(T) * (size_t)(nc + 1)), *X = malloc(sizeof(T) * (size_t)(nc + 1)); \
         T *S = malloc(sizeof(T) * (size_t)(nc + 1)); \
@@ -163,7 +223,7 @@ static int bwd_##NM(const T *x, const T *go, T *gi, BNGeom g, THTensor *gw, THTe
                     if (train) { mean[k] = VEC_GET(T, sm, c, 0); invstd[k] = VEC_GET(T, ss, c, 1); } \
                     else { mean[k] = VEC_GET(T, rm, c, 0); invstd[k] = 1.0 / sqrt(VEC_GET(T, rv, c, 1) + eps); } \
                 } \
-                BN_CHANNEL_SUM2(T, sum, gv, dotp, (xv - m) * gv); \
+                BN_CHANNEL_SUM2(NM, grads, sum, dotp); \
                 for (int64_t k = 0; k < nc; k++) { \
                     const int64_t c = c0 + k; \
                     const double w = VEC_GET(T, weight, c, 1); \
@@ -175,7 +235,7 @@ static int bwd_##NM(const T *x, const T *go, T *gi, BNGeom g, THTensor *gw, THTe
                     if (gw) { T *r = VEC_PTR(T, gw, c); *r = (T)((double)*r + scale * dotp[k] * invstd[k]); } \
                     if (gb) { T *r = VEC_PTR(T, gb, c); *r = (T)((double)*r + scale * sum[k]); } \
                 } \
-                if (gi) BN_CHANNEL_AFFINE(T, gi, go, F, S, x, X); \
+                if (gi) BN_CHANNEL_AFFINE(NM, gi, go, F, S, x, X); \
                 free(invstd); \
             } \
         } \
