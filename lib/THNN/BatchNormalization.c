@@ -37,7 +37,7 @@ static int shape_check(THTensor *input, BNGeom *g)
 }
 
 /* Per-dtype kernels, compiled for AVX-512/AVX2/baseline (THNN_CLONES). E1/E2 read xv = x,
- * gv = gradOutput (x where there is none) and m = the channel's mean or pivot; sums are double.
+ * gv = gradOutput (x where there is none) and mv = the channel's mean or pivot; sums are double.
  * cols_*: an N x C block, channels on the contiguous axis: BN_BK channels at a time keep their
  * sums in registers across all rows. run_*: one channel of N x C x ...: N runs of len values. */
 #define BN_BK 32
