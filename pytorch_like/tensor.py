@@ -5,7 +5,6 @@ imported; this file holds the object model: wrapping, geometry, views, conversio
 and numpy interop.
 """
 import builtins
-import itertools
 import operator
 import numbers
 import warnings
@@ -161,15 +160,6 @@ def _array_view_empty(tensor):
     return _asarray(v)
 
 
-# numpy arrays kept alive while a C storage uses their memory, by key (a void* cdata: the deleter's ctx
-# compares and hashes equal to it, so the release needs no int conversion)
-_pinned = {}
-_pin_keys = itertools.count(1)
-
-
-@ffi.def_extern()
-def _th_release_pyobject(ctx, data):
-    _pinned.pop(ctx, None)
 class Tensor:
     """A multi-dimensional array of one dtype backed by the C core (PyTorch semantics)."""
 
@@ -709,11 +699,9 @@ def from_numpy(arr):
         stride = _NULL
     except (BufferError, TypeError, ValueError):
         ptr, span, stride = _numpy_layout(arr)
-    key = _cast("void *", next(_pin_keys))
-    _pinned[key] = arr
-    p = _new_with_data(d.code, ptr, span, _release, key, n, arr.shape, stride)
+    # the C storage holds a reference to arr (dropped by its C deleter, or at once if this fails)
+    p = _tensor_pinning(id(arr), d.code, ptr, span, n, arr.shape, stride)
     if p == _NULL:
-        _pinned.pop(key, None)   # the C storage was never made (its deleter popped it otherwise)
         raise error()
     t = _Tensor_new(Tensor)
     t._t = _gc(p, _free)
@@ -726,7 +714,7 @@ def _numpy_layout(arr):
         warnings.warn("The given NumPy array is not writable, and PyTorch does not support non-writable "
                       "tensors. This means writing to this tensor will result in undefined behavior. You may "
                       "want to copy the array to protect its data or make it writable before converting it to "
-                      "a tensor. This type of warning will be suppressed for the rest of this program.",
+                      "a tensor.",
                       UserWarning, stacklevel=3)
     ptr = _cast("void *", arr.__array_interface__["data"][0])
     if arr.flags.c_contiguous:
@@ -749,8 +737,7 @@ def _numpy_layout(arr):
 
 _np_ndarray = np.ndarray
 _NUMPY_TO_DTYPE = _dt.NUMPY_TO_DTYPE
-_new_with_data = lib.THTensor_newWithData
-_release = lib._th_release_pyobject
+_tensor_pinning = lib._th_tensor_pinning
 _Tensor_new = object.__new__
 _from_buffer = ffi.from_buffer
 

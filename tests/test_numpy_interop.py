@@ -228,3 +228,24 @@ def test_new_with_data_failure_keeps_the_caller_owner():
     p = lib.THTensor_newWithData(lib.TH_FLOAT32, buf, 4, ffi.NULL, ffi.NULL, 1, size, ffi.NULL)
     assert p != ffi.NULL and p.size[0] == 4 and lib.THTensor_data(p) == buf
     lib.THTensor_free(p)
+
+
+def test_pinning_failure_and_release_from_another_thread_drop_the_reference():
+    import threading
+    from pytorch_like._lib import ffi, lib
+    a = np.arange(4.0)
+    base = sys.getrefcount(a)
+    size = ffi.new("int64_t[1]", [8])   # beyond the 4-element span: refused, the reference dropped
+    p = lib._th_tensor_pinning(id(a), lib.TH_FLOAT64, ffi.from_buffer(a), 4, 1, size, ffi.NULL)
+    assert p == ffi.NULL
+    gc.collect()
+    now = sys.getrefcount(a)
+    assert now == base
+    t = torch.from_numpy(a)
+    box = [t]
+    del t
+    worker = threading.Thread(target=box.clear)   # the last free (and the C deleter) on another thread
+    worker.start()
+    worker.join()
+    now = sys.getrefcount(a)
+    assert now == base

@@ -112,7 +112,10 @@ THTensor *THTensor_newWithData(int dtype, void *data, int64_t span,
                                int ndim, const int64_t *size, const int64_t *stride)
 {
     THStorage *s = THStorage_newWithData(dtype, data, span, deleter, ctx);
-    if (!s) return NULL;
+    if (!s) {
+        if (deleter) deleter(ctx, data);   /* the caller handed data over: release it on every path */
+        return NULL;
+    }
     THTensor *t = THTensor_newWithStorage(s, 0, ndim, size, stride);
     THStorage_free(s);
     return t;
