@@ -122,14 +122,9 @@ _is_contiguous = lib.THTensor_isContiguous
 _asarray = np.asarray
 
 
-def _keep_alive(tensor, ptr):
-    """Destructor of the data pointer a numpy view's buffer holds: binding it to tensor keeps tensor alive."""
-
-
 _buffer = ffi.buffer
 _ndarray = np.ndarray
 _BY_CODE = _dt.BY_CODE
-_bind = _keep_alive.__get__
 
 
 def _array_view(tensor):
@@ -142,8 +137,10 @@ def _array_view(tensor):
     isz = d.itemsize
     n = t.ndim
     # the buffer spans the whole storage (numpy checks the view fits in it); the data pointer it holds
-    # carries a destructor bound to tensor, so the array's base keeps the tensor alive
-    buf = _buffer(_gc(s.data, _bind(tensor)), s.size * isz)
+    # carries a destructor bound to tensor, so the array's base keeps the tensor alive. [tensor].append
+    # is that destructor because it runs in C (appending the dying pointer to a list also dying):
+    # a Python function would cost a Python call per freed array
+    buf = _buffer(_gc(s.data, [tensor].append), s.size * isz)
     if _is_contiguous(t):
         return _ndarray(_unpack(t.size, n), d.numpy, buf, t.offset * isz)
     return _ndarray(_unpack(t.size, n), d.numpy, buf, t.offset * isz, [st * isz for st in _unpack(t.stride, n)])
