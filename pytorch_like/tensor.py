@@ -141,9 +141,15 @@ def _array_view(tensor):
     # is that destructor because it runs in C (appending the dying pointer to a list also dying):
     # a Python function would cost a Python call per freed array
     buf = _buffer(_gc(s.data, [tensor].append), s.size * isz)
-    if _is_contiguous(t):
-        return _ndarray(_unpack(t.size, n), d.numpy, buf, t.offset * isz)
-    return _ndarray(_unpack(t.size, n), d.numpy, buf, t.offset * isz, [st * isz for st in _unpack(t.stride, n)])
+    try:
+        if _is_contiguous(t):
+            return _ndarray(_unpack(t.size, n), d.numpy, buf, t.offset * isz)
+        return _ndarray(_unpack(t.size, n), d.numpy, buf, t.offset * isz, [st * isz for st in _unpack(t.stride, n)])
+    except TypeError:
+        # numpy refuses an offset at the storage's end even for an empty view
+        if lib.THTensor_numel(t):
+            raise
+        return _array_view_empty(tensor)
 
 
 def _array_view_empty(tensor):

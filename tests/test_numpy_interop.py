@@ -249,3 +249,10 @@ def test_pinning_failure_and_release_from_another_thread_drop_the_reference():
     worker.join()
     now = sys.getrefcount(a)
     assert now == base
+
+
+def test_numpy_of_empty_views_at_the_storage_end():
+    t = torch.arange(6.0).reshape(2, 3)
+    for v in (t.narrow(0, 2, 0), t.narrow(1, 3, 0), t[1:, 3:], t.t().narrow(0, 3, 0)):
+        n = v.numpy()
+        assert n.shape == tuple(v.shape) and n.size == 0
