@@ -145,8 +145,8 @@ def _array_view(tensor):
         if _is_contiguous(t):
             return _ndarray(_unpack(t.size, n), d.numpy, buf, t.offset * isz)
         return _ndarray(_unpack(t.size, n), d.numpy, buf, t.offset * isz, [st * isz for st in _unpack(t.stride, n)])
-    except TypeError:
-        # numpy refuses an offset at the storage's end even for an empty view
+    except (TypeError, ValueError):
+        # numpy refuses an offset past the storage's end even for an empty view
         if lib.THTensor_numel(t):
             raise
         return _array_view_empty(tensor)

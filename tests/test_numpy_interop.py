@@ -251,8 +251,11 @@ def test_pinning_failure_and_release_from_another_thread_drop_the_reference():
     assert now == base
 
 
-def test_numpy_of_empty_views_at_the_storage_end():
+def test_numpy_of_empty_views_past_the_storage_end():
     t = torch.arange(6.0).reshape(2, 3)
-    for v in (t.narrow(0, 2, 0), t.narrow(1, 3, 0), t[1:, 3:], t.t().narrow(0, 3, 0)):
+    # narrow at a dim's end, then into another dim: the offset passes the storage's end
+    for v in (t.narrow(0, 2, 0), t.narrow(0, 2, 0).narrow(1, 1, 2), t.t().narrow(0, 3, 0).narrow(1, 1, 1),
+              t.t().narrow(0, 3, 0).narrow(1, 1, 1).unsqueeze(0).expand(2, 0, 1)):
+        assert v.numel() == 0 and v.storage_offset() > 0
         n = v.numpy()
         assert n.shape == tuple(v.shape) and n.size == 0
