@@ -11,15 +11,18 @@ HEADER = os.path.join(ROOT, "lib", "include", "TH.h")
 ffibuilder = cffi.FFI()
 with open(HEADER) as f:
     ffibuilder.cdef(f.read())   # the ABI header, verbatim
-# Python-only: the deleter cffi hands to THStorage_newWithData for numpy-owned memory.
-ffibuilder.cdef('extern "Python" void _th_release_pyobject(void *ctx, void *data);')
+# Python-only (pytorch_like/_C_pin.c): C tensors over numpy memory that hold a reference to the array.
+ffibuilder.cdef("THTensor *_th_tensor_pinning(intptr_t obj, int dtype, void *data, int64_t span, "
+                "int ndim, const int64_t *size, const int64_t *stride);")
+with open(os.path.join(ROOT, "pytorch_like", "_C_pin.c")) as f:
+    PIN_SOURCE = f.read()
 
 sources = sorted(glob.glob(os.path.join("lib", "TH*", "*.c")))
 blas_lib = scipy_openblas32.get_lib_dir()
 
 ffibuilder.set_source(
     "pytorch_like._C",
-    '#include "TH.h"\n',
+    '#include "TH.h"\n' + PIN_SOURCE,
     sources=sources,
     include_dirs=[os.path.join("lib", "include"), "lib", scipy_openblas32.get_include_dir()],
     define_macros=[("BLAS_SYMBOL_PREFIX", "scipy_")],

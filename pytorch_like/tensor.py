@@ -5,9 +5,9 @@ imported; this file holds the object model: wrapping, geometry, views, conversio
 and numpy interop.
 """
 import builtins
-import itertools
 import operator
 import numbers
+import warnings
 
 import numpy as np
 
@@ -122,32 +122,47 @@ _is_contiguous = lib.THTensor_isContiguous
 _asarray = np.asarray
 
 
+_buffer = ffi.buffer
+_ndarray = np.ndarray
+_BY_CODE = _dt.BY_CODE
+
+
 def _array_view(tensor):
     """A numpy array over tensor's memory (no copy); its base keeps the tensor alive."""
     t = tensor._t
-    n = t.ndim
-    d = _dt.BY_CODE[t.dtype]
+    s = t.storage
+    if s == _NULL or not s.size:
+        return _array_view_empty(tensor)
+    d = _BY_CODE[t.dtype]
     isz = d.itemsize
-    # numpy refuses a NULL pointer even for empty arrays
-    addr = int(_cast("uintptr_t", _data(t))) or _EMPTY_ADDR
+    n = t.ndim
+    # the buffer spans the whole storage (numpy checks the view fits in it); the data pointer it holds
+    # carries a destructor bound to tensor, so the array's base keeps the tensor alive. [tensor].append
+    # is that destructor because it runs in C (appending the dying pointer to a list also dying):
+    # a Python function would cost a Python call per freed array
+    buf = _buffer(_gc(s.data, [tensor].append), s.size * isz)
+    try:
+        if _is_contiguous(t):
+            return _ndarray(_unpack(t.size, n), d.numpy, buf, t.offset * isz)
+        return _ndarray(_unpack(t.size, n), d.numpy, buf, t.offset * isz, [st * isz for st in _unpack(t.stride, n)])
+    except (TypeError, ValueError):
+        # numpy refuses an offset past the storage's end even for an empty view
+        if lib.THTensor_numel(t):
+            raise
+        return _array_view_empty(tensor)
+
+
+def _array_view_empty(tensor):
+    """_array_view of a tensor without storage memory (numpy refuses a NULL pointer even for empty arrays)."""
+    t = tensor._t
+    n = t.ndim
     v = _ArrayView()
-    v.__array_interface__ = {
-        "shape": tuple(_unpack(t.size, n)), "typestr": d.typestr, "data": (addr, False),
-        # None: C-contiguous, which numpy lays out itself (cheaper than converting strides)
-        "strides": None if _is_contiguous(t) else tuple([st * isz for st in _unpack(t.stride, n)]), "version": 3,
-    }
+    v.__array_interface__ = {"shape": tuple(_unpack(t.size, n)), "typestr": _BY_CODE[t.dtype].typestr,
+                             "data": (_EMPTY_ADDR, False), "version": 3}
     v._keep = tensor
     return _asarray(v)
 
 
-# numpy arrays kept alive while a C storage uses their memory, by key
-_pinned = {}
-_pin_keys = itertools.count(1)
-
-
-@ffi.def_extern()
-def _th_release_pyobject(ctx, data):
-    _pinned.pop(int(_cast("uintptr_t", ctx)), None)
 class Tensor:
     """A multi-dimensional array of one dtype backed by the C core (PyTorch semantics)."""
 
@@ -668,51 +683,65 @@ _TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "
 
 def from_numpy(arr):
     """A tensor sharing the memory of a numpy array (no copy)."""
-    if not isinstance(arr, np.ndarray):
+    if not isinstance(arr, _np_ndarray):
         raise TypeError(f"expected np.ndarray (got {type(arr).__name__})")
-    d = _dt.NUMPY_TO_DTYPE.get(arr.dtype)
+    d = _NUMPY_TO_DTYPE.get(arr.dtype)
     if d is None:
-        if not arr.dtype.isnative and arr.dtype.newbyteorder("=") in _dt.NUMPY_TO_DTYPE:
+        if not arr.dtype.isnative and arr.dtype.newbyteorder("=") in _NUMPY_TO_DTYPE:
             raise ValueError("given numpy array has byte order different from the native byte order. "
                              "Conversion between byte orders is currently not supported.")
         d = _dt.from_numpy_dtype(arr.dtype)  # raises TypeError naming the dtype
     n = arr.ndim
     if n > 32:
         raise ValueError(f"from_numpy: arrays of more than 32 dimensions are not supported (got {n})")
-    if arr.flags.c_contiguous:
-        # fast path: contiguous strides are recomputed in C (stride NULL)
-        try:
-            ptr = _from_buffer(arr)
-        except (BufferError, TypeError, ValueError):
-            ptr = _cast("void *", arr.__array_interface__["data"][0])
+    try:
+        # fast path: numpy exports a plain buffer only for writable C-contiguous arrays; their strides
+        # are recomputed in C (stride NULL)
+        ptr = _from_buffer("char[]", arr, True)   # positional: keywords cost 150 ns
         span = arr.size
         stride = _NULL
-    else:
-        isz = arr.itemsize
-        stride = []
-        span = 1
-        for sz, st in zip(arr.shape, arr.strides):
-            if st < 0:
-                raise ValueError("At least one stride in the given numpy array is negative, and tensors with "
-                                 "negative strides are not currently supported. (You can probably work around "
-                                 "this by making a copy of your array with array.copy().)")
-            if st % isz:
-                raise ValueError("given numpy array strides not a multiple of the element byte size. "
-                                 "Copy the numpy array to reallocate the memory.")
-            stride.append(st // isz)
-            span = 0 if sz == 0 or span == 0 else span + (sz - 1) * (st // isz)
-        ptr = _cast("void *", arr.__array_interface__["data"][0])
-    key = next(_pin_keys)
-    _pinned[key] = arr
-    s = lib.THStorage_newWithData(d.code, ptr, span, lib._th_release_pyobject, _cast("void *", key))
-    if s == _NULL:
-        _pinned.pop(key, None)
+    except (BufferError, TypeError, ValueError):
+        ptr, span, stride = _numpy_layout(arr)
+    # the C storage holds a reference to arr (dropped by its C deleter, or at once if this fails)
+    p = _tensor_pinning(id(arr), d.code, ptr, span, n, arr.shape, stride)
+    if p == _NULL:
         raise error()
-    t = lib.THTensor_newWithStorage(s, 0, n, arr.shape, stride)
-    lib.THStorage_free(s)
-    return _wrap(t)
+    t = _Tensor_new(Tensor)
+    t._t = _gc(p, _free)
+    return t
 
 
+def _numpy_layout(arr):
+    """(data pointer, span in elements, strides in elements or NULL) of an array refusing the fast path."""
+    if not arr.flags.writeable:
+        warnings.warn("The given NumPy array is not writable, and PyTorch does not support non-writable "
+                      "tensors. This means writing to this tensor will result in undefined behavior. You may "
+                      "want to copy the array to protect its data or make it writable before converting it to "
+                      "a tensor.",
+                      UserWarning, stacklevel=3)
+    ptr = _cast("void *", arr.__array_interface__["data"][0])
+    if arr.flags.c_contiguous:
+        return ptr, arr.size, _NULL
+    isz = arr.itemsize
+    stride = []
+    span = 1
+    for sz, st in zip(arr.shape, arr.strides):
+        if st < 0:
+            raise ValueError("At least one stride in the given numpy array is negative, and tensors with "
+                             "negative strides are not currently supported. (You can probably work around "
+                             "this by making a copy of your array with array.copy().)")
+        if st % isz:
+            raise ValueError("given numpy array strides not a multiple of the element byte size. "
+                             "Copy the numpy array to reallocate the memory.")
+        stride.append(st // isz)
+        span = 0 if sz == 0 or span == 0 else span + (sz - 1) * (st // isz)
+    return ptr, span, stride
+
+
+_np_ndarray = np.ndarray
+_NUMPY_TO_DTYPE = _dt.NUMPY_TO_DTYPE
+_tensor_pinning = lib._th_tensor_pinning
+_Tensor_new = object.__new__
 _from_buffer = ffi.from_buffer
 
 

@@ -192,3 +192,70 @@ def test_readonly_arrays_can_be_viewed():
     a.flags.writeable = False
     t = torch.from_numpy(a)
     assert t.tolist() == [0.0, 1.0, 2.0, 3.0]
+
+
+def test_readonly_arrays_warn_like_pytorch():
+    a = np.arange(4.0)[::2]
+    a.flags.writeable = False
+    with pytest.warns(UserWarning, match="NumPy array is not writable"):
+        t = torch.from_numpy(a)
+    assert t.tolist() == [0.0, 2.0] and t.stride() == (2,)
+
+
+def test_numpy_of_offset_view_outlives_tensor_and_its_base():
+    t = torch.arange(10.0)
+    n = t.narrow(0, 3, 4).numpy()
+    s = t.reshape(2, 5).t().numpy()   # strided view (numpy strides from the tensor's)
+    del t
+    gc.collect()
+    _ = [torch.full((10,), -1.0) for _ in range(50)]
+    assert n.tolist() == [3.0, 4.0, 5.0, 6.0] and n.flags.writeable
+    np.testing.assert_array_equal(s, np.arange(10.0).reshape(2, 5).T)
+    n[0] = 42.0
+    assert s[3, 0] == 42.0   # both views share the one storage
+
+
+def test_new_with_data_failure_keeps_the_caller_owner():
+    from pytorch_like._lib import ffi, lib
+    buf = ffi.new("float[4]")
+    size = ffi.new("int64_t[1]", [4])
+    # invalid dtype: no storage is made, so the deleter (NULL here) is never due and the error is set
+    assert lib.THTensor_newWithData(99, buf, 4, ffi.NULL, ffi.NULL, 1, size, ffi.NULL) == ffi.NULL
+    # a size beyond the span: the storage is made then freed, the tensor refused
+    size[0] = 8
+    assert lib.THTensor_newWithData(lib.TH_FLOAT32, buf, 4, ffi.NULL, ffi.NULL, 1, size, ffi.NULL) == ffi.NULL
+    size[0] = 4
+    p = lib.THTensor_newWithData(lib.TH_FLOAT32, buf, 4, ffi.NULL, ffi.NULL, 1, size, ffi.NULL)
+    assert p != ffi.NULL and p.size[0] == 4 and lib.THTensor_data(p) == buf
+    lib.THTensor_free(p)
+
+
+def test_pinning_failure_and_release_from_another_thread_drop_the_reference():
+    import threading
+    from pytorch_like._lib import ffi, lib
+    a = np.arange(4.0)
+    base = sys.getrefcount(a)
+    size = ffi.new("int64_t[1]", [8])   # beyond the 4-element span: refused, the reference dropped
+    p = lib._th_tensor_pinning(id(a), lib.TH_FLOAT64, ffi.from_buffer(a), 4, 1, size, ffi.NULL)
+    assert p == ffi.NULL
+    gc.collect()
+    now = sys.getrefcount(a)
+    assert now == base
+    t = torch.from_numpy(a)
+    box = [t]
+    del t
+    worker = threading.Thread(target=box.clear)   # the last free (and the C deleter) on another thread
+    worker.start()
+    worker.join()
+    now = sys.getrefcount(a)
+    assert now == base
+
+
+def test_numpy_of_empty_views_past_the_storage_end():
+    t = torch.arange(6.0).reshape(2, 3)
+    # narrow at a dim's end, then into another dim: the offset passes the storage's end
+    for v in (t.narrow(0, 2, 0), t.narrow(0, 2, 0).narrow(1, 1, 2), t.t().narrow(0, 3, 0).narrow(1, 1, 1),
+              t.t().narrow(0, 3, 0).narrow(1, 1, 1).unsqueeze(0).expand(2, 0, 1)):
+        assert v.numel() == 0 and v.storage_offset() > 0
+        n = v.numpy()
+        assert n.shape == tuple(v.shape) and n.size == 0

@@ -107,6 +107,20 @@ THTensor *THTensor_newWithStorage(THStorage *s, int64_t offset, int ndim,
     return t;
 }
 
+THTensor *THTensor_newWithData(int dtype, void *data, int64_t span,
+                               void (*deleter)(void *, void *), void *ctx,
+                               int ndim, const int64_t *size, const int64_t *stride)
+{
+    THStorage *s = THStorage_newWithData(dtype, data, span, deleter, ctx);
+    if (!s) {
+        if (deleter) deleter(ctx, data);   /* the caller handed data over: release it on every path */
+        return NULL;
+    }
+    THTensor *t = THTensor_newWithStorage(s, 0, ndim, size, stride);
+    THStorage_free(s);
+    return t;
+}
+
 void THTensor_retain(THTensor *t)
 {
     if (t) __atomic_add_fetch(&t->refcount, 1, __ATOMIC_RELAXED);

@@ -109,6 +109,11 @@ THTensor *THTensor_new(int dtype);   /* 1-D, size 0, no storage */
 THTensor *THTensor_newWithSize(int dtype, int ndim, const int64_t *size);  /* uninitialised */
 THTensor *THTensor_newWithStorage(THStorage *s, int64_t offset, int ndim,
                                   const int64_t *size, const int64_t *stride); /* stride NULL: contiguous */
+/* a tensor over foreign memory in one call (numpy interop): a storage of span elements at data;
+ * deleter(ctx, data) runs when it is freed, or before returning NULL if this fails */
+THTensor *THTensor_newWithData(int dtype, void *data, int64_t span,
+                               void (*deleter)(void *ctx, void *data), void *ctx,
+                               int ndim, const int64_t *size, const int64_t *stride);
 void THTensor_retain(THTensor *t);
 void THTensor_free(THTensor *t);
 int64_t THTensor_numel(const THTensor *t);
