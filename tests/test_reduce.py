@@ -7,6 +7,9 @@ import pytest
 
 import pytorch_like as P
 
+# the cases include read-only (broadcast) arrays: from_numpy warns about them, as PyTorch does
+pytestmark = pytest.mark.filterwarnings("ignore:The given NumPy array is not writable")
+
 FLOATS = [np.float32, np.float64]
 INTS = [np.uint8, np.int8, np.int16, np.int32, np.int64]
 ALL = FLOATS + INTS + [np.bool_]

@@ -24,8 +24,10 @@ __all__ = ["index_select", "index_copy", "index_add", "index_fill", "gather", "s
 # ---------------------------------------------------------------------- argument helpers
 
 def _c_array(a):
-    """a as a C-contiguous array (np.ascontiguousarray would turn 0-d into 1-d)."""
-    return np.asarray(a, order="C")
+    """a as a writable C-contiguous array (np.ascontiguousarray would turn 0-d into 1-d); a
+    read-only one is copied, else from_numpy would warn the user about our own offsets."""
+    a = np.asarray(a, order="C")
+    return a if a.flags.writeable else a.copy()
 
 
 def _index_arg(index, fn, allow_int32=False):
