@@ -20,6 +20,11 @@ if not pcall(ffi.typeof, 'THTensor') then
    ffi.cdef(text)
 end
 torch._C = ffi.load(libpath)
+
+-- LuaJIT's allocation sinking miscompiles the class read-method path of the .t7 reader:
+-- test_serialize's custom_read_errors sweep corrupted the Lua heap (a segfault in LuaJIT's
+-- allocator, about 1 process in 7) with it on, and never without it (tests/test_t7_jit.py)
+if jit and jit.opt then jit.opt.start('-sink') end
 torch._config = cfg
 
 -- Torch7's global include(pkg, file): runs a file of a package in the current environment.
