@@ -266,7 +266,9 @@ THNN.moduleHelpers = {checkIn = checkIn, longBuffer = longBuffer, fanInReset = f
                       convType = convType, convClear = convClear, convString = convString, buffers = buffers,
                       contig = contig, fullGradInput = fullGradInput}
 
--- SpatialConvolution and SpatialConvolutionMM share SpatialConvolutionMM_* (4-D weight)
+-- SpatialConvolution and SpatialConvolutionMM share SpatialConvolutionMM_* (4-D weight). A groups
+-- field (cudnn.SpatialConvolution's, kept when loading one) splits the channels into that many
+-- convolutions; the weight is then nOutputPlane x nInputPlane/groups x kH x kW.
 local function spatialConv(name)
    local M, mp = torch.class('nn.' .. name, 'nn.Module')
    function M:__init(nInputPlane, nOutputPlane, kW, kH, dW, dH, padW, padH)
@@ -296,7 +298,7 @@ local function spatialConv(name)
       buffers(self, input)
       input = contig(self, input)
       THNN.SpatialConvolutionMM_updateOutput(input:cdata(), self.output:cdata(), self.weight:cdata(), opt(self.bias),
-         self.finput:cdata(), self.fgradInput:cdata(), self.kW, self.kH, self.dW, self.dH, self.padW, self.padH, 1)
+         self.finput:cdata(), self.fgradInput:cdata(), self.kW, self.kH, self.dW, self.dH, self.padW, self.padH, self.groups or 1)
       return self.output
    end
    function M:updateGradInput(input, gradOutput)
@@ -304,14 +306,14 @@ local function spatialConv(name)
       input, gradOutput = contig(self, input, gradOutput)
       THNN.SpatialConvolutionMM_updateGradInput(input:cdata(), gradOutput:cdata(), self.gradInput:cdata(),
          self.weight:cdata(), self.finput:cdata(), self.fgradInput:cdata(), self.kW, self.kH, self.dW, self.dH,
-         self.padW, self.padH, 1)
+         self.padW, self.padH, self.groups or 1)
       return self.gradInput
    end
    function M:accGradParameters(input, gradOutput, scale)
       input, gradOutput = contig(self, input, gradOutput)
       THNN.SpatialConvolutionMM_accGradParameters(input:cdata(), gradOutput:cdata(), self.gradWeight:cdata(),
          opt(self.gradBias), self.finput:cdata(), self.fgradInput:cdata(), self.kW, self.kH, self.dW, self.dH,
-         self.padW, self.padH, scale or 1, 1)
+         self.padW, self.padH, scale or 1, self.groups or 1)
    end
    M.type = convType(mp.type)
    M.clearState = convClear
@@ -381,14 +383,17 @@ function SFC:reset(stdv)
    self.weight:uniform(-stdv, stdv)
    if self.bias then self.bias:uniform(-stdv, stdv) end
 end
+-- input {x, sizeReference}: adjW/adjH from the reference's last two sizes, as Torch7's
+-- calculateAdj: (target + 2 * pad - k) % stride
 function SFC:_adj(input)
    local adjW, adjH = self.adjW, self.adjH
    if torch.type(input) == 'table' then
-      local tW, tH = input[2]:size(input[2]:dim()), input[2]:size(input[2]:dim() - 1)
-      local x = input[1]
-      local iW, iH = x:size(x:dim()), x:size(x:dim() - 1)
-      adjW = tW - ((iW - 1) * self.dW - 2 * self.padW + self.kW)
-      adjH = tH - ((iH - 1) * self.dH - 2 * self.padH + self.kH)
+      local x, ref = input[1], input[2]
+      utils.checkInput(self, torch.isTensor(ref) and ref:dim() >= 2, 'a tensor of at least 2 dimensions', ref,
+                       'input[2] (size reference)')
+      local tW, tH = ref:size(ref:dim()), ref:size(ref:dim() - 1)
+      adjW = (tW + 2 * self.padW - self.kW) % self.dW
+      adjH = (tH + 2 * self.padH - self.kH) % self.dH
       return x, adjW, adjH
    end
    return input, adjW, adjH
@@ -1066,20 +1071,32 @@ function VMP:clearState()
    return vmpparent.clearState(self)
 end
 
+-- padding, ceil_mode and count_include_pad as Torch7's later nn (absent fields: none, floor, true)
 local VAP, vapparent = torch.class('nn.VolumetricAveragePooling', 'nn.Module')
-function VAP:__init(kT, kW, kH, dT, dW, dH)
+function VAP:__init(kT, kW, kH, dT, dW, dH, padT, padW, padH)
    vapparent.__init(self)
    self.kT = kT; self.kH = kH; self.kW = kW
    self.dT = dT or kT; self.dW = dW or kW; self.dH = dH or kH
+   self.padT = padT or 0; self.padW = padW or 0; self.padH = padH or 0
+   self.ceil_mode = false
+   self.count_include_pad = true
+end
+function VAP:ceil() self.ceil_mode = true; return self end
+function VAP:floor() self.ceil_mode = false; return self end
+function VAP:setCountIncludePad() self.count_include_pad = true; return self end
+function VAP:setCountExcludePad() self.count_include_pad = false; return self end
+local function vapArgs(self)
+   return self.padT or 0, self.padW or 0, self.padH or 0, self.ceil_mode and 1 or 0,
+          self.count_include_pad == false and 0 or 1
 end
 function VAP:updateOutput(input)
    checkIn(self, input, {4, 5}, '4-D (C x T x H x W) or 5-D (batch)')
    THNN.VolumetricAveragePooling_updateOutput(input:cdata(), self.output:cdata(), self.kT, self.kW, self.kH,
-      self.dT, self.dW, self.dH, 0, 0, 0, 0, 1)
+      self.dT, self.dW, self.dH, vapArgs(self))
    return self.output
 end
 function VAP:updateGradInput(input, gradOutput)
    THNN.VolumetricAveragePooling_updateGradInput(input:cdata(), gradOutput:cdata(), self.gradInput:cdata(),
-      self.kT, self.kW, self.kH, self.dT, self.dW, self.dH, 0, 0, 0, 0, 1)
+      self.kT, self.kW, self.kH, self.dT, self.dW, self.dH, vapArgs(self))
    return self.gradInput
 end

@@ -24,7 +24,8 @@
 --    is an error naming the class.
 --  * Tensor:write/read and Storage:write/read (payload without a header) are not offered.
 --  * unknown classes load as generic objects keeping their class name and version (they
---    save back as the same class); `cudnn.X` loads as `nn.X` when that class exists.
+--    save back as the same class). With nn loaded, cudnn.torch objects load as the CPU
+--    modules lua/cudnn/load.lua makes of them, another `cudnn.X` as `nn.X` when that exists.
 --  * tds.Hash and tds.Vec load as plain tables.
 --  * functions are refused unless {functions=true} is given; LuaJIT 2.1 bytecode (ours)
 --    loads directly; LuaJIT 2.0 bytecode (files from old Torch7 installs) runs in a
@@ -300,11 +301,16 @@ local function genericmt(name, version)
    return mt
 end
 
--- the factory for a class name: the registered class, cudnn.X -> nn.X, else a generic object
+-- the factory for a class name: once nn is loaded, a cudnn.torch class its CPU module
+-- (lua/cudnn/load.lua); the registered class; another cudnn.X as nn.X; else a generic object
 local function factoryfor(name, version)
+   local rest = name:match('^cudnn%.(.+)$')
+   if rest and package.loaded.nn then
+      local f = require('cudnn.load').factory(name, version)
+      if f then return f end
+   end
    local f = torch.factory(name)
    if f then return f end
-   local rest = name:match('^cudnn%.(.+)$')
    if rest then
       f = torch.factory('nn.' .. rest)
       if f then return f end
