@@ -20,6 +20,7 @@ import pytorch_like as torch
 from pytorch_like import nn
 from pytorch_like.nn.parameter import Parameter
 
+from .legacy_cudnn import as_nn
 from .legacy_modules import *  # noqa: F401,F403 - the helper modules, re-exported
 from .legacy_modules import HELPER_CLASSES
 
@@ -150,6 +151,19 @@ def _convert_graph(g, convert_one):
 
 def _convert_one(obj):
     name = obj.torch_typename() if hasattr(obj, "torch_typename") else type(obj).__name__
+    if name.startswith("cudnn."):
+        fixed = as_nn(obj)
+        try:
+            return _convert_nn(fixed)
+        except UnsupportedModuleError as e:
+            if fixed.torch_typename() == name:
+                raise
+            raise UnsupportedModuleError(f"{e} ({name} converts as {fixed.torch_typename()})") from None
+    return _convert_nn(obj)
+
+
+def _convert_nn(obj):
+    name = obj.torch_typename() if hasattr(obj, "torch_typename") else type(obj).__name__
     cls = name.split(".", 1)[1] if name.startswith("nn.") else name
     dt = _dtype_of(obj)
     if cls == "Sequential":
@@ -178,9 +192,11 @@ def _convert_one(obj):
         pad = _int(obj, "padding", 0)
         padh, padw = _int(obj, "padH", pad), _int(obj, "padW", pad)
         bias = "bias" in obj and obj["bias"] is not None
+        groups = _int(obj, "groups", 1)        # cudnn.SpatialConvolution's
+        kw_groups = {"groups": groups} if groups != 1 else {}
         m = _mk(nn.Conv2d, "nn", "Conv2d", nin, nout, (kh, kw), stride=(_int(obj, "dH", 1), _int(obj, "dW", 1)),
-                padding=(padh, padw), bias=bias, dtype=dt)
-        return _load(m, weight=_weight_as(obj, nout, nin, kh, kw), bias=obj["bias"] if bias else None)
+                padding=(padh, padw), bias=bias, dtype=dt, **kw_groups)
+        return _load(m, weight=_weight_as(obj, nout, nin // groups, kh, kw), bias=obj["bias"] if bias else None)
     if cls in ("SpatialMaxPooling", "SpatialAveragePooling"):
         k = (_int(obj, "kH"), _int(obj, "kW"))
         s = (_int(obj, "dH", k[0]), _int(obj, "dW", k[1]))
@@ -210,7 +226,7 @@ def _convert_one(obj):
     if cls == "Reshape":
         bm = obj["batchMode"] if "batchMode" in obj else None
         return _mk(TorchReshape, "", "TorchReshape", _seq(obj["size"]), None if bm is None else bool(bm))
-    if cls in ("BatchNormalization", "SpatialBatchNormalization"):
+    if cls in ("BatchNormalization", "SpatialBatchNormalization", "VolumetricBatchNormalization"):
         rm = obj["running_mean"]
         eps = float(_num(obj, "eps", 1e-5))
         rv = obj["running_var"] if "running_var" in obj else None
@@ -220,7 +236,7 @@ def _convert_one(obj):
         if rv is None:
             raise UnsupportedModuleError(f"convert: {name} without running_var or running_std is not supported")
         affine = "weight" in obj and obj["weight"] is not None
-        ctor = "BatchNorm1d" if cls == "BatchNormalization" else "BatchNorm2d"
+        ctor = {"BatchNormalization": "BatchNorm1d", "SpatialBatchNormalization": "BatchNorm2d"}.get(cls, "BatchNorm3d")
         m = _mk(getattr(nn, ctor), "nn", ctor, int(rm.shape[0]), eps=eps,
                 momentum=float(_num(obj, "momentum", 0.1)), affine=affine, dtype=rm.dtype)
         return _load(m, weight=obj["weight"] if affine else None, bias=obj["bias"] if affine else None,
@@ -272,10 +288,41 @@ def _full_conv(obj, dt):
     nin, nout = _int(obj, "nInputPlane"), _int(obj, "nOutputPlane")
     kh, kw = _int(obj, "kH"), _int(obj, "kW")
     bias = "bias" in obj and obj["bias"] is not None
-    m = _mk(nn.ConvTranspose2d, "nn", "ConvTranspose2d", nin, nout, (kh, kw),
+    m = _mk(TorchFullConvolution, "", "TorchFullConvolution", nin, nout, (kh, kw),
             stride=(_int(obj, "dH", 1), _int(obj, "dW", 1)), padding=(_int(obj, "padH", 0), _int(obj, "padW", 0)),
             output_padding=(_int(obj, "adjH", 0), _int(obj, "adjW", 0)), bias=bias, dtype=dt)
     return _load(m, weight=_weight_as(obj, nin, nout, kh, kw), bias=obj["bias"] if bias else None)
+
+
+def _triple(obj, prefix, defaults=(None, None, None)):
+    """(T, H, W) values of a volumetric module's prefix+T/H/W fields."""
+    return tuple(_int(obj, prefix + d, v) for d, v in zip("THW", defaults))
+
+
+def _volumetric_conv(obj, dt):
+    nin, nout = _int(obj, "nInputPlane"), _int(obj, "nOutputPlane")
+    k = _triple(obj, "k")
+    bias = "bias" in obj and obj["bias"] is not None
+    m = _mk(nn.Conv3d, "nn", "Conv3d", nin, nout, k, stride=_triple(obj, "d", (1,) * 3),
+            padding=_triple(obj, "pad", (0,) * 3),
+            bias=bias, dtype=dt)
+    return _load(m, weight=_weight_as(obj, nout, nin, *k), bias=obj["bias"] if bias else None)
+
+
+def _volumetric_pool(obj, dt):
+    k = _triple(obj, "k")
+    s = _triple(obj, "d", k)
+    p = _triple(obj, "pad", (0,) * 3)
+    ceil = bool(_num(obj, "ceil_mode", False))
+    if obj.torch_typename().endswith("MaxPooling"):
+        return _mk(nn.MaxPool3d, "nn", "MaxPool3d", k, s, p, ceil_mode=ceil)
+    return _mk(nn.AvgPool3d, "nn", "AvgPool3d", k, s, p, ceil_mode=ceil,
+               count_include_pad=bool(_num(obj, "count_include_pad", True)))
+
+
+def _cudnn_softmax(obj, dt):
+    """cudnn.SoftMax / cudnn.LogSoftMax: cuDNN's instance mode (legacy_cudnn.as_nn normalises the fields)."""
+    return _mk(TorchInstanceSoftMax, "", "TorchInstanceSoftMax", log=obj["algorithm"] == "CUDNN_SOFTMAX_LOG")
 
 
 def _temporal_conv(obj, dt):
@@ -384,6 +431,14 @@ _RULES = {
                                                 float(_num(o, "margin", 1.0)), _reduction(o)),
     "ParallelCriterion": _parallel_criterion,
     "MultiCriterion": _multi_criterion,
+    "HardTanh": lambda o, dt: _mk(nn.Hardtanh, "nn", "Hardtanh", float(_num(o, "min_val", -1.0)),
+                                  float(_num(o, "max_val", 1.0))),
+    "VolumetricConvolution": _volumetric_conv,
+    "VolumetricMaxPooling": _volumetric_pool,
+    "VolumetricAveragePooling": _volumetric_pool,
+    "cudnn.SoftMax": _cudnn_softmax,
+    "cudnn.LogSoftMax": _cudnn_softmax,
+    "cudnn.SpatialCrossEntropyCriterion": lambda o, dt: _nll(o["nll"], "CrossEntropyLoss"),
 }
 
 

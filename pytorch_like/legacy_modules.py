@@ -82,6 +82,43 @@ class TorchSoftMax(nn.Module):
         return nn.functional.log_softmax(x, dim) if self.log else nn.functional.softmax(x, dim)
 
 
+class TorchInstanceSoftMax(nn.Module):
+    """cudnn.torch's SoftMax / LogSoftMax (cuDNN instance mode): over all the non-batch elements,
+    i.e. a 1-D input, each row of a 2-D one, the whole of a 3-D (C x H x W) one and each sample
+    of a 4-D one."""
+
+    def __init__(self, log=False):
+        super().__init__()
+        self.log = log
+
+    def extra_repr(self):
+        return f"log={self.log}"
+
+    def forward(self, x):
+        if x.dim() not in (1, 2, 3, 4):
+            raise ValueError(f"TorchInstanceSoftMax: expected a 1-D to 4-D input, got {list(x.shape)}")
+        flat = x.reshape(-1) if x.dim() == 3 else x.reshape(x.shape[0], -1) if x.dim() == 4 else x
+        dim = flat.dim() - 1
+        y = nn.functional.log_softmax(flat, dim) if self.log else nn.functional.softmax(flat, dim)
+        return y.reshape(x.shape)
+
+
+class TorchFullConvolution(nn.ConvTranspose2d):
+    """Torch7 nn.SpatialFullConvolution: a ConvTranspose2d that also takes [x, size_reference],
+    whose last two sizes choose the output padding as Torch7 does: (ref + 2 pad - k) % stride."""
+
+    def forward(self, x):
+        if not isinstance(x, (list, tuple)):
+            return super().forward(x)
+        if len(x) != 2 or x[1].dim() < 2:
+            raise ValueError("TorchFullConvolution: expected a tensor or [input, size reference of at least 2 dims]")
+        x, ref = x
+        adj = tuple((ref.shape[ref.dim() - 2 + i] + 2 * self.padding[i] - self.kernel_size[i]) % self.stride[i]
+                    for i in range(2))
+        return nn.functional.conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding, adj, self.groups,
+                                              self.dilation)
+
+
 class Threshold(nn.Module):
     """Torch7 nn.Threshold: x if x > threshold else value."""
 
@@ -517,8 +554,9 @@ class MultiCriterion(nn.Module):
         return total
 
 
-HELPER_CLASSES = (BatchDim, TorchView, TorchReshape, TorchSoftMax, Threshold, ConcatTable, Concat, Parallel,
-                  CAddTable, JoinTable, Graph, CMulTable, ParallelTable, SplitTable, SelectTable, MulConstant,
+HELPER_CLASSES = (BatchDim, TorchView, TorchReshape, TorchSoftMax, TorchInstanceSoftMax, TorchFullConvolution,
+                  Threshold, ConcatTable, Concat, Parallel, CAddTable, JoinTable, Graph, CMulTable, ParallelTable,
+                  SplitTable, SelectTable, MulConstant,
                   TorchDropout, TorchPReLU, TorchCMul, TorchTemporalConvolution, TorchUpSamplingNearest,
                   TorchCrossMapLRN, TorchTranspose, TorchNarrow, TorchReplicate, TorchPadding, TorchNormalize,
                   TorchReduce, MarginRankingLoss, DistKLDivLoss, ParallelCriterion, MultiCriterion)

@@ -23,7 +23,8 @@ import numpy as np
 
 from . import legacy
 
-_ZERO_BASED = ("nn.ClassNLLCriterion", "nn.CrossEntropyCriterion", "nn.LookupTable")
+_ZERO_BASED = ("nn.ClassNLLCriterion", "nn.CrossEntropyCriterion", "nn.LookupTable",
+               "cudnn.SpatialCrossEntropyCriterion")
 _ST_DTYPES = {"float64": "F64", "float32": "F32", "float16": "F16", "int64": "I64", "int32": "I32",
               "int16": "I16", "int8": "I8", "uint8": "U8", "bool": "BOOL"}
 _CONTAINERS = {"nn.Sequential", "nn.ConcatTable", "nn.Concat", "nn.Parallel", "nn.ParallelTable", "nn.gModule",

@@ -38,6 +38,9 @@ LAYERS = {
     "SpatialConvolutionMM": ("nn.SpatialConvolutionMM(2, 4, 3, 3, 1, 1, 1, 1)", [(2, 5, 5), (2, 2, 5, 5)]),
     "SpatialFullConvolution": ("nn.SpatialFullConvolution(2, 3, 3, 2, 2, 3, 1, 0, 1, 2)", [(2, 4, 5), (2, 2, 4, 5)]),
     "SpatialFullConvolutionNoBias": ("nn.SpatialFullConvolution(2, 3, 2, 2, 2, 2):noBias()", [(2, 2, 3, 3)]),
+    # {input, sizeReference}: the reference's last two sizes set adjW/adjH (Torch7's calculateAdj)
+    "SpatialFullConvolutionSizeRef": ("nn.SpatialFullConvolution(2, 3, 3, 3, 2, 2, 1, 1)",
+                                      [[(2, 4, 5), (8, 10)], [(2, 2, 4, 5), (2, 5, 7, 9)], [(2, 2, 4, 5), (1, 8, 9)]]),
     "SpatialMaxPooling": ("nn.SpatialMaxPooling(3, 3, 2, 2, 1, 1)", [(3, 8, 8), (2, 3, 8, 8)]),
     "SpatialAveragePooling": ("nn.SpatialAveragePooling(3, 3, 2, 2, 1, 1)", [(3, 7, 7), (2, 3, 7, 7)]),
     "SpatialCrossMapLRN": ("nn.SpatialCrossMapLRN(5, 0.5, 0.75, 2)", [(7, 3, 3), (2, 7, 3, 3)]),
@@ -157,6 +160,17 @@ def test_layer_bad_input_is_an_error(lua):
     net = legacy.convert(lua.eval("nn.ParallelTable():add(nn.Identity()):add(nn.Identity())"))
     with pytest.raises(ValueError, match="at least 2"):
         net([rand((2,))])
+
+
+def test_full_convolution_bad_size_reference(lua):
+    m = lua.eval("nn.SpatialFullConvolution(2, 3, 3, 3, 2, 2)")
+    net = legacy.convert(m)
+    x = rand((2, 4, 5))
+    for bad in ([x], [x, rand((3,))], [x, x, x]):
+        with pytest.raises(ValueError, match=r"expected a tensor or \[input, size reference of at least 2 dims\]"):
+            net(bad)
+    with pytest.raises(Exception, match=r"expected input\[2\] \(size reference\) a tensor of at least 2 dimensions"):
+        lua.call("function(m, x, r) return m:forward({x, r}) end", m, x, rand((3,)))
 
 
 def test_malformed_weights_are_an_error(lua, tmp_path):

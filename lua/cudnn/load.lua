@@ -108,7 +108,8 @@ local function conv(nd, transposed)
       local w = f.weight
       local wfull = torch.isTensor(w) and w:dim() == nd + 2
       -- missing sizes are read off a full-rank weight
-      local first, second = transposed and 'nInputPlane' or 'nOutputPlane', transposed and 'nOutputPlane' or 'nInputPlane'
+      local first = transposed and 'nInputPlane' or 'nOutputPlane'
+      local second = transposed and 'nOutputPlane' or 'nInputPlane'
       local nfirst = int(f, name, first, wfull and w:size(1) or nil, 1)
       local nsecond = int(f, name, second, wfull and w:size(2) * g or nil, 1)
       local sizes = {nfirst, nsecond / g}
@@ -253,6 +254,12 @@ local function crossEntropy(f, name)
    if not (torch.isTypeOf(f.slsm, 'nn.LogSoftMax') and not torch.isTypeOf(f.slsm, 'cudnn.LogSoftMax')) then
       fail(name, 'field slsm: a log-softmax over channels expected, got ' .. torch.type(f.slsm))
    end
+   -- criteria have no read method recreating their transient tensors
+   local proto = torch.isTensor(f.nll.weights) and f.nll.weights or f.slsm.output
+   local function empty() return torch.isTensor(proto) and proto.new() or torch.Tensor() end
+   f.nll.gradInput = f.nll.gradInput or empty()
+   f.gradInput = f.gradInput or empty()
+   f.output = f.output or 0
    return 'cudnn.SpatialCrossEntropyCriterion', true
 end
 

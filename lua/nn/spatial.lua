@@ -298,7 +298,8 @@ local function spatialConv(name)
       buffers(self, input)
       input = contig(self, input)
       THNN.SpatialConvolutionMM_updateOutput(input:cdata(), self.output:cdata(), self.weight:cdata(), opt(self.bias),
-         self.finput:cdata(), self.fgradInput:cdata(), self.kW, self.kH, self.dW, self.dH, self.padW, self.padH, self.groups or 1)
+         self.finput:cdata(), self.fgradInput:cdata(), self.kW, self.kH, self.dW, self.dH, self.padW, self.padH,
+         self.groups or 1)
       return self.output
    end
    function M:updateGradInput(input, gradOutput)

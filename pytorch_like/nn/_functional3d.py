@@ -1,4 +1,4 @@
-"""The volumetric ops of nn.functional (max_pool3d, max_unpool3d, 3-D replicate padding, 5-D
+"""The volumetric ops of nn.functional (max_pool3d, avg_pool3d, max_unpool3d, 3-D replicate padding, 5-D
 interpolation) and grid_sample, on the THNN Volumetric* / SpatialGridSamplerBilinear kernels
 (index_base 0). functional.py re-exports them and dispatches pad / interpolate here."""
 from .._lib import check, lib
@@ -18,6 +18,20 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     args = (k[0], k[2], k[1], s[0], s[2], s[1], p[0], p[2], p[1], d[0], d[2], d[1], int(bool(ceil_mode)), 0)
     out, idx = _MaxPool3d.apply(input, args)
     return (out, idx) if return_indices else out
+
+
+_AvgPool3d = _kernel_function("VolumetricAveragePooling")
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """3-D average pooling (THNN VolumetricAveragePooling)."""
+    k, s, p = _pool_args("avg_pool3d", input, 3, kernel_size, stride, padding, kernel="kernel size")
+    if divisor_override is not None:
+        raise NotImplementedError("avg_pool3d: divisor_override is not supported")
+    # THNN order: kT, kW, kH, dT, dW, dH, pT, pW, pH, ceil, count_include_pad
+    return _AvgPool3d.apply(input, (k[0], k[2], k[1], s[0], s[2], s[1], p[0], p[2], p[1], int(bool(ceil_mode)),
+                                    int(bool(count_include_pad))))
 
 
 class _MaxUnpool3d(Function):

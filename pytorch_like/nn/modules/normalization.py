@@ -85,6 +85,11 @@ class BatchNorm2d(_BatchNorm):
     _dims = (4,)
 
 
+class BatchNorm3d(_BatchNorm):
+    """Batch normalization of N x C x D x H x W inputs."""
+    _dims = (5,)
+
+
 class LayerNorm(Module):
     """Normalization over the trailing normalized_shape dims, with elementwise affine."""
 
