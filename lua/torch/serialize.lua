@@ -22,7 +22,6 @@
 --  * 'binary' loads that must guess the long size (8, then 4) run read methods once per try.
 --  * Python's load_lua cannot run Lua read methods: a payload that is not one field table
 --    is an error naming the class.
---  * Tensor:write/read and Storage:write/read (payload without a header) are not offered.
 --  * unknown classes load as generic objects keeping their class name and version (they
 --    save back as the same class). With nn loaded, cudnn.torch objects load as the CPU
 --    modules lua/cudnn/load.lua makes of them, another `cudnn.X` as `nn.X` when that exists.
@@ -824,6 +823,107 @@ function File:readObject()
       error(obj, 0)
    end
    return obj
+end
+
+-- ---------------------------------------------------------------- Tensor / Storage payloads
+-- x:write(file) / x:read(file): the body Torch7's C classes write for a tensor or storage
+-- object (no type tag or class header; torch7-core.md §3.4), so that a class write/read
+-- method can call self.weight:write(file). Tensor: Int nDimension, Long sizes, Long strides,
+-- Long storageOffset (1-based), then the storage as an object (nil when none). Storage: Long
+-- size, then the elements. Reading validates the geometry against the storage read and reads
+-- elements in chunks, so a hostile size allocates no more than the bytes actually there.
+local PAYLOAD_KIND = {[I.F32] = 'Float', [I.F64] = 'Double', [I.U8] = 'Byte', [I.I8] = 'Char', [I.I16] = 'Short',
+                      [I.I32] = 'Int', [I.I64] = 'Long'}
+local STORAGE_CHUNK = 2 ^ 20
+
+local function payloadfile(file, fname)
+   if not torch.isTypeOf(file, 'torch.File') then
+      torch._argerror(2, fname, 'torch.File expected, got ' .. torch.type(file))
+   end
+end
+local function payloadkind(dtype, what, fname)
+   local kind = PAYLOAD_KIND[dtype]
+   if not kind then
+      torch._error(string.format("%s: %s has no Torch7 file encoding", fname, what))
+   end
+   return kind
+end
+-- a count read from file: an integer in [0, max]
+local function readcount(file, fname, what, max)
+   local n = file:readLong()
+   if n ~= n or n < 0 or n ~= math.floor(n) or n > max then
+      torch._error(string.format('%s: invalid %s %s in the file', fname, what, tostring(n)))
+   end
+   return n
+end
+
+local Storage, Tensor = I.Storage, I.Tensor
+
+function Storage:write(file)
+   payloadfile(file, 'write')
+   local kind = payloadkind(self.__st.dtype, torch.typename(self), 'write')
+   file:writeLong(self:size())
+   file['write' .. kind](file, self)
+   return self
+end
+
+function Storage:read(file)
+   payloadfile(file, 'read')
+   local dtype = self.__st.dtype
+   local kind = payloadkind(dtype, torch.typename(self), 'read')
+   local n = readcount(file, 'read', 'storage size', 2 ^ 53)
+   local parts, got = {}, 0
+   while got < n do
+      local k = math.min(STORAGE_CHUNK, n - got)
+      local part = file['read' .. kind](file, k)
+      if part:size() ~= k then   -- a quiet file returns what was there
+         torch._error(string.format('read: the file ends after %d of the %d elements of a %s', got + part:size(), n,
+                                    torch.typename(self)))
+      end
+      parts[#parts + 1] = part
+      got = got + k
+   end
+   self:resize(n)
+   local es, off = I.ELSIZE[dtype], 0
+   local dst = ffi.cast('uint8_t *', self.__st.data)
+   for _, part in ipairs(parts) do
+      ffi.copy(dst + off, part.__st.data, part:size() * es)
+      off = off + part:size() * es
+   end
+   return self
+end
+
+function Tensor:write(file)
+   payloadfile(file, 'write')
+   local nd = self:dim()
+   file:writeInt(nd)
+   file:writeLong(self:size())
+   file:writeLong(self:stride())
+   file:writeLong(self:storageOffset())
+   file:writeObject(self:storage())
+   return self
+end
+
+function Tensor:read(file)
+   payloadfile(file, 'read')
+   local nd = file:readInt()
+   if nd < 0 or nd > C.TH_MAX_DIMS then
+      torch._error(string.format('read: invalid number of dimensions %d in the file (0 to %d)', nd, C.TH_MAX_DIMS))
+   end
+   local sizes, strides = file:readLong(nd), file:readLong(nd)
+   if sizes:size() ~= nd or strides:size() ~= nd then torch._error('read: the file ends inside a tensor header') end
+   local offset = readcount(file, 'read', 'storage offset', 2 ^ 53)
+   local storage = file:readObject()
+   local want = 'torch.' .. I.NAMES[self.__th.dtype] .. 'Storage'
+   if storage ~= nil and torch.typename(storage) ~= want then
+      torch._error(string.format('read: a %s holds a %s, got %s', torch.typename(self), want, torch.type(storage)))
+   end
+   if nd == 0 or storage == nil then
+      if nd > 0 then torch._error('read: a tensor of ' .. nd .. ' dimensions without a storage') end
+      return self:set()          -- Torch7's empty tensor
+   end
+   if offset < 1 then torch._error('read: invalid storage offset 0 in the file (1-based)') end
+   return self:set(storage, offset, sizes, strides)
 end
 
 return torch
