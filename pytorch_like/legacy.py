@@ -309,6 +309,15 @@ def _volumetric_conv(obj, dt):
     return _load(m, weight=_weight_as(obj, nout, nin, *k), bias=obj["bias"] if bias else None)
 
 
+def _volumetric_full_conv(obj, dt):
+    nin, nout = _int(obj, "nInputPlane"), _int(obj, "nOutputPlane")
+    k = _triple(obj, "k")
+    bias = "bias" in obj and obj["bias"] is not None
+    m = _mk(nn.ConvTranspose3d, "nn", "ConvTranspose3d", nin, nout, k, stride=_triple(obj, "d", (1,) * 3),
+            padding=_triple(obj, "pad", (0,) * 3), output_padding=_triple(obj, "adj", (0,) * 3), bias=bias, dtype=dt)
+    return _load(m, weight=_weight_as(obj, nin, nout, *k), bias=obj["bias"] if bias else None)
+
+
 def _volumetric_pool(obj, dt):
     k = _triple(obj, "k")
     s = _triple(obj, "d", k)
@@ -434,6 +443,7 @@ _RULES = {
     "HardTanh": lambda o, dt: _mk(nn.Hardtanh, "nn", "Hardtanh", float(_num(o, "min_val", -1.0)),
                                   float(_num(o, "max_val", 1.0))),
     "VolumetricConvolution": _volumetric_conv,
+    "VolumetricFullConvolution": _volumetric_full_conv,
     "VolumetricMaxPooling": _volumetric_pool,
     "VolumetricAveragePooling": _volumetric_pool,
     "cudnn.SoftMax": _cudnn_softmax,

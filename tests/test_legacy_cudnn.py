@@ -83,6 +83,10 @@ CASES = {
                                           kW=3, kH=2, dT=1, dW=2, dH=1, padT=1, padW=1, padH=0,
                                           weight=rand(3, 2, 2, 2, 3, seed=10), bias=rand(3, seed=11)),
                               [(2, 2, 4, 5, 6)], "Conv3d"),
+    "VolumetricFullConvolution": (lambda: obj("cudnn.VolumetricFullConvolution", nInputPlane=2, nOutputPlane=3,
+                                              kT=2, kW=2, kH=3, dT=2, dW=2, dH=1, padT=0, padW=1, padH=1, adjT=1,
+                                              weight=rand(2, 3, 2, 3, 2, seed=12), bias=rand(3, seed=13)),
+                                  [(2, 2, 3, 4, 4)], "ConvTranspose3d"),
     "SpatialMaxPooling": (lambda: pool("cudnn.SpatialMaxPooling", "CUDNN_POOLING_MAX", kW=3, kH=2, dW=2, dH=2,
                                        padW=1, padH=0, ceil_mode=True), [(3, 7, 8), (2, 3, 7, 8)], "MaxPool2d"),
     "SpatialAveragePoolingInclude": (lambda: pool("cudnn.SpatialAveragePooling",
@@ -227,10 +231,12 @@ BAD = {
     "lrn even": (lambda: obj("cudnn.SpatialCrossMapLRN", size=4), ValueError, "size 4: only odd sizes"),
     "criterion nll": (lambda: TorchObject("cudnn.SpatialCrossEntropyCriterion", LuaTable(nll=3)), ValueError,
                       "field nll: nn.SpatialClassNLLCriterion expected, got int"),
-    "volumetric full conv": (lambda: obj("cudnn.VolumetricFullConvolution", nInputPlane=2, nOutputPlane=3, kT=2,
-                                         kW=2, kH=2, weight=rand(2, 3, 2, 2, 2)), legacy.UnsupportedModuleError,
-                             r"nn\.VolumetricFullConvolution is not supported \(cudnn\.VolumetricFullConvolution "
-                             r"converts as nn\.VolumetricFullConvolution\)"),
+    "no rule": (lambda: obj("cudnn.VolumetricSoftMax", mode="CUDNN_SOFTMAX_MODE_CHANNEL"),
+                legacy.UnsupportedModuleError,
+                r"nn\.VolumetricSoftMax is not supported \(cudnn\.VolumetricSoftMax converts as nn\.VolumetricSoftMax\)"),
+    "volumetric full conv groups": (lambda: obj("cudnn.VolumetricFullConvolution", nInputPlane=2, nOutputPlane=2,
+                                                kT=2, kW=2, kH=2, groups=2, weight=rand(2, 1, 2, 2, 2)), ValueError,
+                                    "groups = 2 is not supported"),
 }
 
 

@@ -110,3 +110,69 @@ def test_bad_input():
         F.interpolate(P.randn(1, 1, 2, 2, 2), size=(4, 4, 6), mode="nearest")
     with pytest.raises(ValueError, match="6-tuple"):
         pnn.ReplicationPad3d((1, 2))
+
+
+@pytest.mark.parametrize("ceil,include", [(False, True), (True, False), (True, True)])
+def test_avg_pool3d(ref_torch, rng, ceil, include):
+    x = rng.normal(size=(2, 3, 5, 6, 7))
+    xp, xt = both(ref_torch, x)
+    yp = pnn.AvgPool3d((2, 3, 2), (2, 2, 1), (1, 1, 0), ceil_mode=ceil, count_include_pad=include)(xp)
+    yt = ref_torch.nn.AvgPool3d((2, 3, 2), (2, 2, 1), (1, 1, 0), ceil_mode=ceil, count_include_pad=include)(xt)
+    np.testing.assert_allclose(yp.detach().numpy(), yt.detach().numpy(), **TOL)
+    gp, gt = grads(yp, yt, xp, xt, rng)
+    np.testing.assert_allclose(gp, gt, **TOL)
+    # unbatched
+    np.testing.assert_allclose(F.avg_pool3d(P.tensor(x[0]), 2).numpy(),
+                               ref_torch.nn.functional.avg_pool3d(ref_torch.tensor(x[0]), 2).numpy(), **TOL)
+
+
+@pytest.mark.parametrize("groups,stride,out_pad", [(1, (2, 2, 1), (1, 1, 0)), (2, (1, 2, 2), (0, 1, 1))])
+def test_conv_transpose3d(ref_torch, rng, groups, stride, out_pad):
+    x = rng.normal(size=(2, 4, 3, 4, 5))
+    mp = pnn.ConvTranspose3d(4, 6, (2, 3, 2), stride, (1, 0, 1), out_pad, groups, dtype=P.float64)
+    mt = ref_torch.nn.ConvTranspose3d(4, 6, (2, 3, 2), stride, (1, 0, 1), out_pad, groups).double()
+    with ref_torch.no_grad():
+        mt.weight.copy_(ref_torch.tensor(mp.weight.detach().numpy()))
+        mt.bias.copy_(ref_torch.tensor(mp.bias.detach().numpy()))
+    xp, xt = both(ref_torch, x)
+    yp, yt = mp(xp), mt(xt)
+    np.testing.assert_allclose(yp.detach().numpy(), yt.detach().numpy(), **TOL)
+    gp, gt = grads(yp, yt, xp, xt, rng)
+    np.testing.assert_allclose(gp, gt, **TOL)
+    np.testing.assert_allclose(mp.weight.grad.numpy(), mt.weight.grad.numpy(), **TOL)
+    np.testing.assert_allclose(mp.bias.grad.numpy(), mt.bias.grad.numpy(), **TOL)
+    np.testing.assert_allclose(mp(P.tensor(x[0])).detach().numpy(), mt(ref_torch.tensor(x[0])).detach().numpy(),
+                               **TOL)
+
+
+def test_batch_norm3d(ref_torch, rng):
+    x = rng.normal(size=(3, 2, 2, 3, 4))
+    bp, bt = pnn.BatchNorm3d(2, dtype=P.float64), ref_torch.nn.BatchNorm3d(2).double()
+    xp, xt = both(ref_torch, x)
+    yp, yt = bp(xp), bt(xt)
+    np.testing.assert_allclose(yp.detach().numpy(), yt.detach().numpy(), **TOL)
+    np.testing.assert_allclose(bp.running_var.numpy(), bt.running_var.numpy(), **TOL)
+    bp.eval(), bt.eval()
+    np.testing.assert_allclose(bp(xp).detach().numpy(), bt(xt).detach().numpy(), **TOL)
+
+
+def test_bad_input_pool_conv_bn3d():
+    with pytest.raises(RuntimeError, match="AvgPool3d: expected 4-D or 5-D input"):
+        pnn.AvgPool3d(2)(P.randn(2, 3, 4))
+    with pytest.raises(RuntimeError, match="avg_pool3d: pad should be at most half of kernel size"):
+        F.avg_pool3d(P.randn(1, 1, 4, 4, 4), 2, padding=2)
+    with pytest.raises(NotImplementedError, match="avg_pool3d: divisor_override"):
+        F.avg_pool3d(P.randn(1, 1, 4, 4, 4), 2, divisor_override=3)
+    w = P.randn(4, 3, 2, 2, 2)
+    with pytest.raises(RuntimeError, match="conv_transpose3d: expected 4-D or 5-D input"):
+        F.conv_transpose3d(P.randn(4, 3, 3), w)
+    with pytest.raises(RuntimeError, match="conv_transpose3d: expected input with 4 channels"):
+        F.conv_transpose3d(P.randn(1, 3, 3, 3, 3), w)
+    with pytest.raises(RuntimeError, match="output_padding .* must be smaller than stride"):
+        F.conv_transpose3d(P.randn(1, 4, 3, 3, 3), w, stride=1, output_padding=1)
+    with pytest.raises(NotImplementedError, match="conv_transpose3d: dilation"):
+        F.conv_transpose3d(P.randn(1, 4, 3, 3, 3), w, dilation=2)
+    with pytest.raises(ValueError, match="ConvTranspose3d: in_channels \\(3\\) must be divisible by groups \\(2\\)"):
+        pnn.ConvTranspose3d(3, 4, 2, groups=2)
+    with pytest.raises(ValueError, match="BatchNorm3d: expected 5-D input with 2 channels"):
+        pnn.BatchNorm3d(2)(P.randn(2, 2, 3, 3))

@@ -4,8 +4,8 @@
 -- is loaded. An object of a class listed in FIELDS is read as its field table, which FIELDS[X]
 -- turns into the fields of the module with the same semantics (an nn class, or a class of
 -- lua/cudnn/modules.lua where nn has none) before that class's own read method finishes the
--- load (recreating transient buffers). cuDNN RNNs load as inert objects that keep their class
--- name and refuse to run.
+-- load (recreating transient buffers). cuDNN RNNs, and cudnn classes with no nn namesake,
+-- load as inert objects that keep their class name and refuse to run.
 --
 -- The field layouts below are cudnn.torch's (R5-R7) as remembered from its sources, not
 -- checked against them here: every field but the weights is optional and defaults as
@@ -297,10 +297,12 @@ local function loaderFor(name, short, version)
    local mt = loaders[key]
    if mt then return mt end
    mt = {__typename = name, __version = version}
-   if RNNS[short] then
+   if not FIELDS[short] then
       -- inert: a Module (it loads, shows and saves back), but it does not run
+      local why = RNNS[short] and 'cuDNN RNNs (weights in one flattened cuDNN blob) cannot run on the CPU'
+                  or 'this cudnn.torch class has no CPU version here'
       local function refuse()
-         error(name .. ': cuDNN RNNs (weights in one flattened cuDNN blob) cannot run on the CPU; not supported', 2)
+         error(name .. ': ' .. why .. '; not supported', 2)
       end
       local methods = {updateOutput = refuse, updateGradInput = refuse, accGradParameters = refuse, forward = refuse,
                        backward = refuse}
@@ -327,11 +329,14 @@ local function loaderFor(name, short, version)
    return mt
 end
 
--- the factory of objects of class name (cudnn.X) for torch.load, or nil when X is not a
--- cudnn.torch class handled here
+-- the factory of objects of class name (cudnn.X) for torch.load, or nil for a class X that nn
+-- has (loaded as nn.X) or a class registered under that name
 function load.factory(name, version)
    local short = name:match('^cudnn%.(.+)$')
-   if not short or not (FIELDS[short] or RNNS[short]) then return nil end
+   if not short then return nil end
+   if not (FIELDS[short] or RNNS[short]) and (torch.factory(name) or torch.factory('nn.' .. short)) then
+      return nil
+   end
    local mt = loaderFor(name, short, version)
    return function() return setmetatable({}, mt) end
 end

@@ -1,10 +1,10 @@
-"""The volumetric ops of nn.functional (max_pool3d, avg_pool3d, max_unpool3d, 3-D replicate padding, 5-D
+"""The volumetric ops of nn.functional (conv_transpose3d, max_pool3d, avg_pool3d, max_unpool3d, 3-D replicate padding, 5-D
 interpolation) and grid_sample, on the THNN Volumetric* / SpatialGridSamplerBilinear kernels
 (index_base 0). functional.py re-exports them and dispatches pad / interpolate here."""
 from .._lib import check, lib
 from ..autograd.function import Function
 from ..dtypes import int64
-from .functional import _c, _kernel_function, _new, _pair, _pool_args, _pool_check, _shape
+from .functional import _c, _kernel_function, _new, _p, _pair, _pool_args, _pool_check, _shape, _zeros_like
 
 
 _MaxPool3d = _kernel_function("VolumetricDilatedMaxPooling", indices=True)
@@ -18,6 +18,61 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     args = (k[0], k[2], k[1], s[0], s[2], s[1], p[0], p[2], p[1], d[0], d[2], d[1], int(bool(ceil_mode)), 0)
     out, idx = _MaxPool3d.apply(input, args)
     return (out, idx) if return_indices else out
+
+
+class _ConvT3d(Function):
+    """THNN VolumetricFullConvolution; args: kT, kW, kH, dT, dW, dH, pT, pW, pH, aT, aW, aH."""
+
+    @staticmethod
+    def forward(ctx, x, w, b, args, groups):
+        x = _c(x)
+        out, cols, ones = _new(), _new(), _new()
+        check(lib.THNN_VolumetricFullConvolution_updateOutput(x._t, out._t, _c(w)._t, _p(b), cols._t, ones._t,
+                                                              *args, groups))
+        ctx.args, ctx.groups = args, groups
+        ctx.save_for_backward(x, w, b)
+        return out
+
+    @staticmethod
+    def backward(ctx, go):
+        x, w, b = ctx.saved_tensors
+        go = _c(go)
+        need = ctx.needs_input_grad
+        gi = gw = gb = None
+        cols, ones = _new(), _new()
+        if need[0]:
+            gi = _new()
+            check(lib.THNN_VolumetricFullConvolution_updateGradInput(x._t, go._t, gi._t, _c(w)._t, cols._t, ones._t,
+                                                                     *ctx.args, ctx.groups))
+        if need[1] or need[2]:
+            gw = _zeros_like(w)
+            gb = _zeros_like(b) if b is not None else None
+            check(lib.THNN_VolumetricFullConvolution_accGradParameters(x._t, go._t, gw._t, _p(gb), cols._t, ones._t,
+                                                                       *ctx.args, 1.0, ctx.groups))
+        return gi, gw, gb, None, None
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """Transposed 3-D convolution (THNN VolumetricFullConvolution); weight C_in x C_out/groups x kD x kH x kW."""
+    if input.dim() not in (4, 5):
+        raise RuntimeError(f"conv_transpose3d: expected 4-D or 5-D input, got input of shape {_shape(input)}")
+    if weight.dim() != 5 or input.shape[-4] != weight.shape[0]:
+        raise RuntimeError(f"conv_transpose3d: expected input with {weight.shape[0]} channels (weight of shape "
+                           f"{_shape(weight)}), got input of shape {_shape(input)}")
+    s, p, op, d = (_pair(v, 3, n) for v, n in ((stride, "stride"), (padding, "padding"),
+                                              (output_padding, "output_padding"), (dilation, "dilation")))
+    if d != (1, 1, 1):
+        raise NotImplementedError("conv_transpose3d: dilation is not supported")
+    for i in range(3):
+        if not 0 <= op[i] < s[i]:
+            raise RuntimeError(f"conv_transpose3d: output_padding {op} must be smaller than stride {s}")
+    kd, kh, kw = weight.shape[2:]
+    unbatched = input.dim() == 4
+    if unbatched:
+        input = input.unsqueeze(0)
+    args = (kd, kw, kh, s[0], s[2], s[1], p[0], p[2], p[1], op[0], op[2], op[1])
+    out = _ConvT3d.apply(input, weight, bias, args, groups)
+    return out.squeeze(0) if unbatched else out
 
 
 _AvgPool3d = _kernel_function("VolumetricAveragePooling")

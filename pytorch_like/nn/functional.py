@@ -22,7 +22,7 @@ __all__ = [
     "interpolate", "upsample", "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "margin_ranking_loss",
     "cosine_embedding_loss", "triplet_margin_loss", "pairwise_distance", "cosine_similarity", "one_hot",
-    "max_pool3d", "avg_pool3d", "max_unpool3d", "grid_sample",
+    "max_pool3d", "avg_pool3d", "max_unpool3d", "grid_sample", "conv_transpose3d",
 ]
 
 
@@ -1353,5 +1353,5 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
 
 
 # the volumetric ops and grid_sample live in _functional3d (it imports the helpers above)
-from ._functional3d import (avg_pool3d, grid_sample, interpolate5d, max_pool3d, max_unpool3d,  # noqa: E402
+from ._functional3d import (avg_pool3d, conv_transpose3d, grid_sample, interpolate5d, max_pool3d, max_unpool3d,  # noqa: E402
                             replication_pad3d)

@@ -433,6 +433,17 @@ function tests.rnn_classes_load_inert()
    end
 end
 
+-- a cudnn class with neither a rule nor an nn namesake: inert, named when run
+function tests.unknown_cudnn_class_inert()
+   local m = load('cudnn.VolumetricSoftMax', {mode = 'CUDNN_SOFTMAX_MODE_CHANNEL'})
+   tester:asserteq(torch.type(m), 'cudnn.VolumetricSoftMax')
+   errs(function() m:forward(torch.randn(2, 3, 2, 2, 2)) end,
+        'cudnn%.VolumetricSoftMax: this cudnn%.torch class has no CPU version here; not supported', 'forward')
+   -- one with an nn namesake loads as that
+   tester:asserteq(torch.type(load('cudnn.SpatialUpSamplingNearest', {scale_factor = 2})),
+                   'nn.SpatialUpSamplingNearest')
+end
+
 ------------------------------------------------------------------------ a whole model from the GPU
 -- a stream with torch.Cuda* tensor/storage class names, as a GPU-saved model has
 local function cudaNames(s, mode)
