@@ -14,7 +14,9 @@ called as loss(input, target), sizeAverage becoming reduction. Torch7 behaviour 
 module of its own (batch-aware dims, View/Reshape, Torch7's implicit SoftMax dimension, table
 modules, nngraph graphs, ...) is kept by the small modules of legacy_modules.py; they use only
 the API PyTorch and pytorch_like share, so `th-migrate` copies their source into the exported
-plain-PyTorch model.py. A class with no rule raises UnsupportedModuleError naming it.
+plain-PyTorch model.py. cudnn.torch classes (GPU-trained models) are first mapped to the nn
+objects of the same semantics by legacy_cudnn.as_nn. A class with no rule raises
+UnsupportedModuleError naming it.
 """
 import pytorch_like as torch
 from pytorch_like import nn
