@@ -248,6 +248,11 @@ def test_bad_cudnn_objects_are_errors(case, tmp_path):
         legacy.convert(o)
 
 
+def test_fields_not_a_table():
+    with pytest.raises(ValueError, match=r"cudnn\.ReLU \(cudnn\.torch object\): expected a table of fields, got list"):
+        legacy.convert(TorchObject("cudnn.ReLU", [1, 2]))
+
+
 def test_bn_old_running_std():
     var = np.array([0.5, 2.0, 1.0])
     o = bn("cudnn.SpatialBatchNormalization", 3, running_var=None,

@@ -445,8 +445,9 @@ function tests.unknown_cudnn_class_inert()
 end
 
 ------------------------------------------------------------------------ a whole model from the GPU
--- a stream with torch.Cuda* tensor/storage class names, as a GPU-saved model has
-local function cudaNames(s, mode)
+-- s with class names renamed (their length prefixes too), in a stream of mode
+local function renameClasses(s, mode, pairs_)
+   local counts = {}
    local function rename(from, to)
       local pf = mode == 'ascii' and (#from .. '\n') or string.char(#from, 0, 0, 0)
       local pt = mode == 'ascii' and (#to .. '\n') or string.char(#to, 0, 0, 0)
@@ -460,9 +461,30 @@ local function cudaNames(s, mode)
       s = table.concat(parts) .. s:sub(pos)
       return n
    end
-   local nt = rename('torch.FloatTensor', 'torch.CudaTensor')
-   local ns = rename('torch.FloatStorage', 'torch.CudaStorage')
-   return nt, ns, s
+   for i, p in ipairs(pairs_) do counts[i] = rename(p[1], p[2]) end
+   return s, counts
+end
+-- a stream with torch.Cuda* tensor/storage class names, as a GPU-saved model has
+local function cudaNames(s, mode)
+   local out, n = renameClasses(s, mode, {{'torch.FloatTensor', 'torch.CudaTensor'},
+                                          {'torch.FloatStorage', 'torch.CudaStorage'}})
+   return n[1], n[2], out
+end
+
+function tests.cuda_tensor_types_load_as_cpu()
+   local cases = {{'Double', torch.randn(3)}, {'Long', torch.LongTensor{1, -2, 3}}, {'Byte', torch.ByteTensor{1, 200}},
+                  {'Int', torch.IntTensor{7, -7}}}
+   for _, mode in ipairs{'binary', 'ascii'} do
+      for _, c in ipairs(cases) do
+         local s, n = renameClasses(torch.serialize({t = c[2]}, mode), mode,
+            {{'torch.' .. c[1] .. 'Tensor', 'torch.Cuda' .. c[1] .. 'Tensor'},
+             {'torch.' .. c[1] .. 'Storage', 'torch.Cuda' .. c[1] .. 'Storage'}})
+         tester:assert(n[1] == 1 and n[2] == 1, 'renamed')
+         local r = torch.deserialize(s, mode).t
+         tester:asserteq(torch.type(r), 'torch.' .. c[1] .. 'Tensor', mode .. ': torch.Cuda' .. c[1] .. 'Tensor')
+         tester:assertTensorEq(r, c[2], 0, mode .. ': values of torch.Cuda' .. c[1] .. 'Tensor')
+      end
+   end
 end
 
 local function cudnnModel()
