@@ -82,17 +82,10 @@ class TorchSoftMax(nn.Module):
         return nn.functional.log_softmax(x, dim) if self.log else nn.functional.softmax(x, dim)
 
 
-class TorchInstanceSoftMax(nn.Module):
+class TorchInstanceSoftMax(TorchSoftMax):
     """cudnn.torch's SoftMax / LogSoftMax (cuDNN instance mode): over all the non-batch elements,
     i.e. a 1-D input, each row of a 2-D one, the whole of a 3-D (C x H x W) one and each sample
     of a 4-D one."""
-
-    def __init__(self, log=False):
-        super().__init__()
-        self.log = log
-
-    def extra_repr(self):
-        return f"log={self.log}"
 
     def forward(self, x):
         if x.dim() not in (1, 2, 3, 4):

@@ -7,17 +7,8 @@ import pytest
 import pytorch_like as torch
 from pytorch_like import legacy, migrate
 from pytorch_like._ops.t7 import LuaTable, TorchObject
-from pytorch_like.lua import LuaSession
-from tests.test_legacy_torch7_classes import assert_same, lua_forward
+from tests.test_legacy_torch7_classes import assert_same, lua, lua_forward  # noqa: F401 - lua: fixture
 from tests.test_migrate import load_model
-
-
-@pytest.fixture(scope="module")
-def lua():
-    s = LuaSession()
-    s.require("nn")
-    s.execute("torch.setdefaulttensortype('torch.DoubleTensor')")
-    return s
 
 
 def rand(*shape, seed=0, dtype=np.float64):

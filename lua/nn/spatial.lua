@@ -1082,10 +1082,8 @@ function VAP:__init(kT, kW, kH, dT, dW, dH, padT, padW, padH)
    self.ceil_mode = false
    self.count_include_pad = true
 end
-function VAP:ceil() self.ceil_mode = true; return self end
-function VAP:floor() self.ceil_mode = false; return self end
-function VAP:setCountIncludePad() self.count_include_pad = true; return self end
-function VAP:setCountExcludePad() self.count_include_pad = false; return self end
+VAP.ceil, VAP.floor = SAP.ceil, SAP.floor
+VAP.setCountIncludePad, VAP.setCountExcludePad = SAP.setCountIncludePad, SAP.setCountExcludePad
 local function vapArgs(self)
    return self.padT or 0, self.padW or 0, self.padH or 0, self.ceil_mode and 1 or 0,
           self.count_include_pad == false and 0 or 1

@@ -4,7 +4,8 @@ interpolation) and grid_sample, on the THNN Volumetric* / SpatialGridSamplerBili
 from .._lib import check, lib
 from ..autograd.function import Function
 from ..dtypes import int64
-from .functional import _c, _kernel_function, _new, _p, _pair, _pool_args, _pool_check, _shape, _zeros_like
+from .functional import (_c, _conv_transpose_args, _kernel_function, _new, _p, _pair, _pool_args, _pool_check,
+                         _shape, _zeros_like)
 
 
 _MaxPool3d = _kernel_function("VolumetricDilatedMaxPooling", indices=True)
@@ -54,13 +55,7 @@ class _ConvT3d(Function):
 
 def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     """Transposed 3-D convolution (THNN VolumetricFullConvolution); weight C_in x C_out/groups x kD x kH x kW."""
-    if input.dim() not in (4, 5):
-        raise RuntimeError(f"conv_transpose3d: expected 4-D or 5-D input, got input of shape {_shape(input)}")
-    if weight.dim() != 5 or input.shape[-4] != weight.shape[0]:
-        raise RuntimeError(f"conv_transpose3d: expected input with {weight.shape[0]} channels (weight of shape "
-                           f"{_shape(weight)}), got input of shape {_shape(input)}")
-    s, p, op, d = (_pair(v, 3, n) for v, n in ((stride, "stride"), (padding, "padding"),
-                                              (output_padding, "output_padding"), (dilation, "dilation")))
+    s, p, op, d = _conv_transpose_args("conv_transpose3d", input, weight, stride, padding, output_padding, dilation, 3)
     if d != (1, 1, 1):
         raise NotImplementedError("conv_transpose3d: dilation is not supported")
     for i in range(3):

@@ -617,15 +617,21 @@ class _ConvT2d(Function):
         return gi, gw, gb, None, None, None
 
 
+def _conv_transpose_args(name, input, weight, stride, padding, output_padding, dilation, n):
+    """Checks an n-D transposed convolution's input against its weight; (stride, padding,
+    output_padding, dilation) as n-tuples."""
+    if input.dim() not in (n + 1, n + 2):
+        raise RuntimeError(f"{name}: expected {n + 1}-D or {n + 2}-D input, got input of shape {_shape(input)}")
+    if weight.dim() != n + 2 or input.shape[-n - 1] != weight.shape[0]:
+        raise RuntimeError(f"{name}: expected input with {weight.shape[0]} channels (weight of shape "
+                           f"{_shape(weight)}), got input of shape {_shape(input)}")
+    return tuple(_pair(v, n, k) for v, k in ((stride, "stride"), (padding, "padding"),
+                                             (output_padding, "output_padding"), (dilation, "dilation")))
+
+
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     """Transposed 2-D convolution (THNN SpatialFullConvolution / SpatialFullDilatedConvolution)."""
-    if input.dim() not in (3, 4):
-        raise RuntimeError(f"conv_transpose2d: expected 3-D or 4-D input, got input of shape {_shape(input)}")
-    if weight.dim() != 4 or input.shape[-3] != weight.shape[0]:
-        raise RuntimeError(f"conv_transpose2d: expected input with {weight.shape[0]} channels (weight of shape "
-                           f"{_shape(weight)}), got input of shape {_shape(input)}")
-    s, p, op, d = (_pair(v, 2, n) for v, n in ((stride, "stride"), (padding, "padding"),
-                                              (output_padding, "output_padding"), (dilation, "dilation")))
+    s, p, op, d = _conv_transpose_args("conv_transpose2d", input, weight, stride, padding, output_padding, dilation, 2)
     kh, kw = weight.shape[2:]
     unbatched = input.dim() == 3
     if unbatched:

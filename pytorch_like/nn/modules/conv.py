@@ -115,17 +115,20 @@ class Conv3d(_ConvNd):
         return F.conv3d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
 
-class ConvTranspose2d(_ConvNd):
-    """Transposed 2-D convolution (THNN SpatialFullConvolution)."""
-    _n = 2
+class _ConvTransposeNd(_ConvNd):
     _transposed = True
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
                  bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
         if isinstance(padding, str):
-            raise ValueError("ConvTranspose2d: padding must be an int or a tuple of ints")
+            raise ValueError(f"{type(self).__name__}: padding must be an int or a tuple of ints")
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
                          padding_mode, device, dtype, output_padding)
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    """Transposed 2-D convolution (THNN SpatialFullConvolution)."""
+    _n = 2
 
     def forward(self, input, output_size=None):
         self._check_input(input)
@@ -145,17 +148,9 @@ class ConvTranspose2d(_ConvNd):
                                   self.dilation)
 
 
-class ConvTranspose3d(_ConvNd):
+class ConvTranspose3d(_ConvTransposeNd):
     """Transposed 3-D convolution (THNN VolumetricFullConvolution)."""
     _n = 3
-    _transposed = True
-
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
-                 bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
-        if isinstance(padding, str):
-            raise ValueError("ConvTranspose3d: padding must be an int or a tuple of ints")
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         padding_mode, device, dtype, output_padding)
 
     def forward(self, input):
         self._check_input(input)
