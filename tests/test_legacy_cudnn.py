@@ -133,9 +133,14 @@ def test_cudnn_class_matches_lua(lua, case, tmp_path):
     m = lua_load(lua, path)
     net = legacy.convert(torch.load_lua(path))
     assert type(net).__name__ == cls
+    # the module Lua made of it converts too (it saves as its nn class, or a cudnn CPU class)
+    net_lua = legacy.convert(m)
+    assert type(net_lua).__name__ == cls
     for k, shape in enumerate(shapes):
         x = rand(*shape, seed=20 + k)
-        assert_same(net(x), lua_forward(lua, m, x))
+        ref = lua_forward(lua, m, x)
+        assert_same(net(x), ref)
+        assert_same(net_lua(x), ref)
 
 
 def test_conv_groups_constructor_and_weights(tmp_path):
