@@ -152,12 +152,16 @@ end
 
 for kind, k in pairs(KINDS) do
    local dtype, ctype = k[1], k[2]
-   local arrct = ffi.typeof(ctype .. '[?]')
+   -- one value: a fixed-size array, not a VLA of length 1. LuaJIT (2.1 as bundled by lupa 2.8)
+   -- sinks a constant-size VLA allocation that does not escape its trace, and a side exit then
+   -- rebuilds it with the VLA type's size (-1): a too-small cdata that the interpreter writes
+   -- past, corrupting the Lua heap (tests/test_t7_jit.py).
+   local onect = ffi.typeof(ctype .. '[1]')
    local storagename = 'torch.' .. kind .. 'Storage'
    File['read' .. kind] = function(self, arg)
       self:_checkRead()
       if arg == nil then
-         local buf = arrct(1)
+         local buf = onect()
          if self:_readValues(kind, buf, 1) ~= 1 then
             self:_error(string.format('read error: read %d blocks instead of %d', 0, 1))
             return 0
@@ -183,7 +187,7 @@ for kind, k in pairs(KINDS) do
    File['write' .. kind] = function(self, arg)
       self:_checkWrite()
       if type(arg) == 'number' then
-         local buf = arrct(1)
+         local buf = onect()
          buf[0] = arg
          return self:_writeValues(kind, buf, 1)
       end

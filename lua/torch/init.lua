@@ -21,11 +21,6 @@ if not pcall(ffi.typeof, 'THTensor') then
 end
 torch._C = ffi.load(libpath)
 
--- With LuaJIT's allocation sinking on, the .t7 class read-method path corrupted the Lua heap
--- (test_serialize's custom_read_errors sweep: a segfault in LuaJIT's allocator in about 1
--- process in 7; never with it off, tests/test_t7_jit.py). Root cause not yet found (our FFI
--- use or LuaJIT's sinking); small-op Lua code is ~20% slower without it.
-if jit and jit.opt then jit.opt.start('-sink') end
 torch._config = cfg
 
 -- Torch7's global include(pkg, file): runs a file of a package in the current environment.

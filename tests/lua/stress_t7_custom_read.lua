@@ -1,6 +1,7 @@
 -- Run in a fresh process by tests/test_t7_jit.py (not a torch.Tester file): the byte-mutation
 -- sweep of a stream full of class read methods, repeated. It segfaulted (Lua heap corruption)
--- in some processes while LuaJIT's allocation sinking was on.
+-- in some processes: a one-value buffer of torch.File that LuaJIT rebuilt wrongly at a side
+-- exit (a sunk VLA; see tests/test_t7_jit.py).
 require 'torch'
 local newSeq = dofile(debug.getinfo(1, 'S').source:sub(2):gsub('[^/]*$', '') .. 'serialize_classes.lua')
 
