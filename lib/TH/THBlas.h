@@ -22,6 +22,8 @@ int THBlas_getNumThreads(void);
 #define TH_LAPACK_DECL(x) \
 void scipy_##x##gesv_(int *n, int *nrhs, void *a, int *lda, int *ipiv, void *b, int *ldb, int *info); \
 void scipy_##x##getrf_(int *m, int *n, void *a, int *lda, int *ipiv, int *info); \
+void scipy_##x##getrs_(char *trans, int *n, int *nrhs, void *a, int *lda, int *ipiv, void *b, int *ldb, \
+                       int *info, size_t); \
 void scipy_##x##getri_(int *n, void *a, int *lda, int *ipiv, void *work, int *lwork, int *info); \
 void scipy_##x##potrf_(char *uplo, int *n, void *a, int *lda, int *info, size_t); \
 void scipy_##x##potrs_(char *uplo, int *n, int *nrhs, void *a, int *lda, void *b, int *ldb, int *info, size_t); \
