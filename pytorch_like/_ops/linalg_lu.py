@@ -78,7 +78,7 @@ def _permutations(pivots, m, fn):
     if p.size and (p.min() < 0 or p.max() >= m):
         raise ValueError(f"{fn}: pivots must be between 1 and {m}, got values in [{p.min() + 1}, {p.max() + 1}]")
     batch = p.shape[:-1]
-    flat = p.reshape(-1, k)
+    flat = p.reshape(int(np.prod(batch)), k)
     perm = np.broadcast_to(np.arange(m), (flat.shape[0], m)).copy()
     rows = np.arange(flat.shape[0])
     for i in range(k):

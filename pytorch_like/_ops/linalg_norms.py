@@ -56,10 +56,16 @@ def _two_dims(dim, ndim, fn):
     return d
 
 
+def _smallest(s):
+    return s.amin(-1)
+
+
 def _spectral(A, d0, d1, keepdim, reduce):
     """reduce(singular values) of the matrices over dims (d0, d1), keepdim as a reduction."""
     M = A.movedim((d0, d1), (-2, -1))
     if M.shape[-2] == 0 or M.shape[-1] == 0:
+        if reduce is _smallest:
+            raise IndexError("linalg.matrix_norm: the smallest singular value of an empty matrix is not defined")
         r = zeros(tuple(M.shape[:-2]), dtype=A.dtype)
     else:
         r = reduce(_lin().svdvals(M))
@@ -78,11 +84,14 @@ def _matrix_norm(A, ord, dim, keepdim, fn):   # noqa: A002
     if _is_ord(ord, 2):
         return _spectral(A, d0, d1, keepdim, lambda s: s.amax(-1))
     if _is_ord(ord, -2):
-        return _spectral(A, d0, d1, keepdim, lambda s: s.amin(-1))
+        return _spectral(A, d0, d1, keepdim, _smallest)
     # 1 / -1: max / min column sum (sum over the rows d0); inf / -inf: over rows (sum over d1)
     sum_dim, red_dim = (d0, d1) if abs(ord) == 1 else (d1, d0)
     s = A.abs().sum(sum_dim, keepdim=True)
-    r = s.amax(red_dim, keepdim=True) if ord > 0 else s.amin(red_dim, keepdim=True)
+    if ord > 0 and A.shape[red_dim] == 0:     # the largest of no sums: 0, as PyTorch
+        r = s.sum(red_dim, keepdim=True)
+    else:
+        r = s.amax(red_dim, keepdim=True) if ord > 0 else s.amin(red_dim, keepdim=True)
     if not keepdim:
         r = r.squeeze(max(d0, d1)).squeeze(min(d0, d1))
     return r
@@ -234,8 +243,8 @@ def pinverse(input, rcond=1e-15):
 
 
 def _linalg_cond(A, p=None, *, out=None):
-    """Condition number in norm p: sigma_max / sigma_min (p None or 2; -2 the inverse ratio), else
-    norm(A) * norm(inv(A)) for square A, inf where A is singular."""
+    """Condition number in norm p: sigma_max / sigma_min (p None or 2; -2 the inverse ratio), sum(S) * sum(1/S)
+    ('nuc'), else norm(A) * norm(inv(A)) for square A, inf where A is singular."""
     fn = "linalg.cond"
     tensor_arg(A, fn, "A")
     if A.dim() < 2:
@@ -255,6 +264,9 @@ def _linalg_cond(A, p=None, *, out=None):
     n = A.shape[-1]
     if n == 0:
         return _la._write_out(out, zeros(tuple(A.shape[:-2]), dtype=A.dtype), fn)
+    if _is_ord(p, "nuc"):    # from the singular values, as PyTorch: nan for a zero matrix
+        S = _lin().svdvals(A)
+        return _la._write_out(out, S.sum(-1) * S.reciprocal().sum(-1), fn)
     from .. import eye, where
     with grad_mode.no_grad():
         singular = _lin().lu_factor_ex(A.detach())[2] > 0
