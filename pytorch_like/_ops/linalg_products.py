@@ -134,9 +134,9 @@ def _linalg_tensorsolve(A, B, dims=None, *, out=None):
     if B.dim() > A.dim():
         raise ValueError(f"{fn}: B ({B.dim()}-D) must not have more dimensions than A ({A.dim()}-D)")
     lead, rest = tuple(A.shape[:B.dim()]), tuple(A.shape[B.dim():])
-    if _prod(rest) != _prod(lead):
+    if _prod(rest) != B.numel():
         raise ValueError(f"{fn}: Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == "
-                         f"prod(self.shape[:other.ndim]), but got {_prod(rest)} != {_prod(lead)}")
+                         f"prod(self.shape[:other.ndim]), but got {_prod(rest)} != {B.numel()}")
     if _prod(lead) != B.numel():
         raise ValueError(f"{fn}: the leading dims of A {list(lead)} must hold as many elements as B (shape "
                          f"{list(B.shape)})")
