@@ -42,6 +42,16 @@ def test_matrix_power_grads(ref_torch, n):
     assert_gradchecks(fn, [_any(3, 3) + 1.5 * np.eye(3)])
 
 
+def test_matrix_power_zero_keeps_graph(ref_torch):
+    # n = 0: the identity, still in A's graph (a zero gradient), also where A has inf entries
+    a = P.full((2, 3, 3), float("inf"), requires_grad=True)
+    r = P.linalg.matrix_power(a, 0)
+    np.testing.assert_array_equal(r.detach().numpy(), np.broadcast_to(np.eye(3), (2, 3, 3)))
+    r.sum().backward()
+    np.testing.assert_array_equal(a.grad.numpy(), np.zeros((2, 3, 3)))
+    assert_grads_match(ref_torch, lambda T, A: T.linalg.matrix_power(A, 0), [_any(3, 3)])
+
+
 def test_matrix_power_bad_inputs():
     with pytest.raises(ValueError, match="square matrices, but they are 3 by 2"):
         P.linalg.matrix_power(P.ones(3, 2), 2)

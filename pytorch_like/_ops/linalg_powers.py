@@ -35,18 +35,14 @@ def _square(A, fn, name="A"):
     _la._sq(fn)(A)
 
 
-def _eye_batch(A):
-    n = A.shape[-1]
-    return _P().eye(n, dtype=A.dtype).expand(A.shape).contiguous()
-
-
 def matrix_power(A, n, *, out=None):
     """A to the integer power n (n < 0: the inverse's power; n = 0: the identity), by repeated squaring."""
     fn = "linalg.matrix_power"
     _square(A, fn)
     n = _n_arg(n, fn)
-    if n == 0:
-        return _la._write_out(out, _eye_batch(A), fn)
+    if n == 0:     # the identity filled into A, as PyTorch: the result is in A's graph, with a zero gradient
+        diag = _P().eye(A.shape[-1], dtype=_dt.bool)
+        return _la._write_out(out, A.masked_fill(~diag, 0).masked_fill(diag, 1), fn)
     if n < 0:
         A = _P().linalg.inv(A)
         n = -n
