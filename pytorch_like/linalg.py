@@ -40,7 +40,7 @@ cross = _products._linalg_cross
 tensorinv = _products._linalg_tensorinv
 tensorsolve = _products._linalg_tensorsolve
 
-__all__ = ["householder_product", "solve", "inv", "det", "slogdet", "cholesky", "qr", "svd", "svdvals", "eigh", "eigvalsh", "eig",
-           "eigvals", "lstsq", "solve_triangular", "matmul", "vector_norm", "norm", "matrix_norm", "cond",
-           "matrix_rank", "pinv", "lu_factor", "lu_factor_ex", "lu", "lu_solve", "matrix_power", "matrix_exp",
+__all__ = ["householder_product", "solve", "inv", "det", "slogdet", "cholesky", "qr", "svd", "svdvals", "eigh",
+           "eigvalsh", "eig", "eigvals", "lstsq", "solve_triangular", "matmul", "vector_norm", "norm", "matrix_norm",
+           "cond", "matrix_rank", "pinv", "lu_factor", "lu_factor_ex", "lu", "lu_solve", "matrix_power", "matrix_exp",
            "vander", "multi_dot", "cross", "tensorinv", "tensorsolve"]

@@ -187,6 +187,9 @@ RANK_CASES = {
     "tol": lambda T, A: T.linalg.matrix_rank(A, 0.4),
     "hermitian": lambda T, A: T.linalg.matrix_rank(A.matmul(A.mT), hermitian=True),
     "atol_tensor": lambda T, A: T.linalg.matrix_rank(A, atol=T.tensor([0.0, 1.0, 100.0], dtype=A.dtype)),
+    "rtol_tensor": lambda T, A: T.linalg.matrix_rank(A, rtol=T.tensor([0.5, 0.0, 1e-3], dtype=A.dtype)),
+    "both_tensor": lambda T, A: T.linalg.matrix_rank(A, atol=T.tensor([0.0, 1.0, 0.1], dtype=A.dtype),
+                                                     rtol=T.tensor([0.5, 0.0, 1e-3], dtype=A.dtype)),
 }
 
 

@@ -182,7 +182,7 @@ def test_tensorinv_grads(ref_torch):
 
 
 def test_tensor_bad_inputs():
-    with pytest.raises(ValueError, match="prod\\(self.shape\\[ind:\\]\\) == prod\\(self.shape\\[:ind\\]\\), but got 144 != 4"):
+    with pytest.raises(ValueError, match=r"prod\(self.shape\[ind:\]\) == prod\(self.shape\[:ind\]\), but got 144 != 4"):
         P.linalg.tensorinv(P.ones(4, 6, 8, 3), ind=1)
     with pytest.raises(ValueError, match="strictly positive integer for 'ind', but got 0"):
         P.linalg.tensorinv(P.ones(4, 4), ind=0)

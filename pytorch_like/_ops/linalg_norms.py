@@ -11,7 +11,7 @@ import numbers
 from .. import dtypes as _dt
 from .._args import bool_arg, tensor_arg
 from .. import _grad_mode as grad_mode
-from ..tensor import Tensor, empty, from_numpy, zeros
+from ..tensor import Tensor, zeros
 from . import linalg as _la
 
 _INF = math.inf
@@ -145,34 +145,34 @@ def _tol_value(x, fn, name):
     return float(x)
 
 
-def _tolerance(S, smax, m, n, atol, rtol, fn):
-    """max(atol, rtol * smax) per matrix (keepdim on the last dim), PyTorch's defaults:
-    rtol = eps * max(m, n) unless only a positive atol is given."""
+def _tolerance(smax, m, n, atol, rtol, fn):
+    """max(atol, rtol * smax) per matrix (smax: the largest value, keepdim), with PyTorch's default
+    rtol: eps * max(m, n), or 0 where a positive atol is given."""
+    from .. import where
     atol, rtol = _tol_value(atol, fn, "atol"), _tol_value(rtol, fn, "rtol")
-    eps = 2.220446049250313e-16 if S.dtype is _dt.float64 else 1.1920928955078125e-07
+    eps = 2.220446049250313e-16 if smax.dtype is _dt.float64 else 1.1920928955078125e-07
     default = eps * max(m, n)
+    # tensor tolerances hold one value per matrix of the batch: a trailing dim to meet smax's
+    atol = atol.to(smax.dtype).unsqueeze(-1) if isinstance(atol, Tensor) else atol
+    rtol = rtol.to(smax.dtype).unsqueeze(-1) if isinstance(rtol, Tensor) else rtol
     if rtol is None:
         if atol is None:
             rtol = default
-        elif isinstance(atol, Tensor):
-            rtol = (atol > 0).to(S.dtype) * (0.0 - default) + default
         else:
-            rtol = 0.0 if atol > 0 else default
+            rtol = where(atol > 0, 0.0, default) if isinstance(atol, Tensor) else (0.0 if atol > 0 else default)
+    tol = smax * rtol
     if atol is None:
-        atol = 0.0
-    tol = smax * (rtol.unsqueeze(-1) if isinstance(rtol, Tensor) else rtol)
-    a = atol.unsqueeze(-1) if isinstance(atol, Tensor) else atol
-    return tol.clamp(min=a) if not isinstance(a, Tensor) else tol.maximum(a.to(tol.dtype).expand_as(tol))
+        return tol
+    return tol.maximum(atol.expand_as(tol)) if isinstance(atol, Tensor) else tol.clamp(min=atol)
 
 
-def _spectrum(A, hermitian, fn):
-    """(values, |values|, max |value|) with keepdim: singular values, or eigenvalues (hermitian)."""
+def _abs_spectrum(A, hermitian):
+    """(|values|, the largest, keepdim): the singular values, or |eigenvalues| when hermitian."""
     if hermitian:
-        L = _lin().eigvalsh(A)
-        absL = L.abs()
-        return L, absL, absL.amax(-1, keepdim=True)
+        absL = _lin().eigvalsh(A).abs()
+        return absL, absL.amax(-1, keepdim=True)
     S = _lin().svdvals(A)
-    return S, S, S.narrow(-1, 0, 1)
+    return S, S.narrow(-1, 0, 1)
 
 
 def _rank_args(fn, tol, atol, rtol, hermitian):
@@ -195,8 +195,8 @@ def _linalg_matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None, o
     if m == 0 or n == 0:
         return _la._write_out(out, zeros(tuple(A.shape[:-2]), dtype=_dt.int64), fn)
     with grad_mode.no_grad():
-        _, absS, smax = _spectrum(A.detach(), hermitian, fn)
-        tol_ = _tolerance(absS, smax, m, n, atol, rtol, fn)
+        absS, smax = _abs_spectrum(A.detach(), hermitian)
+        tol_ = _tolerance(smax, m, n, atol, rtol, fn)
         r = (absS > tol_).to(_dt.int64).sum(-1)
     return _la._write_out(out, r, fn)
 
@@ -209,11 +209,11 @@ def _pinv_raw(A, atol, rtol, hermitian, fn):
     if hermitian:
         L, V = lin.eigh(A)
         absL = L.abs()
-        tol = _tolerance(absL, absL.amax(-1, keepdim=True), m, n, atol, rtol, fn)
+        tol = _tolerance(absL.amax(-1, keepdim=True), m, n, atol, rtol, fn)
         inv = (absL > tol).to(A.dtype) / L.masked_fill(absL <= tol, 1.0)
         return (V * inv.unsqueeze(-2)).matmul(V.mT)
     U, S, Vh = lin.svd(A, full_matrices=False)
-    tol = _tolerance(S, S.narrow(-1, 0, 1), m, n, atol, rtol, fn)
+    tol = _tolerance(S.narrow(-1, 0, 1), m, n, atol, rtol, fn)
     inv = (S > tol).to(A.dtype) / S.masked_fill(S <= tol, 1.0)
     return (Vh.mT * inv.unsqueeze(-2)).matmul(U.mT)
 
