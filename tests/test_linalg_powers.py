@@ -110,6 +110,14 @@ def test_matrix_exp_known_values(ref_torch):
     assert_values_match(ref_torch, lambda T, A: T.linalg.matrix_exp(A), [big], "float32", rtol=1e-6)
 
 
+def test_matrix_exp_non_finite(ref_torch):
+    # nan/inf entries and norms too large to scale: nan, or 0 for a hugely negative diagonal, as PyTorch
+    for v in (float("nan"), float("inf"), 1e300, 1e5, -1e5):
+        a = np.array([[v, 0.0], [1.0, v]])
+        ours = P.linalg.matrix_exp(P.tensor(a)).numpy()
+        np.testing.assert_array_equal(ours, ref_torch.linalg.matrix_exp(ref_torch.tensor(a)).numpy())
+
+
 @pytest.mark.parametrize("scale", [0.1, 1.0, 3.0])
 def test_matrix_exp_grads(ref_torch, scale):
     fn = lambda T, A: T.linalg.matrix_exp(A)    # noqa: E731

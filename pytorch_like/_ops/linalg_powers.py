@@ -98,8 +98,9 @@ def _expm(A):
     top = float(norms.max()) if norms.size else 0.0
     m = next((deg for deg, theta in table if top <= theta), table[-1][0])
     theta_max = table[-1][1]
-    with np.errstate(divide="ignore"):
-        s = np.where(norms > theta_max, np.ceil(np.log2(np.maximum(norms, theta_max) / theta_max)), 0).astype(np.int64)
+    # squarings per matrix: 2^-s A has a norm within theta (none for inf/nan: the result is nan anyway)
+    ratio = np.where(np.isfinite(norms) & (norms > theta_max), norms / theta_max, 1.0)
+    s = np.ceil(np.log2(ratio)).astype(np.int64)
     if s.any():
         scale = from_numpy(np.ldexp(1.0, -s).astype(A.dtype.numpy)).unsqueeze(-1).unsqueeze(-1)
         A = A * scale
