@@ -8,9 +8,6 @@
 #include "THBlas.h"
 #include <stdlib.h>
 #include <stdio.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #define ONE_CHAR ((size_t)1)
 
@@ -186,28 +183,6 @@ static int lapack_status(const char *fn, const char *routine, int info, const ch
         if (WORK) { CALL; TH_free(WORK); } \
         st_; })
 
-/* LAPACK's threads follow the one threading policy, TH_parallelOK: on a busy machine OpenBLAS's
- * threads wait for each other at every panel of a factorisation, many times slower than one
- * thread, so there a call runs on one. threads_begin returns what threads_end restores. */
-static int threads_begin(int64_t m, int64_t n)
-{
-#ifdef _OPENMP
-    if (omp_in_parallel()) return 0;    /* the thread count is global: never changed from inside a team */
-#endif
-    int prev = THBlas_getNumThreads();
-    int64_t k = m < n ? m : n;
-    if (prev > 1 && m * n * k >= TH_OMP_THRESHOLD && !TH_parallelOK(m * n * k)) {
-        THBlas_setNumThreads(1);
-        return prev;
-    }
-    return 0;
-}
-
-static void threads_end(int prev)
-{
-    if (prev > 1) THBlas_setNumThreads(prev);
-}
-
 /* ------------------------------------------------------------------ gesv / inverse / det */
 
 int THTensor_gesv(THTensor *x, THTensor *lu, THTensor *b, THTensor *a)
@@ -224,9 +199,9 @@ int THTensor_gesv(THTensor *x, THTensor *lu, THTensor *b, THTensor *a)
     int *ipiv = B ? TH_alloc((int64_t)sizeof(int) * (n > 0 ? n : 1)) : NULL;
     int st = ipiv ? 0 : TH_lastErrorCode();
     if (!st && n > 0 && nrhs > 0) {
-        int lda = n, ldb = n, info = 0, nth = threads_begin(n, n);
+        int lda = n, ldb = n, info = 0, nth = THBlas_threadsBegin(n, n, n);
         THLapack_pick(dt, gesv)(&n, &nrhs, THTensor_data(A), &lda, ipiv, THTensor_data(B), &ldb, &info);
-        threads_end(nth);
+        THBlas_threadsEnd(nth);
         st = lapack_status(fn, "gesv", info, "%s: the matrix A is singular (U(%d,%d) is zero), cannot solve");
     } else if (!st && n > 0 && lu) {
         int lda = n, info = 0;
@@ -253,12 +228,12 @@ int THTensor_inverse(THTensor *out, THTensor *a)
     int st = ipiv ? 0 : TH_lastErrorCode();
     if (!st && n > 0) {
         static const char singular[] = "%s: the matrix is singular (U(%d,%d) is zero), it has no inverse";
-        int lda = n, info = 0, nth = threads_begin(n, n);
+        int lda = n, info = 0, nth = THBlas_threadsBegin(n, n, n);
         THLapack_pick(dt, getrf)(&n, &n, THTensor_data(A), &lda, ipiv, &info);
         st = lapack_status(fn, "getrf", info, singular);
         if (!st) st = LAPACK_WITH_WORK(dt, THLapack_pick(dt, getri)(&n, THTensor_data(A), &lda, ipiv, WORK, &LWORK,
                                                                      &info));
-        threads_end(nth);
+        THBlas_threadsEnd(nth);
         if (!st) st = lapack_status(fn, "getri", info, singular);
     }
     if (!st) st = store(out, A);
@@ -452,11 +427,11 @@ int THTensor_svd(THTensor *u, THTensor *s, THTensor *v, THTensor *a, int some)
     if (!st) st = check_finite(fn, A, 0);
     if (!st) {
         char jobz = some ? 'S' : 'A';
-        int lda = m, ldu = m, ldvt = vtrows, info = 0, nth = threads_begin(m, n);
+        int lda = m, ldu = m, ldvt = vtrows, info = 0, nth = THBlas_threadsBegin(m, n, k);
         st = LAPACK_WITH_WORK(dt, THLapack_pick(dt, gesdd)(&jobz, &m, &n, THTensor_data(A), &lda, THTensor_data(S),
                                                             THTensor_data(U), &ldu, THTensor_data(VT), &ldvt, WORK,
                                                             &LWORK, iwork, &info, ONE_CHAR));
-        threads_end(nth);
+        THBlas_threadsEnd(nth);
         if (!st) st = lapack_status(fn, "gesdd", info, "%s: the algorithm did not converge (the input may contain "
                                     "NaN or Inf, or be too ill-conditioned)");
     }
@@ -502,10 +477,10 @@ int THTensor_symeig(THTensor *e, THTensor *v, THTensor *a, int eigenvectors, int
         iwork = work ? TH_alloc((int64_t)sizeof(int) * liwork) : NULL;
         if (!iwork) st = TH_lastErrorCode();
         if (!st) {
-            int nth = threads_begin(n, n);
+            int nth = THBlas_threadsBegin(n, n, n);
             THLapack_pick(dt, syevd)(&jobz, &uplo, &n, THTensor_data(A), &lda, THTensor_data(W), work, &lwork, iwork,
                                      &liwork, &info, ONE_CHAR, ONE_CHAR);
-            threads_end(nth);
+            THBlas_threadsEnd(nth);
             st = lapack_status(fn, "syevd", info, "%s: the algorithm failed to converge (%d elements did not "
                                "converge; the input may contain NaN or Inf)");
         }
@@ -837,7 +812,7 @@ int THTensor_getrf(THTensor *lu, THTensor *piv, THTensor *info, THTensor *a, int
     shape[nd - 2] = k;
     if (!st) st = TH_prepareOut(piv, TH_INT32, nd - 1, shape);
     if (!st && info) st = TH_prepareOut(info, TH_INT32, nd - 2, shape);
-    int nth = threads_begin(m, n);
+    int nth = THBlas_threadsBegin(m, n, k);
     for (int64_t b = 0; !st && b < nbatch; b++) {
         THTensor src = batch_item(a, 2, b), dst = batch_item(lu, 2, b), p = batch_item(piv, 1, b);
         int inf = 0;
@@ -854,7 +829,7 @@ int THTensor_getrf(THTensor *lu, THTensor *piv, THTensor *info, THTensor *a, int
             *int32_at(&in, 0) = inf;
         }
     }
-    threads_end(nth);
+    THBlas_threadsEnd(nth);
     if (!st) {
         THTensor_bumpVersion(lu);
         THTensor_bumpVersion(piv);
@@ -906,7 +881,7 @@ int THTensor_getrs(THTensor *x, THTensor *lu, THTensor *piv, THTensor *b, int tr
         }
     }
     if (!st) st = TH_prepareOut(x, dt, nd, b->size);
-    int nth = threads_begin(n, nrhs > n ? nrhs : n);
+    int nth = THBlas_threadsBegin(n, n, nrhs);
     for (int64_t bi = 0; !st && bi < nbatch; bi++) {
         if (n == 0 || nrhs == 0) break;
         THTensor l = batch_item(lu, 2, bi), p = batch_item(piv, 1, bi), rhs = batch_item(b, 2, bi);
@@ -922,7 +897,7 @@ int THTensor_getrs(THTensor *x, THTensor *lu, THTensor *piv, THTensor *b, int tr
         st = lapack_status(fn, "getrs", inf, NULL);
         if (!st) st = THTensor_copy(&dst, B);
     }
-    threads_end(nth);
+    THBlas_threadsEnd(nth);
     if (!st) THTensor_bumpVersion(x);
     TH_free(ipiv);
     THTensor_free(A);

@@ -72,23 +72,32 @@ _THETA = {_dt.float64: ((3, 1.495585217958292e-2), (5, 2.539398330063230e-1), (7
           _dt.float32: ((3, 4.258730016922831e-1), (5, 1.880152677804762e0), (7, 3.925724783138660e0))}
 
 
+def _combo(coefs, mats):
+    """sum of coefs[i] * mats[i]; a None matrix is the identity (no graph: fused adds, in place)."""
+    r = None
+    for c, M in zip(coefs, mats):
+        if M is not None:
+            r = M * c if r is None else r.add_(M, alpha=c)
+    for c, M in zip(coefs, mats):
+        if M is None:
+            r.diagonal(0, -2, -1).add_(c)
+    return r
+
+
 def _pade_uv(A, m):
     """U (odd part) and V (even part) of the degree-m Pade numerator p(A) = V + U, q(A) = V - U."""
     b = _pade_coefficients(m)
-    eye = _P().eye(A.shape[-1], dtype=A.dtype)
     A2 = A.matmul(A)
-    if m == 13:
+    if m == 13:     # Higham's evaluation: 6 products
         A4 = A2.matmul(A2)
         A6 = A4.matmul(A2)
-        U = A.matmul(A6.matmul(b[13] * A6 + b[11] * A4 + b[9] * A2) + b[7] * A6 + b[5] * A4 + b[3] * A2 + b[1] * eye)
-        V = A6.matmul(b[12] * A6 + b[10] * A4 + b[8] * A2) + b[6] * A6 + b[4] * A4 + b[2] * A2 + b[0] * eye
+        U = A.matmul(A6.matmul(_combo(b[9:14:2], [A2, A4, A6])).add_(_combo(b[1:8:2], [None, A2, A4, A6])))
+        V = A6.matmul(_combo(b[8:13:2], [A2, A4, A6])).add_(_combo(b[0:7:2], [None, A2, A4, A6]))
         return U, V
-    powers = [eye, A2]
+    powers = [None, A2]
     while len(powers) <= m // 2:
         powers.append(powers[-1].matmul(A2))
-    u = sum(b[2 * j + 1] * powers[j] for j in range(m // 2 + 1))
-    v = sum(b[2 * j] * powers[j] for j in range(m // 2 + 1))
-    return A.matmul(u), v
+    return A.matmul(_combo(b[1::2], powers)), _combo(b[0::2], powers)
 
 
 def _expm(A):
@@ -105,7 +114,9 @@ def _expm(A):
         scale = from_numpy(np.ldexp(1.0, -s).astype(A.dtype.numpy)).unsqueeze(-1).unsqueeze(-1)
         A = A * scale
     U, V = _pade_uv(A, m)
-    R = _P().linalg.solve(V - U, V + U)
+    lin = _P().linalg
+    LU, piv, _ = lin.lu_factor_ex(V - U)     # q(A) is well conditioned for norms within theta
+    R = lin.lu_solve(LU, piv, V.add_(U))
     for k in range(int(s.max()) if s.size else 0):
         idx = np.nonzero(s > k)[0]
         if idx.size == R.shape[0]:
