@@ -28,7 +28,7 @@ def _is_ord(x, v):
 
 
 def _check_ord(ord, fn):      # noqa: A002  (PyTorch's name)
-    if isinstance(ord, bool) or not any(_is_ord(ord, v) for v in _MATRIX_ORDS):
+    if not any(_is_ord(ord, v) for v in _MATRIX_ORDS):
         raise ValueError(f"{fn}: Order {ord} not supported.")
 
 
@@ -259,7 +259,7 @@ def _linalg_cond(A, p=None, *, out=None):
     if A.shape[-1] != A.shape[-2]:
         raise ValueError(f"{fn}(ord={p}): A must be batches of square matrices, but they are {A.shape[-2]} by "
                          f"{A.shape[-1]} matrices")
-    if isinstance(p, bool) or not any(_is_ord(p, v) for v in _MATRIX_ORDS):
+    if not any(_is_ord(p, v) for v in _MATRIX_ORDS):
         raise ValueError(f"{fn} got an invalid norm type: {p}")
     n = A.shape[-1]
     if n == 0:
