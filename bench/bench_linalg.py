@@ -1,4 +1,5 @@
-"""BLAS benchmarks: sgemm/dgemm vs numpy's matmul (same OpenBLAS-class work), transposed operands."""
+"""BLAS benchmarks: sgemm/dgemm vs numpy's matmul (same OpenBLAS-class work), transposed operands; LAPACK-level
+linalg functions (lu_factor, lu_solve, pinv, matrix_exp) vs PyTorch CPU."""
 import numpy as np
 
 import pytorch_like as torch
@@ -53,4 +54,33 @@ def run():
     tx, tw = torch.from_numpy(x), torch.from_numpy(w)
     ours, ref = _paired(lambda: torch.matmul(tx, tw), lambda: np.matmul(x, w))
     rows.append(row("linalg: matmul (64,128,64)@(64,96) float32", ours, ref, "numpy", TARGET))
+    return rows + _lapack_rows(rng)
+
+
+TORCH_TARGET = 1.3
+
+
+def _lapack_rows(rng):
+    try:
+        import torch as ref_torch
+    except ImportError:  # PyTorch is only a reference; without it the rows are skipped
+        return []
+    rows = []
+
+    def vs_torch(name, fn, *arrays):
+        ours_in = [torch.from_numpy(a) for a in arrays]
+        ref_in = [ref_torch.from_numpy(a) for a in arrays]
+        ours, ref = _paired(lambda: fn(torch, *ours_in), lambda: fn(ref_torch, *ref_in), repeat=9)
+        rows.append(row(name, ours, ref, "torch", TORCH_TARGET))
+
+    a = rng.standard_normal((512, 512)).astype(np.float32)
+    vs_torch("linalg: lu_factor 512x512 float32", lambda T, A: T.linalg.lu_factor(A), a)
+    b = rng.standard_normal((32, 64, 8)).astype(np.float32)
+    lu_a = rng.standard_normal((32, 64, 64)).astype(np.float32) + 8 * np.eye(64, dtype=np.float32)
+    vs_torch("linalg: lu_factor + lu_solve batch 32 of 64x64 float32",
+             lambda T, A, B: T.linalg.lu_solve(*T.linalg.lu_factor(A), B), lu_a, b)
+    vs_torch("linalg: pinv 256x256 float32", lambda T, A: T.linalg.pinv(A),
+             rng.standard_normal((256, 256)).astype(np.float32))
+    vs_torch("linalg: matrix_exp batch 32 of 64x64 float32", lambda T, A: T.linalg.matrix_exp(A),
+             (rng.standard_normal((32, 64, 64)) / 8).astype(np.float32))
     return rows

@@ -18,10 +18,19 @@ void THBlas_gemm(int dtype, char transa, char transb, int64_t m, int64_t n, int6
 void THBlas_setNumThreads(int n);
 int THBlas_getNumThreads(void);
 
+/* Around one BLAS/LAPACK call of about m*n*k multiply-adds: OpenBLAS's threads follow the one
+ * threading policy, TH_parallelOK. On a busy machine its threads wait for each other at every
+ * barrier (a 256^3 sgemm or a 512x512 LU runs 10-100x slower than on one thread), so there the
+ * call runs on one. Begin returns what End restores. */
+int THBlas_threadsBegin(int64_t m, int64_t n, int64_t k);
+void THBlas_threadsEnd(int prev);
+
 /* LAPACK (Fortran interface: everything by pointer, column-major, hidden string lengths last). */
 #define TH_LAPACK_DECL(x) \
 void scipy_##x##gesv_(int *n, int *nrhs, void *a, int *lda, int *ipiv, void *b, int *ldb, int *info); \
 void scipy_##x##getrf_(int *m, int *n, void *a, int *lda, int *ipiv, int *info); \
+void scipy_##x##getrs_(char *trans, int *n, int *nrhs, void *a, int *lda, int *ipiv, void *b, int *ldb, \
+                       int *info, size_t); \
 void scipy_##x##getri_(int *n, void *a, int *lda, int *ipiv, void *work, int *lwork, int *info); \
 void scipy_##x##potrf_(char *uplo, int *n, void *a, int *lda, int *info, size_t); \
 void scipy_##x##potrs_(char *uplo, int *n, int *nrhs, void *a, int *lda, void *b, int *ldb, int *info, size_t); \

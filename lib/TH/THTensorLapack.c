@@ -1,5 +1,5 @@
 /* LAPACK-level tensor ops (float32/float64): gesv, inverse, potrf/potrs/potri, qr, svd,
- * symeig, eig, det, trtrs, gels.
+ * symeig, eig, det, trtrs, gels, batched LU (getrf/getrs).
  *
  * LAPACK wants column-major: every input is copied into a private column-major buffer
  * (a transposed contiguous tensor, strides (1, ld)), so inputs are never modified and an
@@ -199,8 +199,9 @@ int THTensor_gesv(THTensor *x, THTensor *lu, THTensor *b, THTensor *a)
     int *ipiv = B ? TH_alloc((int64_t)sizeof(int) * (n > 0 ? n : 1)) : NULL;
     int st = ipiv ? 0 : TH_lastErrorCode();
     if (!st && n > 0 && nrhs > 0) {
-        int lda = n, ldb = n, info = 0;
+        int lda = n, ldb = n, info = 0, nth = THBlas_threadsBegin(n, n, n);
         THLapack_pick(dt, gesv)(&n, &nrhs, THTensor_data(A), &lda, ipiv, THTensor_data(B), &ldb, &info);
+        THBlas_threadsEnd(nth);
         st = lapack_status(fn, "gesv", info, "%s: the matrix A is singular (U(%d,%d) is zero), cannot solve");
     } else if (!st && n > 0 && lu) {
         int lda = n, info = 0;
@@ -227,11 +228,12 @@ int THTensor_inverse(THTensor *out, THTensor *a)
     int st = ipiv ? 0 : TH_lastErrorCode();
     if (!st && n > 0) {
         static const char singular[] = "%s: the matrix is singular (U(%d,%d) is zero), it has no inverse";
-        int lda = n, info = 0;
+        int lda = n, info = 0, nth = THBlas_threadsBegin(n, n, n);
         THLapack_pick(dt, getrf)(&n, &n, THTensor_data(A), &lda, ipiv, &info);
         st = lapack_status(fn, "getrf", info, singular);
         if (!st) st = LAPACK_WITH_WORK(dt, THLapack_pick(dt, getri)(&n, THTensor_data(A), &lda, ipiv, WORK, &LWORK,
                                                                      &info));
+        THBlas_threadsEnd(nth);
         if (!st) st = lapack_status(fn, "getri", info, singular);
     }
     if (!st) st = store(out, A);
@@ -425,10 +427,11 @@ int THTensor_svd(THTensor *u, THTensor *s, THTensor *v, THTensor *a, int some)
     if (!st) st = check_finite(fn, A, 0);
     if (!st) {
         char jobz = some ? 'S' : 'A';
-        int lda = m, ldu = m, ldvt = vtrows, info = 0;
+        int lda = m, ldu = m, ldvt = vtrows, info = 0, nth = THBlas_threadsBegin(m, n, k);
         st = LAPACK_WITH_WORK(dt, THLapack_pick(dt, gesdd)(&jobz, &m, &n, THTensor_data(A), &lda, THTensor_data(S),
                                                             THTensor_data(U), &ldu, THTensor_data(VT), &ldvt, WORK,
                                                             &LWORK, iwork, &info, ONE_CHAR));
+        THBlas_threadsEnd(nth);
         if (!st) st = lapack_status(fn, "gesdd", info, "%s: the algorithm did not converge (the input may contain "
                                     "NaN or Inf, or be too ill-conditioned)");
     }
@@ -474,8 +477,10 @@ int THTensor_symeig(THTensor *e, THTensor *v, THTensor *a, int eigenvectors, int
         iwork = work ? TH_alloc((int64_t)sizeof(int) * liwork) : NULL;
         if (!iwork) st = TH_lastErrorCode();
         if (!st) {
+            int nth = THBlas_threadsBegin(n, n, n);
             THLapack_pick(dt, syevd)(&jobz, &uplo, &n, THTensor_data(A), &lda, THTensor_data(W), work, &lwork, iwork,
                                      &liwork, &info, ONE_CHAR, ONE_CHAR);
+            THBlas_threadsEnd(nth);
             st = lapack_status(fn, "syevd", info, "%s: the algorithm failed to converge (%d elements did not "
                                "converge; the input may contain NaN or Inf)");
         }
@@ -738,5 +743,164 @@ int THTensor_pstrf(THTensor *u, THTensor *piv, THTensor *a, int upper, double to
     if (!st) st = store(piv, P);
     THTensor_free(P);
     THTensor_free(A);
+    return st;
+}
+
+/* ------------------------------------------------------------------ batched LU */
+
+/* The b-th item (row-major order over the leading dims) of t's trailing item_dims dims, as a
+ * view on the stack sharing t's storage. */
+static THTensor batch_item(const THTensor *t, int item_dims, int64_t b)
+{
+    THTensor v = *t;
+    int nb = t->ndim - item_dims;
+    for (int d = nb - 1; d >= 0; d--) {
+        v.offset += (b % t->size[d]) * t->stride[d];
+        b /= t->size[d];
+    }
+    v.ndim = item_dims;
+    for (int d = 0; d < item_dims; d++) {
+        v.size[d] = t->size[nb + d];
+        v.stride[d] = t->stride[nb + d];
+    }
+    return v;
+}
+
+static int64_t batch_count(const THTensor *t, int item_dims)
+{
+    int64_t n = 1;
+    for (int d = 0; d < t->ndim - item_dims; d++) n *= t->size[d];
+    return n;
+}
+
+static int *int32_at(const THTensor *v, int64_t i)
+{
+    return (int *)THTensor_data(v) + i * (v->ndim ? v->stride[0] : 0);
+}
+
+static int check_batch_float(const char *fn, const char *name, const THTensor *t, int square)
+{
+    TH_CHECK(t, TH_ERR_VALUE, "%s: %s is NULL", fn, name);
+    TH_CHECK(t->dtype == TH_FLOAT32 || t->dtype == TH_FLOAT64, TH_ERR_TYPE,
+             "%s: %s must be a float32 or float64 tensor, got %s", fn, name, TH_dtypeName(t->dtype));
+    TH_CHECK(t->ndim >= 2, TH_ERR_VALUE, "%s: %s must have at least 2 dimensions, got a %d-D tensor", fn, name,
+             t->ndim);
+    int64_t r = t->size[t->ndim - 2], c = t->size[t->ndim - 1];
+    TH_CHECK(!square || r == c, TH_ERR_VALUE, "%s: %s must be batches of square matrices, but they are %lld by %lld "
+             "matrices", fn, name, (long long)r, (long long)c);
+    TH_CHECK(r <= TH_BLAS_INT_MAX && c <= TH_BLAS_INT_MAX, TH_ERR_VALUE,
+             "%s: %s of size %lldx%lld is beyond the 32-bit LAPACK's limit of 2^31-1 per dimension", fn, name,
+             (long long)r, (long long)c);
+    return 0;
+}
+
+int THTensor_getrf(THTensor *lu, THTensor *piv, THTensor *info, THTensor *a, int index_base)
+{
+    const char *fn = "lu_factor";
+    TH_TRY(check_batch_float(fn, "A", a, 0));
+    TH_CHECK(lu && piv, TH_ERR_VALUE, "%s: lu and piv must not be NULL", fn);
+    int dt = a->dtype, nd = a->ndim;
+    int m = (int)a->size[nd - 2], n = (int)a->size[nd - 1], k = m < n ? m : n;
+    int64_t shape[32];
+    for (int d = 0; d < nd - 2; d++) shape[d] = a->size[d];
+    int64_t nbatch = batch_count(a, 2);
+    /* inputs are copied before any output is written: an output may alias the input */
+    THTensor *A = colmajor(NULL, dt, m, n, m);
+    int *ipiv = A ? TH_alloc((int64_t)sizeof(int) * (k > 0 ? k : 1)) : NULL;
+    int st = ipiv ? 0 : TH_lastErrorCode();
+    if (!st) st = TH_prepareOut(lu, dt, nd, a->size);
+    shape[nd - 2] = k;
+    if (!st) st = TH_prepareOut(piv, TH_INT32, nd - 1, shape);
+    if (!st && info) st = TH_prepareOut(info, TH_INT32, nd - 2, shape);
+    int nth = THBlas_threadsBegin(m, n, k);
+    for (int64_t b = 0; !st && b < nbatch; b++) {
+        THTensor src = batch_item(a, 2, b), dst = batch_item(lu, 2, b), p = batch_item(piv, 1, b);
+        int inf = 0;
+        if (k > 0) {
+            st = THTensor_copy(A, &src);
+            int lda = m > 1 ? m : 1;
+            if (!st) THLapack_pick(dt, getrf)(&m, &n, THTensor_data(A), &lda, ipiv, &inf);
+            if (!st && inf < 0) st = illegal(fn, "getrf", inf);
+            if (!st) st = THTensor_copy(&dst, A);
+            for (int i = 0; !st && i < k; i++) *int32_at(&p, i) = ipiv[i] + index_base - 1;
+        }
+        if (!st && info) {
+            THTensor in = batch_item(info, 0, b);
+            *int32_at(&in, 0) = inf;
+        }
+    }
+    THBlas_threadsEnd(nth);
+    if (!st) {
+        THTensor_bumpVersion(lu);
+        THTensor_bumpVersion(piv);
+        if (info) THTensor_bumpVersion(info);
+    }
+    TH_free(ipiv);
+    THTensor_free(A);
+    return st;
+}
+
+int THTensor_getrs(THTensor *x, THTensor *lu, THTensor *piv, THTensor *b, int trans, int index_base)
+{
+    const char *fn = "lu_solve";
+    TH_TRY(check_batch_float(fn, "LU", lu, 1));
+    TH_TRY(check_batch_float(fn, "B", b, 0));
+    TH_CHECK(x, TH_ERR_VALUE, "%s: x is NULL", fn);
+    TH_CHECK(b->dtype == lu->dtype, TH_ERR_TYPE, "%s: expected B and LU to have the same dtype, but got %s and %s",
+             fn, TH_dtypeName(b->dtype), TH_dtypeName(lu->dtype));
+    TH_CHECK(piv && piv->dtype == TH_INT32, TH_ERR_TYPE, "%s: pivots must be an int32 tensor, got %s", fn,
+             piv ? TH_dtypeName(piv->dtype) : "NULL");
+    int nd = lu->ndim, n = (int)lu->size[nd - 1];
+    TH_CHECK(b->ndim == nd && piv->ndim == nd - 1, TH_ERR_VALUE, "%s: LU (%d-D), pivots (%d-D) and B (%d-D) must "
+             "have the same batch dimensions", fn, nd, piv->ndim, b->ndim);
+    for (int d = 0; d < nd - 2; d++)
+        TH_CHECK(b->size[d] == lu->size[d] && piv->size[d] == lu->size[d], TH_ERR_VALUE,
+                 "%s: the batch dimensions of LU, pivots and B must be equal, got %lld, %lld and %lld at dim %d", fn,
+                 (long long)lu->size[d], (long long)piv->size[d], (long long)b->size[d], d);
+    TH_CHECK(piv->size[nd - 2] == n, TH_ERR_VALUE, "%s: pivots must have %d entries per matrix, got %lld", fn, n,
+             (long long)piv->size[nd - 2]);
+    TH_CHECK(b->size[nd - 2] == n, TH_ERR_VALUE, "%s: Incompatible shapes of A and B for the equation AX = B "
+             "(%dx%d and %lldx%lld)", fn, n, n, (long long)b->size[nd - 2], (long long)b->size[nd - 1]);
+    int dt = lu->dtype, nrhs = (int)b->size[nd - 1];
+    int64_t nbatch = batch_count(lu, 2);
+    THTensor *A = colmajor(NULL, dt, n, n, n);
+    THTensor *B = A ? colmajor(NULL, dt, n, nrhs, n) : NULL;
+    int *ipiv = B ? TH_alloc((int64_t)sizeof(int) * (n > 0 ? n : 1)) : NULL;
+    int st = ipiv ? 0 : TH_lastErrorCode();
+    /* validate every pivot before writing anything: LAPACK would index out of bounds */
+    for (int64_t bi = 0; !st && bi < nbatch; bi++) {
+        THTensor p = batch_item(piv, 1, bi);
+        for (int i = 0; i < n; i++) {
+            int v = *int32_at(&p, i) - index_base + 1;
+            if (v < 1 || v > n) {
+                st = TH_setError(TH_ERR_VALUE, "%s: pivots must be between %d and %d (index base %d), got %d at "
+                                 "position %d of matrix %lld", fn, index_base, n - 1 + index_base,
+                                 index_base, v + index_base - 1, i, (long long)bi);
+                break;
+            }
+        }
+    }
+    if (!st) st = TH_prepareOut(x, dt, nd, b->size);
+    int nth = THBlas_threadsBegin(n, n, nrhs);
+    for (int64_t bi = 0; !st && bi < nbatch; bi++) {
+        if (n == 0 || nrhs == 0) break;
+        THTensor l = batch_item(lu, 2, bi), p = batch_item(piv, 1, bi), rhs = batch_item(b, 2, bi);
+        THTensor dst = batch_item(x, 2, bi);
+        st = THTensor_copy(A, &l);
+        if (!st) st = THTensor_copy(B, &rhs);
+        if (st) break;
+        for (int i = 0; i < n; i++) ipiv[i] = *int32_at(&p, i) - index_base + 1;
+        char tr = trans ? 'T' : 'N';
+        int lda = n, ldb = n, inf = 0;
+        THLapack_pick(dt, getrs)(&tr, &n, &nrhs, THTensor_data(A), &lda, ipiv, THTensor_data(B), &ldb, &inf,
+                                 ONE_CHAR);
+        st = lapack_status(fn, "getrs", inf, NULL);
+        if (!st) st = THTensor_copy(&dst, B);
+    }
+    THBlas_threadsEnd(nth);
+    if (!st) THTensor_bumpVersion(x);
+    TH_free(ipiv);
+    THTensor_free(A);
+    THTensor_free(B);
     return st;
 }

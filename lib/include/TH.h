@@ -273,6 +273,13 @@ int THTensor_geqrf(THTensor *a_out, THTensor *tau, THTensor *a);  /* QR in LAPAC
 int THTensor_orgqr(THTensor *q, THTensor *a, THTensor *tau);      /* Q (m x n) from geqrf's reflectors */
 int THTensor_ormqr(THTensor *out, THTensor *a, THTensor *tau, THTensor *c, int left, int transpose); /* op(Q) c or c op(Q) */
 int THTensor_pstrf(THTensor *u, THTensor *piv, THTensor *a, int upper, double tol, int index_base); /* P^T A P = U^T U; piv int32 */
+/* LU with partial pivoting of each matrix of a (..., m, n): A = P L U. lu (..., m, n) holds L below the
+ * unit diagonal and U on and above it; piv (..., min(m, n)) int32: row i was swapped with row piv[i]
+ * (index_base); info (..., int32; may be NULL): 0, or the 1-based k of the first zero U(k,k). */
+int THTensor_getrf(THTensor *lu, THTensor *piv, THTensor *info, THTensor *a, int index_base);
+/* Solve op(A) X = B for each square A of a batch from getrf's lu and piv (batch shapes equal to b's);
+ * b (..., n, k); trans: 0 A, 1 A^T. A zero on U's diagonal gives inf/nan, as LAPACK getrs does. */
+int THTensor_getrs(THTensor *x, THTensor *lu, THTensor *piv, THTensor *b, int trans, int index_base);
 
 /* ---------------------------------------------------------------- indexing */
 int THTensor_indexSelect(THTensor *out, THTensor *src, int dim, THTensor *index, int index_base);

@@ -3,7 +3,9 @@
 The torch.linalg names live in the namespace module pytorch_like.linalg (re-exported
 here as `linalg`); this module holds the implementations, the torch.* names (PyTorch
 and Torch7: gesv, potrf, symeig, ...) and the Tensor methods. The C core works on single
-matrices; batched (3-D+) LAPACK inputs are looped over here.
+matrices (except the batched LU of linalg_lu.py); batched (3-D+) LAPACK inputs are looped
+over here. Norms, pinv, LU, matrix functions and multi-matrix products are in the sibling
+modules linalg_norms, linalg_lu, linalg_powers and linalg_products.
 """
 import builtins
 import collections

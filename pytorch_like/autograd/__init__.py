@@ -16,6 +16,7 @@ from ..tensor import Tensor
 from . import elementwise as _elementwise
 from . import formulas as _formulas
 from . import formulas_linalg  # noqa: F401  (fills the formula table too)
+from . import formulas_linalg_matrix  # noqa: F401  (and this)
 from . import grad_mode
 from .._ops import pointwise as _pointwise
 from ._record import _any_requires, attach, make_wrapper, record_inplace, run_raw
@@ -248,8 +249,14 @@ def _install():
         if isinstance(raw, types.FunctionType) and id(raw) not in replace:
             replace[id(raw)] = (raw, _elementwise.unary_wrapper(spec.name, raw, make_wrapper(raw, spec)))
 
+    linalg_ns = vars(_linalg_mod)
     for name, spec in SPECS.items():
+        if name.startswith("linalg."):     # a torch.linalg function whose torch.* namesake differs
+            add(linalg_ns.get(name[len("linalg."):]), spec)
+            continue
         for ns in namespaces:
+            if ns is linalg_ns and "linalg." + name in SPECS:
+                continue
             v = ns.get(name)
             if v is not None:
                 add(v, spec)
