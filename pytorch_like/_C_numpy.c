@@ -152,7 +152,7 @@ static int _th_numpy_install(void)
     PyGILState_STATE g = PyGILState_Ensure();
     int st = -1;
     PyObject *mod = NULL;
-    if (PyArray_ImportNumPyAPI() < 0) goto done;
+    if (_import_array() < 0) goto done;
     if (!np_attr_t && !(np_attr_t = PyUnicode_InternFromString("_t"))) goto done;
     if (!(mod = PyImport_ImportModule("pytorch_like._C"))) goto done;
     for (PyMethodDef *m = np_methods; m->ml_name; m++) {
