@@ -3,6 +3,7 @@ import glob
 import os
 
 import cffi
+import numpy
 import scipy_openblas32
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -11,20 +12,22 @@ HEADER = os.path.join(ROOT, "lib", "include", "TH.h")
 ffibuilder = cffi.FFI()
 with open(HEADER) as f:
     ffibuilder.cdef(f.read())   # the ABI header, verbatim
-# Python-only (pytorch_like/_C_pin.c): C tensors over numpy memory that hold a reference to the array.
+# Python-only (pytorch_like/_C_numpy.c): C tensors over numpy memory that hold a reference to the
+# array, and the numpy()/from_numpy() fast paths it installs into the module.
 ffibuilder.cdef("THTensor *_th_tensor_pinning(intptr_t obj, int dtype, void *data, int64_t span, "
                 "int ndim, const int64_t *size, const int64_t *stride);")
-with open(os.path.join(ROOT, "pytorch_like", "_C_pin.c")) as f:
-    PIN_SOURCE = f.read()
+ffibuilder.cdef("int _th_numpy_install(void);")
+with open(os.path.join(ROOT, "pytorch_like", "_C_numpy.c")) as f:
+    NUMPY_SOURCE = f.read()
 
 sources = sorted(glob.glob(os.path.join("lib", "TH*", "*.c")))
 blas_lib = scipy_openblas32.get_lib_dir()
 
 ffibuilder.set_source(
     "pytorch_like._C",
-    '#include "TH.h"\n' + PIN_SOURCE,
+    '#include "TH.h"\n' + NUMPY_SOURCE,
     sources=sources,
-    include_dirs=[os.path.join("lib", "include"), "lib", scipy_openblas32.get_include_dir()],
+    include_dirs=[os.path.join("lib", "include"), "lib", scipy_openblas32.get_include_dir(), numpy.get_include()],
     define_macros=[("BLAS_SYMBOL_PREFIX", "scipy_")],
     libraries=[scipy_openblas32.get_library()],
     library_dirs=[blas_lib],

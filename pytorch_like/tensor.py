@@ -117,43 +117,20 @@ _EMPTY_BUF = ffi.new("char[64]")
 _EMPTY_ADDR = int(ffi.cast("uintptr_t", _EMPTY_BUF))
 _unpack = ffi.unpack
 _cast = ffi.cast
-_data = lib.THTensor_data
-_is_contiguous = lib.THTensor_isContiguous
 _asarray = np.asarray
 
 
-_buffer = ffi.buffer
-_ndarray = np.ndarray
 _BY_CODE = _dt.BY_CODE
 
 
 def _array_view(tensor):
-    """A numpy array over tensor's memory (no copy); its base keeps the tensor alive."""
-    t = tensor._t
-    s = t.storage
-    if s == _NULL or not s.size:
-        return _array_view_empty(tensor)
-    d = _BY_CODE[t.dtype]
-    isz = d.itemsize
-    n = t.ndim
-    # the buffer spans the whole storage (numpy checks the view fits in it); the data pointer it holds
-    # carries a destructor bound to tensor, so the array's base keeps the tensor alive. [tensor].append
-    # is that destructor because it runs in C (appending the dying pointer to a list also dying):
-    # a Python function would cost a Python call per freed array
-    buf = _buffer(_gc(s.data, [tensor].append), s.size * isz)
-    try:
-        if _is_contiguous(t):
-            return _ndarray(_unpack(t.size, n), d.numpy, buf, t.offset * isz)
-        return _ndarray(_unpack(t.size, n), d.numpy, buf, t.offset * isz, [st * isz for st in _unpack(t.stride, n)])
-    except (TypeError, ValueError):
-        # numpy refuses an offset past the storage's end even for an empty view
-        if lib.THTensor_numel(t):
-            raise
-        return _array_view_empty(tensor)
+    """A numpy array over tensor's memory (no copy) whose base is tensor (it keeps it alive)."""
+    a = _C_array_view(tensor)
+    return _array_view_empty(tensor) if a is None else a
 
 
 def _array_view_empty(tensor):
-    """_array_view of a tensor without storage memory (numpy refuses a NULL pointer even for empty arrays)."""
+    """_array_view of a tensor without elements (no memory to point at: numpy refuses a NULL pointer)."""
     t = tensor._t
     n = t.ndim
     v = _ArrayView()
@@ -683,6 +660,9 @@ _TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "
 
 def from_numpy(arr):
     """A tensor sharing the memory of a numpy array (no copy)."""
+    t = _C_from_numpy(arr)   # C does the plain cases; None leaves the checks, errors and warnings to us
+    if t is not None:
+        return t
     if not isinstance(arr, _np_ndarray):
         raise TypeError(f"expected np.ndarray (got {type(arr).__name__})")
     d = _NUMPY_TO_DTYPE.get(arr.dtype)
@@ -694,14 +674,7 @@ def from_numpy(arr):
     n = arr.ndim
     if n > 32:
         raise ValueError(f"from_numpy: arrays of more than 32 dimensions are not supported (got {n})")
-    try:
-        # fast path: numpy exports a plain buffer only for writable C-contiguous arrays; their strides
-        # are recomputed in C (stride NULL)
-        ptr = _from_buffer("char[]", arr, True)   # positional: keywords cost 150 ns
-        span = arr.size
-        stride = _NULL
-    except (BufferError, TypeError, ValueError):
-        ptr, span, stride = _numpy_layout(arr)
+    ptr, span, stride = _numpy_layout(arr)
     # the C storage holds a reference to arr (dropped by its C deleter, or at once if this fails)
     p = _tensor_pinning(id(arr), d.code, ptr, span, n, arr.shape, stride)
     if p == _NULL:
@@ -742,7 +715,17 @@ _np_ndarray = np.ndarray
 _NUMPY_TO_DTYPE = _dt.NUMPY_TO_DTYPE
 _tensor_pinning = lib._th_tensor_pinning
 _Tensor_new = object.__new__
-_from_buffer = ffi.from_buffer
+
+
+def _setup_numpy_interop():
+    from . import _C
+    if lib._th_numpy_install():
+        raise ImportError("pytorch_like._C: could not set up its numpy interop (the error is printed above)")
+    _C.numpy_setup(Tensor, ffi.typeof("THTensor *"), _gc, _free)
+    return _C.array_view, _C.from_numpy
+
+
+_C_array_view, _C_from_numpy = _setup_numpy_interop()
 
 
 def _infer_dtype(data):

@@ -264,3 +264,57 @@ def test_numpy_of_empty_views_past_the_storage_end():
         assert v.numel() == 0 and v.storage_offset() > 0
         n = v.numpy()
         assert n.shape == tuple(v.shape) and n.size == 0
+
+
+def test_numpy_base_is_the_tensor_like_pytorch(ref_torch):
+    # PyTorch's numpy() array has the tensor as its base: the array keeps the tensor (and its storage) alive
+    for mod in (torch, ref_torch):
+        t = mod.arange(12.0).reshape(3, 4)
+        n = t.numpy()
+        assert isinstance(n.base, mod.Tensor) and n.base.data_ptr() == t.data_ptr() and n.flags.writeable and n.flags.aligned and n.flags.c_contiguous
+        nt = t.t().numpy()
+        assert nt.base is not None and nt.flags.f_contiguous and not nt.flags.c_contiguous
+        assert nt.strides == (t.element_size(), 4 * t.element_size())
+        assert t.narrow(1, 1, 2).numpy().__array_interface__["data"][0] == t.data_ptr() + t.element_size()
+
+
+@pytest.mark.parametrize("np_dt", NP_DTYPES)
+def test_round_trip_deleting_either_side_keeps_the_data(np_dt):
+    rng = np.random.default_rng(3)
+    src = (rng.standard_normal((4, 6)) * 10).astype(np_dt)
+    expect = src.copy()
+    for view in (src, src[:, 1::2], src.T):
+        t = torch.from_numpy(view)
+        n = t.numpy()
+        assert np.shares_memory(n, src)
+        del t
+        gc.collect()
+        np.testing.assert_array_equal(n, expect[:, 1::2] if view.strides[1] == 2 * src.itemsize
+                                      else expect.T if view.strides[0] == src.itemsize else expect)
+        t2 = torch.from_numpy(n)    # a tensor over numpy() of a tensor over numpy memory
+        del n
+        gc.collect()
+        np.testing.assert_array_equal(t2.numpy(), view)
+    a = np.arange(5.0, dtype=np.float64)
+    t = torch.from_numpy(a)
+    del a
+    gc.collect()
+    _ = [np.full(5, -1.0) for _ in range(50)]
+    assert t.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
+
+
+def test_from_numpy_of_subclasses_and_aliases(ref_torch):
+    m = np.arange(6.0).reshape(2, 3).view(np.matrix)
+    t, r = torch.from_numpy(m), ref_torch.from_numpy(m)
+    assert t.shape == tuple(r.shape) and t.tolist() == r.tolist()
+    for code in ("q", "l", "i", "h", "b", "B", "?", "e", "f", "d"):
+        a = np.zeros(3, dtype=code)
+        assert str(torch.from_numpy(a).dtype).split(".")[1] == str(ref_torch.from_numpy(a).dtype).split(".")[1]
+
+
+def test_from_numpy_refused_arrays_keep_no_reference():
+    for bad in (np.arange(5.0)[::-1], np.zeros(3, np.uint16), np.arange(3, dtype=">f4")):
+        base = sys.getrefcount(bad)
+        with pytest.raises((ValueError, TypeError)):
+            torch.from_numpy(bad)
+        assert sys.getrefcount(bad) == base

@@ -369,3 +369,17 @@ def test_sort_topk_hypothesis_vs_pytorch(ref_torch, case):
     if n and dtype != np.bool_:
         mv = torch.median(x, dim).values
         np.testing.assert_array_equal(N(mv), ref_torch.median(r, dim).values.numpy())
+
+
+def test_sort_into_its_own_input_keeps_zeros_and_nans(ref_torch):
+    # values out= the input itself: zeros' signs and NaNs are read back from the source after earlier
+    # values were written, so the sort must not write over its input as it goes
+    a = np.array([0.0, -1.0, -0.0, np.nan, 2.0, 0.0, -np.inf], np.float32)
+    for desc in (False, True):
+        x, rx = T(a), R(ref_torch, a)
+        i, ri = torch.empty(7, dtype=torch.int64), ref_torch.empty(7, dtype=ref_torch.int64)
+        torch.sort(x, descending=desc, stable=True, out=(x, i))
+        ref_torch.sort(rx.clone(), descending=desc, stable=True, out=(rx, ri))
+        eq(i, ri)
+        np.testing.assert_array_equal(N(x), rx.numpy())
+        assert (np.signbit(N(x)) == np.signbit(rx.numpy())).all()

@@ -378,7 +378,8 @@ static int run_select(const char *fn, THTensor *values, THTensor *indices, THTen
     THTensor *vt = NULL, *it = NULL;
     int st = 0;
     TH_TRY(TH_checkApart(values, indices));
-    if (values && !(vt = TH_outBegin(values, a->dtype, fnd, shape, 1, &a, 1))) return TH_lastErrorCode();
+    /* values never in place: NaNs and zeros are decoded from the source after earlier values are written */
+    if (values && !(vt = TH_outBegin(values, a->dtype, fnd, shape, 1, &a, 0))) return TH_lastErrorCode();
     if (indices && !(it = TH_outBegin(indices, TH_INT64, fnd, shape, 1, &a, 1))) { st = TH_lastErrorCode(); goto done; }
 
     int64_t n = a->ndim == 0 ? 1 : a->size[dim];
