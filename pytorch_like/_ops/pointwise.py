@@ -40,7 +40,8 @@ B = lib  # op codes: B.TH_BINARY_ADD, B.TH_UNARY_EXP, ...
 
 _CMP_OPS = frozenset([B.TH_BINARY_EQ, B.TH_BINARY_NE, B.TH_BINARY_LT, B.TH_BINARY_LE, B.TH_BINARY_GT,
                       B.TH_BINARY_GE, B.TH_BINARY_LOGICAL_AND, B.TH_BINARY_LOGICAL_OR, B.TH_BINARY_LOGICAL_XOR])
-_FLOAT_OUT_OPS = frozenset([B.TH_BINARY_DIV, B.TH_BINARY_ATAN2, B.TH_BINARY_HYPOT])
+_FLOAT_OUT_OPS = frozenset([B.TH_BINARY_DIV, B.TH_BINARY_ATAN2, B.TH_BINARY_HYPOT]
+                           + list(range(B.TH_BINARY_ZETA, B.TH_BINARY_COUNT)))   # the special functions
 
 _SUB_BOOL_MSG = ("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert "
                  "a mask, use the `~` or `logical_not()` operator instead.")
@@ -192,7 +193,8 @@ def _binop(op, a, b, out=None, alpha=1, name="op", inplace=False):
                         f"{type(b).__name__}")
     sc = _scalar_code(s)
     if sc is None:
-        raise TypeError(f"{name}(): argument 'other' must be a Tensor or a number, not {type(s).__name__}")
+        raise TypeError(f"{name}(): argument '{'input' if rev else 'other'}' must be a Tensor or a number, "
+                        f"not {type(s).__name__}")
     rt = _combine(t._t.dtype, sc)
     if op == B.TH_BINARY_SUB and (sc == _BOOL or t._t.dtype == _BOOL):
         raise RuntimeError(_SUB_BOOL_MSG)
