@@ -31,8 +31,9 @@ def _unit_grid():
 @pytest.mark.parametrize("dt", DTYPES)
 def test_erfinv_matches_torch(dt):
     x = _unit_grid()
-    _run("erfinv", x, dt, ulps=2)
-    _run("erfinv", x, dt, ulps=2, namespace=None)      # torch.erfinv
+    ulps = 4 if dt == "float32" else 2     # float32: Giles' approximation, PyTorch's is correctly rounded
+    _run("erfinv", x, dt, ulps=ulps)
+    _run("erfinv", x, dt, ulps=ulps, namespace=None)      # torch.erfinv
 
 
 def test_erfinv_edges():

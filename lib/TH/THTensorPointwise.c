@@ -14,6 +14,7 @@
 int THVector_expf(float *out, const float *in, int64_t n);
 int THVector_sigmoidf(float *out, const float *in, int64_t n);
 int THVector_binaryfStream(int op, float *out, const float *a, const float *b, int64_t n);
+int THVector_erfinvf(float *out, const float *in, int64_t n);
 
 typedef struct {
     double alpha;       /* ADD/SUB alpha, addcmul/addcdiv value, lerp weight */
@@ -338,7 +339,7 @@ BOOL_TYPES(DEFT_, addcmul, x | ((alpha_ != 0) & y & z))
 FLOAT_TYPES(DEFT_, addcdiv, x + (T_)alpha_ * y / z)
 FLOAT_TYPES(DEFT_, lerp, sizeof(T_) == 4 ? (T_)f_lerp_f((float)x, (float)y, (float)z) : (T_)f_lerp_d(x, y, z))
 
-/* float32 exp and sigmoid: SIMD when contiguous */
+/* float32 exp, sigmoid and erfinv: SIMD when contiguous */
 static void un_exp_vec(char **d, const int64_t *s, int64_t n, void *c)
 {
     if (s[0] == 4 && s[1] == 4 && THVector_expf((float *)d[0], (const float *)d[1], n)) return;
@@ -348,6 +349,11 @@ static void un_sigmoid_vec(char **d, const int64_t *s, int64_t n, void *c)
 {
     if (s[0] == 4 && s[1] == 4 && THVector_sigmoidf((float *)d[0], (const float *)d[1], n)) return;
     un_sigmoid_Float(d, s, n, c);
+}
+static void un_erfinv_vec(char **d, const int64_t *s, int64_t n, void *c)
+{
+    if (s[0] == 4 && s[1] == 4 && THVector_erfinvf((float *)d[0], (const float *)d[1], n)) return;
+    un_erfinv_Float(d, s, n, c);
 }
 
 /* float32 add/sub/mul/div over contiguous runs far larger than the caches: streaming stores */
@@ -477,6 +483,7 @@ __attribute__((constructor)) static void pointwise_init_tables(void)
     bin_tab[TH_BINARY_DIV][TH_FLOAT32] = bin_div_stream;
     un_tab[TH_UNARY_EXP][TH_FLOAT32] = un_exp_vec;
     un_tab[TH_UNARY_SIGMOID][TH_FLOAT32] = un_sigmoid_vec;
+    un_tab[TH_UNARY_ERFINV][TH_FLOAT32] = un_erfinv_vec;
     ALL_TYPES(REGUB_, TH_UNARY_LOGICAL_NOT, lnot)
     ALL_TYPES(REGUB_, TH_UNARY_ISNAN, isnan) ALL_TYPES(REGUB_, TH_UNARY_ISINF, isinf)
     ALL_TYPES(REGUB_, TH_UNARY_ISFINITE, isfinite)
