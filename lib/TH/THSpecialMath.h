@@ -26,6 +26,9 @@ TH_SPECIAL_UNARY(TH_SPECIAL_DECL1)
 TH_SPECIAL_BINARY(TH_SPECIAL_DECL2)
 TH_SPECIAL_POLY(TH_SPECIAL_DECLP)
 float THSpecial_polygamma_f(int64_t n, float x);
+/* Chebyshev coefficients of exp(-x) i0(x) on [0, 8] and of exp(-x) sqrt(x) i0(x) on (8, inf) (Cephes),
+ * for the SIMD i0 of THVectorMath.c */
+extern const float THSpecial_i0e_A_f[30], THSpecial_i0e_B_f[25];
 double THSpecial_polygamma_d(int64_t n, double x);
 
 #endif

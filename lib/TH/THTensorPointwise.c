@@ -15,6 +15,7 @@ int THVector_expf(float *out, const float *in, int64_t n);
 int THVector_sigmoidf(float *out, const float *in, int64_t n);
 int THVector_binaryfStream(int op, float *out, const float *a, const float *b, int64_t n);
 int THVector_erfinvf(float *out, const float *in, int64_t n);
+int THVector_i0f(float *out, const float *in, int64_t n);
 
 typedef struct {
     double alpha;       /* ADD/SUB alpha, addcmul/addcdiv value, lerp weight */
@@ -339,22 +340,17 @@ BOOL_TYPES(DEFT_, addcmul, x | ((alpha_ != 0) & y & z))
 FLOAT_TYPES(DEFT_, addcdiv, x + (T_)alpha_ * y / z)
 FLOAT_TYPES(DEFT_, lerp, sizeof(T_) == 4 ? (T_)f_lerp_f((float)x, (float)y, (float)z) : (T_)f_lerp_d(x, y, z))
 
-/* float32 exp, sigmoid and erfinv: SIMD when contiguous */
-static void un_exp_vec(char **d, const int64_t *s, int64_t n, void *c)
-{
-    if (s[0] == 4 && s[1] == 4 && THVector_expf((float *)d[0], (const float *)d[1], n)) return;
-    un_exp_Float(d, s, n, c);
+/* float32 exp, sigmoid, erfinv and i0: SIMD when contiguous */
+#define VEC_UNARY(OPN, VF) \
+static void un_##OPN##_vec(char **d, const int64_t *s, int64_t n, void *c) \
+{ \
+    if (s[0] == 4 && s[1] == 4 && VF((float *)d[0], (const float *)d[1], n)) return; \
+    un_##OPN##_Float(d, s, n, c); \
 }
-static void un_sigmoid_vec(char **d, const int64_t *s, int64_t n, void *c)
-{
-    if (s[0] == 4 && s[1] == 4 && THVector_sigmoidf((float *)d[0], (const float *)d[1], n)) return;
-    un_sigmoid_Float(d, s, n, c);
-}
-static void un_erfinv_vec(char **d, const int64_t *s, int64_t n, void *c)
-{
-    if (s[0] == 4 && s[1] == 4 && THVector_erfinvf((float *)d[0], (const float *)d[1], n)) return;
-    un_erfinv_Float(d, s, n, c);
-}
+VEC_UNARY(exp, THVector_expf)
+VEC_UNARY(sigmoid, THVector_sigmoidf)
+VEC_UNARY(erfinv, THVector_erfinvf)
+VEC_UNARY(i0, THVector_i0f)
 
 /* float32 add/sub/mul/div over contiguous runs far larger than the caches: streaming stores */
 enum { TH_STREAM_MIN = 1 << 20 };
@@ -484,6 +480,7 @@ __attribute__((constructor)) static void pointwise_init_tables(void)
     un_tab[TH_UNARY_EXP][TH_FLOAT32] = un_exp_vec;
     un_tab[TH_UNARY_SIGMOID][TH_FLOAT32] = un_sigmoid_vec;
     un_tab[TH_UNARY_ERFINV][TH_FLOAT32] = un_erfinv_vec;
+    un_tab[TH_UNARY_I0][TH_FLOAT32] = un_i0_vec;
     ALL_TYPES(REGUB_, TH_UNARY_LOGICAL_NOT, lnot)
     ALL_TYPES(REGUB_, TH_UNARY_ISNAN, isnan) ALL_TYPES(REGUB_, TH_UNARY_ISINF, isinf)
     ALL_TYPES(REGUB_, TH_UNARY_ISFINITE, isfinite)

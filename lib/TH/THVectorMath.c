@@ -2,8 +2,10 @@
  * time; the build has no -march). Lanes outside the polynomial's safe range (overflow,
  * underflow to subnormals, inf, nan) fall back to libm for their 8-wide block, so the
  * special cases are exactly libm's. Accuracy in range: within 2 ulp of expf. erfinv is Giles'
- * approximation on a Cephes logf, within 4 ULP of the true values like its scalar form. */
+ * approximation on a Cephes logf, within 4 ULP of the true values like its scalar form; i0 is
+ * the scalar form's Chebyshev series, 8 lanes at a time (its latency chain is the cost). */
 #include "THGeneral.h"
+#include "THSpecialMath.h"
 #include <math.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -14,7 +16,7 @@ int THVector_expf(float *out, const float *in, int64_t n);
 int THVector_sigmoidf(float *out, const float *in, int64_t n);
 int THVector_binaryfStream(int op, float *out, const float *a, const float *b, int64_t n);
 int THVector_erfinvf(float *out, const float *in, int64_t n);
-float THSpecial_erfinv_f(float x);
+int THVector_i0f(float *out, const float *in, int64_t n);
 
 #ifdef TH_HAVE_X86
 static int th_vec_level = -1;
@@ -149,6 +151,53 @@ __attribute__((target("avx2,fma"))) static void erfinvf_avx2(float *out, const f
     for (; i < n; i++) out[i] = THSpecial_erfinv_f(in[i]);
 }
 
+/* Clenshaw sum 0.5 (b0 - b2) of the Chebyshev series c[0..len) at t, as THSpecialMath.c's chbevl */
+__attribute__((target("avx2,fma"))) static inline __m256 chbevl8(__m256 t, const float *c, int len)
+{
+    __m256 b0 = _mm256_set1_ps(c[0]), b1 = _mm256_setzero_ps(), b2 = b1;
+    for (int i = 1; i < len; i++) {
+        b2 = b1;
+        b1 = b0;
+        b0 = _mm256_add_ps(_mm256_fmsub_ps(t, b1, b2), _mm256_set1_ps(c[i]));
+    }
+    return _mm256_mul_ps(_mm256_set1_ps(0.5f), _mm256_sub_ps(b0, b2));
+}
+
+/* i0 as THSpecial_i0_f: exp(|x|) times the series on [0, 8], or times the inverted-interval series
+ * over sqrt(|x|) above; blocks with |x| beyond exp8's range or nan go through the scalar function */
+__attribute__((target("avx2,fma"))) static void i0f_avx2(float *out, const float *in, int64_t n)
+{
+    const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)), eight = _mm256_set1_ps(8.0f);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 x = _mm256_and_ps(_mm256_loadu_ps(in + i), absmask);
+        int ok;
+        __m256 e = exp8(x, &ok);
+        if (!ok) {
+            for (int j = 0; j < 8; j++) out[i + j] = THSpecial_i0_f(in[i + j]);
+            continue;
+        }
+        int low = _mm256_movemask_ps(_mm256_cmp_ps(x, eight, _CMP_LE_OQ));
+        __m256 a = _mm256_setzero_ps(), b = a;
+        if (low)
+            a = chbevl8(_mm256_sub_ps(_mm256_mul_ps(x, _mm256_set1_ps(0.5f)), _mm256_set1_ps(2.0f)),
+                        THSpecial_i0e_A_f, 30);
+        if (low != 0xff)
+            b = _mm256_div_ps(chbevl8(_mm256_sub_ps(_mm256_div_ps(_mm256_set1_ps(32.0f), x), _mm256_set1_ps(2.0f)),
+                                      THSpecial_i0e_B_f, 25), _mm256_sqrt_ps(x));
+        __m256 s = _mm256_blendv_ps(b, a, _mm256_cmp_ps(x, eight, _CMP_LE_OQ));
+        _mm256_storeu_ps(out + i, _mm256_mul_ps(e, s));
+    }
+    for (; i < n; i++) out[i] = THSpecial_i0_f(in[i]);
+}
+
+int THVector_i0f(float *out, const float *in, int64_t n)
+{
+    if (vec_level() < 1) return 0;
+    i0f_avx2(out, in, n);
+    return 1;
+}
+
 int THVector_erfinvf(float *out, const float *in, int64_t n)
 {
     if (vec_level() < 1) return 0;
@@ -172,6 +221,7 @@ int THVector_sigmoidf(float *out, const float *in, int64_t n)
 #else
 int THVector_expf(float *out, const float *in, int64_t n) { (void)out; (void)in; (void)n; return 0; }
 int THVector_erfinvf(float *out, const float *in, int64_t n) { (void)out; (void)in; (void)n; return 0; }
+int THVector_i0f(float *out, const float *in, int64_t n) { (void)out; (void)in; (void)n; return 0; }
 int THVector_sigmoidf(float *out, const float *in, int64_t n) { (void)out; (void)in; (void)n; return 0; }
 #endif
 
