@@ -189,7 +189,7 @@ static T SP(polevl)(const T x, const T A[], size_t len) {
  * This implementation of the regularized incomplete gamma functions and
  * their helper functions are derived from the implementation of SciPy's
  * gammainc, Cephes's igam and igamc, and Boost's Lanczos approximations.
- * See NOTICE for the licenses.
+ * Licenses: see THSpecialMath.c.
  */
 static T SP(ratevl)(T x, const T num[], int64_t M,
     const T denom[], int64_t N) {
@@ -248,7 +248,7 @@ static T SP(ratevl)(T x, const T num[], int64_t M,
 /* (C) Copyright John Maddock 2006.
  * Use, modification and distribution are subject to the
  * Boost Software License, Version 1.0. See
- * https://www.boost.org/LICENSE_1_0.txt or see NOTICE.
+ * https://www.boost.org/LICENSE_1_0.txt.
  */
 static T SP(lanczos_sum_expg_scaled)(T x) {
   // lanczos approximation
@@ -1692,7 +1692,7 @@ T SP(erfcx)(T x)
 
  * This implementation of log_ndtr and its helper functions
  * follow SciPy's implementation
- * See NOTICE for the licenses.
+ * Licenses: see THSpecialMath.c.
  */
 T SP(log_ndtr)(T x) {
   T t = x * ((T)M_SQRT1_2);
@@ -2802,8 +2802,9 @@ T SP(modified_bessel_i1)(T x) {
 
     return exp(fabs(x)) * (((T)0.5) * (b - p)) / sqrt(fabs(x));
 }
-T SP(modified_bessel_k0)(T x) {
-    static const T A[] = {
+/* K0 and K1 (Cephes k0, k1; scaled: times exp(x)): Chebyshev series in x^2 - 2 on (0, 2], with
+ * log(x/2) I(x) terms, and in 8/x - 2 above */
+static const T SP(k0_A)[10] = {
             +1.37446543561352307156e-16,
             +4.25981614279661018399e-14,
             +1.03496952576338420167e-11,
@@ -2815,8 +2816,7 @@ T SP(modified_bessel_k0)(T x) {
             +3.44289899924628486886e-01,
             -5.35327393233902768720e-01,
     };
-
-    static const T B[] = {
+static const T SP(k0_B)[25] = {
             +5.30043377268626276149e-18,
             -1.64758043015242134646e-17,
             +5.21039150503902756861e-17,
@@ -2843,42 +2843,7 @@ T SP(modified_bessel_k0)(T x) {
             -3.14481013119645005427e-02,
             +2.44030308206595545468e+00,
     };
-
-    if (x == ((T)0.0)) {
-        return (T)INFINITY;
-    }
-
-    if (x < ((T)0.0)) {
-        return (T)NAN;
-    }
-
-    T p = ((T)0);
-    T q = 0.0;
-
-    if (x <= ((T)2.0)) {
-        T a = A[0];
-
-        for (uint8_t index = 1; index < 10; index++) {
-            p = q;
-            q = a;
-            a = (x * x - ((T)2.0)) * q - p + A[index];
-        }
-
-        return ((T)0.5) * (a - p) - log(0.5 * x) * SP(modified_bessel_i0)(x);
-    }
-
-    T b = B[0];
-
-    for (uint8_t index = 1; index < 25; index++) {
-        p = q;
-        q = b;
-        b = (((T)8.0) / x - ((T)2.0)) * q - p + B[index];
-    }
-
-    return exp(-x) * (((T)0.5) * (b - p)) / sqrt(x);
-}
-T SP(modified_bessel_k1)(T x) {
-    static const T A[] = {
+static const T SP(k1_A)[11] = {
             -7.02386347938628759343e-18,
             -2.42744985051936593393e-15,
             -6.66690169419932900609e-13,
@@ -2891,8 +2856,7 @@ T SP(modified_bessel_k1)(T x) {
             -3.53155960776544875667e-01,
             +1.52530022733894777053e+00,
     };
-
-    static const T B[] = {
+static const T SP(k1_B)[25] = {
             -5.75674448366501715755e-18,
             +1.79405087314755922667e-17,
             -5.68946255844285935196e-17,
@@ -2920,189 +2884,38 @@ T SP(modified_bessel_k1)(T x) {
             +2.72062619048444266945e+00,
     };
 
-    if (x == ((T)0.0)) {
-        return (T)INFINITY;
-    }
-
-    if (x < ((T)0.0)) {
-        return (T)NAN;
-    }
-
-    T p = ((T)0);
-    T q = 0.0;
-
-    if (x <= ((T)2.0)) {
-        T a = A[0];
-
-        for (uint8_t index = 1; index < 11; index++) {
-            p = q;
-            q = a;
-            a = (x * x - ((T)2.0)) * q - p + A[index];
-        }
-
-        return log(((T)0.5) * x) * SP(modified_bessel_i1)(x) + ((T)0.5) * (a - p) / x;
-    }
-
-    T b = B[0];
-
-    for (uint8_t index = 1; index < 25; index++) {
-        p = q;
-        q = b;
-        b = (((T)8.0) / x - ((T)2.0)) * q - p + B[index];
-    }
-
-    return exp(-x) * (((T)0.5) * (b - p)) / sqrt(x);
+T SP(modified_bessel_k0)(T x)
+{
+    if (x == (T)0.0) return (T)INFINITY;
+    if (x < (T)0.0) return (T)NAN;
+    if (x <= (T)2.0) return SP(chbevl)(x * x - (T)2.0, SP(k0_A), 10) - log(0.5 * x) * SP(modified_bessel_i0)(x);
+    return exp(-x) * SP(chbevl)((T)8.0 / x - (T)2.0, SP(k0_B), 25) / sqrt(x);
 }
-T SP(scaled_modified_bessel_k0)(T x) {
-    static const T A[] = {
-            +1.37446543561352307156e-16,
-            +4.25981614279661018399e-14,
-            +1.03496952576338420167e-11,
-            +1.90451637722020886025e-09,
-            +2.53479107902614945675e-07,
-            +2.28621210311945178607e-05,
-            +1.26461541144692592338e-03,
-            +3.59799365153615016266e-02,
-            +3.44289899924628486886e-01,
-            -5.35327393233902768720e-01,
-    };
 
-    static const T B[] = {
-            +5.30043377268626276149e-18,
-            -1.64758043015242134646e-17,
-            +5.21039150503902756861e-17,
-            -1.67823109680541210385e-16,
-            +5.51205597852431940784e-16,
-            -1.84859337734377901440e-15,
-            +6.34007647740507060557e-15,
-            -2.22751332699166985548e-14,
-            +8.03289077536357521100e-14,
-            -2.98009692317273043925e-13,
-            +1.14034058820847496303e-12,
-            -4.51459788337394416547e-12,
-            +1.85594911495471785253e-11,
-            -7.95748924447710747776e-11,
-            +3.57739728140030116597e-10,
-            -1.69753450938905987466e-09,
-            +8.57403401741422608519e-09,
-            -4.66048989768794782956e-08,
-            +2.76681363944501510342e-07,
-            -1.83175552271911948767e-06,
-            +1.39498137188764993662e-05,
-            -1.28495495816278026384e-04,
-            +1.56988388573005337491e-03,
-            -3.14481013119645005427e-02,
-            +2.44030308206595545468e+00,
-    };
-
-    if (x == ((T)0.0)) {
-        return (T)INFINITY;
-    }
-
-    if (x < ((T)0.0)) {
-        return (T)NAN;
-    }
-
-    T p = ((T)0);
-    T q = 0.0;
-
-    if (x <= ((T)2.0)) {
-        T a = A[0];
-
-        for (uint64_t index = 1; index < 10; index++) {
-            p = q;
-            q = a;
-            a = (x * x - ((T)2.0)) * q - p + A[index];
-        }
-
-        return (((T)0.5) * (a - p) - log(((T)0.5) * x) * SP(modified_bessel_i0)(x)) * exp(x);
-    }
-
-    T b = B[0];
-
-    for (uint64_t index = 1; index < 25; index++) {
-        p = q;
-        q = b;
-        b = (((T)8.0) / x - ((T)2.0)) * q - p + B[index];
-    }
-
-    return ((T)0.5) * (b - p) / sqrt(x);
+T SP(scaled_modified_bessel_k0)(T x)
+{
+    if (x == (T)0.0) return (T)INFINITY;
+    if (x < (T)0.0) return (T)NAN;
+    if (x <= (T)2.0)
+        return (SP(chbevl)(x * x - (T)2.0, SP(k0_A), 10) - log((T)0.5 * x) * SP(modified_bessel_i0)(x)) * exp(x);
+    return SP(chbevl)((T)8.0 / x - (T)2.0, SP(k0_B), 25) / sqrt(x);
 }
-T SP(scaled_modified_bessel_k1)(T x) {
-    static const T A[] = {
-            -7.02386347938628759343e-18,
-            -2.42744985051936593393e-15,
-            -6.66690169419932900609e-13,
-            -1.41148839263352776110e-10,
-            -2.21338763073472585583e-08,
-            -2.43340614156596823496e-06,
-            -1.73028895751305206302e-04,
-            -6.97572385963986435018e-03,
-            -1.22611180822657148235e-01,
-            -3.53155960776544875667e-01,
-            +1.52530022733894777053e+00,
-    };
 
-    static const T B[] = {
-            -5.75674448366501715755e-18,
-            +1.79405087314755922667e-17,
-            -5.68946255844285935196e-17,
-            +1.83809354436663880070e-16,
-            -6.05704724837331885336e-16,
-            +2.03870316562433424052e-15,
-            -7.01983709041831346144e-15,
-            +2.47715442448130437068e-14,
-            -8.97670518232499435011e-14,
-            +3.34841966607842919884e-13,
-            -1.28917396095102890680e-12,
-            +5.13963967348173025100e-12,
-            -2.12996783842756842877e-11,
-            +9.21831518760500529508e-11,
-            -4.19035475934189648750e-10,
-            +2.01504975519703286596e-09,
-            -1.03457624656780970260e-08,
-            +5.74108412545004946722e-08,
-            -3.50196060308781257119e-07,
-            +2.40648494783721712015e-06,
-            -1.93619797416608296024e-05,
-            +1.95215518471351631108e-04,
-            -2.85781685962277938680e-03,
-            +1.03923736576817238437e-01,
-            +2.72062619048444266945e+00,
-    };
+T SP(modified_bessel_k1)(T x)
+{
+    if (x == (T)0.0) return (T)INFINITY;
+    if (x < (T)0.0) return (T)NAN;
+    if (x <= (T)2.0) return log((T)0.5 * x) * SP(modified_bessel_i1)(x) + SP(chbevl)(x * x - (T)2.0, SP(k1_A), 11) / x;
+    return exp(-x) * SP(chbevl)((T)8.0 / x - (T)2.0, SP(k1_B), 25) / sqrt(x);
+}
 
-    if (x == ((T)0.0)) {
-        return (T)INFINITY;
-    }
-
-    if (x < ((T)0.0)) {
-        return (T)NAN;
-    }
-
-    T p = ((T)0);
-    T q = 0.0;
-
-    if (x <= ((T)2.0)) {
-        T a = A[0];
-
-        for (uint64_t index = 1; index < 11; index++) {
-            p = q;
-            q = a;
-            a = (x * x - ((T)2.0)) * q - p + A[index];
-        }
-
-        return (log(((T)0.5) * x) * SP(modified_bessel_i1)(x) + ((T)0.5) * (a - p) / x) * exp(x);
-    }
-
-    T b = B[0];
-
-    for (uint64_t index = 1; index < 25; index++) {
-        p = q;
-        q = b;
-        b = (((T)8.0) / x - ((T)2.0)) * q - p + B[index];
-    }
-
-    return (((T)0.5) * (b - p) / sqrt(x));
+T SP(scaled_modified_bessel_k1)(T x)
+{
+    if (x == (T)0.0) return (T)INFINITY;
+    if (x < (T)0.0) return (T)NAN;
+    if (x <= (T)2.0)
+        return (log((T)0.5 * x) * SP(modified_bessel_i1)(x) + SP(chbevl)(x * x - (T)2.0, SP(k1_A), 11) / x) * exp(x);
+    return SP(chbevl)((T)8.0 / x - (T)2.0, SP(k1_B), 25) / sqrt(x);
 }
 T SP(shifted_chebyshev_polynomial_t)(T x, int64_t n) {
     if (n < 0) {
