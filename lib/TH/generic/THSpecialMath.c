@@ -725,143 +725,51 @@ static T SP(_igamc_helper_continued_fraction)(T a, T x) {
   }
   return ans * ax;
 }
-T SP(igammac)(T a, T x) {
-  /* the calculation of the regularized upper incomplete gamma function
-   * is done differently based on the values of a and x:
-   * - if x and/or a is at the boundary of defined region, then assign the
-   *   result at the boundary
-   * - if a is large and a ~ x, then using Uniform Asymptotic Expansions for
-   *   Large Parameter (see DLMF 8.12.4 [igam1])
-   * - if x > 1.1 and x < a, using the subtraction from the regularized lower
-   *   incomplete gamma
-   * - otherwise, calculate the series from [igam2] eq (5)
-   */
-  T absxma_a;
-
-  static T SMALL = 20.0;
-  static T LARGE = 200.0;
-  static T SMALLRATIO = 0.3;
-  static T LARGERATIO = 4.5;
-
-  // note that in SciPy, a and x are non-negative, with exclusive 0s (i.e.,
-  // at most 1 of them can be 0), where igammac(0, x) = 0.0 iff x > 0.
-  if ((x < 0) || (a < 0)) {
-    // out of defined-region of the function
-    return (T)NAN;
-  }
-  else if (a == 0) {
-    if (x > 0) {
-      return 0.0;
-    }
+/* SciPy's boundary values and the uniform asymptotic regime where a ~ x (DLMF 8.12.3/8.12.4
+ * [igam1]), shared by igamma (lower != 0) and igammac: 1 with the value in *r, else 0.
+ * a and x are non-negative with exclusive zeros: igamma(0, x) = 1 and igammac(0, x) = 0 iff x > 0. */
+static int SP(igam_edges)(T a, T x, int lower, T *r)
+{
+    if (x < 0 || a < 0) *r = (T)NAN;
+    else if (a == 0) *r = x > 0 ? (T)(lower ? 1.0 : 0.0) : (T)NAN;
+    else if (x == 0) *r = (T)(lower ? 0.0 : 1.0);
+    else if (isinf(a)) *r = isinf(x) ? (T)NAN : (T)(lower ? 0.0 : 1.0);
+    else if (isinf(x)) *r = (T)(lower ? 1.0 : 0.0);
     else {
-      return (T)NAN;
+        T absxma_a = fabs(x - a) / a;
+        if (!((a > (T)20.0 && a < (T)200.0 && absxma_a < (T)0.3) ||
+              (a > (T)200.0 && absxma_a < (T)4.5 / sqrt(a))))
+            return 0;
+        *r = SP(_igam_helper_asymptotic_series)(a, x, lower);
     }
-  }
-  else if (x == 0) {
-    return 1.0;
-  }
-  else if (isinf(a)) {
-    if (isinf(x)) {
-      return (T)NAN;
-    }
-    return 1.0;
-  }
-  else if (isinf(x)) {
-    return 0.0;
-  }
-
-  absxma_a = fabs(x - a) / a;
-  if ((a > SMALL) && (a < LARGE) && (absxma_a < SMALLRATIO)) {
-     return SP(_igam_helper_asymptotic_series)(a, x, 0);
-  }
-  else if ((a > LARGE) && (absxma_a < LARGERATIO / sqrt(a))) {
-     return SP(_igam_helper_asymptotic_series)(a, x, 0);
-  }
-
-  if (x > 1.1) {
-    if (x < a) {
-      return 1.0 - SP(_igam_helper_series)(a, x);
-    }
-    else {
-      return SP(_igamc_helper_continued_fraction)(a, x);
-    }
-  }
-  else if (x <= 0.5) {
-    if (-0.4 / log(x) < a) {
-      return 1.0 - SP(_igam_helper_series)(a, x);
-    }
-    else {
-      return SP(_igamc_helper_series)(a, x);
-    }
-  }
-  else {
-    if (x * 1.1 < a) {
-      return 1.0 - SP(_igam_helper_series)(a, x);
-    }
-    else {
-      return SP(_igamc_helper_series)(a, x);
-    }
-  }
+    return 1;
 }
-T SP(igamma)(T a, T x) {
-  /* the calculation of the regularized lower incomplete gamma function
-   * is done differently based on the values of a and x:
-   * - if x and/or a is at the boundary of defined region, then assign the
-   *   result at the boundary
-   * - if a is large and a ~ x, then using Uniform Asymptotic Expansions for
-   *   Large Parameter (see DLMF 8.12.3 [igam1])
-   * - if x > 1 and x > a, using the subtraction from the regularized upper
-   *   incomplete gamma
-   * - otherwise, calculate the series from [igam2] eq (4)
-   */
-  T absxma_a;
-  static T SMALL = 20.0;
-  static T LARGE = 200.0;
-  static T SMALLRATIO = 0.3;
-  static T LARGERATIO = 4.5;
 
-  // boundary values following SciPy
-  // note that in SciPy, a and x are non-negative, with exclusive 0s (i.e.,
-  // at most 1 of them can be 0), where igamma(0, x) = 1.0 iff x > 0.
-  if ((x < 0) || (a < 0)) {
-    // out of defined-region of the function
-    return (T)NAN;
-  }
-  else if (a == 0) {
-    if (x > 0) {
-      return 1.0;
+/* regularized upper incomplete gamma: beyond the edges, 1 - the lower series where x > 1.1 and
+ * x < a, else the series of [igam2] eq (5) or the continued fraction */
+T SP(igammac)(T a, T x)
+{
+    T r;
+    if (SP(igam_edges)(a, x, 0, &r)) return r;
+    if (x > 1.1) {
+        if (x < a) return 1.0 - SP(_igam_helper_series)(a, x);
+        return SP(_igamc_helper_continued_fraction)(a, x);
+    } else if (x <= 0.5) {
+        if (-0.4 / log(x) < a) return 1.0 - SP(_igam_helper_series)(a, x);
+        return SP(_igamc_helper_series)(a, x);
     }
-    else {
-      return (T)NAN;
-    }
-  }
-  else if (x == 0) {
-    return 0.0; // zero integration limit
-  }
-  else if (isinf(a)) {
-    if (isinf(x)) {
-      return (T)NAN;
-    }
-    return 0.0;
-  }
-  else if (isinf(x)) {
-    return 1.0;
-  }
+    if (x * 1.1 < a) return 1.0 - SP(_igam_helper_series)(a, x);
+    return SP(_igamc_helper_series)(a, x);
+}
 
-  /* Asymptotic regime where a ~ x. See [igam2] */
-  absxma_a = fabs(x - a) / a;
-  if ((a > SMALL) && (a < LARGE) && (absxma_a < SMALLRATIO)) {
-    return SP(_igam_helper_asymptotic_series)(a, x, 1);
-  }
-  else if ((a > LARGE) && (absxma_a < LARGERATIO / sqrt(a))) {
-    return SP(_igam_helper_asymptotic_series)(a, x, 1);
-  }
-
-  if ((x > 1.0) && (x > a)) {
-    return 1.0 - SP(igammac)(a, x);
-  }
-
-  return SP(_igam_helper_series)(a, x);
+/* regularized lower incomplete gamma: beyond the edges, 1 - igammac where x > 1 and x > a, else
+ * the series of [igam2] eq (4) */
+T SP(igamma)(T a, T x)
+{
+    T r;
+    if (SP(igam_edges)(a, x, 1, &r)) return r;
+    if (x > 1.0 && x > a) return 1.0 - SP(igammac)(a, x);
+    return SP(_igam_helper_series)(a, x);
 }
 static T SP(chbevl)(const T x, const T array[], size_t len) {
   T b0, b1, b2 = (T)(0.0);
