@@ -126,3 +126,13 @@ def test_node_names():
     assert P.special.i0e(x).grad_fn.name() == "SpecialI0EBackward0"
     assert P.special.i1(x).grad_fn.name() == "SpecialI1Backward0"
     assert P.special.i1e(x).grad_fn.name() == "SpecialI1EBackward0"
+
+
+def test_float32_i0_simd_and_strided_paths_agree():
+    """Contiguous float32 i0 runs the AVX2 Clenshaw sums, strided input the scalar function."""
+    x = np.concatenate([np.linspace(-90, 90, 7201), [NAN, INF, -INF, 0.0, 8.0, -8.0, 1e-42]]).astype(np.float32)
+    base = P.tensor(np.stack([x, x]).T.copy())
+    strided = P.i0(base[:, 0]).numpy()
+    contiguous = P.i0(P.tensor(x)).numpy()
+    assert_matches(contiguous, strided, "float32", ulps=16)
+    assert_matches(strided, torch.i0(torch.tensor(x)).numpy(), "float32", ulps=16)

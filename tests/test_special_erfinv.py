@@ -117,3 +117,15 @@ def test_grad_node_names():
     assert P.special.ndtri(x).grad_fn.name() == "SpecialNdtriBackward0"
     assert P.special.log_ndtr(x).grad_fn.name() == "SpecialLogNdtrBackward0"
     assert P.special.erfcx(x).grad_fn.name() == "SpecialErfcxBackward0"
+
+
+def test_float32_simd_and_strided_paths_agree():
+    """Contiguous float32 erfinv runs the AVX2 kernel (where the CPU has it), strided input the
+    scalar one: both are Giles' approximation and agree to a few ULP, special values exactly."""
+    x = np.concatenate([np.linspace(-1, 1, 4001), [NAN, INF, -INF, 2.0, -0.0, 1e-42]]).astype(np.float32)
+    base = P.tensor(np.stack([x, x]).T.copy())           # column 0 strided by 2
+    strided = P.special.erfinv(base[:, 0]).numpy()
+    contiguous = P.special.erfinv(P.tensor(x)).numpy()
+    assert_matches(contiguous, strided, "float32", ulps=4)
+    ref = torch.special.erfinv(torch.tensor(x)).numpy()
+    assert_matches(strided, ref, "float32", ulps=4)
