@@ -44,4 +44,6 @@ def get_num_threads():
 from . import autograd  # noqa: E402  (installs graph recording into the ops above)
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
 from . import nn, optim, special, utils  # noqa: E402,F401
+mvlgamma = special.multigammaln     # the top-level names torch also has
+xlogy = special.xlogy
 from .serialization import load, save  # noqa: E402,F401

@@ -1,10 +1,10 @@
 """pytorch_like.special: PyTorch's torch.special names, on the core ops.
 
 Aliases of differentiable core ops record through those ops; the functions built here
-(logit, xlogy, xlog1py, sinc, entr) record one node each with PyTorch's own backward
-formula (autograd/formulas_special.py), so gradients at the edge values (0, 1, poles)
-match PyTorch's rather than those of the composite's pieces. erfinv, ndtri and i0 are not
-provided: the core has no kernel for them.
+(logit, xlogy, xlog1py, sinc, entr, ndtri, log_ndtr, erfcx, i0e, i1, i1e, zeta) record one node
+each with PyTorch's own backward formula (autograd/formulas_special.py), so gradients at the
+edge values (0, 1, poles) match PyTorch's rather than those of the composite's pieces. The
+Bessel functions and orthogonal polynomials are not differentiable, as in PyTorch.
 """
 import math
 
@@ -17,7 +17,14 @@ from .tensor import Tensor, tensor as _tensor
 
 __all__ = ["digamma", "psi", "polygamma", "gammaln", "erf", "erfc", "expit", "logit", "exp2", "expm1",
            "log1p", "xlogy", "xlog1py", "sinc", "round", "log_softmax", "softmax", "logsumexp", "ndtr",
-           "entr"]
+           "entr", "erfinv", "i0", "i0e", "i1", "i1e", "ndtri", "log_ndtr", "erfcx", "zeta", "gammainc", "gammaincc",
+           "multigammaln", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "modified_bessel_i0",
+           "modified_bessel_i1", "modified_bessel_k0", "modified_bessel_k1", "scaled_modified_bessel_k0",
+           "scaled_modified_bessel_k1", "spherical_bessel_j0", "airy_ai", "chebyshev_polynomial_t",
+           "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w",
+           "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v",
+           "shifted_chebyshev_polynomial_w", "hermite_polynomial_h", "hermite_polynomial_he",
+           "laguerre_polynomial_l", "legendre_polynomial_p"]
 
 digamma = psi = _ops.pointwise.digamma
 polygamma = _ops.pointwise.polygamma
@@ -29,6 +36,10 @@ exp2 = _ops.pointwise.exp2
 expm1 = _ops.pointwise.expm1
 log1p = _ops.pointwise.log1p
 round = _ops.pointwise.round
+erfinv = _ops.pointwise.erfinv
+i0 = _ops.pointwise.i0
+gammainc = _ops.pointwise.igamma
+gammaincc = _ops.pointwise.igammac
 logsumexp = _red.logsumexp
 
 _where = _pw.where
@@ -129,3 +140,114 @@ entr = _make_wrapper(_entr, _SPECS["entr"])
 for _f, _n in ((logit, "logit"), (xlogy, "xlogy"), (xlog1py, "xlog1py"), (sinc, "sinc"), (entr, "entr")):
     _f.__name__ = _f.__qualname__ = _n
 del _f, _n
+
+
+# ---------------------------------------------------------------------- C special functions
+_L = _pw.lib
+_UNARY = [   # name, op, differentiable, doc
+    ("ndtri", _L.TH_UNARY_NDTRI, True, "Inverse of ndtr: the x where the standard normal CDF is input."),
+    ("log_ndtr", _L.TH_UNARY_LOG_NDTR, True, "log(ndtr(input)), accurate in the lower tail."),
+    ("erfcx", _L.TH_UNARY_ERFCX, True, "Scaled complementary error function exp(x^2) erfc(x)."),
+    ("i0e", _L.TH_UNARY_I0E, True, "Exponentially scaled modified Bessel function exp(-|x|) i0(x)."),
+    ("i1", _L.TH_UNARY_I1, True, "Modified Bessel function of the first kind of order 1."),
+    ("i1e", _L.TH_UNARY_I1E, True, "Exponentially scaled modified Bessel function exp(-|x|) i1(x)."),
+    ("bessel_j0", _L.TH_UNARY_BESSEL_J0, False, "Bessel function of the first kind of order 0."),
+    ("bessel_j1", _L.TH_UNARY_BESSEL_J1, False, "Bessel function of the first kind of order 1."),
+    ("bessel_y0", _L.TH_UNARY_BESSEL_Y0, False, "Bessel function of the second kind of order 0."),
+    ("bessel_y1", _L.TH_UNARY_BESSEL_Y1, False, "Bessel function of the second kind of order 1."),
+    ("modified_bessel_i0", _L.TH_UNARY_MODIFIED_BESSEL_I0, False, "Modified Bessel function I0."),
+    ("modified_bessel_i1", _L.TH_UNARY_MODIFIED_BESSEL_I1, False, "Modified Bessel function I1."),
+    ("modified_bessel_k0", _L.TH_UNARY_MODIFIED_BESSEL_K0, False, "Modified Bessel function K0."),
+    ("modified_bessel_k1", _L.TH_UNARY_MODIFIED_BESSEL_K1, False, "Modified Bessel function K1."),
+    ("scaled_modified_bessel_k0", _L.TH_UNARY_SCALED_MODIFIED_BESSEL_K0, False, "exp(x) K0(x)."),
+    ("scaled_modified_bessel_k1", _L.TH_UNARY_SCALED_MODIFIED_BESSEL_K1, False, "exp(x) K1(x)."),
+    ("spherical_bessel_j0", _L.TH_UNARY_SPHERICAL_BESSEL_J0, False, "Spherical Bessel function j0 = sin(x) / x."),
+    ("airy_ai", _L.TH_UNARY_AIRY_AI, False, "Airy function Ai."),
+]
+_POLYNOMIALS = [
+    ("chebyshev_polynomial_t", _L.TH_BINARY_CHEBYSHEV_T, "Chebyshev polynomial of the first kind T_n(input)."),
+    ("chebyshev_polynomial_u", _L.TH_BINARY_CHEBYSHEV_U, "Chebyshev polynomial of the second kind U_n(input)."),
+    ("chebyshev_polynomial_v", _L.TH_BINARY_CHEBYSHEV_V, "Chebyshev polynomial of the third kind V_n(input)."),
+    ("chebyshev_polynomial_w", _L.TH_BINARY_CHEBYSHEV_W, "Chebyshev polynomial of the fourth kind W_n(input)."),
+    ("shifted_chebyshev_polynomial_t", _L.TH_BINARY_SHIFTED_CHEBYSHEV_T, "T_n(2 input - 1)."),
+    ("shifted_chebyshev_polynomial_u", _L.TH_BINARY_SHIFTED_CHEBYSHEV_U, "U_n(2 input - 1)."),
+    ("shifted_chebyshev_polynomial_v", _L.TH_BINARY_SHIFTED_CHEBYSHEV_V, "V_n(2 input - 1)."),
+    ("shifted_chebyshev_polynomial_w", _L.TH_BINARY_SHIFTED_CHEBYSHEV_W, "W_n(2 input - 1)."),
+    ("hermite_polynomial_h", _L.TH_BINARY_HERMITE_H, "Physicists' Hermite polynomial H_n(input)."),
+    ("hermite_polynomial_he", _L.TH_BINARY_HERMITE_HE, "Probabilists' Hermite polynomial He_n(input)."),
+    ("laguerre_polynomial_l", _L.TH_BINARY_LAGUERRE_L, "Laguerre polynomial L_n(input)."),
+    ("legendre_polynomial_p", _L.TH_BINARY_LEGENDRE_P, "Legendre polynomial P_n(input)."),
+]
+
+
+def _named(f, name, doc):
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f
+
+
+def _polynomial(op, name, doc):
+    raw = _pw._make_binary(op, name, doc)[0]
+
+    def f(input, n, *, out=None):
+        return raw(input, n, out=out)
+    return _named(f, name, doc + " The degree n (tensor or number) is truncated to an integer; "
+                  "a negative degree gives 0.")
+
+
+def _build():
+    g = globals()
+    for name, op, diff, doc in _UNARY:
+        raw = _pw._make_unary(op, name, doc, float_op=True)[0]
+        g[name] = _named(_make_wrapper(raw, _SPECS[name]), name, doc) if diff else raw
+    for name, op, doc in _POLYNOMIALS:
+        g[name] = _polynomial(op, name, doc)
+    raw_zeta = _pw._make_binary(_L.TH_BINARY_ZETA, "zeta", "")[0]
+
+    def _zeta(input, other, *, out=None):
+        return raw_zeta(input, other, out=out)
+    g["zeta"] = _named(_make_wrapper(_zeta, _SPECS["zeta"]), "zeta",
+                       "Hurwitz zeta function zeta(input, other) = sum_k (k + other)^-input.")
+
+
+_build()
+
+
+def multigammaln(input, p):
+    """Multivariate log-gamma of dimension p: sum_i lgamma(input - i / 2) + p (p - 1) / 4 log(pi)."""
+    x = _tensor_arg(input, "multigammaln")
+    if not isinstance(p, int) or isinstance(p, bool):
+        raise TypeError(f"multigammaln(): argument 'p' must be int, not {type(p).__name__}")
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    x = _float_input(x)
+    args = _ops.shape.arange(-p * 0.5 + 0.5, 0.5, 0.5, dtype=x.dtype)
+    return (x.unsqueeze(-1) + args).lgamma().sum(-1) + p * (p - 1) * math.log(math.pi) / 4
+
+
+def _mvlgamma_(self, p):
+    """In-place multigammaln (self must be floating point)."""
+    _tensor_arg(self, "mvlgamma_", "self")
+    if not self.dtype.is_floating_point:
+        raise RuntimeError("mvlgamma_(): result type Float can't be cast to the desired output type "
+                           + _pw._TNAME[self.dtype.code])
+    return self.copy_(multigammaln(self, p))
+
+
+def _xlogy_method(self, other):
+    return xlogy(self, other)
+
+
+def _xlogy_(self, other):
+    """In-place xlogy (self must be floating point)."""
+    _tensor_arg(self, "xlogy_", "self")
+    if not self.dtype.is_floating_point:
+        raise RuntimeError("xlogy_(): result type Float can't be cast to the desired output type "
+                           + _pw._TNAME[self.dtype.code])
+    return self.copy_(xlogy(self, other))
+
+
+Tensor.mvlgamma = multigammaln
+Tensor.mvlgamma_ = _mvlgamma_
+Tensor.xlogy = _xlogy_method
+Tensor.xlogy_ = _xlogy_

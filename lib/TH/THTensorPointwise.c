@@ -1,8 +1,10 @@
 /* Elementwise math: unary ops, binary ops with broadcasting, tensor-scalar ops, clamp,
  * addcmul/addcdiv, lerp and where. Every loop runs on THIter; kernels are specialised per
  * dtype by the X-macros below and have contiguous and scalar-broadcast fast paths the
- * compiler vectorises. Float32 exp/sigmoid use the AVX2 code in THVectorMath.c. */
+ * compiler vectorises. Float32 exp/sigmoid use the AVX2 code in THVectorMath.c; the special
+ * functions (digamma, erfinv, Bessel, zeta, ...) are those of THSpecialMath.c. */
 #include "THIter.h"
+#include "THSpecialMath.h"
 #include <tgmath.h>   /* exp(x) on a float is expf: one kernel text serves float and double */
 #include <float.h>
 #include <stdio.h>
@@ -12,6 +14,8 @@
 int THVector_expf(float *out, const float *in, int64_t n);
 int THVector_sigmoidf(float *out, const float *in, int64_t n);
 int THVector_binaryfStream(int op, float *out, const float *a, const float *b, int64_t n);
+int THVector_erfinvf(float *out, const float *in, int64_t n);
+int THVector_i0f(float *out, const float *in, int64_t n);
 
 typedef struct {
     double alpha;       /* ADD/SUB alpha, addcmul/addcdiv value, lerp weight */
@@ -107,96 +111,9 @@ static inline T f_lerp_##SFX(T a, T b, T w) \
 FLOAT_HELPERS(float, f)
 FLOAT_HELPERS(double, d)
 
-/* digamma, trigamma and polygamma as PyTorch's CPU kernels compute them (ATen/native/Math.h: the
- * same operation order and precisions, so the values agree to the last bits and the poles match:
- * digamma(+-0) = -+inf, nan at negative integers; zeta in double for both dtypes). */
-#define GAMMA_HELPERS(T, SFX, POW) \
-static T f_digamma_##SFX(T x) \
-{ \
-    static const T A[] = {8.33333333333333333333E-2, -2.10927960927960927961E-2, 7.57575757575757575758E-3, \
-                          -4.16666666666666666667E-3, 3.96825396825396825397E-3, -8.33333333333333333333E-3, \
-                          8.33333333333333333333E-2}; \
-    if (x == 0) return copysign((T)INFINITY, -x); \
-    if (x < 0) { \
-        if (x == trunc(x)) return (T)NAN; \
-        double q, r = modf((double)x, &q); \
-        return f_digamma_##SFX(1 - x) - (T)(M_PI / tan(M_PI * r)); \
-    } \
-    T result = 0; \
-    while (x < 10) { result -= 1 / x; x += 1; } \
-    if (x == 10) return result + (T)2.25175258906672110764; \
-    T y = 0; \
-    if (x < (T)1.0e17) { \
-        T z = 1 / (x * x), p = 0; \
-        for (int i = 0; i <= 6; i++) p = p * z + A[i]; \
-        y = z * p; \
-    } \
-    return result + (T)log(x) - ((T)0.5 / x) - y; \
-} \
-static T f_trigamma_##SFX(T x) \
-{ \
-    T sign = 1, result = 0; \
-    if (x < (T)0.5) { \
-        sign = -1; \
-        T s = sin((T)M_PI * x); \
-        result -= ((T)M_PI * (T)M_PI) / (s * s); \
-        x = 1 - x; \
-    } \
-    for (int i = 0; i < 6; ++i) { result += 1 / (x * x); x += 1; } \
-    T ixx = 1 / (x * x); \
-    result += (1 + 1 / (2 * x) + ixx * (1. / 6 - ixx * (1. / 30 - ixx * (1. / 42)))) / x; \
-    return sign * result; \
-} \
-/* Hurwitz zeta(x, q) (Cephes), accumulated in double */ \
-static T f_zeta_##SFX(T x, T q) \
-{ \
-    static const double A[] = {12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.8924375803183791606e9, \
-                               7.47242496e10, -2.950130727918164224e12, 1.1646782814350067249e14, \
-                               -4.5979787224074726105e15, 1.8152105401943546773e17, -7.1661652561756670113e18}; \
-    const double MACHEP = 1.11022302462515654042E-16; \
-    if (x == 1) return (T)INFINITY; \
-    if (x < 1) return (T)NAN; \
-    if (q <= 0) { \
-        if (q == floor(q)) return (T)INFINITY; \
-        if (x != floor(x)) return (T)NAN; \
-    } \
-    double s = POW(q, -x), a = q, b = 0, k, t, w; \
-    int i = 0; \
-    while (i < 9 || a <= 9.0) { \
-        i += 1; \
-        a += 1; \
-        b = pow(a, -(double)x); \
-        s += b; \
-        if (-MACHEP * s < b && b < MACHEP * s) return (T)s; \
-    } \
-    w = a; \
-    s += b * w / (x - 1); \
-    s -= 0.5 * b; \
-    a = 1; \
-    k = 0; \
-    for (i = 0; i < 12; i++) { \
-        a *= x + k; \
-        b /= w; \
-        t = a * b / A[i]; \
-        s = s + t; \
-        t = fabs(t / s); \
-        if (t < MACHEP) return (T)s; \
-        k += 1; \
-        a *= x + k; \
-        b /= w; \
-        k += 1; \
-    } \
-    return (T)s; \
-} \
-static T f_polygamma_##SFX(int64_t n, T x) \
-{ \
-    if (n == 0) return f_digamma_##SFX(x); \
-    if (n == 1) return f_trigamma_##SFX(x); \
-    int sg; \
-    return ((n % 2) ? (T)1 : (T)-1) * (T)exp((T)lgamma_r((double)((T)n + 1), &sg)) * f_zeta_##SFX((T)(n + 1), x); \
-}
-GAMMA_HELPERS(float, f, powf)
-GAMMA_HELPERS(double, d, pow)
+/* degree of an orthogonal polynomial: PyTorch truncates to int64; the degrees it cannot
+ * (nan, inf, beyond int64) count as negative, giving 0 as PyTorch does */
+static inline int64_t poly_degree(double n) { return isfinite(n) && fabs(n) < 9.2e18 ? (int64_t)n : -1; }
 
 /* ------------------------------------------------------------------ dtype lists
  * M(ctype, Name, unsigned ctype, min, max, helper suffix, ...) */
@@ -392,8 +309,17 @@ INT_TYPES(DEFU_, square, (U_)x * (U_)x)
 FLOAT_TYPES(DEFU_, erf, erf(x))
 FLOAT_TYPES(DEFU_, erfc, erfc(x))
 FLOAT_TYPES(DEFU_, lgamma, (sizeof(T_) == 4 ? (T_)f_lgamma_f((float)x) : (T_)f_lgamma_d(x)))
-FLOAT_TYPES(DEFU_, digamma, (sizeof(T_) == 4 ? (T_)f_digamma_f((float)x) : (T_)f_digamma_d(x)))
-FLOAT_TYPES(DEFU_, polygamma, (sizeof(T_) == 4 ? (T_)f_polygamma_f(c->ilo, (float)x) : (T_)f_polygamma_d(c->ilo, x)))
+FLOAT_TYPES(DEFU_, polygamma, (sizeof(T_) == 4 ? (T_)THSpecial_polygamma_f(c->ilo, (float)x)
+                                                 : (T_)THSpecial_polygamma_d(c->ilo, x)))
+/* the special functions f(x), f(x, y) and f(x, degree) */
+#define DEFSP1_(N) FLOAT_TYPES(DEFU_, N, (sizeof(T_) == 4 ? (T_)THSpecial_##N##_f((float)x) : (T_)THSpecial_##N##_d(x)))
+#define DEFSP2_(N) FLOAT_TYPES(DEFB_, N, (sizeof(T_) == 4 ? (T_)THSpecial_##N##_f((float)x, (float)y) \
+                                                       : (T_)THSpecial_##N##_d(x, y)))
+#define DEFSPP_(N) FLOAT_TYPES(DEFB_, N, (sizeof(T_) == 4 ? (T_)THSpecial_##N##_f((float)x, poly_degree(y)) \
+                                                       : (T_)THSpecial_##N##_d(x, poly_degree(y))))
+TH_SPECIAL_UNARY(DEFSP1_)
+TH_SPECIAL_BINARY(DEFSP2_)
+TH_SPECIAL_POLY(DEFSPP_)
 INT_TYPES(DEFU_, bnot, ~x)
 BOOL_TYPES(DEFU_, bnot, !x)
 FLOAT_TYPES(DEFU_, clamp, ({ T_ v_ = x < (T_)c->lo ? (T_)c->lo : x; v_ > (T_)c->hi ? (T_)c->hi : v_; }))
@@ -414,17 +340,17 @@ BOOL_TYPES(DEFT_, addcmul, x | ((alpha_ != 0) & y & z))
 FLOAT_TYPES(DEFT_, addcdiv, x + (T_)alpha_ * y / z)
 FLOAT_TYPES(DEFT_, lerp, sizeof(T_) == 4 ? (T_)f_lerp_f((float)x, (float)y, (float)z) : (T_)f_lerp_d(x, y, z))
 
-/* float32 exp and sigmoid: SIMD when contiguous */
-static void un_exp_vec(char **d, const int64_t *s, int64_t n, void *c)
-{
-    if (s[0] == 4 && s[1] == 4 && THVector_expf((float *)d[0], (const float *)d[1], n)) return;
-    un_exp_Float(d, s, n, c);
+/* float32 exp, sigmoid, erfinv and i0: SIMD when contiguous */
+#define VEC_UNARY(OPN, VF) \
+static void un_##OPN##_vec(char **d, const int64_t *s, int64_t n, void *c) \
+{ \
+    if (s[0] == 4 && s[1] == 4 && VF((float *)d[0], (const float *)d[1], n)) return; \
+    un_##OPN##_Float(d, s, n, c); \
 }
-static void un_sigmoid_vec(char **d, const int64_t *s, int64_t n, void *c)
-{
-    if (s[0] == 4 && s[1] == 4 && THVector_sigmoidf((float *)d[0], (const float *)d[1], n)) return;
-    un_sigmoid_Float(d, s, n, c);
-}
+VEC_UNARY(exp, THVector_expf)
+VEC_UNARY(sigmoid, THVector_sigmoidf)
+VEC_UNARY(erfinv, THVector_erfinvf)
+VEC_UNARY(i0, THVector_i0f)
 
 /* float32 add/sub/mul/div over contiguous runs far larger than the caches: streaming stores */
 enum { TH_STREAM_MIN = 1 << 20 };
@@ -516,6 +442,34 @@ __attribute__((constructor)) static void pointwise_init_tables(void)
     FLOAT_TYPES(REGU_, TH_UNARY_SQUARE, square) INT_TYPES(REGU_, TH_UNARY_SQUARE, square)
     FLOAT_TYPES(REGU_, TH_UNARY_ERF, erf) FLOAT_TYPES(REGU_, TH_UNARY_ERFC, erfc)
     FLOAT_TYPES(REGU_, TH_UNARY_LGAMMA, lgamma) FLOAT_TYPES(REGU_, TH_UNARY_DIGAMMA, digamma)
+    FLOAT_TYPES(REGU_, TH_UNARY_ERFINV, erfinv) FLOAT_TYPES(REGU_, TH_UNARY_NDTRI, ndtri)
+    FLOAT_TYPES(REGU_, TH_UNARY_LOG_NDTR, log_ndtr) FLOAT_TYPES(REGU_, TH_UNARY_ERFCX, erfcx)
+    FLOAT_TYPES(REGU_, TH_UNARY_I0, i0) FLOAT_TYPES(REGU_, TH_UNARY_I0E, i0e)
+    FLOAT_TYPES(REGU_, TH_UNARY_I1, i1) FLOAT_TYPES(REGU_, TH_UNARY_I1E, i1e)
+    FLOAT_TYPES(REGU_, TH_UNARY_BESSEL_J0, bessel_j0) FLOAT_TYPES(REGU_, TH_UNARY_BESSEL_J1, bessel_j1)
+    FLOAT_TYPES(REGU_, TH_UNARY_BESSEL_Y0, bessel_y0) FLOAT_TYPES(REGU_, TH_UNARY_BESSEL_Y1, bessel_y1)
+    FLOAT_TYPES(REGU_, TH_UNARY_MODIFIED_BESSEL_I0, modified_bessel_i0)
+    FLOAT_TYPES(REGU_, TH_UNARY_MODIFIED_BESSEL_I1, modified_bessel_i1)
+    FLOAT_TYPES(REGU_, TH_UNARY_MODIFIED_BESSEL_K0, modified_bessel_k0)
+    FLOAT_TYPES(REGU_, TH_UNARY_MODIFIED_BESSEL_K1, modified_bessel_k1)
+    FLOAT_TYPES(REGU_, TH_UNARY_SCALED_MODIFIED_BESSEL_K0, scaled_modified_bessel_k0)
+    FLOAT_TYPES(REGU_, TH_UNARY_SCALED_MODIFIED_BESSEL_K1, scaled_modified_bessel_k1)
+    FLOAT_TYPES(REGU_, TH_UNARY_SPHERICAL_BESSEL_J0, spherical_bessel_j0)
+    FLOAT_TYPES(REGU_, TH_UNARY_AIRY_AI, airy_ai)
+    FLOAT_TYPES(REGB_, TH_BINARY_ZETA, zeta) FLOAT_TYPES(REGB_, TH_BINARY_IGAMMA, igamma)
+    FLOAT_TYPES(REGB_, TH_BINARY_IGAMMAC, igammac)
+    FLOAT_TYPES(REGB_, TH_BINARY_CHEBYSHEV_T, chebyshev_polynomial_t)
+    FLOAT_TYPES(REGB_, TH_BINARY_CHEBYSHEV_U, chebyshev_polynomial_u)
+    FLOAT_TYPES(REGB_, TH_BINARY_CHEBYSHEV_V, chebyshev_polynomial_v)
+    FLOAT_TYPES(REGB_, TH_BINARY_CHEBYSHEV_W, chebyshev_polynomial_w)
+    FLOAT_TYPES(REGB_, TH_BINARY_SHIFTED_CHEBYSHEV_T, shifted_chebyshev_polynomial_t)
+    FLOAT_TYPES(REGB_, TH_BINARY_SHIFTED_CHEBYSHEV_U, shifted_chebyshev_polynomial_u)
+    FLOAT_TYPES(REGB_, TH_BINARY_SHIFTED_CHEBYSHEV_V, shifted_chebyshev_polynomial_v)
+    FLOAT_TYPES(REGB_, TH_BINARY_SHIFTED_CHEBYSHEV_W, shifted_chebyshev_polynomial_w)
+    FLOAT_TYPES(REGB_, TH_BINARY_HERMITE_H, hermite_polynomial_h)
+    FLOAT_TYPES(REGB_, TH_BINARY_HERMITE_HE, hermite_polynomial_he)
+    FLOAT_TYPES(REGB_, TH_BINARY_LAGUERRE_L, laguerre_polynomial_l)
+    FLOAT_TYPES(REGB_, TH_BINARY_LEGENDRE_P, legendre_polynomial_p)
     FLOAT_TYPES(REGU_, UX_POLYGAMMA, polygamma)
     INT_TYPES(REGU_, TH_UNARY_BITWISE_NOT, bnot) BOOL_TYPES(REGU_, TH_UNARY_BITWISE_NOT, bnot)
     FLOAT_TYPES(REGU_, UX_CLAMP, clamp) IB_TYPES(REGU_, UX_CLAMP, clamp)
@@ -525,6 +479,8 @@ __attribute__((constructor)) static void pointwise_init_tables(void)
     bin_tab[TH_BINARY_DIV][TH_FLOAT32] = bin_div_stream;
     un_tab[TH_UNARY_EXP][TH_FLOAT32] = un_exp_vec;
     un_tab[TH_UNARY_SIGMOID][TH_FLOAT32] = un_sigmoid_vec;
+    un_tab[TH_UNARY_ERFINV][TH_FLOAT32] = un_erfinv_vec;
+    un_tab[TH_UNARY_I0][TH_FLOAT32] = un_i0_vec;
     ALL_TYPES(REGUB_, TH_UNARY_LOGICAL_NOT, lnot)
     ALL_TYPES(REGUB_, TH_UNARY_ISNAN, isnan) ALL_TYPES(REGUB_, TH_UNARY_ISINF, isinf)
     ALL_TYPES(REGUB_, TH_UNARY_ISFINITE, isfinite)
@@ -539,12 +495,19 @@ __attribute__((constructor)) static void pointwise_init_tables(void)
 static const char *const bin_names[TH_BINARY_COUNT] = {
     "add", "sub", "mul", "div", "floor_divide", "pow", "fmod", "remainder", "atan2", "minimum",
     "maximum", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift",
-    "logical_and", "logical_or", "logical_xor", "eq", "ne", "lt", "le", "gt", "ge", "hypot", "trunc_divide"};
+    "logical_and", "logical_or", "logical_xor", "eq", "ne", "lt", "le", "gt", "ge", "hypot", "trunc_divide",
+    "zeta", "igamma", "igammac", "chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v",
+    "chebyshev_polynomial_w", "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u",
+    "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w", "hermite_polynomial_h",
+    "hermite_polynomial_he", "laguerre_polynomial_l", "legendre_polynomial_p"};
 static const char *const un_names[TH_UNARY_COUNT] = {
     "neg", "abs", "sign", "exp", "expm1", "exp2", "log", "log1p", "log2", "log10", "sqrt", "rsqrt",
     "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "sigmoid", "floor", "ceil",
     "round", "trunc", "frac", "reciprocal", "square", "erf", "erfc", "lgamma", "bitwise_not",
-    "logical_not", "isnan", "isinf", "isfinite", "round_half_away", "digamma"};
+    "logical_not", "isnan", "isinf", "isfinite", "round_half_away", "digamma", "erfinv", "ndtri", "log_ndtr",
+    "erfcx", "i0", "i0e", "i1", "i1e", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "modified_bessel_i0",
+    "modified_bessel_i1", "modified_bessel_k0", "modified_bessel_k1", "scaled_modified_bessel_k0",
+    "scaled_modified_bessel_k1", "spherical_bessel_j0", "airy_ai"};
 
 static int bin_is_bool_out(int op)
 {
@@ -552,7 +515,7 @@ static int bin_is_bool_out(int op)
 }
 static int bin_is_float_out(int op)
 {
-    return op == TH_BINARY_DIV || op == TH_BINARY_ATAN2 || op == TH_BINARY_HYPOT;
+    return op == TH_BINARY_DIV || op == TH_BINARY_ATAN2 || op == TH_BINARY_HYPOT || (op >= TH_BINARY_ZETA && op < TH_BINARY_COUNT);
 }
 static int un_is_bool_out(int op)
 {

@@ -1,8 +1,11 @@
 /* SIMD float32 transcendental kernels for contiguous arrays (AVX2 + FMA, chosen at run
  * time; the build has no -march). Lanes outside the polynomial's safe range (overflow,
  * underflow to subnormals, inf, nan) fall back to libm for their 8-wide block, so the
- * special cases are exactly libm's. Accuracy in range: within 2 ulp of expf. */
+ * special cases are exactly libm's. Accuracy in range: within 2 ulp of expf. erfinv is Giles'
+ * approximation on a Cephes logf, within 4 ULP of the true values like its scalar form; i0 is
+ * the scalar form's Chebyshev series, 8 lanes at a time (its latency chain is the cost). */
 #include "THGeneral.h"
+#include "THSpecialMath.h"
 #include <math.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -12,6 +15,8 @@
 int THVector_expf(float *out, const float *in, int64_t n);
 int THVector_sigmoidf(float *out, const float *in, int64_t n);
 int THVector_binaryfStream(int op, float *out, const float *a, const float *b, int64_t n);
+int THVector_erfinvf(float *out, const float *in, int64_t n);
+int THVector_i0f(float *out, const float *in, int64_t n);
 
 #ifdef TH_HAVE_X86
 static int th_vec_level = -1;
@@ -89,6 +94,117 @@ __attribute__((target("avx2,fma"))) static void sigmoidf_avx2(float *out, const 
     for (; i < n; i++) out[i] = sigmoidf_1(in[i]);
 }
 
+/* log(v) for normal v > 0 (Cephes logf: mantissa in [sqrt(1/2), sqrt(2)), degree-8 polynomial) */
+__attribute__((target("avx2,fma"))) static inline __m256 log8(__m256 v)
+{
+    const __m256 one = _mm256_set1_ps(1.0f);
+    __m256i bits = _mm256_castps_si256(v);
+    __m256 e = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_srli_epi32(bits, 23), _mm256_set1_epi32(126)));
+    __m256 m = _mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi32(0x007fffff)),
+                                                   _mm256_set1_epi32(0x3f000000)));   /* [0.5, 1) */
+    __m256 small = _mm256_cmp_ps(m, _mm256_set1_ps(0.707106781186547524f), _CMP_LT_OQ);
+    e = _mm256_sub_ps(e, _mm256_and_ps(one, small));
+    m = _mm256_add_ps(_mm256_sub_ps(m, one), _mm256_and_ps(m, small));
+    __m256 z = _mm256_mul_ps(m, m);
+    __m256 y = _mm256_set1_ps(7.0376836292E-2f);
+    y = _mm256_fmadd_ps(y, m, _mm256_set1_ps(-1.1514610310E-1f));
+    y = _mm256_fmadd_ps(y, m, _mm256_set1_ps(1.1676998740E-1f));
+    y = _mm256_fmadd_ps(y, m, _mm256_set1_ps(-1.2420140846E-1f));
+    y = _mm256_fmadd_ps(y, m, _mm256_set1_ps(1.4249322787E-1f));
+    y = _mm256_fmadd_ps(y, m, _mm256_set1_ps(-1.6668057665E-1f));
+    y = _mm256_fmadd_ps(y, m, _mm256_set1_ps(2.0000714765E-1f));
+    y = _mm256_fmadd_ps(y, m, _mm256_set1_ps(-2.4999993993E-1f));
+    y = _mm256_fmadd_ps(y, m, _mm256_set1_ps(3.3333331174E-1f));
+    y = _mm256_mul_ps(_mm256_mul_ps(y, m), z);
+    y = _mm256_fmadd_ps(e, _mm256_set1_ps(-2.12194440e-4f), y);
+    y = _mm256_fnmadd_ps(_mm256_set1_ps(0.5f), z, y);
+    return _mm256_fmadd_ps(e, _mm256_set1_ps(0.693359375f), _mm256_add_ps(m, y));
+}
+
+/* Giles' single-precision erfinv, as THSpecial_erfinv_f, both branches evaluated and blended;
+ * blocks holding |y| >= 1 or nan go through the scalar function for its special values */
+__attribute__((target("avx2,fma"))) static void erfinvf_avx2(float *out, const float *in, int64_t n)
+{
+    static const float P1[9] = {2.81022636e-08f, 3.43273939e-07f, -3.5233877e-06f, -4.39150654e-06f, 0.00021858087f,
+                                -0.00125372503f, -0.00417768164f, 0.246640727f, 1.50140941f};
+    static const float P2[9] = {-0.000200214257f, 0.000100950558f, 0.00134934322f, -0.00367342844f, 0.00573950773f,
+                                -0.0076224613f, 0.00943887047f, 1.00167406f, 2.83297682f};
+    const __m256 one = _mm256_set1_ps(1.0f), absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 y = _mm256_loadu_ps(in + i);
+        if (_mm256_movemask_ps(_mm256_cmp_ps(_mm256_and_ps(y, absmask), one, _CMP_LT_OQ)) != 0xff) {
+            for (int j = 0; j < 8; j++) out[i + j] = THSpecial_erfinv_f(in[i + j]);
+            continue;
+        }
+        __m256 w = _mm256_sub_ps(_mm256_setzero_ps(), log8(_mm256_mul_ps(_mm256_sub_ps(one, y), _mm256_add_ps(one, y))));
+        __m256 a = _mm256_sub_ps(w, _mm256_set1_ps(2.5f));
+        __m256 b = _mm256_sub_ps(_mm256_sqrt_ps(w), _mm256_set1_ps(3.0f));
+        __m256 p = _mm256_set1_ps(P1[0]), q = _mm256_set1_ps(P2[0]);
+        for (int k = 1; k < 9; k++) {
+            p = _mm256_fmadd_ps(p, a, _mm256_set1_ps(P1[k]));
+            q = _mm256_fmadd_ps(q, b, _mm256_set1_ps(P2[k]));
+        }
+        __m256 central = _mm256_cmp_ps(w, _mm256_set1_ps(5.0f), _CMP_LT_OQ);
+        _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_blendv_ps(q, p, central), y));
+    }
+    for (; i < n; i++) out[i] = THSpecial_erfinv_f(in[i]);
+}
+
+/* Clenshaw sum 0.5 (b0 - b2) of the Chebyshev series c[0..len) at t, as THSpecialMath.c's chbevl */
+__attribute__((target("avx2,fma"))) static inline __m256 chbevl8(__m256 t, const float *c, int len)
+{
+    __m256 b0 = _mm256_set1_ps(c[0]), b1 = _mm256_setzero_ps(), b2 = b1;
+    for (int i = 1; i < len; i++) {
+        b2 = b1;
+        b1 = b0;
+        b0 = _mm256_add_ps(_mm256_fmsub_ps(t, b1, b2), _mm256_set1_ps(c[i]));
+    }
+    return _mm256_mul_ps(_mm256_set1_ps(0.5f), _mm256_sub_ps(b0, b2));
+}
+
+/* i0 as THSpecial_i0_f: exp(|x|) times the series on [0, 8], or times the inverted-interval series
+ * over sqrt(|x|) above; blocks with |x| beyond exp8's range or nan go through the scalar function */
+__attribute__((target("avx2,fma"))) static void i0f_avx2(float *out, const float *in, int64_t n)
+{
+    const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)), eight = _mm256_set1_ps(8.0f);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 x = _mm256_and_ps(_mm256_loadu_ps(in + i), absmask);
+        int ok;
+        __m256 e = exp8(x, &ok);
+        if (!ok) {
+            for (int j = 0; j < 8; j++) out[i + j] = THSpecial_i0_f(in[i + j]);
+            continue;
+        }
+        int low = _mm256_movemask_ps(_mm256_cmp_ps(x, eight, _CMP_LE_OQ));
+        __m256 a = _mm256_setzero_ps(), b = a;
+        if (low)
+            a = chbevl8(_mm256_sub_ps(_mm256_mul_ps(x, _mm256_set1_ps(0.5f)), _mm256_set1_ps(2.0f)),
+                        THSpecial_i0e_A_f, 30);
+        if (low != 0xff)
+            b = _mm256_div_ps(chbevl8(_mm256_sub_ps(_mm256_div_ps(_mm256_set1_ps(32.0f), x), _mm256_set1_ps(2.0f)),
+                                      THSpecial_i0e_B_f, 25), _mm256_sqrt_ps(x));
+        __m256 s = _mm256_blendv_ps(b, a, _mm256_cmp_ps(x, eight, _CMP_LE_OQ));
+        _mm256_storeu_ps(out + i, _mm256_mul_ps(e, s));
+    }
+    for (; i < n; i++) out[i] = THSpecial_i0_f(in[i]);
+}
+
+int THVector_i0f(float *out, const float *in, int64_t n)
+{
+    if (vec_level() < 1) return 0;
+    i0f_avx2(out, in, n);
+    return 1;
+}
+
+int THVector_erfinvf(float *out, const float *in, int64_t n)
+{
+    if (vec_level() < 1) return 0;
+    erfinvf_avx2(out, in, n);
+    return 1;
+}
+
 int THVector_expf(float *out, const float *in, int64_t n)
 {
     if (vec_level() < 1) return 0;
@@ -104,6 +220,8 @@ int THVector_sigmoidf(float *out, const float *in, int64_t n)
 }
 #else
 int THVector_expf(float *out, const float *in, int64_t n) { (void)out; (void)in; (void)n; return 0; }
+int THVector_erfinvf(float *out, const float *in, int64_t n) { (void)out; (void)in; (void)n; return 0; }
+int THVector_i0f(float *out, const float *in, int64_t n) { (void)out; (void)in; (void)n; return 0; }
 int THVector_sigmoidf(float *out, const float *in, int64_t n) { (void)out; (void)in; (void)n; return 0; }
 #endif
 

@@ -170,10 +170,17 @@ enum {
     TH_UNARY_TRUNC, TH_UNARY_FRAC, TH_UNARY_RECIPROCAL, TH_UNARY_SQUARE, TH_UNARY_ERF,
     TH_UNARY_ERFC, TH_UNARY_LGAMMA, TH_UNARY_BITWISE_NOT, TH_UNARY_LOGICAL_NOT,
     TH_UNARY_ISNAN, TH_UNARY_ISINF, TH_UNARY_ISFINITE, TH_UNARY_ROUND_HALF_AWAY, TH_UNARY_DIGAMMA,
+    TH_UNARY_ERFINV, TH_UNARY_NDTRI, TH_UNARY_LOG_NDTR, TH_UNARY_ERFCX, TH_UNARY_I0, TH_UNARY_I0E,
+    TH_UNARY_I1, TH_UNARY_I1E, TH_UNARY_BESSEL_J0, TH_UNARY_BESSEL_J1, TH_UNARY_BESSEL_Y0,
+    TH_UNARY_BESSEL_Y1, TH_UNARY_MODIFIED_BESSEL_I0, TH_UNARY_MODIFIED_BESSEL_I1,
+    TH_UNARY_MODIFIED_BESSEL_K0, TH_UNARY_MODIFIED_BESSEL_K1, TH_UNARY_SCALED_MODIFIED_BESSEL_K0,
+    TH_UNARY_SCALED_MODIFIED_BESSEL_K1, TH_UNARY_SPHERICAL_BESSEL_J0, TH_UNARY_AIRY_AI,
     TH_UNARY_COUNT
 };
 /* ROUND is round-half-to-even (PyTorch, numpy); ROUND_HALF_AWAY is C round() (Torch7).
- * DIGAMMA and polygamma follow PyTorch at the poles: digamma(+-0) = -+inf, nan at negative integers. */
+ * DIGAMMA and polygamma follow PyTorch at the poles: digamma(+-0) = -+inf, nan at negative integers.
+ * ERFINV .. AIRY_AI are torch.special's functions of the same names (I0 is i0, the modified Bessel
+ * function of order 0), computed as PyTorch's CPU kernels do (lib/TH/THSpecialMath.c). */
 
 enum {
     TH_BINARY_ADD = 0, TH_BINARY_SUB, TH_BINARY_MUL, TH_BINARY_DIV, TH_BINARY_FLOOR_DIVIDE,
@@ -182,6 +189,10 @@ enum {
     TH_BINARY_LSHIFT, TH_BINARY_RSHIFT, TH_BINARY_LOGICAL_AND, TH_BINARY_LOGICAL_OR,
     TH_BINARY_LOGICAL_XOR, TH_BINARY_EQ, TH_BINARY_NE, TH_BINARY_LT, TH_BINARY_LE,
     TH_BINARY_GT, TH_BINARY_GE, TH_BINARY_HYPOT, TH_BINARY_TRUNC_DIVIDE,
+    TH_BINARY_ZETA, TH_BINARY_IGAMMA, TH_BINARY_IGAMMAC, TH_BINARY_CHEBYSHEV_T, TH_BINARY_CHEBYSHEV_U,
+    TH_BINARY_CHEBYSHEV_V, TH_BINARY_CHEBYSHEV_W, TH_BINARY_SHIFTED_CHEBYSHEV_T,
+    TH_BINARY_SHIFTED_CHEBYSHEV_U, TH_BINARY_SHIFTED_CHEBYSHEV_V, TH_BINARY_SHIFTED_CHEBYSHEV_W,
+    TH_BINARY_HERMITE_H, TH_BINARY_HERMITE_HE, TH_BINARY_LAGUERRE_L, TH_BINARY_LEGENDRE_P,
     TH_BINARY_COUNT
 };
 /* DIV is true division (a float result for integer inputs when out->dtype is -1);
@@ -192,7 +203,10 @@ enum {
  * starts with "ZeroDivisionError") before anything is written; INT_MIN / -1 wraps.
  * FLOOR_DIVIDE and REMAINDER follow Python (floor, sign of the divisor), FMOD follows C.
  * In binaryScalar an integral scalar joins an integer tensor's dtype (wrapping, as PyTorch);
- * a fractional one makes a comparison compute in float64. */
+ * a fractional one makes a comparison compute in float64.
+ * ZETA (Hurwitz zeta(a, b)), IGAMMA/IGAMMAC (regularized lower/upper incomplete gamma of a at b)
+ * and the polynomials (CHEBYSHEV_T .. LEGENDRE_P of a, degree b truncated to an integer, 0 for a
+ * negative or non-finite degree) give a float result for integer inputs, as PyTorch's special ops. */
 
 int THTensor_unary(THTensor *out, int op, THTensor *a);
 int THTensor_binary(THTensor *out, int op, THTensor *a, THTensor *b, double alpha);

@@ -40,7 +40,8 @@ B = lib  # op codes: B.TH_BINARY_ADD, B.TH_UNARY_EXP, ...
 
 _CMP_OPS = frozenset([B.TH_BINARY_EQ, B.TH_BINARY_NE, B.TH_BINARY_LT, B.TH_BINARY_LE, B.TH_BINARY_GT,
                       B.TH_BINARY_GE, B.TH_BINARY_LOGICAL_AND, B.TH_BINARY_LOGICAL_OR, B.TH_BINARY_LOGICAL_XOR])
-_FLOAT_OUT_OPS = frozenset([B.TH_BINARY_DIV, B.TH_BINARY_ATAN2, B.TH_BINARY_HYPOT])
+_FLOAT_OUT_OPS = frozenset([B.TH_BINARY_DIV, B.TH_BINARY_ATAN2, B.TH_BINARY_HYPOT]
+                           + list(range(B.TH_BINARY_ZETA, B.TH_BINARY_COUNT)))   # the special functions
 
 _SUB_BOOL_MSG = ("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert "
                  "a mask, use the `~` or `logical_not()` operator instead.")
@@ -192,7 +193,8 @@ def _binop(op, a, b, out=None, alpha=1, name="op", inplace=False):
                         f"{type(b).__name__}")
     sc = _scalar_code(s)
     if sc is None:
-        raise TypeError(f"{name}(): argument 'other' must be a Tensor or a number, not {type(s).__name__}")
+        raise TypeError(f"{name}(): argument '{'input' if rev else 'other'}' must be a Tensor or a number, "
+                        f"not {type(s).__name__}")
     rt = _combine(t._t.dtype, sc)
     if op == B.TH_BINARY_SUB and (sc == _BOOL or t._t.dtype == _BOOL):
         raise RuntimeError(_SUB_BOOL_MSG)
@@ -400,6 +402,10 @@ le, _le_ = _make_binary(B.TH_BINARY_LE, "le", "Elementwise input <= other (bool)
 gt, _gt_ = _make_binary(B.TH_BINARY_GT, "gt", "Elementwise input > other (bool).")
 ge, _ge_ = _make_binary(B.TH_BINARY_GE, "ge", "Elementwise input >= other (bool).")
 not_equal, greater, greater_equal, less, less_equal = ne, gt, ge, lt, le
+igamma, _igamma_ = _make_binary(B.TH_BINARY_IGAMMA, "igamma",
+                                "Regularized lower incomplete gamma function P(input, other).")
+igammac, _igammac_ = _make_binary(B.TH_BINARY_IGAMMAC, "igammac",
+                                  "Regularized upper incomplete gamma function Q(input, other).")
 
 
 # ---------------------------------------------------------------------- unary functions
@@ -460,6 +466,8 @@ _FLOAT_UNARY = [
     ("erf", U.TH_UNARY_ERF, "Error function."), ("erfc", U.TH_UNARY_ERFC, "1 - erf(input), exact in the tail."),
     ("lgamma", U.TH_UNARY_LGAMMA, "log |gamma(input)|."),
     ("digamma", U.TH_UNARY_DIGAMMA, "d/dx lgamma(input) (-inf at +0, inf at -0, nan at negative integers)."),
+    ("erfinv", U.TH_UNARY_ERFINV, "Inverse error function (+-inf at +-1, nan outside [-1, 1])."),
+    ("i0", U.TH_UNARY_I0, "Modified Bessel function of the first kind of order 0."),
 ]
 _g = globals()
 for _name, _op, _doc in _FLOAT_UNARY:
@@ -887,7 +895,7 @@ def _attach():
              "greater_equal", "less", "less_equal", "neg", "negative", "abs", "absolute", "sign", "floor",
              "ceil", "trunc", "fix", "square", "bitwise_not", "logical_not", "isnan", "isinf", "isfinite",
              "round", "frac", "positive", "nan_to_num", "isposinf", "isneginf", "clamp", "clip", "clamp_min",
-             "clamp_max", "addcmul", "addcdiv", "lerp", "isclose", "allclose"]
+             "clamp_max", "addcmul", "addcdiv", "lerp", "isclose", "allclose", "igamma", "igammac"]
     names += [n for n, _, _ in _FLOAT_UNARY] + ["arcsin", "arccos", "arctan"]
     g = globals()
     for n in names:
@@ -905,7 +913,7 @@ def _attach():
         "floor_": _floor_, "ceil_": _ceil_, "trunc_": _trunc_, "fix_": _trunc_, "square_": _square_,
         "bitwise_not_": _bitwise_not_, "logical_not_": _logical_not_, "round_": _round_,
         "nan_to_num_": _nan_to_num_, "clamp_": _clamp_, "clip_": _clamp_, "addcmul_": _addcmul_,
-        "addcdiv_": _addcdiv_, "lerp_": _lerp_,
+        "addcdiv_": _addcdiv_, "lerp_": _lerp_, "igamma_": _igamma_, "igammac_": _igammac_,
         "arcsin_": g["_asin_"], "arccos_": g["_acos_"], "arctan_": g["_atan_"],
     }
     for n, _, _ in _FLOAT_UNARY:
@@ -927,5 +935,5 @@ __all__ = [
     "less_equal", "neg", "negative", "abs", "absolute", "sign", "floor", "ceil", "round", "trunc", "fix", "frac",
     "square", "isnan", "isinf", "isfinite", "isposinf", "isneginf", "nan_to_num", "positive", "clamp", "clip",
     "clamp_min", "clamp_max", "addcmul", "addcdiv", "lerp", "where", "isclose", "allclose", "result_type",
-    "can_cast", "arcsin", "arccos", "arctan", "polygamma",
+    "can_cast", "arcsin", "arccos", "arctan", "polygamma", "igamma", "igammac",
 ] + [n for n, _, _ in _FLOAT_UNARY]

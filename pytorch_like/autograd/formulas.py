@@ -130,6 +130,31 @@ _unary("lgamma", lambda g, x, y: g * x.digamma())
 _unary("digamma", lambda g, x, y: g * _P().polygamma(1, x))
 
 
+_unary("erfinv", lambda g, x, y: g * ((y * y).exp() * (math.sqrt(math.pi) / 2)), "y")
+_unary("i0", lambda g, x, y: g * _P().special.i1(x))
+
+
+def not_implemented(name):
+    """PyTorch's not_implemented(name): the error a backward raises for an input it cannot differentiate."""
+    raise RuntimeError(f"the derivative for '{name}' is not implemented.")
+
+
+def _igamma_formula(name, sign):
+    def formula(out, a, x, **__):
+        def bw(g, a, x):
+            if _req(a):
+                not_implemented(name)
+            return None, g * (((a - 1) * x.log() - x - a.lgamma()).exp() * sign)
+        at = a if _is_t(a) else _P().tensor(float(a), dtype=x.dtype)
+        xt = x if _is_t(x) else _P().tensor(float(x), dtype=a.dtype)
+        return (a, x), (at, xt), bw
+    SPECS[name] = Spec(name, formula=formula)
+
+
+_igamma_formula("igamma", 1.0)
+_igamma_formula("igammac", -1.0)
+
+
 @op("polygamma")
 def _polygamma(out, a, b, **__):
     n, x = (a, b) if _is_t(b) else (b, a)      # torch.polygamma(n, x) or x.polygamma(n)

@@ -2,8 +2,9 @@
 written on the public ops, so create_graph=True records them too."""
 import math
 
+from .._lib import lib
 from ._record import Spec
-from .formulas import _P, _is_t
+from .formulas import _P, _is_t, _req, not_implemented
 
 SPECIAL_SPECS = {}
 
@@ -60,3 +61,48 @@ def _sinc(out, input, **__):
 @_spec("entr", "SpecialEntrBackward0")
 def _entr(out, input, **__):
     return (input,), (input,), lambda g, x: (g * -(x.log() + 1),)
+
+
+def _unary_spec(name, node_name, bw):
+    """name(input) with backward bw(g, x, y) (x the input, y the result)."""
+    def formula(out, input, **__):
+        return (input,), (input, out), bw
+    SPECIAL_SPECS[name] = Spec(name, formula=formula, node_name=node_name)
+
+
+_SQRT_2PI = math.sqrt(2 * math.pi)
+_EPS = {lib.TH_FLOAT16: 2.0 ** -10, lib.TH_FLOAT32: 2.0 ** -23, lib.TH_FLOAT64: 2.0 ** -52}   # machine epsilon
+
+
+def _bessel1_grad(scaled):
+    """PyTorch's i1_backward / i1e_backward: 0.5 at |x| <= eps, where the formula is 0/0."""
+    def bw(g, x, y):
+        P = _P()
+        eps = _EPS.get(x.dtype.code, _EPS[P.float32.code])
+        not_tiny = x.abs() > eps
+        safe = P.where(not_tiny, x, eps)
+        if scaled:
+            d = P.special.i0e(safe) - y * (safe.sign() + safe.reciprocal())
+        else:
+            d = P.i0(safe) - y * safe.reciprocal()
+        return (g * P.where(not_tiny, d, 0.5),)
+    return bw
+
+
+_unary_spec("ndtri", "SpecialNdtriBackward0", lambda g, x, y: (g * (_SQRT_2PI * (y * y / 2).exp()),))
+_unary_spec("log_ndtr", "SpecialLogNdtrBackward0", lambda g, x, y: (g / _SQRT_2PI * (-(y + x * x / 2)).exp(),))
+_unary_spec("erfcx", "SpecialErfcxBackward0", lambda g, x, y: ((2.0 * x * y - 2.0 / math.sqrt(math.pi)) * g,))
+_unary_spec("i0e", "SpecialI0EBackward0", lambda g, x, y: (g * (_P().special.i1e(x) - x.sign() * y),))
+_unary_spec("i1", "SpecialI1Backward0", _bessel1_grad(False))
+_unary_spec("i1e", "SpecialI1EBackward0", _bessel1_grad(True))
+
+
+@_spec("zeta", "SpecialZetaBackward0")
+def _zeta(out, input, other, **__):
+    def bw(g, x, q):
+        if _req(input):
+            not_implemented("zeta")
+        return None, g * -x * _P().special.zeta(x + 1.0, q)
+    xs = input if _is_t(input) else _P().tensor(float(input), dtype=other.dtype)
+    qs = other if _is_t(other) else _P().tensor(float(other), dtype=input.dtype)
+    return (input, other), (xs, qs), bw
