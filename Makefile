@@ -5,7 +5,7 @@
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
-CSRC   := $(wildcard lib/include/*.h lib/TH*/*.c lib/TH*/*.h) pytorch_like/_C_numpy.c build_C.py setup.py pyproject.toml
+CSRC   := $(wildcard lib/include/*.h lib/TH*/*.c lib/TH*/*.h lib/TH*/generic/*.c lib/TH*/generic/*.h) pytorch_like/_C_numpy.c build_C.py setup.py pyproject.toml
 STAMP  := $(VENV)/.deps-installed
 
 .PHONY: all build test bench demo clean
