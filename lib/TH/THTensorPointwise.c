@@ -332,6 +332,11 @@ FLOAT_TYPES(DEFB_, rem, (sizeof(T_) == 4 ? (T_)f_remainder_f((float)x, (float)y)
 INT_TYPES(DEFB_, rem, i_remainder(x, y, c))
 FLOAT_TYPES(DEFB_, atan2, atan2(x, y))
 FLOAT_TYPES(DEFB_, hypot, hypot(x, y))
+/* PyTorch's: equal infinities return themselves (inf - inf would give NaN) */
+#define LOGADDEXP_(x, y, EXP, SCALE) \
+    ((isinf(x) && (x) == (y)) ? (x) : ((x) < (y) ? (y) : (x)) + log1p(EXP(-fabs((x) - (y)))) * (SCALE))
+FLOAT_TYPES(DEFB_, logaddexp, LOGADDEXP_(x, y, exp, (T_)1))
+FLOAT_TYPES(DEFB_, logaddexp2, LOGADDEXP_(x, y, exp2, (T_)1.4426950408889634))
 FLOAT_TYPES(DEFB_, min, (x != x || x < y) ? x : y)
 IB_TYPES(DEFB_, min, x < y ? x : y)
 FLOAT_TYPES(DEFB_, max, (x != x || x > y) ? x : y)
@@ -481,6 +486,8 @@ __attribute__((constructor)) static void pointwise_init_tables(void)
     FLOAT_TYPES(REGB_, TH_BINARY_REMAINDER, rem) INT_TYPES(REGB_, TH_BINARY_REMAINDER, rem)
     FLOAT_TYPES(REGB_, TH_BINARY_ATAN2, atan2)
     FLOAT_TYPES(REGB_, TH_BINARY_HYPOT, hypot)
+    FLOAT_TYPES(REGB_, TH_BINARY_LOGADDEXP, logaddexp)
+    FLOAT_TYPES(REGB_, TH_BINARY_LOGADDEXP2, logaddexp2)
     FLOAT_TYPES(REGB_, TH_BINARY_MINIMUM, min) IB_TYPES(REGB_, TH_BINARY_MINIMUM, min)
     FLOAT_TYPES(REGB_, TH_BINARY_MAXIMUM, max) IB_TYPES(REGB_, TH_BINARY_MAXIMUM, max)
     IB_TYPES(REGB_, TH_BINARY_BITAND, band)
@@ -539,7 +546,8 @@ __attribute__((constructor)) static void pointwise_init_tables(void)
 static const char *const bin_names[TH_BINARY_COUNT] = {
     "add", "sub", "mul", "div", "floor_divide", "pow", "fmod", "remainder", "atan2", "minimum",
     "maximum", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift",
-    "logical_and", "logical_or", "logical_xor", "eq", "ne", "lt", "le", "gt", "ge", "hypot", "trunc_divide"};
+    "logical_and", "logical_or", "logical_xor", "eq", "ne", "lt", "le", "gt", "ge", "hypot", "trunc_divide", "logaddexp",
+    "logaddexp2"};
 static const char *const un_names[TH_UNARY_COUNT] = {
     "neg", "abs", "sign", "exp", "expm1", "exp2", "log", "log1p", "log2", "log10", "sqrt", "rsqrt",
     "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "sigmoid", "floor", "ceil",

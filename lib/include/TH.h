@@ -182,6 +182,7 @@ enum {
     TH_BINARY_LSHIFT, TH_BINARY_RSHIFT, TH_BINARY_LOGICAL_AND, TH_BINARY_LOGICAL_OR,
     TH_BINARY_LOGICAL_XOR, TH_BINARY_EQ, TH_BINARY_NE, TH_BINARY_LT, TH_BINARY_LE,
     TH_BINARY_GT, TH_BINARY_GE, TH_BINARY_HYPOT, TH_BINARY_TRUNC_DIVIDE,
+    TH_BINARY_LOGADDEXP, TH_BINARY_LOGADDEXP2,
     TH_BINARY_COUNT
 };
 /* DIV is true division (a float result for integer inputs when out->dtype is -1);
@@ -239,6 +240,11 @@ int THTensor_maxDim(THTensor *values, THTensor *indices, THTensor *a, int dim, i
 int THTensor_minDim(THTensor *values, THTensor *indices, THTensor *a, int dim, int keepdim, int index_base);
 int THTensor_cumsum(THTensor *out, THTensor *a, int dim);
 int THTensor_cumprod(THTensor *out, THTensor *a, int dim);
+/* log(cumsum(exp(a))) along dim, stably (floating inputs only) */
+int THTensor_logcumsumexp(THTensor *out, THTensor *a, int dim);
+/* running max/min along dim and where it was last reached (a NaN sticks); values or indices may be NULL */
+int THTensor_cummax(THTensor *values, THTensor *indices, THTensor *a, int dim, int index_base);
+int THTensor_cummin(THTensor *values, THTensor *indices, THTensor *a, int dim, int index_base);
 int THTensor_dist(THTensor *out, THTensor *a, THTensor *b, double p);
 
 /* ---------------------------------------------------------------- BLAS */

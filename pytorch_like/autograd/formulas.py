@@ -9,6 +9,8 @@ create_graph=True their own computation is recorded (double backward).
 """
 import math
 
+import numpy as np
+
 from .._lib import ffi, lib
 from ..tensor import Tensor, _wrap
 from . import grad_mode
@@ -289,6 +291,19 @@ SPECS["maximum"] = Spec("maximum", formula=_extreme(True))
 SPECS["minimum"] = Spec("minimum", formula=_extreme(False))
 SPECS["fmax"] = Spec("fmax", formula=_extreme(True))
 SPECS["fmin"] = Spec("fmin", formula=_extreme(False))
+
+
+def _log_add_exp(base_exp):
+    """Backward of logaddexp / logaddexp2: g / (1 + base**(b - a)) and g / (1 + base**(a - b))."""
+    def f(out, a, b, *_, **__):
+        def bw(g, a, b):
+            return g / (base_exp(b - a) + 1), g / (base_exp(a - b) + 1)
+        return (a, b), (a, b), bw
+    return f
+
+
+SPECS["logaddexp"] = Spec("logaddexp", formula=_log_add_exp(lambda t: t.exp()))
+SPECS["logaddexp2"] = Spec("logaddexp2", formula=_log_add_exp(lambda t: t.exp2()))
 
 
 @op("fmod")
@@ -659,6 +674,40 @@ def _cumprod(out, x, dim, *_, **__):
             return (g,)
         return ((g * y).flip(dim).cumsum(dim).flip(dim) / x,)
     return (x,), (x, out), bw
+
+
+@op("logcumsumexp")
+def _logcumsumexp(out, x, dim, *_, **__):
+    def bw(g, x, y):
+        # PyTorch's (after TensorFlow's): the positive and negative parts of g through log space
+        if x.ndim == 0 or x.numel() == 0:
+            return (g,)
+        P = _P()
+        d = dim % x.ndim
+
+        def rev_lcse(t):
+            return t.flip(d).logcumsumexp(d).flip(d)
+        lowest = float(np.finfo(g.dtype.numpy).min)
+        log_abs = g.abs().log()
+        pos = (rev_lcse(P.where(g > 0, log_abs, lowest) - y) + x).exp()
+        neg = (rev_lcse(P.where(g < 0, log_abs, lowest) - y) + x).exp()
+        return (pos - neg,)
+    return (x,), (x, out), bw
+
+
+def _cum_extreme(out, x, dim, *_, **__):
+    idx = out[1]
+
+    def bw(gs):
+        g = gs[0]
+        if g is None or x.ndim == 0 or x.numel() == 0:
+            return (g,)
+        return (_P().zeros(tuple(x.shape), dtype=g.dtype).scatter_add(dim, idx, g),)
+    return (x,), (), bw
+
+
+SPECS["cummax"] = Spec("cummax", formula=_cum_extreme)
+SPECS["cummin"] = Spec("cummin", formula=_cum_extreme)
 
 
 # ---------------------------------------------------------------------- views and shape
