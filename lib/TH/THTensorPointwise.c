@@ -12,6 +12,7 @@
 int THVector_expf(float *out, const float *in, int64_t n);
 int THVector_sigmoidf(float *out, const float *in, int64_t n);
 int THVector_binaryfStream(int op, float *out, const float *a, const float *b, int64_t n);
+int THVector_logaddexpf(float *out, const float *a, const float *b, int64_t n, int base2);
 
 typedef struct {
     double alpha;       /* ADD/SUB alpha, addcmul/addcdiv value, lerp weight */
@@ -431,6 +432,20 @@ static void un_sigmoid_vec(char **d, const int64_t *s, int64_t n, void *c)
     un_sigmoid_Float(d, s, n, c);
 }
 
+/* float32 logaddexp/logaddexp2: SIMD when contiguous */
+static void bin_logaddexp_vec(char **d, const int64_t *s, int64_t n, void *c)
+{
+    if (s[0] == 4 && s[1] == 4 && s[2] == 4 &&
+        THVector_logaddexpf((float *)d[0], (const float *)d[1], (const float *)d[2], n, 0)) return;
+    bin_logaddexp_Float(d, s, n, c);
+}
+static void bin_logaddexp2_vec(char **d, const int64_t *s, int64_t n, void *c)
+{
+    if (s[0] == 4 && s[1] == 4 && s[2] == 4 &&
+        THVector_logaddexpf((float *)d[0], (const float *)d[1], (const float *)d[2], n, 1)) return;
+    bin_logaddexp2_Float(d, s, n, c);
+}
+
 /* float32 add/sub/mul/div over contiguous runs far larger than the caches: streaming stores */
 enum { TH_STREAM_MIN = 1 << 20 };
 #define STREAM_KERNEL(OPN, K) \
@@ -531,6 +546,8 @@ __attribute__((constructor)) static void pointwise_init_tables(void)
     bin_tab[TH_BINARY_MUL][TH_FLOAT32] = bin_mul_stream;
     bin_tab[TH_BINARY_DIV][TH_FLOAT32] = bin_div_stream;
     un_tab[TH_UNARY_EXP][TH_FLOAT32] = un_exp_vec;
+    bin_tab[TH_BINARY_LOGADDEXP][TH_FLOAT32] = bin_logaddexp_vec;
+    bin_tab[TH_BINARY_LOGADDEXP2][TH_FLOAT32] = bin_logaddexp2_vec;
     un_tab[TH_UNARY_SIGMOID][TH_FLOAT32] = un_sigmoid_vec;
     ALL_TYPES(REGUB_, TH_UNARY_LOGICAL_NOT, lnot)
     ALL_TYPES(REGUB_, TH_UNARY_ISNAN, isnan) ALL_TYPES(REGUB_, TH_UNARY_ISINF, isinf)

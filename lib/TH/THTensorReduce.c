@@ -944,21 +944,30 @@ int THTensor_logcumsumexp(THTensor *out, THTensor *a, int dim) { return cumulati
 /* ------------------------------------------------------------------ cummax / cummin */
 
 /* operands: values, indices (int64), input. PyTorch's rule: a NaN or a value at least as
- * large (small) as the running one takes over, so ties report the latest index. */
-#define DEF_CUMEXT(N, T, ISNAN, OPN, CMP) \
-static void OPN##_##N(char **d, const int64_t *len, const int64_t *st, void *vctx) \
+ * large (small) as the running one takes over, so ties report the latest index. While the
+ * running value is a number that is "x is not strictly worse" (NaN compares false); after a
+ * NaN only a later NaN moves the index. Two loops keep the common step a predictable branch. */
+#define DEF_CUMEXT(N, T, ISNAN, OPN, WORSE) \
+static TH_CLONES void OPN##_##N(char **d, const int64_t *len, const int64_t *st, void *vctx) \
 { \
-    int64_t base = *(const int64_t *)vctx, bi = 0; \
-    T best = *(const T *)d[2]; \
-    for (int64_t i = 0; i < len[2]; i++) { \
-        T x = *(const T *)(d[2] + i * st[2]); \
-        if (ISNAN(x) || (!ISNAN(best) && x CMP best)) { best = x; bi = i; } \
-        *(T *)(d[0] + i * st[0]) = best; \
-        *(int64_t *)(d[1] + i * st[1]) = bi + base; \
+    const int64_t base = *(const int64_t *)vctx, n = len[2], sv = st[0], si = st[1], sx = st[2]; \
+    char *pv = d[0], *pi = d[1]; const char *px = d[2]; \
+    T best = *(const T *)px; \
+    int64_t bi = 0, i = 0; \
+    for (; i < n; i++) { \
+        T xi = *(const T *)(px + i * sx); \
+        if (!(xi WORSE best)) { best = xi; bi = i; if (ISNAN(xi)) break; } \
+        *(T *)(pv + i * sv) = best; \
+        *(int64_t *)(pi + i * si) = bi + base; \
+    } \
+    for (; i < n; i++) { \
+        if (ISNAN(*(const T *)(px + i * sx))) bi = i; \
+        *(T *)(pv + i * sv) = best; \
+        *(int64_t *)(pi + i * si) = bi + base; \
     } \
 }
-#define DEF_CUMEXT_F(CODE, T, N) DEF_CUMEXT(N, T, F_ISNAN, cummax, >=) DEF_CUMEXT(N, T, F_ISNAN, cummin, <=)
-#define DEF_CUMEXT_I(CODE, T, N) DEF_CUMEXT(N, T, I_ISNAN, cummax, >=) DEF_CUMEXT(N, T, I_ISNAN, cummin, <=)
+#define DEF_CUMEXT_F(CODE, T, N) DEF_CUMEXT(N, T, F_ISNAN, cummax, <) DEF_CUMEXT(N, T, F_ISNAN, cummin, >)
+#define DEF_CUMEXT_I(CODE, T, N) DEF_CUMEXT(N, T, I_ISNAN, cummax, <) DEF_CUMEXT(N, T, I_ISNAN, cummin, >)
 TH_FORALL_FLOAT_DTYPES(DEF_CUMEXT_F)
 TH_FORALL_INT_DTYPES(DEF_CUMEXT_I)
 DEF_CUMEXT_I(TH_BOOL, uint8_t, Bool)

@@ -369,5 +369,4 @@ def kron(input, other, *, out=None):
     return r
 
 
-Tensor.tensordot = lambda self, other, dims=2: tensordot(self, other, dims)
 Tensor.kron = lambda self, other: kron(self, other)
