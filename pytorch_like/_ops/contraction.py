@@ -9,6 +9,7 @@ import numbers
 
 from .._args import tensor_arg
 from ..tensor import Tensor, _int_arg
+from .pointwise import _into
 
 __all__ = ["einsum", "tensordot", "kron"]
 
@@ -146,12 +147,17 @@ def _sum_labels(term, drop):
     dims = [i for i, l in enumerate(term.labels) if l in drop]
     if not dims:
         return term
+    # sum's dtype rule (integers to int64), as PyTorch's einsum
     return _Term(term.t.sum(dims), [l for l in term.labels if l not in drop])
 
 
 def _contract(a, b, keep, sizes):
     """The pairwise contraction of terms a and b, keeping the labels in keep, via one (b)mm."""
     la, lb = a.labels, b.labels
+    if a.t.dtype is not b.t.dtype:     # an integer operand already summed (int64) meets an unsummed one
+        from ..dtypes import promote_types
+        dt = promote_types(a.t.dtype, b.t.dtype)
+        a, b = _Term(a.t.to(dt), la), _Term(b.t.to(dt), lb)
     sb = set(lb)
     batch = [l for l in la if l in sb and l in keep]
     summed = [l for l in la if l in sb and l not in keep]
@@ -172,7 +178,7 @@ def _contract(a, b, keep, sizes):
     ta = a.t.permute([la.index(l) for l in batch + a_only + summed]).reshape(nb, m, k)
     tb = b.t.permute([lb.index(l) for l in batch + summed + b_only]).reshape(nb, k, n)
     if m == 1 and n == 1:
-        r = (ta.reshape(nb, k) * tb.reshape(nb, k)).sum(1)
+        r = (ta.reshape(nb, k) * tb.reshape(nb, k)).sum(1, dtype=ta.dtype)
     elif nb == 1:
         r = ta.reshape(m, k).mm(tb.reshape(k, n))
     else:
@@ -230,6 +236,11 @@ def einsum(*args):
     # sizes: a label's size is the largest; size-1 dims broadcast against it
     sizes = {}
     for k, (labels, op) in enumerate(zip(terms, operands)):
+        own = {}
+        for l, s in zip(labels, op.shape):
+            if own.setdefault(l, s) != s:
+                raise RuntimeError(f"einsum(): subscript {l} is repeated for operand {k} but the sizes don't match, "
+                                   f"{s} != {own[l]}")
         for l, s in zip(labels, op.shape):
             prev = sizes.get(l)
             if prev is None or prev == 1:
@@ -332,9 +343,9 @@ def tensordot(a, b, dims=2, out=None):
     for x, y in zip(da, db):
         sx, sy = a.shape[x], b.shape[y]
         if sy == 1 and sx != 1:      # a broadcast dim is summed on the other side first
-            a = a.sum(x, keepdim=True)
+            a = a.sum(x, keepdim=True, dtype=a.dtype)
         elif sx == 1 and sy != 1:
-            b = b.sum(y, keepdim=True)
+            b = b.sum(y, keepdim=True, dtype=b.dtype)
         elif sx != sy:
             raise RuntimeError(f"contracted dimensions need to match, but first has size {sx} in dim {x} and second "
                                f"has size {sy} in dim {y}")
@@ -345,9 +356,7 @@ def tensordot(a, b, dims=2, out=None):
     shape = [a.shape[d] for d in fa] + [b.shape[d] for d in fb]
     m, n = _prod(a.shape[d] for d in fa), _prod(b.shape[d] for d in fb)
     r = a.permute(fa + da).reshape(m, csize).mm(b.permute(db + fb).reshape(csize, n)).reshape(shape)
-    if out is not None:
-        return out.resize_(shape).copy_(r) if tuple(out.shape) != tuple(shape) else out.copy_(r)
-    return r
+    return r if out is None else _into(out, r)
 
 
 def kron(input, other, *, out=None):
@@ -362,11 +371,8 @@ def kron(input, other, *, out=None):
     ib = [v for s in sb for v in (1, s)]
     r = (input.reshape(ia) * other.reshape(ib)).reshape([x * y for x, y in zip(sa, sb)])
     if out is not None:
-        if not isinstance(out, Tensor):
-            raise TypeError(f"kron(): argument 'out' must be Tensor, not {type(out).__name__}")
-        shape = list(r.shape)
-        return out.resize_(shape).copy_(r) if list(out.shape) != shape else out.copy_(r)
-    return r
+        tensor_arg(out, "kron", "out")
+    return r if out is None else _into(out, r)
 
 
 Tensor.kron = lambda self, other: kron(self, other)

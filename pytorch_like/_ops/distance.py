@@ -63,7 +63,7 @@ def _check(x1, x2, p, compute_mode):
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """p-norm distances between each row of x1 and each row of x2 (leading batch dims broadcast)."""
-    from .. import empty, zeros
+    from .. import cat, empty, ones_like, zeros
     p, mode = _check(x1, x2, p, compute_mode)
     a, b, batch = _batched(x1, x2)
     nb, pr, rr, m = a.shape[0], a.shape[1], b.shape[1], a.shape[2]
@@ -73,9 +73,12 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     if m == 0:
         return zeros(shape, dtype=x1.dtype)
     if uses_mm(p, mode, pr, rr):
+        # PyTorch's _euclidean_dist: [-2a, |a|^2, 1] . [b, 1, |b|^2] is |a|^2 + |b|^2 - 2 a.b in one product
         an = (a * a).sum(-1, keepdim=True)
         bn = (b * b).sum(-1, keepdim=True)
-        r = (an + bn.transpose(1, 2)).baddbmm(a, b.transpose(1, 2), alpha=-2)
+        a_ = cat([a * -2, an, ones_like(an)], -1)
+        b_ = cat([b, ones_like(bn), bn], -1)
+        r = a_.bmm(b_.transpose(1, 2)) if nb > 1 else a_[0].mm(b_[0].t()).unsqueeze(0)
         return r.clamp_(min=0).sqrt_().reshape(shape)
     out = empty([nb, pr, rr], dtype=x1.dtype)
     for i, n in row_blocks(pr, rr, m):

@@ -228,6 +228,7 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
 
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     """Index of the bucket of 1-D sorted boundaries each input value falls in (searchsorted of input)."""
+    from .pointwise import _into
     tensor_arg(boundaries, "bucketize", "boundaries")
     if boundaries.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
@@ -238,7 +239,7 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     if out is not None:
         if not isinstance(out, Tensor):
             raise TypeError(f"bucketize(): argument 'out' must be Tensor, not {type(out).__name__}")
-        return out.resize_(list(r.shape)).copy_(r) if tuple(out.shape) != tuple(r.shape) else out.copy_(r)
+        return _into(out, r)
     return r
 
 

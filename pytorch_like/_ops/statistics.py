@@ -8,7 +8,7 @@ import warnings
 from .. import dtypes as _dt
 from .._args import bool_arg, tensor_arg
 from ..tensor import Tensor, _int_arg, _wrap_dim
-from .pointwise import _TNAME
+from .pointwise import _TNAME, _into
 
 __all__ = ["cov", "corrcoef", "quantile", "nanquantile", "bincount"]
 
@@ -167,7 +167,7 @@ def _quantile(name, input, q, dim, keepdim, interpolation, out, ignore_nan):
     if out is not None:
         if out.dtype is not r.dtype:
             raise RuntimeError(f"{name}() out tensor must be same dtype as the input tensor")
-        return out.resize_(list(r.shape)).copy_(r) if tuple(out.shape) != tuple(r.shape) else out.copy_(r)
+        return _into(out, r)
     return r
 
 
