@@ -384,6 +384,8 @@ def logcumsumexp(input, dim, *, out=None):
     """log(cumsum(exp(input))) along dim, computed stably (floating inputs only)."""
     tensor_arg(input, "logcumsumexp")
     _check_out(out, "logcumsumexp")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for '{_TNAME[input.dtype.code]}'")
     if out is not None and out.dtype is not input.dtype and input.dtype.is_floating_point:
         raise RuntimeError(f"logcumsumexp(): Expected out tensor to have dtype {input.dtype}, but got {out.dtype} "
                            "instead")
