@@ -18,8 +18,9 @@ def _batched(x1, x2):
     """x1, x2 expanded to their common batch shape and flattened to (B, P, M), (B, R, M), plus that shape."""
     from .. import broadcast_shapes
     batch = list(broadcast_shapes(tuple(x1.shape[:-2]), tuple(x2.shape[:-2])))
-    a = x1.expand(batch + list(x1.shape[-2:])).reshape(-1, x1.shape[-2], x1.shape[-1])
-    b = x2.expand(batch + list(x2.shape[-2:])).reshape(-1, x2.shape[-2], x2.shape[-1])
+    nb = math.prod(batch)
+    a = x1.expand(batch + list(x1.shape[-2:])).reshape(nb, x1.shape[-2], x1.shape[-1])
+    b = x2.expand(batch + list(x2.shape[-2:])).reshape(nb, x2.shape[-2], x2.shape[-1])
     return a, b, batch
 
 
