@@ -13,6 +13,7 @@ int THVector_expf(float *out, const float *in, int64_t n);
 int THVector_sigmoidf(float *out, const float *in, int64_t n);
 int THVector_binaryfStream(int op, float *out, const float *a, const float *b, int64_t n);
 int THVector_logaddexpf(float *out, const float *a, const float *b, int64_t n, int base2);
+int THVector_sqrtf(float *out, const float *in, int64_t n);
 
 typedef struct {
     double alpha;       /* ADD/SUB alpha, addcmul/addcdiv value, lerp weight */
@@ -420,11 +421,16 @@ BOOL_TYPES(DEFT_, addcmul, x | ((alpha_ != 0) & y & z))
 FLOAT_TYPES(DEFT_, addcdiv, x + (T_)alpha_ * y / z)
 FLOAT_TYPES(DEFT_, lerp, sizeof(T_) == 4 ? (T_)f_lerp_f((float)x, (float)y, (float)z) : (T_)f_lerp_d(x, y, z))
 
-/* float32 exp and sigmoid: SIMD when contiguous */
+/* float32 exp, sqrt and sigmoid: SIMD when contiguous */
 static void un_exp_vec(char **d, const int64_t *s, int64_t n, void *c)
 {
     if (s[0] == 4 && s[1] == 4 && THVector_expf((float *)d[0], (const float *)d[1], n)) return;
     un_exp_Float(d, s, n, c);
+}
+static void un_sqrt_vec(char **d, const int64_t *s, int64_t n, void *c)
+{
+    if (s[0] == 4 && s[1] == 4 && THVector_sqrtf((float *)d[0], (const float *)d[1], n)) return;
+    un_sqrt_Float(d, s, n, c);
 }
 static void un_sigmoid_vec(char **d, const int64_t *s, int64_t n, void *c)
 {
@@ -546,6 +552,7 @@ __attribute__((constructor)) static void pointwise_init_tables(void)
     bin_tab[TH_BINARY_MUL][TH_FLOAT32] = bin_mul_stream;
     bin_tab[TH_BINARY_DIV][TH_FLOAT32] = bin_div_stream;
     un_tab[TH_UNARY_EXP][TH_FLOAT32] = un_exp_vec;
+    un_tab[TH_UNARY_SQRT][TH_FLOAT32] = un_sqrt_vec;
     bin_tab[TH_BINARY_LOGADDEXP][TH_FLOAT32] = bin_logaddexp_vec;
     bin_tab[TH_BINARY_LOGADDEXP2][TH_FLOAT32] = bin_logaddexp2_vec;
     un_tab[TH_UNARY_SIGMOID][TH_FLOAT32] = un_sigmoid_vec;

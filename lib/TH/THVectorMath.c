@@ -13,6 +13,7 @@ int THVector_expf(float *out, const float *in, int64_t n);
 int THVector_sigmoidf(float *out, const float *in, int64_t n);
 int THVector_binaryfStream(int op, float *out, const float *a, const float *b, int64_t n);
 int THVector_logaddexpf(float *out, const float *a, const float *b, int64_t n, int base2);
+int THVector_sqrtf(float *out, const float *in, int64_t n);
 
 #ifdef TH_HAVE_X86
 static int th_vec_level = -1;
@@ -154,6 +155,21 @@ __attribute__((target("avx2,fma"))) static void logaddexpf_avx2(float *o, const 
     for (; i < n; i++) o[i] = logaddexpf_1(a[i], b[i], base2);
 }
 
+/* libm's sqrtf may set errno, which keeps GCC from vectorising it; vsqrtps is exact (IEEE) too */
+__attribute__((target("avx2"))) static void sqrtf_avx2(float *o, const float *in, int64_t n)
+{
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(o + i, _mm256_sqrt_ps(_mm256_loadu_ps(in + i)));
+    for (; i < n; i++) o[i] = _mm_cvtss_f32(_mm_sqrt_ss(_mm_set_ss(in[i])));
+}
+
+int THVector_sqrtf(float *out, const float *in, int64_t n)
+{
+    if (vec_level() < 1) return 0;
+    sqrtf_avx2(out, in, n);
+    return 1;
+}
+
 int THVector_logaddexpf(float *out, const float *a, const float *b, int64_t n, int base2)
 {
     if (vec_level() < 1) return 0;
@@ -175,6 +191,7 @@ int THVector_sigmoidf(float *out, const float *in, int64_t n)
     return 1;
 }
 #else
+int THVector_sqrtf(float *out, const float *in, int64_t n) { (void)out; (void)in; (void)n; return 0; }
 int THVector_logaddexpf(float *out, const float *a, const float *b, int64_t n, int base2)
 {
     (void)out; (void)a; (void)b; (void)n; (void)base2; return 0;
