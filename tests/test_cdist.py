@@ -89,3 +89,25 @@ def test_cdist_dtype_errors():
         P.cdist(P.randn(2, 3), P.randn(2, 3, dtype=P.float64))
     with pytest.raises(TypeError, match="argument 'x2'"):
         P.cdist(P.randn(2, 3), [[1.0, 2.0, 3.0]])
+
+
+@pytest.mark.parametrize("p", [0, 1, 1.5, 3, math.inf])
+def test_cdist_large_norm_path(p):
+    # big enough for the engine to split the output across threads
+    a, ta = pair(torch, R.standard_normal((2, 150, 16)).astype(np.float32))
+    b, tb = pair(torch, R.standard_normal((2, 170, 16)).astype(np.float32), "transposed")
+    assert_same(P.cdist(a, b, p), torch.cdist(ta, tb, p), rtol=2e-5, atol=2e-5)
+
+
+def test_cdist_kernel_checks():
+    from pytorch_like._lib import lib
+    from pytorch_like.tensor import _finish, _new_out
+    for x1, x2, exc, msg in [(P.randn(2, 3), P.randn(1, 2, 3), ValueError, "expected 3-D"),
+                             (P.randn(1, 2, 3), P.randn(1, 2, 3, dtype=P.float64), TypeError, "two float32 or two"),
+                             (P.randn(1, 2, 3), P.randn(2, 2, 3), ValueError, "same batch size")]:
+        o = _new_out()
+        with pytest.raises(exc, match=msg):
+            _finish(o, lib.THTensor_cdist(o, x1._t, x2._t, 1.0))
+    o = _new_out()
+    with pytest.raises(ValueError, match="non-negative p"):
+        _finish(o, lib.THTensor_cdist(o, P.randn(1, 2, 3)._t, P.randn(1, 2, 3)._t, -1.0))

@@ -246,6 +246,8 @@ int THTensor_logcumsumexp(THTensor *out, THTensor *a, int dim);
 int THTensor_cummax(THTensor *values, THTensor *indices, THTensor *a, int dim, int index_base);
 int THTensor_cummin(THTensor *values, THTensor *indices, THTensor *a, int dim, int index_base);
 int THTensor_dist(THTensor *out, THTensor *a, THTensor *b, double p);
+/* out[b,i,j] = ||x1[b,i,:] - x2[b,j,:]||_p for (B, P, M) x1 and (B, R, M) x2 (float32/float64, any p >= 0) */
+int THTensor_cdist(THTensor *out, THTensor *x1, THTensor *x2, double p);
 
 /* ---------------------------------------------------------------- BLAS */
 /* out = beta*M + alpha*(a @ b); M may be NULL (then beta is ignored) */

@@ -1,17 +1,19 @@
 """Pairwise distances: cdist. Euclidean distances of many points go through one matrix product
-(|x|^2 + |y|^2 - 2 x.y, PyTorch's use_mm_for_euclid_dist path); other p-norms reduce the
-broadcast differences with the norm reduction, a block of rows at a time to bound memory."""
+(|x|^2 + |y|^2 - 2 x.y, PyTorch's use_mm_for_euclid_dist path); other p-norms are one
+reduction on the iteration engine (lib.THTensor_cdist). The backward of general p works on
+the broadcast differences a block of rows at a time to bound memory."""
 import math
 import numbers
 
 from .._args import tensor_arg
-from ..tensor import Tensor
+from .._lib import lib
+from ..tensor import _finish, _new_out
 from .pointwise import _TNAME
 
 __all__ = ["cdist"]
 
 _MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
-BLOCK_ELEMENTS = 1 << 22      # differences materialised at once by the non-mm path
+BLOCK_ELEMENTS = 1 << 22      # differences materialised at once by the general-p backward
 
 
 def _batched(x1, x2):
@@ -81,8 +83,5 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         b_ = cat([b, ones_like(bn), bn], -1)
         r = a_.bmm(b_.transpose(1, 2)) if nb > 1 else a_[0].mm(b_[0].t()).unsqueeze(0)
         return r.clamp_(min=0).sqrt_().reshape(shape)
-    out = empty([nb, pr, rr], dtype=x1.dtype)
-    for i, n in row_blocks(pr, rr, m):
-        d = a.narrow(1, i, n).unsqueeze(2) - b.unsqueeze(1)
-        out.narrow(1, i, n).copy_(d.norm(p, -1))
-    return out.reshape(shape)
+    o = _new_out()
+    return _finish(o, lib.THTensor_cdist(o, a._t, b._t, p)).reshape(shape)
