@@ -740,15 +740,23 @@ static int deliver(THTensor *dst, THTensor *src, int natural, int ond, const int
     return THTensor_copy(dst, src);
 }
 
+/* The input and dim checks of every op along one dim (0-dim inputs take dim 0 or -1 wrapped). */
+static int check_dim_op(const char *name, const THTensor *a, int dim)
+{
+    TH_CHECK(a, TH_ERR_VALUE, "%s(): input tensor is NULL", name);
+    TH_CHECK(TH_validDtype(a->dtype), TH_ERR_TYPE, "%s(): the input tensor has no dtype", name);
+    int lim = a->ndim > 0 ? a->ndim : 1;
+    TH_CHECK(dim >= 0 && dim < lim, TH_ERR_INDEX,
+             "%s(): Dimension out of range (expected to be in range of [%d, %d], but got %d)", name, -lim, lim - 1, dim);
+    return 0;
+}
+
 static int maxmin_dim(THTensor *values, THTensor *indices, THTensor *a, int dim, int keepdim, int index_base,
                       int is_max)
 {
     const char *name = is_max ? "max" : "min";
-    TH_CHECK(a, TH_ERR_VALUE, "%s(): input tensor is NULL", name);
-    TH_CHECK(TH_validDtype(a->dtype), TH_ERR_TYPE, "%s(): the input tensor has no dtype", name);
-    int nd = a->ndim, lim = nd > 0 ? nd : 1;
-    TH_CHECK(dim >= 0 && dim < lim, TH_ERR_INDEX,
-             "%s(): Dimension out of range (expected to be in range of [%d, %d], but got %d)", name, -lim, lim - 1, dim);
+    TH_TRY(check_dim_op(name, a, dim));
+    int nd = a->ndim;
     TH_CHECK(!values || values->dtype == -1 || TH_validDtype(values->dtype), TH_ERR_TYPE, "%s(): invalid values dtype", name);
     TH_CHECK(!indices || indices->dtype == -1 || TH_isIntegral(indices->dtype), TH_ERR_TYPE,
              "%s(): indices must be an integer tensor, got %s", name, indices ? TH_dtypeName(indices->dtype) : "");
@@ -885,12 +893,10 @@ static int cumulative(THTensor *out, THTensor *a, int dim, int kind)
 {
     static const char *const names[] = {"cumsum", "cumprod", "logcumsumexp"};
     const char *name = names[kind];
-    TH_CHECK(out && a, TH_ERR_VALUE, "%s(): tensor is NULL", name);
-    TH_CHECK(TH_validDtype(a->dtype), TH_ERR_TYPE, "%s(): the input tensor has no dtype", name);
+    TH_CHECK(out, TH_ERR_VALUE, "%s(): output tensor is NULL", name);
+    TH_TRY(check_dim_op(name, a, dim));
     TH_CHECK(out->dtype == -1 || TH_validDtype(out->dtype), TH_ERR_TYPE, "%s(): invalid output dtype", name);
-    int nd = a->ndim, lim = nd > 0 ? nd : 1;
-    TH_CHECK(dim >= 0 && dim < lim, TH_ERR_INDEX,
-             "%s(): Dimension out of range (expected to be in range of [%d, %d], but got %d)", name, -lim, lim - 1, dim);
+    int nd = a->ndim;
     int resdt = out->dtype >= 0 ? out->dtype : (TH_isFloat(a->dtype) ? a->dtype : TH_INT64);
     TH_CHECK(kind != CUM_LOGSUMEXP || (TH_isFloat(a->dtype) && TH_isFloat(resdt)), TH_ERR_TYPE,
              "\"logcumsumexp_out_cpu\" not implemented for '%s'", torch_name(TH_isFloat(a->dtype) ? resdt : a->dtype));
@@ -975,11 +981,8 @@ DEF_CUMEXT_I(TH_BOOL, uint8_t, Bool)
 static int cum_extreme(THTensor *values, THTensor *indices, THTensor *a, int dim, int index_base, int is_max)
 {
     const char *name = is_max ? "cummax" : "cummin";
-    TH_CHECK(a, TH_ERR_VALUE, "%s(): input tensor is NULL", name);
-    TH_CHECK(TH_validDtype(a->dtype), TH_ERR_TYPE, "%s(): the input tensor has no dtype", name);
-    int nd = a->ndim, lim = nd > 0 ? nd : 1;
-    TH_CHECK(dim >= 0 && dim < lim, TH_ERR_INDEX,
-             "%s(): Dimension out of range (expected to be in range of [%d, %d], but got %d)", name, -lim, lim - 1, dim);
+    TH_TRY(check_dim_op(name, a, dim));
+    int nd = a->ndim;
     TH_CHECK(!indices || indices->dtype == -1 || indices->dtype == TH_INT64, TH_ERR_RUNTIME,
              "%s(): Expected out tensor to have dtype Long, but got %s instead", name,
              indices ? torch_name(indices->dtype) : "");
