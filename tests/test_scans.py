@@ -220,3 +220,15 @@ def test_nanmean_dtype_out_grads_errors():
         P.nanmean(P.tensor([1, 2]))
     with pytest.raises(IndexError, match="Dimension out of range"):
         P.nanmean(a, 2)
+
+
+def test_double_backward():
+    from pytorch_like.autograd import gradgradcheck
+    x = P.tensor(_arr((3, 4))).requires_grad_()
+    y = P.tensor(_arr((3, 4))).requires_grad_()
+    assert gradgradcheck(P.logaddexp, (x, y))
+    assert gradgradcheck(P.logaddexp2, (x, y))
+    assert gradgradcheck(lambda t: P.logcumsumexp(t, 1), (x,))
+    assert gradgradcheck(lambda t: P.cummax(t, 1).values, (x,))
+    assert gradgradcheck(lambda t: P.cdist(t, y, 1.5), (x,))
+    assert gradgradcheck(lambda t: P.cdist(t, y), (x,))
