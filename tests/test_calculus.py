@@ -27,6 +27,10 @@ def test_diff_values(dtype, layout):
         for dim in (0, 1, -1):
             assert_same(P.diff(a, n, dim), torch.diff(ta, n, dim), rtol=1e-6, atol=1e-6)
     assert_same(a.diff(), ta.diff())
+    if dtype != np.bool_:
+        out, tout = P.empty(0, dtype=a.dtype), torch.empty(0, dtype=ta.dtype)
+        assert P.diff(a, 2, 0, out=out) is out
+        assert_same(out, torch.diff(ta, 2, 0, out=tout))
 
 
 def test_diff_prepend_append():

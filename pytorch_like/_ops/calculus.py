@@ -5,6 +5,7 @@ import numbers
 from .. import dtypes as _dt
 from .._args import tensor_arg
 from ..tensor import Tensor, _int_arg, _wrap_dim
+from .pointwise import _into
 
 __all__ = ["diff", "trapezoid", "trapz", "cumulative_trapezoid"]
 
@@ -22,10 +23,17 @@ def _check_extension(input, other, d, what):
                                f"tensor.size({i}) = {other.shape[i]}")
 
 
-def diff(input, n=1, dim=-1, prepend=None, append=None):
+def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     """n-th forward difference along dim (logical xor for bool), after concatenating prepend/append."""
-    from .. import cat, logical_xor
     tensor_arg(input, "diff")
+    if out is not None:
+        tensor_arg(out, "diff", "out")
+        return _into(out, _diff(input, n, dim, prepend, append))
+    return _diff(input, n, dim, prepend, append)
+
+
+def _diff(input, n, dim, prepend, append):
+    from .. import cat, logical_xor
     n = _int_arg(n, "diff(): n")
     if input.ndim < 1:
         raise RuntimeError("diff expects input to be at least one-dimensional")
