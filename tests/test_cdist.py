@@ -89,6 +89,8 @@ def test_cdist_dtype_errors():
         P.cdist(P.randn(2, 3), P.randn(2, 3, dtype=P.float64))
     with pytest.raises(TypeError, match="argument 'x2'"):
         P.cdist(P.randn(2, 3), [[1.0, 2.0, 3.0]])
+    with pytest.raises(NotImplementedError, match="\"cdist\" not implemented for 'Half'"):
+        P.cdist(P.randn(2, 3).half(), P.randn(2, 3).half())
 
 
 @pytest.mark.parametrize("p", [0, 1, 1.5, 3, math.inf])

@@ -214,3 +214,13 @@ def test_kron_out_grads_errors():
     assert_grads_match(torch, lambda L, x, y: L.kron(x, y), [_arr((2, 3)), _arr((3, 1))])
     with pytest.raises(TypeError, match="argument 'other'"):
         P.kron(a, [1, 2])
+
+
+def test_float16_products():
+    # float16 is storage-only in the core: products run in float32 and round back, as PyTorch's results
+    for eq, shapes in [("ij,jk->ik", [(3, 4), (4, 2)]), ("bij,bjk->bik", [(2, 3, 4), (2, 4, 5)]), ("ii->i", [(3, 3)])]:
+        ours, theirs = zip(*[pair(torch, _arr(s, np.float16)) for s in shapes])
+        assert_same(P.einsum(eq, *ours), torch.einsum(eq, *theirs), rtol=2e-3, atol=2e-3)
+    a, ta = pair(torch, _arr((2, 3, 4), np.float16))
+    b, tb = pair(torch, _arr((3, 4, 2), np.float16))
+    assert_same(P.tensordot(a, b, 2), torch.tensordot(ta, tb, 2), rtol=2e-3, atol=2e-3)

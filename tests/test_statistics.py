@@ -233,3 +233,8 @@ def test_unique_consecutive_layouts_errors():
         P.unique_consecutive(P.tensor([1, 2]), dim=1)
     with pytest.raises(TypeError, match="return_counts"):
         P.unique_consecutive(P.tensor([1, 2]), return_counts="yes")
+
+
+def test_cov_float16():
+    a, ta = pair(torch, R.standard_normal((3, 6)).astype(np.float16))
+    assert_same(P.cov(a), torch.cov(ta), rtol=2e-3, atol=2e-3)

@@ -7,6 +7,7 @@ then cheapest, first), like opt_einsum's greedy path, instead of strictly left t
 import builtins as _b
 import numbers
 
+from .. import dtypes as _dt
 from .._args import tensor_arg
 from ..tensor import Tensor, _int_arg
 from .pointwise import _into
@@ -21,6 +22,13 @@ def _prod(xs):
     for x in xs:
         r *= x
     return r
+
+
+def half_product(op, a, b):
+    """op(a, b) for mm/bmm; float16 (storage-only in the core) multiplies in float32 and rounds back."""
+    if a.dtype is _dt.float16:
+        return op(a.to(_dt.float32), b.to(_dt.float32)).to(_dt.float16)
+    return op(a, b)
 
 
 # ---------------------------------------------------------------------- einsum: parsing
@@ -180,9 +188,9 @@ def _contract(a, b, keep, sizes):
     if m == 1 and n == 1:
         r = (ta.reshape(nb, k) * tb.reshape(nb, k)).sum(1, dtype=ta.dtype)
     elif nb == 1:
-        r = ta.reshape(m, k).mm(tb.reshape(k, n))
+        r = half_product(Tensor.mm, ta.reshape(m, k), tb.reshape(k, n))
     else:
-        r = ta.bmm(tb)
+        r = half_product(Tensor.bmm, ta, tb)
     order = batch + a_only + b_only
     return _Term(r.reshape([sizes[l] for l in order]), order)
 
@@ -355,7 +363,8 @@ def tensordot(a, b, dims=2, out=None):
     fb = [d for d in range(b.ndim) if d not in db]
     shape = [a.shape[d] for d in fa] + [b.shape[d] for d in fb]
     m, n = _prod(a.shape[d] for d in fa), _prod(b.shape[d] for d in fb)
-    r = a.permute(fa + da).reshape(m, csize).mm(b.permute(db + fb).reshape(csize, n)).reshape(shape)
+    r = half_product(Tensor.mm, a.permute(fa + da).reshape(m, csize), b.permute(db + fb).reshape(csize, n))
+    r = r.reshape(shape)
     return r if out is None else _into(out, r)
 
 

@@ -61,6 +61,8 @@ def _check(x1, x2, p, compute_mode):
         raise RuntimeError(f"expected scalar type {_TNAME[x1.dtype.code]} but found {_TNAME[x2.dtype.code]}")
     if math.isnan(p) or p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
+    if x1.dtype.itemsize == 2:
+        raise NotImplementedError("\"cdist\" not implemented for 'Half'")
     return float(p), compute_mode
 
 

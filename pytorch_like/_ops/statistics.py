@@ -8,6 +8,7 @@ import warnings
 from .. import dtypes as _dt
 from .._args import bool_arg, tensor_arg
 from ..tensor import Tensor, _int_arg, _wrap_dim
+from .contraction import half_product
 from .pointwise import _TNAME, _into
 
 __all__ = ["cov", "corrcoef", "quantile", "nanquantile", "bincount"]
@@ -70,7 +71,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
                       "observations.", UserWarning, stacklevel=2)
         norm = norm * 0
     xc = x - avg.unsqueeze(1)
-    c = xc.mm((xc * w if w is not None else xc).t())
+    c = half_product(Tensor.mm, xc, (xc * w if w is not None else xc).t())
     return P.true_divide(c, norm).squeeze()
 
 
