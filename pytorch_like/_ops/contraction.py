@@ -10,7 +10,7 @@ import numbers
 from .. import dtypes as _dt
 from .._args import tensor_arg
 from ..tensor import Tensor, _int_arg
-from .pointwise import _into
+from .pointwise import _TNAME, _into
 
 __all__ = ["einsum", "tensordot", "kron"]
 
@@ -220,6 +220,49 @@ def _needed(terms, skip, out_labels):
     return keep
 
 
+def _label_sizes(terms, operands):
+    """Each label's size: the largest it has; a size-1 dim broadcasts against it."""
+    sizes = {}
+    for k, (labels, op) in enumerate(zip(terms, operands)):
+        own = {}
+        for l, s in zip(labels, op.shape):
+            if own.setdefault(l, s) != s:
+                raise RuntimeError(f"einsum(): subscript {l} is repeated for operand {k} but the sizes don't match, "
+                                   f"{s} != {own[l]}")
+        for l, s in zip(labels, op.shape):
+            prev = sizes.get(l)
+            if prev is None or prev == 1:
+                sizes[l] = s
+            elif s != 1 and s != prev:
+                if isinstance(l, int):
+                    raise RuntimeError(f"einsum(): operands do not broadcast with remapped shapes: dimension {l} of "
+                                       f"the ellipsis has size {s} for operand {k} and {prev} before")
+                raise RuntimeError(f"einsum(): subscript {l} has size {s} for operand {k} which does not broadcast "
+                                   f"with previously seen size {prev}")
+    return sizes
+
+
+def _output_labels(terms, out, ell, sizes):
+    """The output's labels: as written, or (implicit form) the ellipsis dims then the labels seen once, sorted."""
+    if out is None:
+        counts = {}
+        for labels in terms:
+            for l in labels:
+                counts[l] = counts.get(l, 0) + 1
+        return list(range(ell)) + sorted(l for l, c in counts.items() if isinstance(l, str) and c == 1)
+    out_labels = []
+    for l in out:
+        if l is None:
+            out_labels.extend(range(ell))
+            continue
+        if l in out_labels:
+            raise RuntimeError(f"einsum(): output subscript {l} appears more than once in the output")
+        if l not in sizes:
+            raise RuntimeError(f"einsum(): output subscript {l} does not appear in the equation for any input operand")
+        out_labels.append(l)
+    return out_labels
+
+
 def einsum(*args):
     """Einstein summation over the operands' subscripts (equation form or the sublist form)."""
     if len(args) < 2 and not (len(args) == 1 and not isinstance(args[0], str)):
@@ -238,45 +281,11 @@ def einsum(*args):
     dt = operands[0].dtype
     for op in operands[1:]:
         if op.dtype is not dt:
-            raise RuntimeError(f"expected scalar type {dt} but found {op.dtype}")
+            raise RuntimeError(f"expected scalar type {_TNAME[dt.code]} but found {_TNAME[op.dtype.code]}")
     terms, out = _parse(equation, operands)
     terms, ell = _expand_ellipsis(terms, operands)
-    # sizes: a label's size is the largest; size-1 dims broadcast against it
-    sizes = {}
-    for k, (labels, op) in enumerate(zip(terms, operands)):
-        own = {}
-        for l, s in zip(labels, op.shape):
-            if own.setdefault(l, s) != s:
-                raise RuntimeError(f"einsum(): subscript {l} is repeated for operand {k} but the sizes don't match, "
-                                   f"{s} != {own[l]}")
-        for l, s in zip(labels, op.shape):
-            prev = sizes.get(l)
-            if prev is None or prev == 1:
-                sizes[l] = s
-            elif s != 1 and s != prev:
-                if isinstance(l, int):
-                    raise RuntimeError(f"einsum(): operands do not broadcast with remapped shapes: dimension {l} of "
-                                       f"the ellipsis has size {s} for operand {k} and {prev} before")
-                raise RuntimeError(f"einsum(): subscript {l} has size {s} for operand {k} which does not broadcast "
-                                   f"with previously seen size {prev}")
-    if out is None:
-        counts = {}
-        for labels in terms:
-            for l in labels:
-                counts[l] = counts.get(l, 0) + 1
-        out_labels = list(range(ell)) + sorted(l for l, c in counts.items() if isinstance(l, str) and c == 1)
-    else:
-        out_labels = []
-        for l in out:
-            if l is None:
-                out_labels.extend(range(ell))
-                continue
-            if l in out_labels:
-                raise RuntimeError(f"einsum(): output subscript {l} appears more than once in the output")
-            if l not in sizes:
-                raise RuntimeError(f"einsum(): output subscript {l} does not appear in the equation for any input "
-                                   "operand")
-            out_labels.append(l)
+    sizes = _label_sizes(terms, operands)
+    out_labels = _output_labels(terms, out, ell, sizes)
     work = []
     for k, (labels, op) in enumerate(zip(terms, operands)):
         term = _take_diagonals(_Term(op, labels), k)
