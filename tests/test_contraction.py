@@ -224,3 +224,27 @@ def test_float16_products():
     a, ta = pair(torch, _arr((2, 3, 4), np.float16))
     b, tb = pair(torch, _arr((3, 4, 2), np.float16))
     assert_same(P.tensordot(a, b, 2), torch.tensordot(ta, tb, 2), rtol=2e-3, atol=2e-3)
+
+
+def test_einsum_random_equations():
+    """Random equations (repeated labels, size-1 broadcasting, 1-3 operands) agree with PyTorch."""
+    rng = np.random.default_rng(2024)
+    checked = 0
+    for _ in range(200):
+        sizes = {c: int(rng.integers(1, 4)) for c in "abcd"}
+        terms, arrays = [], []
+        for _ in range(int(rng.integers(1, 4))):
+            labels = "".join(rng.choice(list("abcd"), int(rng.integers(0, 4))))
+            own = {}
+            shape = [own.setdefault(c, sizes[c] if rng.random() < 0.8 else 1) for c in labels]
+            terms.append(labels)
+            arrays.append(rng.standard_normal(shape))
+        out = "".join(c for c in sorted(set("".join(terms))) if rng.random() < 0.5)
+        eq = ",".join(terms) + "->" + out
+        try:
+            expected = torch.einsum(eq, *[torch.tensor(a) for a in arrays])
+        except RuntimeError:
+            continue
+        assert_same(P.einsum(eq, *[P.tensor(a) for a in arrays]), expected, rtol=1e-10, atol=1e-12)
+        checked += 1
+    assert checked > 150

@@ -307,12 +307,8 @@ def einsum(*args):
         r = _contract(work[i], work[j], keep, sizes)
         work = [t for n, t in enumerate(work) if n not in (i, j)] + [r]
     res = work[0]
-    t = res.t.permute([res.labels.index(l) for l in out_labels if l in res.labels])
-    missing = [l for l in out_labels if l not in res.labels]
-    if missing:     # labels only ever seen with size 1 where a term broadcast them away
-        t = t.reshape([sizes[l] if l in res.labels else 1 for l in out_labels]).expand(
-            [sizes[l] for l in out_labels])
-    return t
+    # every output label survives: a size-1 dim is only dropped where another term has the label
+    return res.t.permute([res.labels.index(l) for l in out_labels])
 
 
 # ---------------------------------------------------------------------- tensordot, kron
