@@ -16,6 +16,8 @@ int THVector_sigmoidf(float *out, const float *in, int64_t n);
 int THVector_binaryfStream(int op, float *out, const float *a, const float *b, int64_t n);
 int THVector_erfinvf(float *out, const float *in, int64_t n);
 int THVector_i0f(float *out, const float *in, int64_t n);
+int THVector_logaddexpf(float *out, const float *a, const float *b, int64_t n, int base2);
+int THVector_sqrtf(float *out, const float *in, int64_t n);
 
 typedef struct {
     double alpha;       /* ADD/SUB alpha, addcmul/addcdiv value, lerp weight */
@@ -249,6 +251,11 @@ FLOAT_TYPES(DEFB_, rem, (sizeof(T_) == 4 ? (T_)f_remainder_f((float)x, (float)y)
 INT_TYPES(DEFB_, rem, i_remainder(x, y, c))
 FLOAT_TYPES(DEFB_, atan2, atan2(x, y))
 FLOAT_TYPES(DEFB_, hypot, hypot(x, y))
+/* PyTorch's: equal infinities return themselves (inf - inf would give NaN) */
+#define LOGADDEXP_(x, y, EXP, SCALE) \
+    ((isinf(x) && (x) == (y)) ? (x) : ((x) < (y) ? (y) : (x)) + log1p(EXP(-fabs((x) - (y)))) * (SCALE))
+FLOAT_TYPES(DEFB_, logaddexp, LOGADDEXP_(x, y, exp, (T_)1))
+FLOAT_TYPES(DEFB_, logaddexp2, LOGADDEXP_(x, y, exp2, (T_)1.4426950408889634))
 FLOAT_TYPES(DEFB_, min, (x != x || x < y) ? x : y)
 IB_TYPES(DEFB_, min, x < y ? x : y)
 FLOAT_TYPES(DEFB_, max, (x != x || x > y) ? x : y)
@@ -340,7 +347,7 @@ BOOL_TYPES(DEFT_, addcmul, x | ((alpha_ != 0) & y & z))
 FLOAT_TYPES(DEFT_, addcdiv, x + (T_)alpha_ * y / z)
 FLOAT_TYPES(DEFT_, lerp, sizeof(T_) == 4 ? (T_)f_lerp_f((float)x, (float)y, (float)z) : (T_)f_lerp_d(x, y, z))
 
-/* float32 exp, sigmoid, erfinv and i0: SIMD when contiguous */
+/* float32 exp, sqrt, sigmoid, erfinv and i0: SIMD when contiguous */
 #define VEC_UNARY(OPN, VF) \
 static void un_##OPN##_vec(char **d, const int64_t *s, int64_t n, void *c) \
 { \
@@ -348,9 +355,24 @@ static void un_##OPN##_vec(char **d, const int64_t *s, int64_t n, void *c) \
     un_##OPN##_Float(d, s, n, c); \
 }
 VEC_UNARY(exp, THVector_expf)
+VEC_UNARY(sqrt, THVector_sqrtf)
 VEC_UNARY(sigmoid, THVector_sigmoidf)
 VEC_UNARY(erfinv, THVector_erfinvf)
 VEC_UNARY(i0, THVector_i0f)
+
+/* float32 logaddexp/logaddexp2: SIMD when contiguous */
+static void bin_logaddexp_vec(char **d, const int64_t *s, int64_t n, void *c)
+{
+    if (s[0] == 4 && s[1] == 4 && s[2] == 4 &&
+        THVector_logaddexpf((float *)d[0], (const float *)d[1], (const float *)d[2], n, 0)) return;
+    bin_logaddexp_Float(d, s, n, c);
+}
+static void bin_logaddexp2_vec(char **d, const int64_t *s, int64_t n, void *c)
+{
+    if (s[0] == 4 && s[1] == 4 && s[2] == 4 &&
+        THVector_logaddexpf((float *)d[0], (const float *)d[1], (const float *)d[2], n, 1)) return;
+    bin_logaddexp2_Float(d, s, n, c);
+}
 
 /* float32 add/sub/mul/div over contiguous runs far larger than the caches: streaming stores */
 enum { TH_STREAM_MIN = 1 << 20 };
@@ -407,6 +429,8 @@ __attribute__((constructor)) static void pointwise_init_tables(void)
     FLOAT_TYPES(REGB_, TH_BINARY_REMAINDER, rem) INT_TYPES(REGB_, TH_BINARY_REMAINDER, rem)
     FLOAT_TYPES(REGB_, TH_BINARY_ATAN2, atan2)
     FLOAT_TYPES(REGB_, TH_BINARY_HYPOT, hypot)
+    FLOAT_TYPES(REGB_, TH_BINARY_LOGADDEXP, logaddexp)
+    FLOAT_TYPES(REGB_, TH_BINARY_LOGADDEXP2, logaddexp2)
     FLOAT_TYPES(REGB_, TH_BINARY_MINIMUM, min) IB_TYPES(REGB_, TH_BINARY_MINIMUM, min)
     FLOAT_TYPES(REGB_, TH_BINARY_MAXIMUM, max) IB_TYPES(REGB_, TH_BINARY_MAXIMUM, max)
     IB_TYPES(REGB_, TH_BINARY_BITAND, band)
@@ -478,6 +502,9 @@ __attribute__((constructor)) static void pointwise_init_tables(void)
     bin_tab[TH_BINARY_MUL][TH_FLOAT32] = bin_mul_stream;
     bin_tab[TH_BINARY_DIV][TH_FLOAT32] = bin_div_stream;
     un_tab[TH_UNARY_EXP][TH_FLOAT32] = un_exp_vec;
+    un_tab[TH_UNARY_SQRT][TH_FLOAT32] = un_sqrt_vec;
+    bin_tab[TH_BINARY_LOGADDEXP][TH_FLOAT32] = bin_logaddexp_vec;
+    bin_tab[TH_BINARY_LOGADDEXP2][TH_FLOAT32] = bin_logaddexp2_vec;
     un_tab[TH_UNARY_SIGMOID][TH_FLOAT32] = un_sigmoid_vec;
     un_tab[TH_UNARY_ERFINV][TH_FLOAT32] = un_erfinv_vec;
     un_tab[TH_UNARY_I0][TH_FLOAT32] = un_i0_vec;
@@ -499,7 +526,8 @@ static const char *const bin_names[TH_BINARY_COUNT] = {
     "zeta", "igamma", "igammac", "chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v",
     "chebyshev_polynomial_w", "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u",
     "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w", "hermite_polynomial_h",
-    "hermite_polynomial_he", "laguerre_polynomial_l", "legendre_polynomial_p"};
+    "hermite_polynomial_he", "laguerre_polynomial_l", "legendre_polynomial_p", "logaddexp",
+    "logaddexp2"};
 static const char *const un_names[TH_UNARY_COUNT] = {
     "neg", "abs", "sign", "exp", "expm1", "exp2", "log", "log1p", "log2", "log10", "sqrt", "rsqrt",
     "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "sigmoid", "floor", "ceil",

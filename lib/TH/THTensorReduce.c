@@ -740,15 +740,23 @@ static int deliver(THTensor *dst, THTensor *src, int natural, int ond, const int
     return THTensor_copy(dst, src);
 }
 
+/* The input and dim checks of every op along one dim (0-dim inputs take dim 0 or -1 wrapped). */
+static int check_dim_op(const char *name, const THTensor *a, int dim)
+{
+    TH_CHECK(a, TH_ERR_VALUE, "%s(): input tensor is NULL", name);
+    TH_CHECK(TH_validDtype(a->dtype), TH_ERR_TYPE, "%s(): the input tensor has no dtype", name);
+    int lim = a->ndim > 0 ? a->ndim : 1;
+    TH_CHECK(dim >= 0 && dim < lim, TH_ERR_INDEX,
+             "%s(): Dimension out of range (expected to be in range of [%d, %d], but got %d)", name, -lim, lim - 1, dim);
+    return 0;
+}
+
 static int maxmin_dim(THTensor *values, THTensor *indices, THTensor *a, int dim, int keepdim, int index_base,
                       int is_max)
 {
     const char *name = is_max ? "max" : "min";
-    TH_CHECK(a, TH_ERR_VALUE, "%s(): input tensor is NULL", name);
-    TH_CHECK(TH_validDtype(a->dtype), TH_ERR_TYPE, "%s(): the input tensor has no dtype", name);
-    int nd = a->ndim, lim = nd > 0 ? nd : 1;
-    TH_CHECK(dim >= 0 && dim < lim, TH_ERR_INDEX,
-             "%s(): Dimension out of range (expected to be in range of [%d, %d], but got %d)", name, -lim, lim - 1, dim);
+    TH_TRY(check_dim_op(name, a, dim));
+    int nd = a->ndim;
     TH_CHECK(!values || values->dtype == -1 || TH_validDtype(values->dtype), TH_ERR_TYPE, "%s(): invalid values dtype", name);
     TH_CHECK(!indices || indices->dtype == -1 || TH_isIntegral(indices->dtype), TH_ERR_TYPE,
              "%s(): indices must be an integer tensor, got %s", name, indices ? TH_dtypeName(indices->dtype) : "");
@@ -860,16 +868,38 @@ TH_FORALL_FLOAT_DTYPES(DEF_CUM_F)
 TH_FORALL_INT_DTYPES(DEF_CUM_I)
 DEF_CUM_I(TH_BOOL, uint8_t, Bool)
 
-static int cumulative(THTensor *out, THTensor *a, int dim, int is_prod)
+/* PyTorch's log-add-exp step of logcumsumexp: NaN propagates, equal infinities stay */
+static inline double log_add_exp(double x, double cum)
 {
-    const char *name = is_prod ? "cumprod" : "cumsum";
-    TH_CHECK(out && a, TH_ERR_VALUE, "%s(): tensor is NULL", name);
-    TH_CHECK(TH_validDtype(a->dtype), TH_ERR_TYPE, "%s(): the input tensor has no dtype", name);
+    double mn = isnan(cum) ? cum : (cum < x ? cum : x);
+    double mx = isnan(cum) ? cum : (x < cum ? cum : x);
+    if (mn != mx || isfinite(mn)) return log1p(exp(mn - mx)) + mx;
+    return x;
+}
+#define DEF_LCSE(CODE, T, N) \
+static void logcumsumexp_##N(char **d, const int64_t *len, const int64_t *st, void *vctx) \
+{ \
+    (void)vctx; double acc = -INFINITY; \
+    for (int64_t i = 0; i < len[1]; i++) { \
+        acc = log_add_exp((double)*(const T *)(d[1] + i * st[1]), acc); \
+        *(T *)(d[0] + i * st[0]) = (T)acc; \
+    } \
+}
+TH_FORALL_FLOAT_DTYPES(DEF_LCSE)
+
+enum { CUM_SUM, CUM_PROD, CUM_LOGSUMEXP };
+
+static int cumulative(THTensor *out, THTensor *a, int dim, int kind)
+{
+    static const char *const names[] = {"cumsum", "cumprod", "logcumsumexp"};
+    const char *name = names[kind];
+    TH_CHECK(out, TH_ERR_VALUE, "%s(): output tensor is NULL", name);
+    TH_TRY(check_dim_op(name, a, dim));
     TH_CHECK(out->dtype == -1 || TH_validDtype(out->dtype), TH_ERR_TYPE, "%s(): invalid output dtype", name);
-    int nd = a->ndim, lim = nd > 0 ? nd : 1;
-    TH_CHECK(dim >= 0 && dim < lim, TH_ERR_INDEX,
-             "%s(): Dimension out of range (expected to be in range of [%d, %d], but got %d)", name, -lim, lim - 1, dim);
+    int nd = a->ndim;
     int resdt = out->dtype >= 0 ? out->dtype : (TH_isFloat(a->dtype) ? a->dtype : TH_INT64);
+    TH_CHECK(kind != CUM_LOGSUMEXP || (TH_isFloat(a->dtype) && TH_isFloat(resdt)), TH_ERR_TYPE,
+             "\"logcumsumexp_out_cpu\" not implemented for '%s'", torch_name(TH_isFloat(a->dtype) ? resdt : a->dtype));
     int cdt = resdt == TH_FLOAT16 ? TH_FLOAT32 : resdt;
     /* PyTorch casts the input to the result dtype first */
     THTensor *in = TH_asDtype(a, cdt);
@@ -893,10 +923,11 @@ static int cumulative(THTensor *out, THTensor *a, int dim, int is_prod)
     if (THTensor_numel(a)) {
         THDimLoop fn = NULL;
         switch (cdt) {
-#define C_(CODE, T, N) case CODE: fn = is_prod ? cumprod_##N : cumsum_##N; break;
+#define C_(CODE, T, N) case CODE: fn = kind == CUM_PROD ? cumprod_##N : cumsum_##N; break;
         TH_FORALL_DTYPES(C_)
 #undef C_
         }
+        if (kind == CUM_LOGSUMEXP) fn = cdt == TH_FLOAT32 ? logcumsumexp_Float : logcumsumexp_Double;
         THTensor *ops[2] = {r, in};
         st = THIter_dimApply(2, ops, dim, fn, NULL, 1);
     }
@@ -912,8 +943,99 @@ static int cumulative(THTensor *out, THTensor *a, int dim, int is_prod)
     return st;
 }
 
-int THTensor_cumsum(THTensor *out, THTensor *a, int dim) { return cumulative(out, a, dim, 0); }
-int THTensor_cumprod(THTensor *out, THTensor *a, int dim) { return cumulative(out, a, dim, 1); }
+int THTensor_cumsum(THTensor *out, THTensor *a, int dim) { return cumulative(out, a, dim, CUM_SUM); }
+int THTensor_cumprod(THTensor *out, THTensor *a, int dim) { return cumulative(out, a, dim, CUM_PROD); }
+int THTensor_logcumsumexp(THTensor *out, THTensor *a, int dim) { return cumulative(out, a, dim, CUM_LOGSUMEXP); }
+
+/* ------------------------------------------------------------------ cummax / cummin */
+
+/* operands: values, indices (int64), input. PyTorch's rule: a NaN or a value at least as
+ * large (small) as the running one takes over, so ties report the latest index. While the
+ * running value is a number that is "x is not strictly worse" (NaN compares false); after a
+ * NaN only a later NaN moves the index. Two loops keep the common step a predictable branch. */
+#define DEF_CUMEXT(N, T, ISNAN, OPN, WORSE) \
+static TH_CLONES void OPN##_##N(char **d, const int64_t *len, const int64_t *st, void *vctx) \
+{ \
+    const int64_t base = *(const int64_t *)vctx, n = len[2], sv = st[0], si = st[1], sx = st[2]; \
+    char *pv = d[0], *pi = d[1]; const char *px = d[2]; \
+    T best = *(const T *)px; \
+    int64_t bi = 0, i = 0; \
+    for (; i < n; i++) { \
+        T xi = *(const T *)(px + i * sx); \
+        if (!(xi WORSE best)) { best = xi; bi = i; if (ISNAN(xi)) break; } \
+        *(T *)(pv + i * sv) = best; \
+        *(int64_t *)(pi + i * si) = bi + base; \
+    } \
+    for (; i < n; i++) { \
+        if (ISNAN(*(const T *)(px + i * sx))) bi = i; \
+        *(T *)(pv + i * sv) = best; \
+        *(int64_t *)(pi + i * si) = bi + base; \
+    } \
+}
+#define DEF_CUMEXT_F(CODE, T, N) DEF_CUMEXT(N, T, F_ISNAN, cummax, <) DEF_CUMEXT(N, T, F_ISNAN, cummin, >)
+#define DEF_CUMEXT_I(CODE, T, N) DEF_CUMEXT(N, T, I_ISNAN, cummax, <) DEF_CUMEXT(N, T, I_ISNAN, cummin, >)
+TH_FORALL_FLOAT_DTYPES(DEF_CUMEXT_F)
+TH_FORALL_INT_DTYPES(DEF_CUMEXT_I)
+DEF_CUMEXT_I(TH_BOOL, uint8_t, Bool)
+
+static int cum_extreme(THTensor *values, THTensor *indices, THTensor *a, int dim, int index_base, int is_max)
+{
+    const char *name = is_max ? "cummax" : "cummin";
+    TH_TRY(check_dim_op(name, a, dim));
+    int nd = a->ndim;
+    TH_CHECK(!indices || indices->dtype == -1 || indices->dtype == TH_INT64, TH_ERR_RUNTIME,
+             "%s(): Expected out tensor to have dtype Long, but got %s instead", name,
+             indices ? torch_name(indices->dtype) : "");
+    TH_CHECK(!values || values->dtype == -1 || values->dtype == a->dtype, TH_ERR_RUNTIME,
+             "%s(): Expected out tensor to have dtype %s, but got %s instead", name, torch_name(a->dtype),
+             values ? torch_name(values->dtype) : "");
+    TH_TRY(TH_checkApart(values, indices));
+    int cdt = a->dtype == TH_FLOAT16 ? TH_FLOAT32 : a->dtype;
+    THTensor *in = TH_asDtype(a, cdt), *vt = NULL, *it = NULL, *vtmp = NULL, *itmp = NULL;
+    if (!in) return TH_lastErrorCode();
+    int st = 0;
+    /* each slice element is read before its place is written: a full overlap may be written directly */
+    vt = values ? TH_outBegin(values, a->dtype, nd, a->size, 1, &a, 1) : (vtmp = THTensor_newWithSize(cdt, nd, a->size));
+    if (!vt) { st = TH_lastErrorCode(); goto done; }
+    it = indices ? TH_outBegin(indices, TH_INT64, nd, a->size, 1, &a, 1)
+                 : (itmp = THTensor_newWithSize(TH_INT64, nd, a->size));
+    if (!it) { st = TH_lastErrorCode(); goto done; }
+    if (THTensor_numel(a)) {
+        /* float16 results are computed in float32, then rounded */
+        THTensor *vk = vt->dtype == cdt ? vt : THTensor_newWithSize(cdt, nd, a->size);
+        if (!vk) { st = TH_lastErrorCode(); goto done; }
+        THDimLoop fn = NULL;
+        switch (cdt) {
+#define C_(CODE, T, N) case CODE: fn = is_max ? cummax_##N : cummin_##N; break;
+        TH_FORALL_DTYPES(C_)
+#undef C_
+        }
+        int64_t base = index_base;
+        THTensor *ops[3] = {vk, it, in};
+        st = THIter_dimApply(3, ops, dim, fn, &base, 1);
+        if (vk != vt) {
+            if (!st) st = THTensor_copy(vt, vk);
+            THTensor_free(vk);
+        }
+    }
+done:
+    if (values) st = TH_outEnd(values, vt, st);
+    if (indices) st = TH_outEnd(indices, it, st);
+    THTensor_free(vtmp);
+    THTensor_free(itmp);
+    THTensor_free(in);
+    return st;
+}
+
+int THTensor_cummax(THTensor *values, THTensor *indices, THTensor *a, int dim, int index_base)
+{
+    return cum_extreme(values, indices, a, dim, index_base, 1);
+}
+
+int THTensor_cummin(THTensor *values, THTensor *indices, THTensor *a, int dim, int index_base)
+{
+    return cum_extreme(values, indices, a, dim, index_base, 0);
+}
 
 /* ------------------------------------------------------------------ dist */
 

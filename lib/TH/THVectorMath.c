@@ -17,6 +17,8 @@ int THVector_sigmoidf(float *out, const float *in, int64_t n);
 int THVector_binaryfStream(int op, float *out, const float *a, const float *b, int64_t n);
 int THVector_erfinvf(float *out, const float *in, int64_t n);
 int THVector_i0f(float *out, const float *in, int64_t n);
+int THVector_logaddexpf(float *out, const float *a, const float *b, int64_t n, int base2);
+int THVector_sqrtf(float *out, const float *in, int64_t n);
 
 #ifdef TH_HAVE_X86
 static int th_vec_level = -1;
@@ -205,6 +207,65 @@ int THVector_erfinvf(float *out, const float *in, int64_t n)
     return 1;
 }
 
+static inline float logaddexpf_1(float a, float b, int base2)
+{
+    if (isinf(a) && a == b) return a;
+    float m = a < b ? b : a, d = fabsf(a - b);
+    return base2 ? m + log1pf(exp2f(-d)) * 1.44269504088896341f : m + log1pf(expf(-d));
+}
+
+/* m + log1p(e^-|a-b|) (base 2: m + log1p(2^-|a-b|)/ln2); log1p(z) as log(u) z / (u - 1), u = 1 + z,
+ * which keeps the small-z digits. Blocks with a non-finite operand or e^-|a-b| below the
+ * polynomial's range go through libm. */
+__attribute__((target("avx2,fma"))) static void logaddexpf_avx2(float *o, const float *a, const float *b, int64_t n,
+                                                                 int base2)
+{
+    const __m256 one = _mm256_set1_ps(1.0f), sign = _mm256_set1_ps(-0.0f), big = _mm256_set1_ps(3.0e38f);
+    const __m256 ln2 = _mm256_set1_ps(0.693147180559945309f), inv_ln2 = _mm256_set1_ps(1.44269504088896341f);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 x = _mm256_loadu_ps(a + i), y = _mm256_loadu_ps(b + i);
+        __m256 m = _mm256_max_ps(x, y);
+        __m256 nd = _mm256_or_ps(_mm256_sub_ps(x, y), sign);          /* -|a - b| */
+        __m256 fin = _mm256_and_ps(_mm256_cmp_ps(_mm256_andnot_ps(sign, m), big, _CMP_LE_OQ),
+                                   _mm256_cmp_ps(nd, _mm256_set1_ps(-3.0e38f), _CMP_GE_OQ));
+        int ok;
+        __m256 z = exp8(base2 ? _mm256_mul_ps(nd, ln2) : nd, &ok);
+        if (ok && _mm256_movemask_ps(fin) == 0xff) {
+            __m256 u = _mm256_add_ps(one, z);
+            __m256 um1 = _mm256_sub_ps(u, one);
+            __m256 l = _mm256_div_ps(_mm256_mul_ps(log8(u), z), um1);
+            l = _mm256_blendv_ps(l, z, _mm256_cmp_ps(um1, _mm256_setzero_ps(), _CMP_EQ_OQ));
+            _mm256_storeu_ps(o + i, base2 ? _mm256_fmadd_ps(l, inv_ln2, m) : _mm256_add_ps(m, l));
+        } else {
+            for (int j = 0; j < 8; j++) o[i + j] = logaddexpf_1(a[i + j], b[i + j], base2);
+        }
+    }
+    for (; i < n; i++) o[i] = logaddexpf_1(a[i], b[i], base2);
+}
+
+/* libm's sqrtf may set errno, which keeps GCC from vectorising it; vsqrtps is exact (IEEE) too */
+__attribute__((target("avx2"))) static void sqrtf_avx2(float *o, const float *in, int64_t n)
+{
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(o + i, _mm256_sqrt_ps(_mm256_loadu_ps(in + i)));
+    for (; i < n; i++) o[i] = _mm_cvtss_f32(_mm_sqrt_ss(_mm_set_ss(in[i])));
+}
+
+int THVector_sqrtf(float *out, const float *in, int64_t n)
+{
+    if (vec_level() < 1) return 0;
+    sqrtf_avx2(out, in, n);
+    return 1;
+}
+
+int THVector_logaddexpf(float *out, const float *a, const float *b, int64_t n, int base2)
+{
+    if (vec_level() < 1) return 0;
+    logaddexpf_avx2(out, a, b, n, base2);
+    return 1;
+}
+
 int THVector_expf(float *out, const float *in, int64_t n)
 {
     if (vec_level() < 1) return 0;
@@ -219,6 +280,11 @@ int THVector_sigmoidf(float *out, const float *in, int64_t n)
     return 1;
 }
 #else
+int THVector_sqrtf(float *out, const float *in, int64_t n) { (void)out; (void)in; (void)n; return 0; }
+int THVector_logaddexpf(float *out, const float *a, const float *b, int64_t n, int base2)
+{
+    (void)out; (void)a; (void)b; (void)n; (void)base2; return 0;
+}
 int THVector_expf(float *out, const float *in, int64_t n) { (void)out; (void)in; (void)n; return 0; }
 int THVector_erfinvf(float *out, const float *in, int64_t n) { (void)out; (void)in; (void)n; return 0; }
 int THVector_i0f(float *out, const float *in, int64_t n) { (void)out; (void)in; (void)n; return 0; }

@@ -193,6 +193,7 @@ enum {
     TH_BINARY_CHEBYSHEV_V, TH_BINARY_CHEBYSHEV_W, TH_BINARY_SHIFTED_CHEBYSHEV_T,
     TH_BINARY_SHIFTED_CHEBYSHEV_U, TH_BINARY_SHIFTED_CHEBYSHEV_V, TH_BINARY_SHIFTED_CHEBYSHEV_W,
     TH_BINARY_HERMITE_H, TH_BINARY_HERMITE_HE, TH_BINARY_LAGUERRE_L, TH_BINARY_LEGENDRE_P,
+    TH_BINARY_LOGADDEXP, TH_BINARY_LOGADDEXP2,
     TH_BINARY_COUNT
 };
 /* DIV is true division (a float result for integer inputs when out->dtype is -1);
@@ -253,7 +254,14 @@ int THTensor_maxDim(THTensor *values, THTensor *indices, THTensor *a, int dim, i
 int THTensor_minDim(THTensor *values, THTensor *indices, THTensor *a, int dim, int keepdim, int index_base);
 int THTensor_cumsum(THTensor *out, THTensor *a, int dim);
 int THTensor_cumprod(THTensor *out, THTensor *a, int dim);
+/* log(cumsum(exp(a))) along dim, stably (floating inputs only) */
+int THTensor_logcumsumexp(THTensor *out, THTensor *a, int dim);
+/* running max/min along dim and where it was last reached (a NaN sticks); values or indices may be NULL */
+int THTensor_cummax(THTensor *values, THTensor *indices, THTensor *a, int dim, int index_base);
+int THTensor_cummin(THTensor *values, THTensor *indices, THTensor *a, int dim, int index_base);
 int THTensor_dist(THTensor *out, THTensor *a, THTensor *b, double p);
+/* out[b,i,j] = ||x1[b,i,:] - x2[b,j,:]||_p for (B, P, M) x1 and (B, R, M) x2 (float32/float64, any p >= 0) */
+int THTensor_cdist(THTensor *out, THTensor *x1, THTensor *x2, double p);
 
 /* ---------------------------------------------------------------- BLAS */
 /* out = beta*M + alpha*(a @ b); M may be NULL (then beta is ignored) */

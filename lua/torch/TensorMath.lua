@@ -176,7 +176,8 @@ end
 local B = {ADD = 0, SUB = 1, MUL = 2, DIV = 3, FLOOR_DIVIDE = 4, POW = 5, FMOD = 6, REMAINDER = 7,
            ATAN2 = 8, MINIMUM = 9, MAXIMUM = 10, BITAND = 11, BITOR = 12, BITXOR = 13, LSHIFT = 14,
            RSHIFT = 15, LOGICAL_AND = 16, LOGICAL_OR = 17, LOGICAL_XOR = 18, EQ = 19, NE = 20, LT = 21,
-           LE = 22, GT = 23, GE = 24, HYPOT = 25, TRUNC_DIVIDE = 26}
+           LE = 22, GT = 23, GE = 24, HYPOT = 25, TRUNC_DIVIDE = 26,
+           LOGADDEXP = 42, LOGADDEXP2 = 43}
 I.B = B
 
 -- add/csub: (t, v) -> t + v ; (t1 [, v], t2) -> t1 + v * t2

@@ -383,6 +383,25 @@ pow, _pow_ = _make_binary(B.TH_BINARY_POW, "pow", "input ** exponent (tensor or 
 atan2, _atan2_ = _make_binary(B.TH_BINARY_ATAN2, "atan2", "Elementwise arctangent of input / other (quadrant-aware).")
 arctan2 = atan2
 hypot, _hypot_ = _make_binary(B.TH_BINARY_HYPOT, "hypot", "sqrt(input**2 + other**2) without overflow.")
+
+
+def _log_add_exp(op, name, doc):
+    binary, _ = _make_binary(op, name, doc)
+
+    def f(input, other, *, out=None):
+        tensor_arg(input, name)
+        tensor_arg(other, name, "other", 2)
+        if not (input.dtype.is_floating_point or other.dtype.is_floating_point):
+            raise NotImplementedError(f'"{name}_cpu" not implemented for '
+                                      f"'{_TNAME[_promote(input._t.dtype, other._t.dtype)]}'")
+        return binary(input, other, out=out)
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f
+
+
+logaddexp = _log_add_exp(B.TH_BINARY_LOGADDEXP, "logaddexp", "log(exp(input) + exp(other)) without overflow.")
+logaddexp2 = _log_add_exp(B.TH_BINARY_LOGADDEXP2, "logaddexp2", "log2(2**input + 2**other) without overflow.")
 maximum, _ = _make_binary(B.TH_BINARY_MAXIMUM, "maximum", "Elementwise maximum (nan propagates).")
 minimum, _ = _make_binary(B.TH_BINARY_MINIMUM, "minimum", "Elementwise minimum (nan propagates).")
 bitwise_and, _bitwise_and_ = _make_binary(B.TH_BINARY_BITAND, "bitwise_and", "Bitwise AND of integer or bool tensors.")
@@ -889,7 +908,7 @@ Tensor.__invert__ = lambda self: bitwise_not(self)
 
 def _attach():
     names = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
-             "remainder", "fmod", "pow", "atan2", "arctan2", "hypot", "maximum", "minimum", "bitwise_and",
+             "remainder", "fmod", "pow", "atan2", "arctan2", "hypot", "logaddexp", "logaddexp2", "maximum", "minimum", "bitwise_and",
              "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "logical_and",
              "logical_or", "logical_xor", "eq", "ne", "lt", "le", "gt", "ge", "not_equal", "greater",
              "greater_equal", "less", "less_equal", "neg", "negative", "abs", "absolute", "sign", "floor",
@@ -929,8 +948,8 @@ _attach()
 
 __all__ = [
     "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide", "remainder",
-    "fmod", "pow", "atan2", "arctan2", "hypot", "maximum", "minimum", "bitwise_and", "bitwise_or", "bitwise_xor",
-    "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "logical_and", "logical_or", "logical_xor",
+    "fmod", "pow", "atan2", "arctan2", "hypot", "logaddexp", "logaddexp2", "maximum", "minimum", "bitwise_and",
+    "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "logical_and", "logical_or", "logical_xor",
     "logical_not", "eq", "ne", "lt", "le", "gt", "ge", "not_equal", "greater", "greater_equal", "less",
     "less_equal", "neg", "negative", "abs", "absolute", "sign", "floor", "ceil", "round", "trunc", "fix", "frac",
     "square", "isnan", "isinf", "isfinite", "isposinf", "isneginf", "nan_to_num", "positive", "clamp", "clip",

@@ -1,6 +1,7 @@
-"""Reductions: sum, prod, mean, var/std, max/min (with indices), amax/amin, argmax/argmin,
-norm, dist, all/any, logsumexp, count_nonzero, cumsum/cumprod -- PyTorch's signatures on
-lib.THTensor_reduce, THTensor_maxDim/minDim, THTensor_cumsum/cumprod and THTensor_dist."""
+"""Reductions: sum, prod, mean, nanmean, var/std, max/min (with indices), amax/amin, argmax/argmin,
+norm, dist, all/any, logsumexp, count_nonzero, and the scans cumsum/cumprod/logcumsumexp/cummax/cummin
+-- PyTorch's signatures on lib.THTensor_reduce, THTensor_maxDim/minDim, THTensor_cumsum/cumprod/
+logcumsumexp/cummax/cummin and THTensor_dist."""
 import builtins as _b
 import collections
 import math
@@ -10,10 +11,11 @@ from .. import dtypes as _dt
 from .._args import bool_arg, tensor_arg
 from .._lib import error, ffi, lib
 from ..tensor import Tensor, _finish, _new_out, _wrap_dim
+from .pointwise import _TNAME
 
 __all__ = ["sum", "nansum", "prod", "mean", "var", "std", "var_mean", "std_mean", "max", "min", "amax", "amin",
            "aminmax", "argmax", "argmin", "cumsum", "cumprod", "norm", "dist", "all", "any", "logsumexp",
-           "count_nonzero"]
+           "count_nonzero", "nanmean", "logcumsumexp", "cummax", "cummin"]
 
 
 def _return_type(name, fields):
@@ -31,6 +33,8 @@ def _return_type(name, fields):
 _MaxRT = _return_type("max", ["values", "indices"])
 _MinRT = _return_type("min", ["values", "indices"])
 _AminmaxRT = _return_type("aminmax", ["min", "max"])
+_CummaxRT = _return_type("cummax", ["values", "indices"])
+_CumminRT = _return_type("cummin", ["values", "indices"])
 
 
 def _is_int(v):
@@ -180,6 +184,18 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dim2, _ = _correction(dim, unbiased, correction, "std_mean")
     return (std(input, dim, unbiased, keepdim, correction=correction),
             mean(input, dim2, keepdim))
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """Mean of the non-NaN elements (NaN where a slice has none)."""
+    tensor_arg(input, "nanmean")
+    _check_out(out, "nanmean")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("nanmean(): expected input to have floating point or complex dtype but got "
+                           f"{_TNAME[input.dtype.code]}")
+    count = input.isnan().logical_not().sum(dim, keepdim)
+    s = nansum(input, dim, keepdim, dtype=dtype, out=out)
+    return s.div_(count) if out is not None else s / count
 
 
 def logsumexp(input, dim, keepdim=False, *, out=None):
@@ -364,6 +380,47 @@ def cumprod(input, dim, *, dtype=None, out=None):
     return _cumulative(lib.THTensor_cumprod, "cumprod", input, dim, dtype, out)
 
 
+def logcumsumexp(input, dim, *, out=None):
+    """log(cumsum(exp(input))) along dim, computed stably (floating inputs only)."""
+    tensor_arg(input, "logcumsumexp")
+    _check_out(out, "logcumsumexp")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for '{_TNAME[input.dtype.code]}'")
+    if out is not None and out.dtype is not input.dtype and input.dtype.is_floating_point:
+        raise RuntimeError(f"logcumsumexp(): Expected out tensor to have dtype {input.dtype}, but got {out.dtype} "
+                           "instead")
+    return _cumulative(lib.THTensor_logcumsumexp, "logcumsumexp", input, dim, None, out)
+
+
+def _cum_extreme(fn, rt, name, input, dim, out):
+    tensor_arg(input, name)
+    d = _one_dim(dim, input.ndim, name)
+    if out is not None:
+        if not (isinstance(out, (tuple, list)) and len(out) == 2 and _b.all(isinstance(t, Tensor) for t in out)):
+            raise TypeError(f"{name}(): argument 'out' must be a tuple of two Tensors (values, indices)")
+        st = fn(out[0]._t, out[1]._t, input._t, d, 0)
+        if st:
+            _raise(st)
+        return rt(out[0], out[1])
+    v, i = _new_out(), _new_out()
+    st = fn(v, i, input._t, d, 0)
+    if st:
+        lib.THTensor_free(v)
+        lib.THTensor_free(i)
+        _raise(st)
+    return rt(_finish(v, 0), _finish(i, 0))
+
+
+def cummax(input, dim, *, out=None):
+    """(values, indices): the running maximum along dim and the last index where it was reached (NaN sticks)."""
+    return _cum_extreme(lib.THTensor_cummax, _CummaxRT, "cummax", input, dim, out)
+
+
+def cummin(input, dim, *, out=None):
+    """(values, indices): the running minimum along dim and the last index where it was reached (NaN sticks)."""
+    return _cum_extreme(lib.THTensor_cummin, _CumminRT, "cummin", input, dim, out)
+
+
 def _cumulative_(fn, name, self, dim, dtype):
     _dtype_arg(dtype, name)
     if dtype is not None and dtype is not self.dtype:
@@ -469,10 +526,11 @@ def _cumprod_(self, dim, dtype=None):
 
 for _name in ["sum", "nansum", "prod", "mean", "var", "std", "var_mean", "std_mean", "max", "min", "amax", "amin",
               "aminmax", "argmax", "argmin", "cumsum", "cumprod", "norm", "all", "any", "logsumexp",
-              "count_nonzero", "_vector_norm"]:
+              "count_nonzero", "_vector_norm", "nanmean", "logcumsumexp", "cummax", "cummin"]:
     globals()[_name] = _np_aliases(globals()[_name])
 for _name in ["sum", "nansum", "prod", "mean", "var", "std", "max", "min", "amax", "amin", "aminmax", "argmax",
-              "argmin", "cumsum", "cumprod", "norm", "dist", "all", "any", "logsumexp", "count_nonzero"]:
+              "argmin", "cumsum", "cumprod", "norm", "dist", "all", "any", "logsumexp", "count_nonzero", "nanmean",
+              "logcumsumexp", "cummax", "cummin"]:
     setattr(Tensor, _name, _method(globals()[_name], _name))
 Tensor.cumsum_ = _np_aliases(_cumsum_)
 Tensor.cumprod_ = _np_aliases(_cumprod_)

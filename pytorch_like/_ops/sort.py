@@ -1,5 +1,5 @@
 """Sorting and selection: sort, argsort, msort, topk, kthvalue, median, nanmedian, mode,
-unique, searchsorted. The C core sorts slice-wise (stable; NaN sorts as the largest value)."""
+unique, unique_consecutive, searchsorted, bucketize. The C core sorts slice-wise (stable; NaN sorts as the largest value)."""
 import builtins
 import collections
 
@@ -11,7 +11,7 @@ from .._lib import check, ffi, lib
 from ..tensor import Tensor, _finish, _new_out, _wrap_dim, empty, from_numpy, tensor
 
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode", "unique",
-           "searchsorted"]
+           "unique_consecutive", "searchsorted", "bucketize"]
 
 _SortResult = collections.namedtuple("sort", ["values", "indices"])
 _TopkResult = collections.namedtuple("topk", ["values", "indices"])
@@ -191,6 +191,58 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     return res[0] if len(res) == 1 else tuple(res)
 
 
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    """Collapse each run of equal consecutive elements (or slices along dim) to one, optionally with the
+    run each input element belongs to (inverse) and the run lengths (counts)."""
+    from .. import cat, ones, tensor as _tensor
+    tensor_arg(input, "unique_consecutive")
+    return_inverse = bool_arg(return_inverse, "unique_consecutive", "return_inverse")
+    return_counts = bool_arg(return_counts, "unique_consecutive", "return_counts")
+    if dim is None:
+        x = input.reshape(-1)
+        inv_shape = tuple(input.shape)
+        d = None
+    else:
+        d = _wrap_dim(dim, input.ndim)
+        x = input.movedim(d, 0) if input.ndim else input.reshape(1)
+        inv_shape = (x.shape[0],)
+    n = x.shape[0]
+    if n:
+        rows = x.reshape(n, -1)
+        differs = (rows[1:] != rows[:-1])
+        differs = differs.any(1) if rows.ndim > 1 else differs
+        new = cat([ones(1, dtype=_dt.bool), differs])
+    else:
+        new = empty(0, dtype=_dt.bool)
+    starts = new.nonzero().reshape(-1)
+    values = x.index_select(0, starts)
+    if d is not None and input.ndim:
+        values = values.movedim(0, d)
+    res = [values]
+    if return_inverse:
+        res.append((new.cumsum(0) - 1).reshape(inv_shape))
+    if return_counts:
+        res.append(cat([starts, _tensor([n])]).diff() if n else empty(0, dtype=_dt.int64))
+    return res[0] if len(res) == 1 else tuple(res)
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
+    """Index of the bucket of 1-D sorted boundaries each input value falls in (searchsorted of input)."""
+    from .pointwise import _into
+    tensor_arg(boundaries, "bucketize", "boundaries")
+    if boundaries.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
+    if not isinstance(input, Tensor) and not isinstance(input, (int, float, np.number)):
+        raise TypeError(f"bucketize(): argument 'input' must be Tensor or Number, not {type(input).__name__}")
+    r = searchsorted(boundaries, input, out_int32=bool_arg(out_int32, "bucketize", "out_int32"),
+                     right=bool_arg(right, "bucketize", "right"))
+    if out is not None:
+        if not isinstance(out, Tensor):
+            raise TypeError(f"bucketize(): argument 'out' must be Tensor, not {type(out).__name__}")
+        return _into(out, r)
+    return r
+
+
 def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=None, sorter=None):
     """Insertion points of values into the sorted last dimension of sorted_sequence."""
     tensor_arg(sorted_sequence, "searchsorted", "sorted_sequence")
@@ -231,3 +283,4 @@ Tensor.median = median
 Tensor.nanmedian = nanmedian
 Tensor.mode = mode
 Tensor.unique = unique
+Tensor.unique_consecutive = unique_consecutive

@@ -9,6 +9,8 @@ create_graph=True their own computation is recorded (double backward).
 """
 import math
 
+import numpy as np
+
 from .._lib import ffi, lib
 from ..tensor import Tensor, _wrap
 from . import grad_mode
@@ -314,6 +316,19 @@ SPECS["maximum"] = Spec("maximum", formula=_extreme(True))
 SPECS["minimum"] = Spec("minimum", formula=_extreme(False))
 SPECS["fmax"] = Spec("fmax", formula=_extreme(True))
 SPECS["fmin"] = Spec("fmin", formula=_extreme(False))
+
+
+def _log_add_exp(base_exp):
+    """Backward of logaddexp / logaddexp2: g / (1 + base**(b - a)) and g / (1 + base**(a - b))."""
+    def f(out, a, b, *_, **__):
+        def bw(g, a, b):
+            return g / (base_exp(b - a) + 1), g / (base_exp(a - b) + 1)
+        return (a, b), (a, b), bw
+    return f
+
+
+SPECS["logaddexp"] = Spec("logaddexp", formula=_log_add_exp(lambda t: t.exp()))
+SPECS["logaddexp2"] = Spec("logaddexp2", formula=_log_add_exp(lambda t: t.exp2()))
 
 
 @op("fmod")
@@ -684,6 +699,80 @@ def _cumprod(out, x, dim, *_, **__):
             return (g,)
         return ((g * y).flip(dim).cumsum(dim).flip(dim) / x,)
     return (x,), (x, out), bw
+
+
+@op("logcumsumexp")
+def _logcumsumexp(out, x, dim, *_, **__):
+    def bw(g, x, y):
+        # PyTorch's (after TensorFlow's): the positive and negative parts of g through log space
+        if x.ndim == 0 or x.numel() == 0:
+            return (g,)
+        P = _P()
+        d = dim % x.ndim
+
+        def rev_lcse(t):
+            return t.flip(d).logcumsumexp(d).flip(d)
+        lowest = float(np.finfo(g.dtype.numpy).min)
+        log_abs = g.abs().log()
+        pos = (rev_lcse(P.where(g > 0, log_abs, lowest) - y) + x).exp()
+        neg = (rev_lcse(P.where(g < 0, log_abs, lowest) - y) + x).exp()
+        return (pos - neg,)
+    return (x,), (x, out), bw
+
+
+def _cum_extreme(out, x, dim, *_, **__):
+    idx = out[1]
+
+    def bw(gs):
+        g = gs[0]
+        if g is None or x.ndim == 0 or x.numel() == 0:
+            return (g,)
+        return (_P().zeros(tuple(x.shape), dtype=g.dtype).scatter_add(dim, idx, g),)
+    return (x,), (), bw
+
+
+SPECS["cummax"] = Spec("cummax", formula=_cum_extreme)
+SPECS["cummin"] = Spec("cummin", formula=_cum_extreme)
+
+
+@op("cdist")
+def _cdist(out, x1, x2, p=2.0, compute_mode=None):
+    p = float(p)
+
+    def bw(g, x1, x2, d):
+        from .._ops.distance import _batched, row_blocks
+        P = _P()
+        a, b, batch = _batched(x1, x2)
+        nb, pr, rr, m = a.shape[0], a.shape[1], b.shape[1], a.shape[2]
+        if p == 0 or a.numel() == 0 or b.numel() == 0:
+            return a.reshape(batch + [pr, m]) * 0, b.reshape(batch + [rr, m]) * 0
+        g = g.reshape(nb, pr, rr)
+        d = d.reshape(nb, pr, rr)
+        if p == 2:
+            # sum_j w_ij (a_i - b_j) with w = g / d (0 where d == 0): two matrix products
+            w = P.where(d == 0, 0.0, g / d)
+            ga = w.sum(2, keepdim=True) * a - w.bmm(b)
+            gb = w.sum(1).unsqueeze(2) * b - w.transpose(1, 2).bmm(a)
+            return ga.reshape(batch + [pr, m]), gb.reshape(batch + [rr, m])
+        ga_parts, gb = [], None
+        for i, n in row_blocks(pr, rr, m):
+            diff = a.narrow(1, i, n).unsqueeze(2) - b.unsqueeze(1)
+            gi = g.narrow(1, i, n).unsqueeze(3)
+            di = d.narrow(1, i, n).unsqueeze(3)
+            if p == 1:
+                w = gi * diff.sign()
+            elif math.isinf(p):
+                w = gi * diff.sign() * (diff.abs() == di).to(diff.dtype)
+            else:
+                # PyTorch's _cdist_backward: 0 where the distance (or, for p < 1, a difference) is 0
+                w = gi * diff.sign() * diff.abs().pow(p - 1) / di.pow(p - 1)
+                zero = (di == 0) | (diff == 0) if p < 1 else di == 0
+                w = P.where(zero, 0.0, w)
+            ga_parts.append(w.sum(2))
+            part = -w.sum(1)
+            gb = part if gb is None else gb + part
+        return P.cat(ga_parts, 1).reshape(batch + [pr, m]), gb.reshape(batch + [rr, m])
+    return (x1, x2), (x1, x2, out), bw
 
 
 # ---------------------------------------------------------------------- views and shape
