@@ -39,6 +39,9 @@ def run():
         ref = median_time(lambda: np.fromfile(path, dtype=np.uint8), repeat=7)
         rows.append(row("load_lua 100 MiB float32 (25 tensors)", ours, ref, "numpy fromfile", 2.0))
         if torchfile is not None:
+            # torchfile's arrays come from glibc, which gives freed ones back to the system, so its
+            # reloads fault their pages in anew, ours reuse TH_alloc's kept blocks; the next row
+            # (heap_kept) is the reference's best case, no page faults on either side
             ours, ref = paired_median_time(lambda: torch.load_lua(path), lambda: torchfile.load(path), repeat=9)
             rows.append(row("load_lua 100 MiB float32 (25 tensors)", ours, ref, "torchfile.load", 1.0))
             ours, ref = heap_kept.times("bench_t7", path)
