@@ -74,7 +74,7 @@ def heap_kept_times(path):
     """Paired load medians of path, run by heap_kept in a child whose glibc keeps freed pages."""
     from pytorch_like.lua import LuaSession
     load_free = _load_free(LuaSession())
-    return paired_median_time(lambda: load_free(path), lambda: torchfile.load(path), repeat=9)
+    return paired_median_time(lambda: load_free(path), lambda: torchfile.load(path), repeat=21)
 
 
 if __name__ == "__main__":

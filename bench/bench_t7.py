@@ -57,7 +57,7 @@ def run():
 
 def heap_kept_times(path):
     """Paired load medians of path, run by heap_kept in a child whose glibc keeps freed pages."""
-    return paired_median_time(lambda: torch.load_lua(path), lambda: torchfile.load(path), repeat=9)
+    return paired_median_time(lambda: torch.load_lua(path), lambda: torchfile.load(path), repeat=21)
 
 
 if __name__ == "__main__":
