@@ -43,10 +43,13 @@ int64_t TH_allocatedBytes(void) { return __atomic_load_n(&th_allocated, __ATOMIC
  * padding) came back as fresh zeroed pages, each faulted in at first touch: a cat of
  * 32 MB cost twice numpy's. Blocks up to CACHE_BLOCK (a little more than glibc keeps),
  * the latest CACHE_BYTES of them, go to the next request they fit without wasting half
- * of them; bigger ones still go back to the system at once. */
-enum { CACHE_SLOTS = 4 };
+ * of them; bigger ones still go back to the system at once. One slot per smallest block
+ * the budget holds: with fewer, freeing a model of 4 MiB tensors kept only a few of them,
+ * and glibc gave the rest back, so every other reload faulted in 32 MiB of fresh pages. */
+#define CACHE_MIN ((int64_t)4 << 20)      /* also where blocks start on a huge page */
 #define CACHE_BLOCK ((int64_t)40 << 20)
 #define CACHE_BYTES ((int64_t)96 << 20)
+enum { CACHE_SLOTS = (int)(CACHE_BYTES / CACHE_MIN) };
 static struct { char *p; int64_t cap; uint64_t when; } cache[CACHE_SLOTS];
 static int64_t cache_total;
 static uint64_t cache_clock;
@@ -105,7 +108,7 @@ void *TH_alloc(int64_t nbytes)
     /* Blocks of 4 MiB and more start on a 2 MiB boundary, so huge pages cover them whole:
      * filling a fresh big block (e.g. reading a file into it) then faults 2 MiB at a time,
      * about 3x faster than a block straddling huge-page boundaries. */
-    const int64_t big = (int64_t)1 << 22, huge = (int64_t)1 << 21;
+    const int64_t big = CACHE_MIN, huge = (int64_t)1 << 21;
     int64_t extra = nbytes >= big ? huge + 64 : 64;
     if (nbytes < 0 || nbytes > INT64_MAX - extra) {
         TH_setError(TH_ERR_MEMORY, "invalid memory size %lld -- maybe an overflow?", (long long)nbytes);
@@ -147,7 +150,7 @@ void TH_free(void *p)
 {
     if (!p) return;
     int64_t cap = ((int64_t *)p)[-2];
-    if (cap >= ((int64_t)1 << 22) && cap <= CACHE_BLOCK) { cache_put(p, cap); return; }
+    if (cap >= CACHE_MIN && cap <= CACHE_BLOCK) { cache_put(p, cap); return; }
     free(((void **)p)[-1]);
 }
 
