@@ -12,6 +12,7 @@
 #include "THSortVec.h"
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -153,10 +154,24 @@ static VS_TARGET uint64_t pivot(const uint64_t *s, int64_t n)
     return smp[4];
 }
 
+/* split_perm[m]: the lane order putting the lanes set in m first, the others after (filled once,
+ * before the first sort). */
+static uint8_t split_perm[256][8];
+
+static void init_split_perm(void)
+{
+    for (int m = 0; m < 256; m++) {
+        int o = 0;
+        for (int l = 0; l < 8; l++) if (m >> l & 1) split_perm[m][o++] = (uint8_t)l;
+        for (int l = 0; l < 8; l++) if (!(m >> l & 1)) split_perm[m][o++] = (uint8_t)l;
+    }
+}
+
 /* Items of s[0..n) below p to d[0..k), the others to d[k..n); returns k. While 8 or more
- * items are left, whole registers are stored: the low ones compressed to lanes 0.. at d + lo,
- * the others compressed and reversed to lanes ..7 at d + hi - 8; the other lanes land in the
- * gap [lo, hi) that later items fill. */
+ * items are left, one permute puts the c low items of a register first and whole registers
+ * are stored: at d + lo (lanes 0..c-1 count) and at d + hi - 8 (lanes c..7 count); the other
+ * lanes land in the gap [lo, hi) that later items fill. (One table permute beats two
+ * compresses, and unmasked stores beat masked ones.) */
 static VS_TARGET int64_t split(const uint64_t *s, uint64_t *d, int64_t n, uint64_t p)
 {
     const __m512i pv = _mm512_set1_epi64((long long)p);
@@ -165,8 +180,9 @@ static VS_TARGET int64_t split(const uint64_t *s, uint64_t *d, int64_t n, uint64
         __m512i v = _mm512_loadu_si512(s + i);
         __mmask8 m = _mm512_cmplt_epu64_mask(v, pv);
         int c = __builtin_popcount(m);
-        _mm512_storeu_si512(d + lo, _mm512_maskz_compress_epi64(m, v));
-        _mm512_storeu_si512(d + hi - 8, rev8(_mm512_maskz_compress_epi64((__mmask8)~m, v)));
+        __m512i w = _mm512_permutexvar_epi64(_mm512_cvtepu8_epi64(_mm_loadl_epi64((const __m128i *)split_perm[m])), v);
+        _mm512_storeu_si512(d + lo, w);
+        _mm512_storeu_si512(d + hi - 8, w);
         lo += c;
         hi -= 8 - c;
     }
@@ -225,6 +241,8 @@ static void qsort_vec(uint64_t *s, uint64_t *o, int64_t n, int into_s, int depth
 
 void THSortVec_u64(uint64_t *a, uint64_t *tmp, int64_t n)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, init_split_perm);
     int d = 0;
     for (int64_t m = n; m > 1; m >>= 1) d++;
     qsort_vec(a, tmp, n, 1, 2 * d + 4);

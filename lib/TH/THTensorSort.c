@@ -303,7 +303,7 @@ static int64_t load_wide(SortCtx *c, char **d, const int64_t *stride, int64_t n,
 
 #define RADIX_MIN 256
 /* The AVX-512 quicksort beats the radix passes below this length (bench/bench_indexing.py) */
-#define VEC_MAX 12288
+#define VEC_MAX 65536
 #define DEFINE_SLICE_(NAME, ITEM, KEY) \
 static void slice_##NAME(SortCtx *c, char **d, const int64_t *len, const int64_t *stride, char *scr) \
 { \
