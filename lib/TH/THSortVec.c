@@ -263,18 +263,43 @@ VS_INLINE __m256i keys8(__m256i b, int isfloat, __mmask8 *nan)
     return _mm256_mask_mov_epi32(k, *nan, _mm256_set1_epi32(-1));
 }
 
-VS_TARGET int64_t THSortVec_load32(const void *src, int64_t n, uint32_t flip, int isfloat, uint64_t *a)
+/* Radix digit counts of 8 keys into two sets of counters (even and odd lanes): most keys of
+ * real data share their top digit, and one counter taking every increment would chain each
+ * read-modify-write on the previous one. */
+VS_INLINE void count8(__m256i k, uint32_t *restrict h, uint32_t *restrict g)
+{
+    uint32_t kk[8];
+    _mm256_storeu_si256((__m256i *)kk, k);
+    for (int l = 0; l < 8; l += 2) {
+        uint32_t x = kk[l], y = kk[l + 1];
+        h[x & 2047]++; h[2048 + (x >> 11 & 2047)]++; h[4096 + (x >> 22)]++;
+        g[y & 2047]++; g[2048 + (y >> 11 & 2047)]++; g[4096 + (y >> 22)]++;
+    }
+}
+
+VS_TARGET int64_t THSortVec_load32(const void *src, int64_t n, uint32_t flip, int isfloat, uint64_t *a,
+                                   uint32_t *hist)
 {
     const uint32_t *p = src;
     const __m256i fl = _mm256_set1_epi32((int)flip);
     __m512i pos = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
-    int64_t nans = 0;
-    for (int64_t i = 0; i < n; i += 8) {
+    uint32_t *g = hist ? hist + 3 * 2048 : NULL;
+    if (g) memset(g, 0, sizeof(uint32_t) * 3 * 2048);
+    int64_t nans = 0, i = 0;
+    for (; i < n; i += 8) {
         __mmask8 valid = n - i >= 8 ? 0xFF : (__mmask8)((1u << (n - i)) - 1), nan;
         __m256i k = _mm256_xor_si256(keys8(_mm256_maskz_loadu_epi32(valid, p + i), isfloat, &nan), fl);
         nans += __builtin_popcount(nan & valid);
         _mm512_mask_storeu_epi64(a + i, valid, _mm512_or_si512(_mm512_slli_epi64(_mm512_cvtepu32_epi64(k), 32), pos));
         pos = _mm512_add_epi64(pos, _mm512_set1_epi64(8));
+        if (hist && valid == 0xFF) count8(k, hist, g);
+    }
+    if (hist) {
+        for (int64_t j = n & ~(int64_t)7; j < n; j++) {   /* the last n % 8 keys */
+            uint32_t x = (uint32_t)(a[j] >> 32);
+            hist[x & 2047]++; hist[2048 + (x >> 11 & 2047)]++; hist[4096 + (x >> 22)]++;
+        }
+        for (int j = 0; j < 3 * 2048; j++) hist[j] += g[j];
     }
     return nans;
 }
@@ -311,9 +336,9 @@ VS_TARGET void THSortVec_write32(void *vals, int64_t *idx, const uint64_t *it, i
 #else   /* no AVX-512 code on this platform: the callers keep their portable path */
 int THSortVec_available(void) { return 0; }
 void THSortVec_u64(uint64_t *a, uint64_t *tmp, int64_t n) { (void)a; (void)tmp; (void)n; abort(); }
-int64_t THSortVec_load32(const void *src, int64_t n, uint32_t flip, int isfloat, uint64_t *a)
+int64_t THSortVec_load32(const void *src, int64_t n, uint32_t flip, int isfloat, uint64_t *a, uint32_t *hist)
 {
-    (void)src; (void)n; (void)flip; (void)isfloat; (void)a; abort();
+    (void)src; (void)n; (void)flip; (void)isfloat; (void)a; (void)hist; abort();
 }
 void THSortVec_write32(void *vals, int64_t *idx, const uint64_t *it, int64_t n, uint32_t flip, int isfloat,
                        const void *src, int64_t src_stride, int64_t base)

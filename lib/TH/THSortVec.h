@@ -11,8 +11,9 @@ int THSortVec_available(void);
 void THSortVec_u64(uint64_t *a, uint64_t *tmp, int64_t n);
 
 /* Loads n contiguous float32 (isfloat) or int32 values as items (key ^ flip) << 32 | position,
- * keys as THTensorSort.c makes them; returns the number of NaNs. */
-int64_t THSortVec_load32(const void *src, int64_t n, uint32_t flip, int isfloat, uint64_t *a);
+ * keys as THTensorSort.c makes them; returns the number of NaNs. hist, when not NULL: the
+ * 3 x 2048 zeroed counts of the keys' 11-bit radix digits, followed by 3 x 2048 more of scratch. */
+int64_t THSortVec_load32(const void *src, int64_t n, uint32_t flip, int isfloat, uint64_t *a, uint32_t *hist);
 
 /* Writes sorted items out: values (contiguous, decoded from the keys; zeros and NaNs read from
  * src with its byte stride) and/or contiguous int64 positions + base; either may be NULL. */

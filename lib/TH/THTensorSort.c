@@ -295,7 +295,8 @@ static void write_packed(SortCtx *c, char **d, const int64_t *stride, const uint
 /* Load a slice into items (see the loaders); returns its NaN count. */
 static int64_t load_packed(SortCtx *c, char **d, const int64_t *stride, int64_t n, uint64_t *a, const Digits *dg)
 {
-    if (c->v32 && !dg && stride[0] == 4) return THSortVec_load32(d[0], n, (uint32_t)c->flip, c->v32 == 1, a);
+    if (c->v32 && stride[0] == 4 && (!dg || (dg->B == 11 && dg->passes == 3)))
+        return THSortVec_load32(d[0], n, (uint32_t)c->flip, c->v32 == 1, a, dg ? dg->hist : NULL);
     return c->loadp(d[0], stride[0], n, c->flip, a, dg);
 }
 static int64_t load_wide(SortCtx *c, char **d, const int64_t *stride, int64_t n, Wide *a, const Digits *dg)
