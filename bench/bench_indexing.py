@@ -24,6 +24,10 @@ def run():
     tr = torch.from_numpy(xr)
     rows.append(row("sort 1000x1000 float32 along rows vs numpy.sort",
                     median_time(lambda: torch.sort(tr, dim=1)), median_time(lambda: np.sort(xr, axis=1)), "numpy", 1.5))
+    xi = rng.integers(-2**31, 2**31, (1000, 1000), dtype=np.int64).astype(np.int32)
+    ti32 = torch.from_numpy(xi)
+    rows.append(row("sort 1000x1000 int32 along rows vs numpy.sort",
+                    median_time(lambda: torch.sort(ti32, dim=1)), median_time(lambda: np.sort(xi, axis=1)), "numpy", 1.5))
     idx = rng.integers(0, N, N)
     ti = torch.from_numpy(idx)
     rows.append(row("index_select 1M float32 vs numpy.take",

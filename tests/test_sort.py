@@ -383,3 +383,119 @@ def test_sort_into_its_own_input_keeps_zeros_and_nans(ref_torch):
         eq(i, ri)
         np.testing.assert_array_equal(N(x), rx.numpy())
         assert (np.signbit(N(x)) == np.signbit(rx.numpy())).all()
+
+
+# ---------------------------------------------------------------- the AVX-512 sort (THSortVec.c)
+# float32/int32 slices shorter than VEC_MAX (65536) go through the vectorized quicksort where the
+# CPU has AVX-512: leaves of up to 128 items in bitonic networks of 1..16 registers, splits above.
+# Its items are (key << 32 | position), all distinct, so it must give PyTorch's stable order.
+# From 65536 on the radix passes sort, loaded by the same vector loader (which counts the digits).
+VEC_SIZES = sorted({0, 1, 2, 3, *range(5, 300, 7), 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65,
+                    127, 128, 129, 255, 256, 257, 1000, 65535, 65536, 65541})
+
+
+def _pattern(rng, kind, n, dtype):
+    if kind == "random":
+        return _data(rng, n, dtype, dups=False)
+    if kind == "dups":
+        return _data(rng, n, dtype)
+    if kind == "sorted":
+        return np.sort(_data(rng, n, dtype, dups=False))
+    if kind == "reversed":
+        return np.sort(_data(rng, n, dtype, dups=False))[::-1].copy()
+    if kind == "equal":
+        return np.full(n, 3, dtype)
+    # floats: NaNs, infinities and both zeros, nothing else
+    special = np.array([NAN, -NAN, 0.0, -0.0, np.inf, -np.inf], np.float32)
+    return special[rng.integers(0, len(special), n)].astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int32])
+@pytest.mark.parametrize("kind", ["random", "dups", "sorted", "reversed", "equal", "special"])
+def test_vector_sort_sizes_match_pytorch(ref_torch, rng, dtype, kind):
+    if kind == "special" and dtype == np.int32:
+        pytest.skip("NaN/inf/-0.0 are float values")
+    for n in VEC_SIZES:
+        a = _pattern(rng, kind, n, dtype)
+        for desc in (False, True):
+            for stable in (False, True):
+                v, i = torch.sort(T(a), descending=desc, stable=stable)
+                rv, ri = ref_torch.sort(R(ref_torch, a), descending=desc, stable=True)
+                np.testing.assert_array_equal(N(v), rv.numpy(), err_msg=f"n={n} desc={desc}")
+                np.testing.assert_array_equal(np.signbit(N(v)), np.signbit(rv.numpy()))
+                np.testing.assert_array_equal(N(i), ri.numpy(), err_msg=f"n={n} desc={desc}")
+
+
+def test_vector_sort_one_million(ref_torch, rng):
+    a = _data(rng, 1_000_000, np.float32)
+    for desc in (False, True):
+        v, i = torch.sort(T(a), descending=desc)
+        rv, ri = ref_torch.sort(R(ref_torch, a), descending=desc, stable=True)
+        eq(v, rv)
+        eq(i, ri)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int32])
+def test_vector_sort_rows_and_strided(ref_torch, rng, dtype):
+    a = np.stack([_data(rng, 300, dtype) for _ in range(40)])          # 40 rows of 300
+    r = R(ref_torch, a)
+    for src, dim in ((T(a), 1), (T(a), 0), (noncontig(a), 1), (noncontig(a), 0), (T(a)[:, ::3], 1)):
+        ra = r if src.shape == tuple(r.shape) else r[:, ::3]
+        for desc in (False, True):
+            v, i = torch.sort(src, dim=dim, descending=desc)
+            rv, ri = ref_torch.sort(ra, dim=dim, descending=desc, stable=True)
+            eq(v, rv)
+            eq(i, ri)
+            # strided outputs: the written values and indices go through the generic writer
+            vo, io = torch.empty((ra.shape[1], ra.shape[0]), dtype=src.dtype).t(), \
+                torch.empty((ra.shape[1], ra.shape[0]), dtype=torch.int64).t()
+            torch.sort(src, dim=dim, descending=desc, out=(vo, io))
+            eq(vo, rv)
+            eq(io, ri)
+
+
+def test_vector_sort_topk_mode_share_it(ref_torch, rng):
+    # topk with sorted=True and 2k >= n, and mode, sort the whole slice the same way
+    # (and a short sorted topk sorts its k selected items with it)
+    a = _data(rng, 1000, np.float32)
+    for k in (700, 100):
+        for largest in (True, False):
+            v, i = torch.topk(T(a), k, largest=largest)
+            rv, ri = ref_torch.topk(R(ref_torch, a), k, largest=largest)
+            eq(v, rv)
+            np.testing.assert_array_equal(a[N(i)], N(v))
+    b = rng.integers(0, 20, (7, 500)).astype(np.int32)
+    mv, mi = torch.mode(T(b), 1)
+    eq(mv, ref_torch.mode(R(ref_torch, b), 1).values)
+    last = [np.flatnonzero(row == m).max() for row, m in zip(b, N(mv))]    # the mode's last occurrence
+    np.testing.assert_array_equal(N(mi), last)
+
+
+def test_sort_without_avx512_gives_the_same_result():
+    # TH_SORT_NO_AVX512 forces the portable quicksort/radix paths: same stable order
+    import os
+    import subprocess
+    import sys
+    code = """
+import numpy as np, pytorch_like as torch
+rng = np.random.default_rng(5)
+for n in (0, 1, 9, 100, 129, 1000, 70000):
+    a = rng.integers(-4, 4, n).astype(np.float32)
+    a[rng.integers(0, n, n // 10)] = np.nan if n else 0
+    for desc in (False, True):
+        v, i = torch.sort(torch.from_numpy(a), descending=desc)
+        print(n, desc, v.numpy().tobytes().hex()[:4000], i.numpy().tolist())
+"""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    outs = []
+    for flag in (None, "1"):
+        env = dict(os.environ)
+        env.pop("TH_SORT_NO_AVX512", None)
+        if flag:
+            env["TH_SORT_NO_AVX512"] = flag
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=root,
+                           env=env)
+        assert r.returncode == 0, r.stderr
+        outs.append(r.stdout)
+    assert outs[0] == outs[1]
+    assert outs[0].count("\n") == 14
