@@ -162,3 +162,71 @@ def test_batched_solver_gradients(rng, ref_torch):
     np.testing.assert_allclose(pb.grad.numpy(), rb.grad.numpy(), rtol=1e-8, atol=1e-10)
     assert P.autograd.gradcheck(lambda a, b: P.linalg.solve(a, b, left=False), (pa.detach().requires_grad_(),
                                 P.from_numpy(rng.standard_normal((3, 2, 4))).requires_grad_()))
+
+
+# ---------------------------------------------------------------------- nuclear norm, chain_matmul
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("shape,kw", [((3, 4), {}), ((5, 2), dict(keepdim=True)), ((2, 3, 4), dict(dim=(1, 2))),
+                                      ((2, 3, 4), dict(dim=(0, 2))), ((2, 3, 4), dict(dim=(-1, -2), keepdim=True)),
+                                      ((4, 2, 3, 3), dict(dim=(2, 3))), ((0, 3, 2), dict(dim=(1, 2)))])
+def test_norm_nuc_matches_torch(rng, ref_torch, dt, shape, kw):
+    x = rng.standard_normal(shape).astype(dt)
+    want = ref_torch.norm(ref_torch.from_numpy(x), p="nuc", **kw).numpy()
+    px = P.from_numpy(np.ascontiguousarray(np.swapaxes(x, 0, -1))).transpose(0, -1)    # non-contiguous
+    got = P.norm(px, p="nuc", **kw)
+    assert got.dtype == px.dtype
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-5 if dt == np.float32 else 1e-12, atol=1e-6)
+    np.testing.assert_allclose(px.norm("nuc", **kw).numpy(), want, rtol=1e-5 if dt == np.float32 else 1e-12,
+                               atol=1e-6)
+
+
+def test_norm_nuc_grad_out_and_errors(rng, ref_torch):
+    x = rng.standard_normal((3, 4, 5))
+    px, rx = P.from_numpy(x).requires_grad_(), ref_torch.from_numpy(x).requires_grad_()
+    g = rng.standard_normal((4, 1, 3))
+    (P.norm(px, "nuc", dim=(2, 0), keepdim=True) * P.from_numpy(g)).sum().backward()
+    (ref_torch.norm(rx, "nuc", dim=(2, 0), keepdim=True) * ref_torch.from_numpy(g)).sum().backward()
+    np.testing.assert_allclose(px.grad.numpy(), rx.grad.numpy(), rtol=1e-10, atol=1e-12)
+    a = P.from_numpy(rng.standard_normal((3, 5))).requires_grad_()
+    assert P.autograd.gradcheck(lambda a: P.norm(a, "nuc"), (a,))
+    out = P.empty(3, dtype=P.float64)
+    r = P.norm(P.from_numpy(x), "nuc", dim=(1, 2), out=out)
+    assert r is out
+    np.testing.assert_allclose(out.numpy(), ref_torch.norm(ref_torch.from_numpy(x), "nuc", dim=(1, 2)).numpy())
+    with pytest.raises(ValueError, match=r"p='nuc' needs dim to be a 2-tuple .*Got 0 1 2"):
+        P.norm(P.ones(2, 2, 2), "nuc")
+    with pytest.raises(ValueError, match=r"p='nuc' needs dim to be a 2-tuple .*Got 2"):
+        P.norm(P.ones(2, 2, 2), "nuc", dim=2)
+    with pytest.raises(ValueError, match="at least 2 dimensions"):
+        P.norm(P.ones(3), "nuc", dim=(0, 0))
+    with pytest.raises(ValueError, match="dims must be different"):
+        P.norm(P.ones(3, 3), "nuc", dim=(0, 0))
+    with pytest.raises(TypeError, match="float32 or float64"):
+        P.norm(P.ones(3, 3, dtype=P.int64), "nuc")
+    with pytest.raises(ValueError, match="nuclear norm"):
+        P.dist(P.ones(3, 3), P.ones(3, 3), "nuc")
+
+
+def test_chain_matmul(rng, ref_torch):
+    ms = [rng.standard_normal(s) for s in [(3, 7), (7, 2), (2, 9), (9, 4)]]
+    pm = [P.from_numpy(m).requires_grad_() for m in ms]
+    rm = [ref_torch.from_numpy(m).requires_grad_() for m in ms]
+    with pytest.warns(UserWarning, match="chain_matmul is deprecated"):
+        got = P.chain_matmul(*pm)
+    with pytest.warns(UserWarning):
+        want = ref_torch.chain_matmul(*rm)
+    np.testing.assert_allclose(got.detach().numpy(), want.detach().numpy(), rtol=1e-12)
+    got.sum().backward()
+    want.sum().backward()
+    for a, b in zip(pm, rm):
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-12)
+    with pytest.warns(UserWarning):
+        one = P.chain_matmul(pm[0])
+        assert one is not pm[0] and np.array_equal(one.detach().numpy(), ms[0])
+        with pytest.raises(ValueError, match="Expected one or more matrices"):
+            P.chain_matmul()
+        with pytest.raises(ValueError, match=r"matrices\[0\] must be a 2-D matrix"):
+            P.chain_matmul(P.ones(3), P.ones(3, 3))
+        with pytest.raises(ValueError, match="cannot be multiplied"):
+            P.chain_matmul(P.ones(2, 3), P.ones(4, 4))
