@@ -387,7 +387,8 @@ static int gemm_batch(const char *fn, int64_t nbatch, THTensor *C, double alpha,
     int blas_float = C->dtype == TH_FLOAT32 || C->dtype == TH_FLOAT64;
 #ifdef _OPENMP
     if (blas_float && nbatch > 1 && work < TH_BATCH_PARALLEL_MAX_WORK && TH_parallelOK(total)) {
-        int prev = THBlas_getNumThreads(), err = 0;
+        /* gemms under TH_OMP_THRESHOLD already run on one BLAS thread: leave the count alone */
+        int prev = work < TH_OMP_THRESHOLD ? 1 : THBlas_getNumThreads(), err = 0;
         char msg[2048] = "";
         if (prev > 1) THBlas_setNumThreads(1);
         #pragma omp parallel for schedule(static)
