@@ -230,3 +230,39 @@ def test_chain_matmul(rng, ref_torch):
             P.chain_matmul(P.ones(3), P.ones(3, 3))
         with pytest.raises(ValueError, match="cannot be multiplied"):
             P.chain_matmul(P.ones(2, 3), P.ones(4, 4))
+
+
+# ---------------------------------------------------------------------- batched Cholesky
+
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("shape", [(4, 4), (6, 3, 3), (2, 3, 5, 5), (0, 2, 2), (3, 0, 0)])
+@pytest.mark.parametrize("upper", [False, True])
+def test_cholesky_batched_matches_torch(rng, ref_torch, dt, shape, upper):
+    m = rng.standard_normal(shape)
+    A = (m @ np.swapaxes(m, -1, -2) + shape[-1] * np.eye(shape[-1])).astype(dt)
+    want = ref_torch.linalg.cholesky(ref_torch.from_numpy(A), upper=upper).numpy()
+    pA = P.from_numpy(np.ascontiguousarray(np.swapaxes(A, -1, -2))).mT      # non-contiguous (A symmetric)
+    got = P.linalg.cholesky(pA, upper=upper)
+    assert got.dtype == pA.dtype and tuple(got.shape) == want.shape
+    np.testing.assert_allclose(got.numpy(), want, **TOL[dt])
+    np.testing.assert_allclose(P.cholesky(pA, upper).numpy(), want, **TOL[dt])
+
+
+def test_cholesky_batched_errors_and_grad(rng, ref_torch):
+    A = np.stack([np.eye(3), np.diag([1.0, -2.0, 3.0])])
+    with pytest.raises(RuntimeError, match=r"cholesky: \(Batch element 1\): The factorization could not be completed "
+                                           r"because the input is not positive-definite \(the leading minor of order 2"):
+        P.linalg.cholesky(P.from_numpy(A))
+    with pytest.raises(ref_torch.linalg.LinAlgError, match=r"\(Batch element 1\).*leading minor of order 2"):
+        ref_torch.linalg.cholesky(ref_torch.from_numpy(A))
+    with pytest.raises(TypeError, match="float32 or float64"):
+        P.linalg.cholesky(P.eye(2, dtype=P.int64))
+    with pytest.raises(ValueError, match="square"):
+        P.linalg.cholesky(P.ones(2, 2, 3))
+    m = rng.standard_normal((3, 4, 4))
+    S = m @ np.swapaxes(m, -1, -2) + 4 * np.eye(4)
+    ps, rs = P.from_numpy(S).requires_grad_(), ref_torch.from_numpy(S).requires_grad_()
+    g = rng.standard_normal((3, 4, 4))
+    (P.linalg.cholesky(ps) * P.from_numpy(g)).sum().backward()
+    (ref_torch.linalg.cholesky(rs) * ref_torch.from_numpy(g)).sum().backward()
+    np.testing.assert_allclose(ps.grad.numpy(), rs.grad.numpy(), rtol=1e-8, atol=1e-10)

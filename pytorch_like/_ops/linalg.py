@@ -3,9 +3,10 @@
 The torch.linalg names live in the namespace module pytorch_like.linalg (re-exported
 here as `linalg`); this module holds the implementations, the torch.* names (PyTorch
 and Torch7: gesv, potrf, symeig, ...) and the Tensor methods. The C core works on single
-matrices (except the batched LU of linalg_lu.py); batched (3-D+) LAPACK inputs are looped
-over here. Norms, pinv, LU, matrix functions and multi-matrix products are in the sibling
-modules linalg_norms, linalg_lu, linalg_powers and linalg_products.
+matrices, except the batched LU (getrf/getrs: lu_factor, lu_solve, solve, inv, det, slogdet) and
+Cholesky (potrfBatched); other batched (3-D+) LAPACK inputs are looped over here. Norms, pinv,
+LU, matrix functions and multi-matrix products are in the sibling modules linalg_norms, linalg_lu,
+linalg_powers and linalg_products.
 """
 import builtins
 import collections
@@ -355,18 +356,18 @@ def logdet(input):
     return from_numpy(np.asarray(r))
 
 
-def _chol2(upper):
-    def f(a):
-        return (_call(None, "cholesky", "out", lambda o: lib.THTensor_potrf(o, a._t, 1 if upper else 0)),)
-    return f
-
-
 def cholesky(input, upper=False, *, out=None):
-    """Cholesky factor: lower L with A = L L^T (upper=True: U with A = U^T U)."""
+    """Cholesky factor: lower L with A = L L^T (upper=True: U with A = U^T U); batches in one C call."""
     tensor_arg(input, "cholesky", "input")
     upper = bool_arg(upper, "cholesky", "upper")
     _sq("cholesky")(input)
-    return _write_out(out, _batched("cholesky", _chol2(upper), [input])[0], "cholesky")
+    if input.dim() < 2:
+        raise ValueError(f"cholesky: A must have at least 2 dimensions, got a {input.dim()}-D tensor")
+    _require_float(input, "cholesky")
+    L, info = _call_n(2, lambda o, i: lib.THTensor_potrfBatched(o, i, input._t, int(upper)))
+    _check_nonsingular("cholesky", info.numpy(force=True), "The factorization could not be completed because the "
+                       "input is not positive-definite (the leading minor of order {k} is not positive-definite).")
+    return _write_out(out, L, "cholesky")
 
 
 def cholesky_solve(input, input2, upper=False, *, out=None):
