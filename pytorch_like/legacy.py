@@ -238,8 +238,10 @@ def _convert_nn(obj):
         if rv is None:
             raise UnsupportedModuleError(f"convert: {name} without running_var or running_std is not supported")
         affine = "weight" in obj and obj["weight"] is not None
-        ctor = {"BatchNormalization": "BatchNorm1d", "SpatialBatchNormalization": "BatchNorm2d"}.get(cls, "BatchNorm3d")
-        m = _mk(getattr(nn, ctor), "nn", ctor, int(rm.shape[0]), eps=eps,
+        # Torch7's classes also take a single sample without the batch dim: the Torch* subclasses
+        ctor = {"BatchNormalization": TorchBatchNorm1d, "SpatialBatchNormalization": TorchBatchNorm2d}.get(
+            cls, TorchBatchNorm3d)
+        m = _mk(ctor, "", ctor.__name__, int(rm.shape[0]), eps=eps,
                 momentum=float(_num(obj, "momentum", 0.1)), affine=affine, dtype=rm.dtype)
         return _load(m, weight=obj["weight"] if affine else None, bias=obj["bias"] if affine else None,
                      running_mean=rm, running_var=rv)

@@ -112,6 +112,36 @@ class TorchFullConvolution(nn.ConvTranspose2d):
                                               self.dilation)
 
 
+class TorchBatchNorm:
+    """Torch7's BatchNormalization family (a base mixed into the three classes below): in evaluate mode a
+    single sample without the batch dim, e.g. (C, H, W) for SpatialBatchNormalization, is accepted as Lua does."""
+    batch_ndim = None     # the input dims with the batch dim: 2, 4 or 5
+
+    def forward(self, x):
+        if x.dim() != self.batch_ndim - 1:
+            return super().forward(x)
+        if self.training:
+            raise ValueError(f"{type(self).__name__}: only mini-batch supported ({self.batch_ndim}D tensor), got "
+                             f"{x.dim()}D tensor instead (a single sample is accepted in evaluate mode only)")
+        return super().forward(x.unsqueeze(0)).squeeze(0)
+
+
+class TorchBatchNorm1d(TorchBatchNorm, nn.BatchNorm1d):
+    """Torch7 nn.BatchNormalization: BatchNorm1d that also takes one (C) sample in evaluate mode."""
+    batch_ndim = 2
+
+
+class TorchBatchNorm2d(TorchBatchNorm, nn.BatchNorm2d):
+    """Torch7 nn.SpatialBatchNormalization: BatchNorm2d that also takes one (C, H, W) sample in evaluate mode."""
+    batch_ndim = 4
+
+
+class TorchBatchNorm3d(TorchBatchNorm, nn.BatchNorm3d):
+    """Torch7 nn.VolumetricBatchNormalization: BatchNorm3d that also takes one (C, D, H, W) sample in evaluate
+    mode."""
+    batch_ndim = 5
+
+
 class Threshold(nn.Module):
     """Torch7 nn.Threshold: x if x > threshold else value."""
 
@@ -548,6 +578,7 @@ class MultiCriterion(nn.Module):
 
 
 HELPER_CLASSES = (BatchDim, TorchView, TorchReshape, TorchSoftMax, TorchInstanceSoftMax, TorchFullConvolution,
+                  TorchBatchNorm, TorchBatchNorm1d, TorchBatchNorm2d, TorchBatchNorm3d,
                   Threshold, ConcatTable, Concat, Parallel, CAddTable, JoinTable, Graph, CMulTable, ParallelTable,
                   SplitTable, SelectTable, MulConstant,
                   TorchDropout, TorchPReLU, TorchCMul, TorchTemporalConvolution, TorchUpSamplingNearest,

@@ -53,6 +53,11 @@ CASES = {
     "BatchNorm": ("nn.BatchNormalization(4)", (5, 4)),
     "BatchNormNoAffine": ("nn.BatchNormalization(4, 1e-3, 0.2, false)", (5, 4)),
     "SpatialBatchNorm": ("nn.SpatialBatchNormalization(3)", (2, 3, 4, 4)),
+    # Torch7's batch norms take one sample without the batch dim in evaluate mode
+    "SpatialBatchNormSingle": ("nn.SpatialBatchNormalization(3)", (3, 4, 4)),
+    "BatchNormSingle": ("nn.BatchNormalization(4)", (4,)),
+    "VolumetricBatchNorm": ("nn.VolumetricBatchNormalization(3)", (2, 3, 2, 3, 2)),
+    "VolumetricBatchNormSingle": ("nn.VolumetricBatchNormalization(3)", (3, 2, 3, 2)),
     "Sequential": ("nn.Sequential():add(nn.Linear(4, 6)):add(nn.Tanh()):add(nn.Linear(6, 2))", (3, 4)),
     "Concat": ("nn.Concat(2):add(nn.Linear(4, 2)):add(nn.Linear(4, 3))", (3, 4)),
     "ConcatTableCAdd": ("nn.Sequential():add(nn.ConcatTable():add(nn.Linear(4, 4)):add(nn.Identity()))"
@@ -65,6 +70,7 @@ CASES = {
                 ":add(nn.View(4 * 3 * 3):setNumInputDims(3)):add(nn.Dropout(0.5)):add(nn.Linear(36, 5))"
                 ":add(nn.LogSoftMax())", (3, 1, 6, 6)),
 }
+CASES["ConvNetSingle"] = (CASES["ConvNet"][0], (1, 6, 6))
 
 
 def build(lua, ctor):
@@ -98,7 +104,8 @@ def test_from_lua_session(lua, case):
 
 
 @pytest.mark.parametrize("case", ["Linear", "Conv", "ConvMM", "MaxPoolCeil", "AvgPoolNoPadCount", "View",
-                                  "BatchNorm", "SpatialBatchNorm", "ConcatTableCAdd", "Parallel", "ConvNet"])
+                                  "BatchNorm", "SpatialBatchNorm", "SpatialBatchNormSingle", "ConcatTableCAdd",
+                                  "Parallel", "ConvNet", "ConvNetSingle"])
 def test_from_t7_file(lua, case, tmp_path):
     ctor, shape = CASES[case]
     m = build(lua, ctor)
@@ -109,6 +116,24 @@ def test_from_t7_file(lua, case, tmp_path):
     obj = torch.load_lua(path)
     assert obj.torch_typename().startswith("nn.")
     check(legacy.convert(obj), x, ref)
+
+
+def test_single_sample_batch_norm_only_in_evaluate_mode(lua):
+    m = build(lua, "nn.SpatialBatchNormalization(3)")
+    net = legacy.convert(m)
+    assert isinstance(net, torch.nn.BatchNorm2d) and type(net).__name__ == "TorchBatchNorm2d"
+    x = rand(3, 4, 4)
+    net.train()
+    lua.call_method(m, "training")
+    with pytest.raises(ValueError, match=r"TorchBatchNorm2d: only mini-batch supported \(4D tensor\), got 3D"):
+        net(x)
+    with pytest.raises(Exception, match="expected input of 4 dimensions"):
+        lua.call_method(m, "forward", x)
+    with pytest.raises(ValueError, match=r"expected 4-D input with 3 channels \(dim 1\), got \[4, 4\]"):
+        net.eval()(rand(4, 4))
+    # batches still train as BatchNorm2d
+    y = net.train()(rand(2, 3, 4, 4))
+    assert tuple(y.shape) == (2, 3, 4, 4)
 
 
 def test_weights_are_copied(lua):

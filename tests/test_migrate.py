@@ -76,6 +76,8 @@ MODELS = {
     "graph": ("(function() local a = nn.Identity()() local b = nn.Tanh()(nn.Linear(3, 3)(a)) "
               "return nn.gModule({a}, {nn.CAddTable()({b, nn.Linear(3, 3)(a)})}) end)()", (4, 3)),
 }
+# one sample without the batch dim through the batch norms (Torch7 takes it in evaluate mode)
+MODELS["convnet_single"] = (MODELS["convnet"][0], (1, 7, 7))
 
 
 @pytest.mark.parametrize("name", sorted(MODELS))

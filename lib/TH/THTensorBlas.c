@@ -356,15 +356,77 @@ int THTensor_dot(THTensor *out, THTensor *a, THTensor *b)
 
 /* ------------------------------------------------------------------ batched */
 
+/* Below this many multiply-adds per matrix a batch runs one single-threaded gemm per
+ * OpenMP thread: OpenBLAS's own threads cost more than they save on small matrices
+ * (and stall when the cores are busy); bigger matrices keep threaded BLAS. */
+#define TH_BATCH_PARALLEL_MAX_WORK (1 << 22)
+
+/* Offsets of batch element i's C, A and B matrices. */
+typedef void (*BatchOffsets)(const void *ctx, int64_t i, int64_t *oc, int64_t *oa, int64_t *ob);
+
+static int gemm_one(const char *fn, int64_t i, THTensor *C, double alpha, THTensor *A, THTensor *B, double beta,
+                    BatchOffsets offsets, const void *ctx)
+{
+    int64_t oc, oa, ob;
+    offsets(ctx, i, &oc, &oa, &ob);
+    THTensor c = mat_view(C, oc, C->size[0], C->size[1], C->stride[0], C->stride[1]);
+    THTensor a = mat_view(A, oa, A->size[0], A->size[1], A->stride[0], A->stride[1]);
+    THTensor b = mat_view(B, ob, B->size[0], B->size[1], B->stride[0], B->stride[1]);
+    return gemm_views(fn, &c, alpha, &a, &b, beta);
+}
+
+/* nbatch products C_i = beta*C_i + alpha*A_i@B_i; C, A, B are 2-D templates (sizes and
+ * strides of one matrix) placed by `offsets`. Small float matrices are spread over the
+ * batch (TH_parallelOK decides), each gemm on one BLAS thread. */
+static int gemm_batch(const char *fn, int64_t nbatch, THTensor *C, double alpha, THTensor *A, THTensor *B,
+                      double beta, BatchOffsets offsets, const void *ctx)
+{
+    int64_t m = C->size[0], n = C->size[1], k = A->size[1], work, total;
+    if (__builtin_mul_overflow(m, n, &work) || __builtin_mul_overflow(work, k > 0 ? k : 1, &work)) work = INT64_MAX;
+    if (__builtin_mul_overflow(work, nbatch, &total)) total = INT64_MAX;
+    int blas_float = C->dtype == TH_FLOAT32 || C->dtype == TH_FLOAT64;
+#ifdef _OPENMP
+    if (blas_float && nbatch > 1 && work < TH_BATCH_PARALLEL_MAX_WORK && TH_parallelOK(total)) {
+        /* gemms under TH_OMP_THRESHOLD already run on one BLAS thread: leave the count alone */
+        int prev = work < TH_OMP_THRESHOLD ? 1 : THBlas_getNumThreads(), err = 0;
+        char msg[2048] = "";
+        if (prev > 1) THBlas_setNumThreads(1);
+        #pragma omp parallel for schedule(static)
+        for (int64_t i = 0; i < nbatch; i++) {
+            if (__atomic_load_n(&err, __ATOMIC_RELAXED)) continue;
+            if (gemm_one(fn, i, C, alpha, A, B, beta, offsets, ctx)) {
+                #pragma omp critical(th_gemm_batch_error)
+                if (!err) { err = TH_lastErrorCode(); snprintf(msg, sizeof msg, "%s", TH_lastError()); }
+            }
+        }
+        if (prev > 1) THBlas_setNumThreads(prev);
+        return err ? TH_setError(err, "%s", msg) : 0;
+    }
+#endif
+    /* one thread-count decision for the whole batch, not one per matrix */
+    int nth = blas_float && m > 0 && n > 0 && k > 0 ? THBlas_threadsBegin(total / (n * k), n, k) : 0;
+    int st = 0;
+    for (int64_t i = 0; i < nbatch && !st; i++) st = gemm_one(fn, i, C, alpha, A, B, beta, offsets, ctx);
+    THBlas_threadsEnd(nth);
+    return st;
+}
+
+/* 3-D operands: batch i lies at offset + i * stride[0] */
+typedef struct { int64_t oc, sc, oa, sa, ob, sb; } Strided3;
+
+static void strided3_offsets(const void *ctx, int64_t i, int64_t *oc, int64_t *oa, int64_t *ob)
+{
+    const Strided3 *s = ctx;
+    *oc = s->oc + i * s->sc; *oa = s->oa + i * s->sa; *ob = s->ob + i * s->sb;
+}
+
 static int body_bmm(const char *fn, THTensor *R, double alpha, THTensor *a, THTensor *b, double beta)
 {
-    for (int64_t i = 0; i < R->size[0]; i++) {
-        THTensor r = mat_view(R, R->offset + i * R->stride[0], R->size[1], R->size[2], R->stride[1], R->stride[2]);
-        THTensor av = mat_view(a, a->offset + i * a->stride[0], a->size[1], a->size[2], a->stride[1], a->stride[2]);
-        THTensor bv = mat_view(b, b->offset + i * b->stride[0], b->size[1], b->size[2], b->stride[1], b->stride[2]);
-        TH_TRY(gemm_views(fn, &r, alpha, &av, &bv, beta));
-    }
-    return 0;
+    Strided3 s = {R->offset, R->stride[0], a->offset, a->stride[0], b->offset, b->stride[0]};
+    THTensor r = mat_view(R, 0, R->size[1], R->size[2], R->stride[1], R->stride[2]);
+    THTensor av = mat_view(a, 0, a->size[1], a->size[2], a->stride[1], a->stride[2]);
+    THTensor bv = mat_view(b, 0, b->size[1], b->size[2], b->stride[1], b->stride[2]);
+    return gemm_batch(fn, R->size[0], &r, alpha, &av, &bv, beta, strided3_offsets, &s);
 }
 
 static int body_addbmm(const char *fn, THTensor *R, double alpha, THTensor *a, THTensor *b, double beta)
@@ -433,6 +495,21 @@ static THTensor matmul_operand(const THTensor *t, int is_left, int nb, const int
     return v;
 }
 
+/* broadcast batch dims: flat batch index -> per-operand offsets */
+typedef struct { int nb; const int64_t *bshape, *rstr; int64_t roff; const THTensor *A, *B; } MatmulBatch;
+
+static void matmul_offsets(const void *ctx, int64_t bi, int64_t *oc, int64_t *oa, int64_t *ob)
+{
+    const MatmulBatch *c = ctx;
+    int64_t rem = bi, a = c->A->offset, b = c->B->offset, r = c->roff;
+    for (int d = c->nb - 1; d >= 0; d--) {
+        int64_t idx = rem % c->bshape[d];
+        rem /= c->bshape[d];
+        a += idx * c->A->stride[d]; b += idx * c->B->stride[d]; r += idx * c->rstr[d];
+    }
+    *oc = r; *oa = a; *ob = b;
+}
+
 static int matmul_compute(const char *fn, THTensor *R, THTensor *A, THTensor *B, int nb, const int64_t *bshape)
 {
     int64_t m = A->size[nb], k = A->size[nb + 1], n = B->size[nb + 1];
@@ -458,19 +535,11 @@ static int matmul_compute(const char *fn, THTensor *R, THTensor *A, THTensor *B,
         THTensor bv = mat_view(B, B->offset, k, n, B->stride[nb], B->stride[nb + 1]);
         return gemm_views(fn, &r, 1.0, &av, &bv, 0.0);
     }
-    for (int64_t bi = 0; bi < nbatch; bi++) {
-        int64_t rem = bi, oa = A->offset, ob = B->offset, orr = R->offset;
-        for (int d = nb - 1; d >= 0; d--) {
-            int64_t idx = rem % bshape[d];
-            rem /= bshape[d];
-            oa += idx * A->stride[d]; ob += idx * B->stride[d]; orr += idx * rstr[d];
-        }
-        THTensor r = mat_view(R, orr, m, n, n, 1);
-        THTensor av = mat_view(A, oa, m, k, A->stride[nb], A->stride[nb + 1]);
-        THTensor bv = mat_view(B, ob, k, n, B->stride[nb], B->stride[nb + 1]);
-        TH_TRY(gemm_views(fn, &r, 1.0, &av, &bv, 0.0));
-    }
-    return 0;
+    MatmulBatch mb = {nb, bshape, rstr, R->offset, A, B};
+    THTensor r = mat_view(R, 0, m, n, n, 1);
+    THTensor av = mat_view(A, 0, m, k, A->stride[nb], A->stride[nb + 1]);
+    THTensor bv = mat_view(B, 0, k, n, B->stride[nb], B->stride[nb + 1]);
+    return gemm_batch(fn, nbatch, &r, 1.0, &av, &bv, 0.0, matmul_offsets, &mb);
 }
 
 int THTensor_matmul(THTensor *out, THTensor *a, THTensor *b)

@@ -904,3 +904,39 @@ int THTensor_getrs(THTensor *x, THTensor *lu, THTensor *piv, THTensor *b, int tr
     THTensor_free(B);
     return st;
 }
+
+int THTensor_potrfBatched(THTensor *out, THTensor *info, THTensor *a, int upper)
+{
+    const char *fn = "cholesky";
+    TH_TRY(check_batch_float(fn, "A", a, 1));
+    TH_CHECK(out && info, TH_ERR_VALUE, "%s: out and info must not be NULL", fn);
+    int dt = a->dtype, nd = a->ndim, n = (int)a->size[nd - 1];
+    int64_t nbatch = batch_count(a, 2);
+    /* each input matrix is copied before its output is written: out may alias a */
+    THTensor *A = colmajor(NULL, dt, n, n, n);
+    int st = A ? 0 : TH_lastErrorCode();
+    if (!st) st = TH_prepareOut(out, dt, nd, a->size);
+    if (!st) st = TH_prepareOut(info, TH_INT32, nd - 2, a->size);
+    char uplo = upper ? 'U' : 'L';
+    int nth = THBlas_threadsBegin(n, n, n);
+    for (int64_t b = 0; !st && b < nbatch; b++) {
+        THTensor src = batch_item(a, 2, b), dst = batch_item(out, 2, b), in = batch_item(info, 0, b);
+        int inf = 0;
+        if (n > 0) {
+            st = THTensor_copy(A, &src);
+            int lda = n;
+            if (!st) THLapack_pick(dt, potrf)(&uplo, &n, THTensor_data(A), &lda, &inf, ONE_CHAR);
+            if (!st && inf < 0) st = illegal(fn, "potrf", inf);
+            if (!st) zero_triangle(A, upper);
+            if (!st) st = THTensor_copy(&dst, A);
+        }
+        if (!st) *int32_at(&in, 0) = inf;
+    }
+    THBlas_threadsEnd(nth);
+    if (!st) {
+        THTensor_bumpVersion(out);
+        THTensor_bumpVersion(info);
+    }
+    THTensor_free(A);
+    return st;
+}

@@ -302,6 +302,10 @@ int THTensor_getrf(THTensor *lu, THTensor *piv, THTensor *info, THTensor *a, int
 /* Solve op(A) X = B for each square A of a batch from getrf's lu and piv (batch shapes equal to b's);
  * b (..., n, k); trans: 0 A, 1 A^T. A zero on U's diagonal gives inf/nan, as LAPACK getrs does. */
 int THTensor_getrs(THTensor *x, THTensor *lu, THTensor *piv, THTensor *b, int trans, int index_base);
+/* Cholesky factor of each matrix of a (..., n, n): lower L (upper: U), the other triangle zero. info
+ * (..., int32): 0, or the order k of the first leading minor that is not positive-definite (that
+ * matrix's factor is then partial). */
+int THTensor_potrfBatched(THTensor *out, THTensor *info, THTensor *a, int upper);
 
 /* ---------------------------------------------------------------- indexing */
 int THTensor_indexSelect(THTensor *out, THTensor *src, int dim, THTensor *index, int index_base);

@@ -3,9 +3,10 @@
 The torch.linalg names live in the namespace module pytorch_like.linalg (re-exported
 here as `linalg`); this module holds the implementations, the torch.* names (PyTorch
 and Torch7: gesv, potrf, symeig, ...) and the Tensor methods. The C core works on single
-matrices (except the batched LU of linalg_lu.py); batched (3-D+) LAPACK inputs are looped
-over here. Norms, pinv, LU, matrix functions and multi-matrix products are in the sibling
-modules linalg_norms, linalg_lu, linalg_powers and linalg_products.
+matrices, except the batched LU (getrf/getrs: lu_factor, lu_solve, solve, inv, det, slogdet) and
+Cholesky (potrfBatched); other batched (3-D+) LAPACK inputs are looped over here. Norms, pinv,
+LU, matrix functions and multi-matrix products are in the sibling modules linalg_norms, linalg_lu,
+linalg_powers and linalg_products.
 """
 import builtins
 import collections
@@ -275,48 +276,76 @@ def _sq(name):
     return f
 
 
-def _inv2(a):
-    return (_call(None, "inverse", "out", lambda o: lib.THTensor_inverse(o, a._t)),)
+def _lu_of(fn, A):
+    """Batched LU of square float A (C getrf): (LU, pivots, numpy info)."""
+    from .linalg_lu import _factor
+    _sq(fn)(A)
+    if A.dim() < 2:
+        raise ValueError(f"{fn}: A must have at least 2 dimensions, got a {A.dim()}-D tensor")
+    _require_float(A, fn)
+    LU, piv, info = _factor(fn, A, True)
+    return LU, piv, info.numpy(force=True)
+
+
+def _check_nonsingular(fn, info, what):
+    """PyTorch's singular-matrix error for the first batch element whose U has a zero pivot."""
+    flat = info.reshape(-1)
+    bad = np.flatnonzero(flat > 0)
+    if bad.size:
+        where = f"(Batch element {bad[0]}): " if info.ndim else ""
+        raise RuntimeError(f"{fn}: {where}" + what.format(k=int(flat[bad[0]])))
+
+
+def _lu_solve_batched(LU, piv, rhs, batch):
+    """X with A X = rhs from A's LU factors; LU, piv and rhs broadcast to the batch shape."""
+    n = LU.shape[-1]
+    LUe = LU.expand(tuple(batch) + (n, n))
+    pe = piv.expand(tuple(batch) + (n,))
+    re = rhs.expand(tuple(batch) + tuple(rhs.shape[-2:]))
+    o = _new_out()
+    return _finish(o, lib.THTensor_getrs(o, LUe._t, pe._t, re._t, 0, 1))
+
+
+_INV_SINGULAR = ("The diagonal element {k} is zero, the inversion could not be completed because the input "
+                 "matrix is singular.")
 
 
 def inverse(input, *, out=None):
-    """Inverse of a square matrix (or a batch of them)."""
+    """Inverse of a square matrix (or a batch of them), from one batched LU."""
     tensor_arg(input, "inverse", "input")
-    _sq("inverse")(input)
-    return _write_out(out, _batched("inverse", _inv2, [input])[0], "inverse")
+    LU, piv, info = _lu_of("inverse", input)
+    _check_nonsingular("inverse", info, _INV_SINGULAR)
+    n = input.shape[-1]
+    eye = from_numpy(np.eye(n, dtype=input.dtype.numpy))
+    return _write_out(out, _lu_solve_batched(LU, piv, eye, tuple(input.shape[:-2])), "inverse")
 
 
-def _det2(a):
-    return (_call(None, "det", "out", lambda o: lib.THTensor_det(o, a._t)),)
+def _lu_diag_and_sign(LU, piv):
+    """U's diagonals (float64, batch..., n) and the permutation signs (batch...) of an LU."""
+    n = LU.shape[-1]
+    d = np.diagonal(LU.numpy(force=True), axis1=-2, axis2=-1).astype(np.float64)
+    swaps = (piv.numpy(force=True) != np.arange(1, n + 1, dtype=np.int32)).sum(-1)
+    return d, np.where(swaps % 2, -1.0, 1.0)
 
 
 def det(input):
-    """Determinant of a square matrix (or a batch of them)."""
+    """Determinant of a square matrix (or a batch of them): the product of U's diagonal, signed by the pivots."""
     tensor_arg(input, "det", "input")
-    _sq("det")(input)
-    return _batched("det", _det2, [input])[0]
+    LU, piv, _ = _lu_of("det", input)
+    d, sign = _lu_diag_and_sign(LU, piv)
+    return from_numpy(np.asarray(sign * d.prod(-1), dtype=input.dtype.numpy))
 
 
 def slogdet(input):
     """(sign, log|det|) of a square matrix (or a batch), robust to over/underflow."""
     tensor_arg(input, "slogdet", "input")
-    _sq("slogdet")(input)
-
-    def f(a):
-        _require_float(a, "slogdet")
-        n = a.shape[0]
-        if n == 0:
-            return (from_numpy(np.ones((), a.dtype.numpy)), from_numpy(np.zeros((), a.dtype.numpy)))
-        # |det| from the LU factors; the sign from the determinant of A scaled to |det| = 1
-        o = _call_n(2, lambda x, lu: lib.THTensor_gesv(x, lu, zeros(n, 0, dtype=a.dtype)._t, a._t))
-        d = np.abs(np.diagonal(o[1].numpy(force=True)).astype(np.float64))
-        if (d == 0).any():
-            return (from_numpy(np.zeros((), a.dtype.numpy)), from_numpy(np.array(-np.inf, a.dtype.numpy)))
-        logabs = np.log(d).sum()
-        scaled = from_numpy((a.numpy(force=True).astype(np.float64) / np.exp(np.log(d).mean())).astype(a.dtype.numpy))
-        sign = np.sign(det(scaled).item())
-        return (from_numpy(np.array(sign, a.dtype.numpy)), from_numpy(np.array(logabs, a.dtype.numpy)))
-    return SlogDet(*_batched("slogdet", f, [input]))
+    LU, piv, _ = _lu_of("slogdet", input)
+    d, sign = _lu_diag_and_sign(LU, piv)
+    sign = sign * np.sign(d).prod(-1) + 0.0     # + 0.0: a singular matrix has sign 0, not -0
+    with np.errstate(divide="ignore"):
+        logabs = np.log(np.abs(d)).sum(-1)
+    dt = input.dtype.numpy
+    return SlogDet(from_numpy(np.asarray(sign, dtype=dt)), from_numpy(np.asarray(logabs, dtype=dt)))
 
 
 def logdet(input):
@@ -327,18 +356,18 @@ def logdet(input):
     return from_numpy(np.asarray(r))
 
 
-def _chol2(upper):
-    def f(a):
-        return (_call(None, "cholesky", "out", lambda o: lib.THTensor_potrf(o, a._t, 1 if upper else 0)),)
-    return f
-
-
 def cholesky(input, upper=False, *, out=None):
-    """Cholesky factor: lower L with A = L L^T (upper=True: U with A = U^T U)."""
+    """Cholesky factor: lower L with A = L L^T (upper=True: U with A = U^T U); batches in one C call."""
     tensor_arg(input, "cholesky", "input")
     upper = bool_arg(upper, "cholesky", "upper")
     _sq("cholesky")(input)
-    return _write_out(out, _batched("cholesky", _chol2(upper), [input])[0], "cholesky")
+    if input.dim() < 2:
+        raise ValueError(f"cholesky: A must have at least 2 dimensions, got a {input.dim()}-D tensor")
+    _require_float(input, "cholesky")
+    L, info = _call_n(2, lambda o, i: lib.THTensor_potrfBatched(o, i, input._t, int(upper)))
+    _check_nonsingular("cholesky", info.numpy(force=True), "The factorization could not be completed because the "
+                       "input is not positive-definite (the leading minor of order {k} is not positive-definite).")
+    return _write_out(out, L, "cholesky")
 
 
 def cholesky_solve(input, input2, upper=False, *, out=None):
@@ -555,22 +584,27 @@ def _linalg_householder_product(A, tau, *, out=None):
 # ---------------------------------------------------------------------- torch.linalg implementations
 
 def _linalg_solve(A, B, *, left=True, out=None):
-    """Solve A X = B (left=False: X A = B); B may be a vector or a batch."""
-    tensor_arg(A, "linalg.solve", "A"), tensor_arg(B, "linalg.solve", "B")
-    if not left:
-        return _write_out(out, _linalg_solve(A.mT, B.mT).mT, "linalg.solve")
-    _sq("linalg.solve")(A)
+    """Solve A X = B (left=False: X A = B); B may be a vector or a batch. One batched LU of A."""
+    fn = "linalg.solve"
+    tensor_arg(A, fn, "A"), tensor_arg(B, fn, "B")
+    if not bool_arg(left, fn, "left"):
+        return _write_out(out, _linalg_solve(A.mT, B.mT).mT, fn)
     if A.dim() < 2:
-        raise ValueError(f"linalg.solve: A must have at least 2 dimensions, got a {A.dim()}-D tensor")
+        raise ValueError(f"{fn}: A must have at least 2 dimensions, got a {A.dim()}-D tensor")
+    _sq(fn)(A)
+    if B.dtype is not A.dtype:
+        raise TypeError(f"{fn}: expected A and B to have the same dtype, but got {A.dtype} and {B.dtype}")
     vector = B.dim() == 1 or (B.dim() == A.dim() - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
-
-    def f(a, b):
-        return (_call(None, "linalg.solve", "out", lambda o: lib.THTensor_gesv(o, _NULL, b._t, a._t)),)
-    if vector:
-        x = _batched("linalg.solve", f, [A, B.unsqueeze(-1)])[0].squeeze(-1)
-    else:
-        x = _batched("linalg.solve", f, [A, B])[0]
-    return _write_out(out, x, "linalg.solve")
+    rhs = B.unsqueeze(-1) if vector else B
+    n = A.shape[-1]
+    if rhs.dim() < 2 or rhs.shape[-2] != n:
+        raise ValueError(f"{fn}: Incompatible shapes of A and B for the equation AX = B ({n}x{n} and "
+                         f"{'x'.join(str(s) for s in rhs.shape[-2:])})")
+    batch = _broadcast_batch(fn, [tuple(A.shape[:-2]), tuple(rhs.shape[:-2])])
+    LU, piv, info = _lu_of(fn, A)
+    _check_nonsingular(fn, info, "The solver failed because the input matrix is singular (U({k},{k}) is zero).")
+    x = _lu_solve_batched(LU, piv, rhs, batch)
+    return _write_out(out, x.squeeze(-1) if vector else x, fn)
 
 
 def _linalg_inv(A, *, out=None):

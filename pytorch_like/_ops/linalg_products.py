@@ -1,11 +1,12 @@
-"""Products and their inverses over several dims: linalg.multi_dot (optimal chain order),
-linalg.cross, linalg.tensorinv, linalg.tensorsolve.
+"""Products and their inverses over several dims: linalg.multi_dot (optimal chain order) and its
+deprecated alias torch.chain_matmul, linalg.cross, linalg.tensorinv, linalg.tensorsolve.
 
 All are written with differentiable ops looked up at call time (mm, cross, inv, solve,
 reshape), so they record their own graphs.
 """
 import math
 import numbers
+import warnings
 
 from .._args import tensor_arg
 from . import linalg as _la
@@ -83,6 +84,22 @@ def _linalg_multi_dot(tensors, *, out=None):
     return _la._write_out(out, r, "multi_dot")
 
 
+def chain_matmul(*matrices, out=None):
+    """Deprecated torch.chain_matmul: linalg.multi_dot of 2-D matrices (a single matrix is cloned)."""
+    warnings.warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
+                  "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than multiple "
+                  "parameters.", UserWarning, stacklevel=2)
+    if not matrices:
+        raise ValueError("chain_matmul(): Expected one or more matrices")
+    for i, t in enumerate(matrices):
+        tensor_arg(t, "chain_matmul", f"matrices[{i}]")
+        if t.dim() != 2:
+            raise ValueError(f"chain_matmul(): matrices[{i}] must be a 2-D matrix, got a {t.dim()}-D tensor")
+    if len(matrices) == 1:
+        return _la._write_out(out, matrices[0].clone(), "chain_matmul")
+    return _P().linalg.multi_dot(list(matrices), out=out)
+
+
 def _linalg_cross(input, other, *, dim=-1, out=None):
     """Cross product of 3-vectors along dim (default the last), the other dims broadcast."""
     fn = "linalg.cross"
@@ -144,4 +161,4 @@ def _linalg_tensorsolve(A, B, dims=None, *, out=None):
     return _la._write_out(out, x.reshape(rest), fn)
 
 
-__all__ = []
+__all__ = ["chain_matmul"]

@@ -439,8 +439,7 @@ def _norm_p(p, name):
         if p == "fro":
             return 2.0
         if p == "nuc":
-            raise NotImplementedError(f"{name}(): the nuclear norm (p='nuc') needs singular values and is not "
-                                      "supported here")
+            raise ValueError(f"{name}(): the nuclear norm (p='nuc') is a matrix norm: use norm(x, 'nuc', dim=(d0, d1))")
         raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
     if not isinstance(p, numbers.Real) or isinstance(p, _b.bool):
         raise TypeError(f"{name}(): argument 'p' must be a number or 'fro', not {type(p).__name__}")
@@ -450,10 +449,24 @@ def _norm_p(p, name):
     return p
 
 
+def _nuclear_norm(input, dim, keepdim, out, dtype):
+    """The sum of the singular values of the matrices over a dim pair (dim None: a 2-D input's two dims)."""
+    from .. import linalg
+    from .linalg import _write_out
+    pair = list(range(input.ndim)) if dim is None else [dim] if isinstance(dim, int) else list(dim)
+    if len(pair) != 2:
+        raise ValueError(f"norm(): p='nuc' needs dim to be a 2-tuple (or a 2-D input with dim=None). "
+                         f"Got {' '.join(str(d) for d in pair)}")
+    return _write_out(out, linalg.matrix_norm(input, "nuc", tuple(pair), keepdim, dtype=dtype), "norm")
+
+
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
-    """Vector p-norm over all elements or the given dims ('fro' is the 2-norm; inf, -inf, 0 and fractional p work)."""
+    """Vector p-norm over all elements or the given dims ('fro' is the 2-norm; inf, -inf, 0 and fractional p work);
+    p='nuc': the nuclear norm (sum of singular values) over a pair of dims."""
     tensor_arg(input, "norm")
     _check_out(out, "norm")
+    if isinstance(p, str) and p == "nuc":
+        return _nuclear_norm(input, dim, keepdim, out, _dtype_arg(dtype, "norm"))
     pv = _norm_p(p, "norm")
     dtype = _dtype_arg(dtype, "norm")
     x = input

@@ -642,7 +642,7 @@ def _norm_formula(out, x, p, dim, keepdim):
     if p in ("fro", None):
         p = 2
     if p == "nuc":
-        return None
+        return _nuc_formula(x, dim, keepdim)
 
     def bw(g, x, y):
         P = _P()
@@ -662,6 +662,18 @@ def _norm_formula(out, x, p, dim, keepdim):
         r = gx * x.sign() * x.abs().pow(p - 1) / yk.pow(p - 1)
         return (P.where(yk == 0, 0.0, r),)
     return (x,), (x, out), bw
+
+
+def _nuc_formula(x, dim, keepdim):
+    """d ||X||_* / dX = U Vh (X = U S Vh, reduced), per matrix over the dim pair (all dims when None)."""
+    shape = tuple(x.shape)
+    pair = list(range(len(shape))) if dim is None else [d % len(shape) for d in dim]
+
+    def bw(g, x):
+        P = _P()
+        U, _, Vh = P.linalg.svd(x.movedim(pair, (-2, -1)), full_matrices=False)
+        return (_keep(g, shape, pair, keepdim) * (U @ Vh).movedim((-2, -1), pair),)
+    return (x,), (x,), bw
 
 
 @op("norm")
