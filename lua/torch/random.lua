@@ -241,7 +241,6 @@ function torch.multinomialAlias(output, state)
    local g = torch._gen.__g
    local n = output:nElement()
    if n == 0 then return output end
-   if K == 0 then torch._argerror(2, 'multinomialAlias', 'state of at least one class expected') end
    -- the draw loop reads and writes raw arrays: it must stay fast even where LuaJIT cannot
    -- trace it (Tensor indexing through metamethods is ~50x slower interpreted)
    local Jc, qc = J:contiguous(), q:double():contiguous()
