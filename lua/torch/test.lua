@@ -729,18 +729,17 @@ local function build(tester)
       torch.range(mxx, 1, 1, 1)
       tester:asserteq(maxdiff(mx, mxx), 0, 'torch.range value for equal bounds step')
    end
-   function t.rangefloat()
-      local mx = torch.FloatTensor():range(0.6, 0.9, 0.1)
-      tester:asserteq(mx:size(1), 4, 'wrong size for FloatTensor range')
-      mx = torch.FloatTensor():range(1, 10, 0.3)
-      tester:asserteq(mx:size(1), 31, 'wrong size for FloatTensor range')
+   -- {from, to, step, expected size} rows of Tensor:range in one type
+   local function rangeSizes(tname, cases)
+      return function()
+         for _, c in ipairs(cases) do
+            local mx = torch[tname]():range(c[1], c[2], c[3])
+            tester:asserteq(mx:size(1), c[4], 'wrong size for ' .. tname .. ' range')
+         end
+      end
    end
-   function t.rangedouble()
-      local mx = torch.DoubleTensor():range(0.6, 0.9, 0.1)
-      tester:asserteq(mx:size(1), 4, 'wrong size for DoubleTensor range')
-      mx = torch.DoubleTensor():range(1, 1e6, 1)
-      tester:asserteq(mx:size(1), 1e6, 'wrong size for DoubleTensor range')
-   end
+   t.rangefloat = rangeSizes('FloatTensor', {{0.6, 0.9, 0.1, 4}, {1, 10, 0.3, 31}})
+   t.rangedouble = rangeSizes('DoubleTensor', {{0.6, 0.9, 0.1, 4}, {1, 1e6, 1, 1e6}})
 
    -- sorted along the last dimension in `order`, and the indices point at the values
    local function assertIsOrdered(order, x, mxx, ixx, task)
@@ -951,15 +950,20 @@ local function build(tester)
                               {9.81, -4.09, -4.57, -8.61, 8.99}}):t()
       return a, b
    end
-   function t.gesv_reuse()
-      local a, b = gesvData()
-      local mx = torch.gesv(b, a)
-      local ma, mb = torch.Tensor(), torch.Tensor()
-      torch.gesv(mb, ma, b, a)
-      tester:asserteq(maxdiff(mx, mb), 0, 'torch.gesv value temp')
-      torch.gesv(mb, ma, b, a)
-      tester:asserteq(maxdiff(mx, mb), 0, 'torch.gesv value reuse')
+   -- result tensors given, then given again (now holding a result): the same solution
+   local function reuseTest(fname)
+      return function()
+         local a, b = gesvData()
+         local mx = torch[fname](b, a)
+         local ma, mb = torch.Tensor(), torch.Tensor()
+         torch[fname](mb, ma, b, a)
+         tester:asserteq(maxdiff(mx, mb), 0, 'torch.' .. fname .. ' value temp')
+         torch[fname](mb, ma, b, a)
+         tester:asserteq(maxdiff(mx, mb), 0, 'torch.' .. fname .. ' value reuse')
+      end
    end
+   t.gesv_reuse = reuseTest('gesv')
+   t.trtrs_reuse = reuseTest('trtrs')
    function t.trtrs()
       local a, b = gesvData()
       local U, L = torch.triu(a), torch.tril(a)
@@ -989,15 +993,6 @@ local function build(tester)
       -- L'x = b by manual transposition
       y = torch.trtrs(b, L:t(), 'U', 'N')
       tester:assertlt(x:dist(y), 1e-12, 'torch.trtrs')
-   end
-   function t.trtrs_reuse()
-      local a, b = gesvData()
-      local mx = torch.trtrs(b, a)
-      local ma, mb = torch.Tensor(), torch.Tensor()
-      torch.trtrs(mb, ma, b, a)
-      tester:asserteq(maxdiff(mx, mb), 0, 'torch.trtrs value temp')
-      torch.trtrs(mb, ma, b, a)
-      tester:asserteq(maxdiff(mx, mb), 0, 'torch.trtrs value reuse')
    end
 
    local function gelsCheck(a, b, x, expectedNorm)
