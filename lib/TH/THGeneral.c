@@ -1,6 +1,7 @@
 /* Errors, allocation accounting, threads, dtype facts. */
 #include "THGeneral.h"
 #include "THBlas.h"
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,10 +54,13 @@ enum { CACHE_SLOTS = (int)(CACHE_BYTES / CACHE_MIN) };
 static struct { char *p; int64_t cap; uint64_t when; } cache[CACHE_SLOTS];
 static int64_t cache_total;
 static uint64_t cache_clock;
-static volatile char cache_lock;
+/* A mutex, not a spin lock: with more threads than cores (OpenMP workers plus the caller on a
+ * shared machine) a spinning waiter can burn its whole time slice while the holder is
+ * descheduled; the mutex sleeps instead, and uncontended it costs one atomic, like the spin. */
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void cache_acquire(void) { while (__atomic_test_and_set(&cache_lock, __ATOMIC_ACQUIRE)) ; }
-static void cache_release(void) { __atomic_clear(&cache_lock, __ATOMIC_RELEASE); }
+static void cache_acquire(void) { pthread_mutex_lock(&cache_lock); }
+static void cache_release(void) { pthread_mutex_unlock(&cache_lock); }
 
 static char *cache_take(int64_t nbytes)
 {

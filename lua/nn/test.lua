@@ -1,21 +1,18 @@
--- nn.test(tests, seed): Torch7's built-in suite. It runs the torch.Tester tests of the Lua nn
--- test files shipped beside lua/ (tests/lua/test_nn*.lua), all of them or those named in
--- `tests` (a name or a list; Lua patterns allowed), seeded like Torch7's nn.test.
-local function testDir()
-   local init = package.searchpath('nn.init', package.path) or package.searchpath('nn', package.path)
-   if not init then return nil end
-   local root = init:gsub('[/\\]lua[/\\]nn[/\\][^/\\]*$', '')
-   return root .. '/tests/lua'
-end
+-- nn.test(tests, seed): Torch7's built-in suite. It runs the torch.Tester tests of the nn test
+-- files shipped in lua/nn/test/ (found on package.path, so it works from an installed package),
+-- all of them or those named in `tests` (a name or a list; Lua patterns allowed), seeded like
+-- Torch7's nn.test.
+local suites = {'modules', 'coverage', 'extra', 'train'}
 
-local function testFiles(dir)
-   local files = {}
-   local p = io.popen('ls "' .. dir .. '"/test_nn*.lua 2>/dev/null')
-   if p then
-      for f in p:lines() do files[#files + 1] = f end
-      p:close()
+local function testFiles()
+   local files, missing = {}, {}
+   for _, name in ipairs(suites) do
+      local f = package.searchpath('nn.test.' .. name, package.path)
+      if f then files[#files + 1] = f else missing[#missing + 1] = 'nn/test/' .. name .. '.lua' end
    end
-   table.sort(files)
+   if #missing > 0 then
+      error('nn.test: test files not found on package.path: ' .. table.concat(missing, ', '), 3)
+   end
    return files
 end
 
@@ -52,12 +49,7 @@ function nn.test(tests, seed)
    print('Seed: ', seed)
    math.randomseed(seed)
    torch.manualSeed(seed)
-   local dir = testDir()
-   local files = dir and testFiles(dir) or {}
-   if #files == 0 then
-      error('nn.test: no test files found (expected tests/lua/test_nn*.lua beside lua/nn, looked in '
-            .. tostring(dir) .. ')', 2)
-   end
+   local files = testFiles()
    if type(tests) == 'string' then tests = {tests} end
    local nthreads = torch.getnumthreads and torch.getnumthreads()
    if torch.setnumthreads then torch.setnumthreads(1) end

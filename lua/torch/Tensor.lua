@@ -415,7 +415,12 @@ function Tensor:view(...)
    local nd = parse_sizes('view', 2, true, ...)
    return wrap(C.THTensor_newView(th, nd, SZ))
 end
-function Tensor:viewAs(o) checktensor(o, 2, 'viewAs'); return self:view(o:size()) end
+-- viewAs(o) or, into self, viewAs(src, o)
+function Tensor:viewAs(a, b)
+   if b ~= nil then checktensor(a, 2, 'viewAs'); checktensor(b, 3, 'viewAs'); return self:set(a:viewAs(b)) end
+   checktensor(a, 2, 'viewAs')
+   return self:view(a:size())
+end
 
 -- expand([res,] sizes...): same number of dims; size-1 dims get stride 0
 function Tensor:expand(...)
@@ -431,7 +436,12 @@ function Tensor:expand(...)
    end
    return wrap(C.THTensor_newExpand(th, nd, SZ))
 end
-function Tensor:expandAs(o) checktensor(o, 2, 'expandAs'); return self:expand(o:size()) end
+-- expandAs(o) or, into self, expandAs(src, o)
+function Tensor:expandAs(a, b)
+   if b ~= nil then checktensor(a, 2, 'expandAs'); checktensor(b, 3, 'expandAs'); return self:set(a:expandAs(b)) end
+   checktensor(a, 2, 'expandAs')
+   return self:expand(a:size())
+end
 
 function Tensor:repeatTensor(...)
    local a = ...
@@ -471,6 +481,18 @@ function Tensor:chunk(a, b, c)
    dim = dim or 1
    local size = math.ceil(self:size(dim) / n)
    return self:split(res, size, dim)
+end
+-- torch.split/chunk([result,] tensor, ...): the result table form is Torch7's
+for _, name in ipairs({'split', 'chunk'}) do
+   torch[name] = function(a, ...)
+      if type(a) == 'table' and not istensor(a) then
+         local src = ...
+         checktensor(src, 2, name)
+         return src[name](src, a, select(2, ...))
+      end
+      checktensor(a, 1, name)
+      return a[name](a, ...)
+   end
 end
 
 function Tensor:squeeze(d)

@@ -657,6 +657,8 @@ local typearg = I.typearg
 
 local function factory(name, fill)
    torch[name] = function(...)
+      local a = ...
+      if istensor(a) then return Tensor[name](...) end    -- torch.zeros(res, sizes...)
       local dt, n = typearg(...)
       local t = wrap(C.THTensor_new(dt))
       local args = {...}
@@ -674,6 +676,8 @@ factory('zeros', function(t) return t:zero() end)
 factory('ones', function(t) return t:fill(1) end)
 
 torch.eye = function(...)
+   local r = ...
+   if istensor(r) then return Tensor.eye(...) end     -- torch.eye(res, n [, m])
    local dt, n = typearg(...)
    local a, b = ...
    if n < 2 then b = nil end
@@ -715,7 +719,16 @@ local function spaceop(name, fill)
       local x, y, n = select(1 + off, ...)
       if type(n) == 'string' then n = nil end     -- the type name
       checkargs(name, 1 + off, {'number', 'number', 'number?'}, x, y, n)
-      check(fill(res.__th, x, y, n or 100))
+      n = n or 100
+      if n == 1 and x ~= y then torch._argerror(3 + off, name, 'invalid number of points') end
+      if res:nElement() == n and res:dim() > 1 then
+         -- Torch7 keeps a result of the right element count in its shape, filled in order
+         local flat = res.new()
+         check(fill(flat.__th, x, y, n))
+         res:copy(flat:view(res:size()))
+      else
+         check(fill(res.__th, x, y, n))
+      end
       return res
    end
    Tensor[name] = function(self, ...) return torch[name](self, ...) end
@@ -830,10 +843,12 @@ lapack('gels', 2, 2, function(r, ins)
    check(C.THTensor_gels(r[1].__th, r[2].__th, ins[1].__th, ins[2].__th))
    return r[1], r[2]
 end)
-lapack('trtrs', 1, 2, function(r, ins, ul, tr, dg)
+-- Torch7: torch.trtrs([resb, resa,] b, a, ...) returns the solution and a copy of A
+lapack('trtrs', 2, 2, function(r, ins, ul, tr, dg)
    check(C.THTensor_trtrs(r[1].__th, ins[1].__th, ins[2].__th, uplo(ul, 'U'), (tr == 'T' or tr == 't') and 1 or 0,
                           (dg == 'U' or dg == 'u') and 1 or 0))
-   return r[1]
+   if r[2] ~= ins[2] then r[2]:resizeAs(ins[2]):copy(ins[2]) end
+   return r[1], r[2]
 end)
 lapack('symeig', 2, 1, function(r, ins, jobz, ul)
    local vec = (jobz == 'V' or jobz == 'v') and 1 or 0

@@ -187,7 +187,8 @@ torch.multinomial = function(...)
 end
 Tensor.multinomial = function(self, ...) return torch.multinomial(self, ...) end
 
--- Walker/Vose alias method: setup builds (J, q) (J 1-based, 0 = no alias); each draw takes
+-- Walker/Vose alias method: setup builds (J, q) (J 1-based; an entry without an alias points at
+-- itself with q = 1, so J holds valid classes only, as in Torch7); each draw takes
 -- k = floor(uniform(0, K)) then bernoulli(q[k]) to keep k or jump to its alias (Torch7's order).
 function torch.multinomialAliasSetup(probs, state)
    I.checktensor(probs, 1, 'multinomialAliasSetup')
@@ -222,7 +223,7 @@ function torch.multinomialAliasSetup(probs, state)
    if not (qmin > 0) then torch._argerror(1, 'multinomialAliasSetup', 'q[i] must be positive') end
    for i = 1, K do
       if qmax > 1 then q[i] = q[i] / qmax end
-      if J[i] <= 0 then q[i] = 1 end
+      if J[i] <= 0 then q[i] = 1; J[i] = i end
    end
    return {J, q}
 end
@@ -239,12 +240,26 @@ function torch.multinomialAlias(output, state)
    local K = J:size(1)
    local g = torch._gen.__g
    local n = output:nElement()
-   local flat = output:view(n)
-   for i = 1, n do
-      local k = math.floor(scall(C.THRandom_uniform, g, 0, K))
-      local keep = scall(C.THRandom_bernoulli, g, q[k + 1])
-      flat[i] = (keep == 1) and (k + 1) or J[k + 1]
+   if n == 0 then return output end
+   -- the draw loop reads and writes raw arrays: it must stay fast even where LuaJIT cannot
+   -- trace it (Tensor indexing through metamethods is ~50x slower interpreted)
+   local Jc, qc = J:contiguous(), q:double():contiguous()
+   local Jp = ffi.cast('int64_t *', C.THTensor_data(Jc.__th))
+   local qp = ffi.cast('double *', C.THTensor_data(qc.__th))
+   for i = 0, K - 1 do
+      if not (qp[i] >= 0 and qp[i] <= 1) or Jp[i] < 1 or Jp[i] > K then
+         torch._argerror(2, 'multinomialAlias', 'state {J, q} from multinomialAliasSetup expected (q in [0, 1], '
+                         .. 'J in [1, ' .. K .. '])')
+      end
    end
+   local direct = torch.typename(output) == 'torch.LongTensor' and output:isContiguous()
+   local draws = direct and output or torch.LongTensor(n)
+   local dp = ffi.cast('int64_t *', C.THTensor_data(draws.__th))
+   for i = 0, n - 1 do
+      local k = math.floor(C.THRandom_uniform(g, 0, K))
+      dp[i] = (C.THRandom_bernoulli(g, qp[k]) == 1) and (k + 1) or Jp[k]
+   end
+   if not direct then output:copy(draws:view(output:size())) end
    return output
 end
 

@@ -79,6 +79,18 @@ function tests.alias_method_frequencies()
    for i = 1, out:size(1) do counts[out[i]] = counts[out[i]] + 1 end
    for k = 1, 4 do tester:assertalmosteq(counts[k] / 20000, probs[k], 0.02, 'category ' .. k) end
    tester:assertErrorPattern(function() torch.multinomialAliasSetup(torch.Tensor(2, 2)) end, '1D tensor')
+   -- J names a class for every entry (itself where there is no alias), as in Torch7
+   tester:assert(state[1]:min() >= 1 and state[1]:max() <= 4, 'J holds classes 1..4 only')
+   -- draws into a non-LongTensor or non-contiguous output: the same stream, converted
+   torch.manualSeed(3)
+   local d = torch.multinomialAlias(torch.Tensor(2, 20000):select(1, 2), state)
+   tester:assertTensorEq(d:long(), out, 0, 'non-contiguous DoubleTensor output')
+   tester:assertErrorPattern(function() torch.multinomialAlias(torch.LongTensor(3), {torch.LongTensor{1, 5}, torch.Tensor{0.5, 1}}) end,
+                             "bad argument #2 to 'multinomialAlias' %(.*J in %[1, 2%]")
+   tester:assertErrorPattern(function() torch.multinomialAlias(torch.LongTensor(3), {torch.LongTensor{1, 2}, torch.Tensor{1.5, 1}}) end,
+                             "q in %[0, 1%]")
+   tester:assertErrorPattern(function() torch.multinomialAlias(torch.LongTensor(3), {torch.LongTensor(), torch.Tensor()}) end,
+                             'state {J, q} from multinomialAliasSetup expected')
 end
 
 function tests.alias_method_underscore_forms()

@@ -7,7 +7,7 @@ local tests = torch.TestSuite()
 torch.manualSeed(4321)
 torch.setdefaulttensortype('torch.DoubleTensor')
 
-local C = dofile(debug.getinfo(1, 'S').source:sub(2):gsub('[^/]*$', '') .. 'nn_checks.lua')(tester)
+local C = dofile(assert(package.searchpath('nn.test.checks', package.path)))(tester)
 local errs, checkModule = C.errs, C.checkModule
 
 local cases = {

@@ -1,4 +1,4 @@
--- The checks the Lua nn test files share (not a test file itself: test_*.lua only are collected).
+-- The checks the Lua nn test files (lua/nn/test/*.lua) share; not a test file itself.
 -- local C = dofile(<this file>)(tester): C.errs, C.checkModule, C.checkCriterion,
 -- C.checkTableGrad, C.checkBatch, C.checkBatchGrad, C.leaves; float64 finite differences, precision 1e-5.
 local jac = nn.Jacobian
