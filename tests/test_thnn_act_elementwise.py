@@ -384,3 +384,28 @@ def test_prelu_into_noncontiguous_output(rng):
     gi = T(np.zeros((4, 3))).t()
     call("THNN_PReLU_updateGradInput", T(a), T(np.ones((3, 4))), gi, T(w), 4)
     np.testing.assert_allclose(npy(gi), np.where(a > 0, 1.0, w + 0 * a), rtol=1e-15)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("th", [0.0, 0.3, -1.5])
+@pytest.mark.parametrize("inplace", [0, 1])
+def test_threshold_equal_val_matches_select(rng, dt, th, inplace):
+    """val == threshold (ReLU) has its own kernel: it must keep x > th ? x : val exactly, NaN and
+    -0.0 included, on the vector path (long runs), the strided path and in place."""
+    a = (rng.standard_normal(1000) * 2).astype(dt)
+    a[::7] = np.nan
+    a[1::11] = np.inf
+    a[2::13] = -np.inf
+    a[3::17] = -0.0
+    a[4::19] = th
+    want = np.where(a > th, a, dt(th))
+    x = T(a, dt)
+    o = fresh()
+    call("THNN_Threshold_updateOutput", x, o, th, th, inplace)
+    got = npy(x if inplace else o)
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
+    xs = T(np.stack([a, -a]), dt).t()     # strided input
+    o = fresh()
+    call("THNN_Threshold_updateOutput", xs, o, th, th, 0)
+    np.testing.assert_array_equal(npy(o), np.where(np.stack([a, -a]).T > th, np.stack([a, -a]).T, dt(th)))

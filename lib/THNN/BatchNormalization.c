@@ -54,6 +54,26 @@ static int shape_check(THTensor *input, BNGeom *g)
     for (int k = 0; k < (nb); k++) { s1[k0 + k] = a1[k]; s2[k0 + k] = a2[k]; } \
 } while (0)
 
+/* *s1, *s2 = sums of E1, E2 over rows runs of len values (xv = x, gv = gradOutput). BN_LANES
+ * partial sums per quantity stay in vector registers across all rows: one running sum per
+ * quantity would make each row a chain of dependent adds ending in a horizontal reduction. */
+#define BN_LANES 32
+#define BN_RUN_SUM2(T, E1, E2) do { \
+    double a1[BN_LANES] = {0}, a2[BN_LANES] = {0}; \
+    for (int64_t r = 0; r < rows; r++) { \
+        const T *xr = x + r * ld, *gr = go + r * ld; \
+        int64_t i = 0; \
+        for (; i + BN_LANES <= len; i += BN_LANES) { \
+            _Pragma("omp simd") \
+            for (int j = 0; j < BN_LANES; j++) { const double xv = xr[i + j], gv = gr[i + j]; \
+                (void)xv; (void)gv; a1[j] += (E1); a2[j] += (E2); } \
+        } \
+        for (; i < len; i++) { const double xv = xr[i], gv = gr[i]; (void)xv; (void)gv; a1[0] += (E1); a2[0] += (E2); } \
+    } \
+    double t1 = 0, t2 = 0; \
+    for (int j = 0; j < BN_LANES; j++) { t1 += a1[j]; t2 += a2[j]; } \
+    *s1 = t1; *s2 = t2; \
+} while (0)
 #define BN_KERNELS(NM, T) \
 THNN_CLONES static void cols_stats_##NM(const T *restrict x, const T *restrict go, int64_t rows, int64_t ld, \
                                         int64_t nc, const double *restrict m, double *restrict s1, \
@@ -73,7 +93,7 @@ THNN_CLONES static void cols_grads_##NM(const T *restrict x, const T *restrict g
     if (k0 < nc) BN_COLS_BLOCK(T, gv, (xv - mv) * gv, nc - k0); \
 } \
 /* out = in * A[k] + S[k] (+ xin * X[k] when xin) over rows x nc */ \
-THNN_CLONES static void cols_affine_##NM(T *restrict out, const T *restrict in, const T *restrict xin, int64_t rows, \
+THNN_CLONES_MEM static void cols_affine_##NM(T *restrict out, const T *restrict in, const T *restrict xin, int64_t rows, \
                                          int64_t ld, int64_t nc, const T *restrict A, const T *restrict S, \
                                          const T *restrict X) \
 { \
@@ -87,26 +107,14 @@ THNN_CLONES static void cols_affine_##NM(T *restrict out, const T *restrict in, 
 THNN_CLONES static void run_stats_##NM(const T *restrict x, const T *restrict go, int64_t rows, int64_t ld, \
                                        int64_t len, double m, double *s1, double *s2) \
 { \
-    double a1 = 0, a2 = 0; \
-    for (int64_t r = 0; r < rows; r++) { \
-        const T *xr = x + r * ld; \
-        _Pragma("omp simd reduction(+:a1, a2)") \
-        for (int64_t i = 0; i < len; i++) { const double d = (double)xr[i] - m; a1 += d; a2 += d * d; } \
-    } \
-    *s1 = a1; *s2 = a2; (void)go; \
+    BN_RUN_SUM2(T, xv - m, (xv - m) * (xv - m)); (void)go; \
 } \
 THNN_CLONES static void run_grads_##NM(const T *restrict x, const T *restrict go, int64_t rows, int64_t ld, \
                                        int64_t len, double m, double *s1, double *s2) \
 { \
-    double a1 = 0, a2 = 0; \
-    for (int64_t r = 0; r < rows; r++) { \
-        const T *xr = x + r * ld, *gr = go + r * ld; \
-        _Pragma("omp simd reduction(+:a1, a2)") \
-        for (int64_t i = 0; i < len; i++) { const double gv = gr[i]; a1 += gv; a2 += ((double)xr[i] - m) * gv; } \
-    } \
-    *s1 = a1; *s2 = a2; \
+    BN_RUN_SUM2(T, gv, (xv - m) * gv); \
 } \
-THNN_CLONES static void run_affine_##NM(T *restrict out, const T *restrict in, const T *restrict xin, int64_t rows, \
+THNN_CLONES_MEM static void run_affine_##NM(T *restrict out, const T *restrict in, const T *restrict xin, int64_t rows, \
                                         int64_t ld, int64_t len, T a, T s, T xx) \
 { \
     for (int64_t r = 0; r < rows; r++) { \
