@@ -805,7 +805,6 @@ static int check_batch_float(const char *fn, const char *name, const THTensor *t
 #define LU_PARALLEL_MIN_ITEMS 16
 
 #define SMALL_ABS(v) ((v) < 0 ? -(v) : (v))
-#define SMALL_MAX(acc, v) acc = SMALL_ABS(v) > acc ? SMALL_ABS(v) : acc
 
 #define SMALL_LU_KERNELS(T, S, TINY)                                                                   \
 /* xi -= s * xr on distinct rows (restrict lets the compiler vectorise) */                           \
@@ -814,23 +813,24 @@ static inline void small_axpy_##S(T *restrict xi, const T *restrict xr, T s, int
     for (int c = 0; c < w; c++) xi[c] -= s * xr[c];                                                \
 }                                                                                                  \
                                                                                                    \
-/* index of the first largest |x[i*ld]|, i < len, as isamax (a NaN is passed over unless first); four\
- * running maxima break the compare chain, then a scan finds the first index holding the maximum */\
+/* index of the first largest |x[i*ld]|, i < len, as isamax (a NaN is passed over unless first);   \
+ * four running maxima (with their first indices) break the compare chain */                       \
 static inline int small_pivot_##S(const T *x, int len, int ld)                                     \
 {                                                                                                  \
-    T m0 = SMALL_ABS(x[0]), m1 = m0, m2 = m0, m3 = m0;                                             \
-    if (m0 != m0) return 0;                                                                        \
+    T m[4];                                                                                        \
+    int at[4] = {0, 0, 0, 0};                                                                      \
+    m[0] = m[1] = m[2] = m[3] = SMALL_ABS(x[0]);                                                   \
+    if (m[0] != m[0]) return 0;                                                                    \
     int r = 1;                                                                                     \
-    for (; r + 3 < len; r += 4) {                                                                  \
-        SMALL_MAX(m0, x[r * ld]); SMALL_MAX(m1, x[(r + 1) * ld]);                                  \
-        SMALL_MAX(m2, x[(r + 2) * ld]); SMALL_MAX(m3, x[(r + 3) * ld]);                            \
-    }                                                                                              \
-    for (; r < len; r++) SMALL_MAX(m0, x[r * ld]);                                                 \
-    T best = m0 > m1 ? m0 : m1, b2 = m2 > m3 ? m2 : m3;                                            \
-    best = best > b2 ? best : b2;                                                                  \
-    int i = 0;                                                                                     \
-    while (SMALL_ABS(x[i * ld]) != best) i++;                                                      \
-    return i;                                                                                      \
+    for (; r + 3 < len; r += 4)                                                                    \
+        for (int q = 0; q < 4; q++)                                                                \
+            if (SMALL_ABS(x[(r + q) * ld]) > m[q]) { m[q] = SMALL_ABS(x[(r + q) * ld]); at[q] = r + q; }\
+    for (; r < len; r++)                                                                           \
+        if (SMALL_ABS(x[r * ld]) > m[0]) { m[0] = SMALL_ABS(x[r * ld]); at[0] = r; }               \
+    int best = 0;                                                                                  \
+    for (int q = 1; q < 4; q++)                                                                    \
+        if (m[q] > m[best] || (m[q] == m[best] && at[q] < at[best])) best = q;                     \
+    return at[best];                                                                               \
 }                                                                                                  \
                                                                                                    \
 static int small_getrf_##S(T *a, int m, int n, int *ipiv)                                         \
