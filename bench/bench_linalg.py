@@ -79,13 +79,15 @@ def _lapack_rows(rng):
     lu_a = rng.standard_normal((32, 64, 64)).astype(np.float32) + 8 * np.eye(64, dtype=np.float32)
     vs_torch("linalg: lu_factor + lu_solve batch 32 of 64x64 float32",
              lambda T, A, B: T.linalg.lu_solve(*T.linalg.lu_factor(A), B), lu_a, b)
-    # many small matrices: spread over the batch (bmm) / one batched C LU (solve, inv), not looped per matrix
+    # many small matrices: spread over the batch (bmm) / one batched C LU (solve, inv, det), not looped per matrix
     s1, s2 = (rng.standard_normal((256, 32, 32)).astype(np.float32) for _ in range(2))
     vs_torch("linalg: bmm batch 256 of 32x32 float32", lambda T, A, B: T.bmm(A, B), s1, s2)
     sa = rng.standard_normal((256, 16, 16)).astype(np.float32) + 8 * np.eye(16, dtype=np.float32)
     sb = rng.standard_normal((256, 16, 4)).astype(np.float32)
     vs_torch("linalg: solve batch 256 of 16x16 float32", lambda T, A, B: T.linalg.solve(A, B), sa, sb)
     vs_torch("linalg: inv batch 256 of 16x16 float32", lambda T, A: T.linalg.inv(A), sa)
+    vs_torch("linalg: det batch 256 of 16x16 float32", lambda T, A: T.linalg.det(A), sa)
+    vs_torch("linalg: slogdet batch 256 of 16x16 float32", lambda T, A: T.linalg.slogdet(A), sa)
     vs_torch("linalg: pinv 256x256 float32", lambda T, A: T.linalg.pinv(A),
              rng.standard_normal((256, 256)).astype(np.float32))
     vs_torch("linalg: matrix_exp batch 32 of 64x64 float32", lambda T, A: T.linalg.matrix_exp(A),

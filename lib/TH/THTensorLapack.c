@@ -8,6 +8,8 @@
 #include "THBlas.h"
 #include <stdlib.h>
 #include <stdio.h>
+#include <float.h>
+#include <string.h>
 
 #define ONE_CHAR ((size_t)1)
 
@@ -794,6 +796,200 @@ static int check_batch_float(const char *fn, const char *name, const THTensor *t
     return 0;
 }
 
+/* Small matrices (both sides <= LU_SMALL) skip LAPACK: the per-call overhead and the two
+ * column-major copies cost more than the O(n^3) work. The factorisation is LAPACK's getf2
+ * (first largest |pivot| of the column, rows swapped only for a nonzero pivot, info = first
+ * zero pivot, scaled by the reciprocal unless it would overflow) on a row-major copy of each
+ * item; items are spread over threads as TH_parallelOK allows. */
+#define LU_SMALL 32
+#define LU_PARALLEL_MIN_ITEMS 16
+
+#define SMALL_ABS(v) ((v) < 0 ? -(v) : (v))
+
+#define SMALL_LU_KERNELS(T, S, TINY)                                                                   \
+/* xi -= s * xr on distinct rows (restrict lets the compiler vectorise) */                           \
+static inline void small_axpy_##S(T *restrict xi, const T *restrict xr, T s, int w)               \
+{                                                                                                  \
+    for (int c = 0; c < w; c++) xi[c] -= s * xr[c];                                                \
+}                                                                                                  \
+                                                                                                   \
+/* index of the first largest |x[i*ld]|, i < len, as isamax (a NaN is passed over unless first);   \
+ * four running maxima (with their first indices) break the compare chain */                       \
+static inline int small_pivot_##S(const T *x, int len, int ld)                                     \
+{                                                                                                  \
+    T m[4];                                                                                        \
+    int at[4] = {0, 0, 0, 0};                                                                      \
+    m[0] = m[1] = m[2] = m[3] = SMALL_ABS(x[0]);                                                   \
+    if (m[0] != m[0]) return 0;                                                                    \
+    int r = 1;                                                                                     \
+    for (; r + 3 < len; r += 4)                                                                    \
+        for (int q = 0; q < 4; q++)                                                                \
+            if (SMALL_ABS(x[(r + q) * ld]) > m[q]) { m[q] = SMALL_ABS(x[(r + q) * ld]); at[q] = r + q; }\
+    for (; r < len; r++)                                                                           \
+        if (SMALL_ABS(x[r * ld]) > m[0]) { m[0] = SMALL_ABS(x[r * ld]); at[0] = r; }               \
+    int best = 0;                                                                                  \
+    for (int q = 1; q < 4; q++)                                                                    \
+        if (m[q] > m[best] || (m[q] == m[best] && at[q] < at[best])) best = q;                     \
+    return at[best];                                                                               \
+}                                                                                                  \
+                                                                                                   \
+static int small_getrf_##S(T *a, int m, int n, int *ipiv)                                         \
+{                                                                                                  \
+    int k = m < n ? m : n, info = 0;                                                               \
+    for (int j = 0; j < k; j++) {                                                                  \
+        int p = small_pivot_##S(a + j * n + j, m - j, n) + j;                                      \
+        ipiv[j] = p;                                                                               \
+        T piv = a[p * n + j];                                                                      \
+        if (piv != 0) {                                                                            \
+            if (p != j)                                                                            \
+                for (int c = 0; c < n; c++) {                                                      \
+                    T t = a[j * n + c]; a[j * n + c] = a[p * n + c]; a[p * n + c] = t;             \
+                }                                                                                  \
+            if ((piv < 0 ? -piv : piv) >= TINY) {                                                  \
+                T r = 1 / piv;                                                                     \
+                for (int i = j + 1; i < m; i++) a[i * n + j] *= r;                                 \
+            } else {                                                                               \
+                for (int i = j + 1; i < m; i++) a[i * n + j] /= piv;                               \
+            }                                                                                      \
+        } else if (!info) {                                                                        \
+            info = j + 1;                                                                          \
+        }                                                                                          \
+        for (int i = j + 1; i < m; i++) {                                                          \
+            T l = a[i * n + j], *restrict ri = a + i * n;                                          \
+            const T *restrict rj = a + j * n;                                                      \
+            for (int c = j + 1; c < n; c++) ri[c] -= l * rj[c];                                    \
+        }                                                                                          \
+    }                                                                                              \
+    return info;                                                                                   \
+}                                                                                                  \
+                                                                                                   \
+static inline void small_swap_##S(T *restrict p, T *restrict q, int w)                             \
+{                                                                                                  \
+    for (int c = 0; c < w; c++) { T t = p[c]; p[c] = q[c]; q[c] = t; }                             \
+}                                                                                                  \
+                                                                                                   \
+static inline void small_scale_##S(T *x, T d, int w)                                               \
+{                                                                                                  \
+    for (int c = 0; c < w; c++) x[c] /= d;                                                         \
+}                                                                                                  \
+                                                                                                   \
+/* x (n x w, row stride ldx) := op(A)^-1 x for A = P L U packed in lu (n x n row-major) */       \
+static void small_getrs_##S(const T *lu, const int *ipiv, T *x, int n, int w, int ldx, int trans)  \
+{                                                                                                  \
+    if (!trans) {                                                                                  \
+        for (int i = 0; i < n; i++)                                                                \
+            if (ipiv[i] != i) small_swap_##S(x + i * ldx, x + ipiv[i] * ldx, w);                   \
+        for (int r = 0; r < n; r++)                                                                \
+            for (int i = r + 1; i < n; i++) small_axpy_##S(x + i * ldx, x + r * ldx, lu[i * n + r], w);\
+        for (int i = n - 1; i >= 0; i--) {                                                         \
+            small_scale_##S(x + i * ldx, lu[i * n + i], w);                                        \
+            for (int r = 0; r < i; r++) small_axpy_##S(x + r * ldx, x + i * ldx, lu[r * n + i], w);\
+        }                                                                                          \
+    } else {                                                                                       \
+        for (int i = 0; i < n; i++) {                                                              \
+            small_scale_##S(x + i * ldx, lu[i * n + i], w);                                        \
+            for (int r = i + 1; r < n; r++) small_axpy_##S(x + r * ldx, x + i * ldx, lu[i * n + r], w);\
+        }                                                                                          \
+        for (int i = n - 1; i > 0; i--)                                                            \
+            for (int r = 0; r < i; r++) small_axpy_##S(x + r * ldx, x + i * ldx, lu[i * n + r], w);\
+        for (int i = n - 1; i >= 0; i--)                                                           \
+            if (ipiv[i] != i) small_swap_##S(x + i * ldx, x + ipiv[i] * ldx, w);                   \
+    }                                                                                              \
+}                                                                                                  \
+                                                                                                   \
+/* matrix v (2-D view) <-> row-major buffer */                                                    \
+static void small_load_##S(T *buf, const THTensor *v, int c0, int w)                               \
+{                                                                                                  \
+    const T *p = (const T *)THTensor_data(v);                                                      \
+    int64_t s0 = v->stride[0], s1 = v->stride[1];                                                  \
+    if (s1 == 1)                                                                                   \
+        for (int64_t i = 0; i < v->size[0]; i++) memcpy(buf + i * w, p + i * s0 + c0, sizeof(T) * w);\
+    else                                                                                           \
+        for (int64_t i = 0; i < v->size[0]; i++)                                                   \
+            for (int c = 0; c < w; c++) buf[i * w + c] = p[i * s0 + (c0 + c) * s1];                \
+}                                                                                                  \
+                                                                                                   \
+static void small_store_##S(THTensor *v, const T *buf, int c0, int w)                              \
+{                                                                                                  \
+    T *p = (T *)THTensor_data(v);                                                                  \
+    int64_t s0 = v->stride[0], s1 = v->stride[1];                                                  \
+    if (s1 == 1)                                                                                   \
+        for (int64_t i = 0; i < v->size[0]; i++) memcpy(p + i * s0 + c0, buf + i * w, sizeof(T) * w);\
+    else                                                                                           \
+        for (int64_t i = 0; i < v->size[0]; i++)                                                   \
+            for (int c = 0; c < w; c++) p[i * s0 + (c0 + c) * s1] = buf[i * w + c];                \
+}
+
+SMALL_LU_KERNELS(float, f, FLT_MIN)
+SMALL_LU_KERNELS(double, d, DBL_MIN)
+
+/* getrf of every item of a on the small path; the outputs are prepared */
+static void small_getrf_batch(THTensor *lu, THTensor *piv, THTensor *info, const THTensor *a, int64_t nbatch,
+                              int index_base)
+{
+    int nd = a->ndim, m = (int)a->size[nd - 2], n = (int)a->size[nd - 1], k = m < n ? m : n;
+    int par = nbatch >= LU_PARALLEL_MIN_ITEMS && TH_parallelOK(nbatch * m * n * k);
+    (void)par;
+#ifdef _OPENMP
+    #pragma omp parallel for schedule(static) if (par)
+#endif
+    for (int64_t b = 0; b < nbatch; b++) {
+        double buf[LU_SMALL * LU_SMALL];
+        int ipiv[LU_SMALL], inf = 0;
+        THTensor src = batch_item(a, 2, b), dst = batch_item(lu, 2, b), p = batch_item(piv, 1, b);
+        if (k > 0) {
+            if (a->dtype == TH_FLOAT32) {
+                small_load_f((float *)buf, &src, 0, n);
+                inf = small_getrf_f((float *)buf, m, n, ipiv);
+                small_store_f(&dst, (float *)buf, 0, n);
+            } else {
+                small_load_d(buf, &src, 0, n);
+                inf = small_getrf_d(buf, m, n, ipiv);
+                small_store_d(&dst, buf, 0, n);
+            }
+            for (int i = 0; i < k; i++) *int32_at(&p, i) = ipiv[i] + index_base;
+        }
+        if (info) {
+            THTensor in = batch_item(info, 0, b);
+            *int32_at(&in, 0) = inf;
+        }
+    }
+}
+
+/* getrs of every item on the small path (pivots already validated); x is prepared. The right-hand
+ * sides go through the buffer LU_SMALL columns at a time. */
+static void small_getrs_batch(THTensor *x, const THTensor *lu, const THTensor *piv, const THTensor *b, int trans,
+                              int64_t nbatch, int index_base)
+{
+    int nd = lu->ndim, n = (int)lu->size[nd - 1], nrhs = (int)b->size[nd - 1];
+    int par = nbatch >= LU_PARALLEL_MIN_ITEMS && TH_parallelOK(nbatch * n * n * (int64_t)(n + nrhs));
+    (void)par;
+#ifdef _OPENMP
+    #pragma omp parallel for schedule(static) if (par)
+#endif
+    for (int64_t bi = 0; bi < nbatch; bi++) {
+        double A[LU_SMALL * LU_SMALL], X[LU_SMALL * LU_SMALL];
+        int ipiv[LU_SMALL];
+        THTensor l = batch_item(lu, 2, bi), p = batch_item(piv, 1, bi), rhs = batch_item(b, 2, bi);
+        THTensor dst = batch_item(x, 2, bi);
+        for (int i = 0; i < n; i++) ipiv[i] = *int32_at(&p, i) - index_base;
+        int f32 = lu->dtype == TH_FLOAT32;
+        if (f32) small_load_f((float *)A, &l, 0, n); else small_load_d(A, &l, 0, n);
+        for (int c0 = 0; c0 < nrhs; c0 += LU_SMALL) {
+            int w = nrhs - c0 < LU_SMALL ? nrhs - c0 : LU_SMALL;
+            if (f32) {
+                small_load_f((float *)X, &rhs, c0, w);
+                small_getrs_f((float *)A, ipiv, (float *)X, n, w, w, trans);
+                small_store_f(&dst, (float *)X, c0, w);
+            } else {
+                small_load_d(X, &rhs, c0, w);
+                small_getrs_d(A, ipiv, X, n, w, w, trans);
+                small_store_d(&dst, X, c0, w);
+            }
+        }
+    }
+}
+
 int THTensor_getrf(THTensor *lu, THTensor *piv, THTensor *info, THTensor *a, int index_base)
 {
     const char *fn = "lu_factor";
@@ -812,8 +1008,10 @@ int THTensor_getrf(THTensor *lu, THTensor *piv, THTensor *info, THTensor *a, int
     shape[nd - 2] = k;
     if (!st) st = TH_prepareOut(piv, TH_INT32, nd - 1, shape);
     if (!st && info) st = TH_prepareOut(info, TH_INT32, nd - 2, shape);
-    int nth = THBlas_threadsBegin(m, n, k);
-    for (int64_t b = 0; !st && b < nbatch; b++) {
+    int small = m <= LU_SMALL && n <= LU_SMALL;
+    if (!st && small) small_getrf_batch(lu, piv, info, a, nbatch, index_base);
+    int nth = small ? 1 : THBlas_threadsBegin(m, n, k);
+    for (int64_t b = 0; !st && !small && b < nbatch; b++) {
         THTensor src = batch_item(a, 2, b), dst = batch_item(lu, 2, b), p = batch_item(piv, 1, b);
         int inf = 0;
         if (k > 0) {
@@ -829,7 +1027,7 @@ int THTensor_getrf(THTensor *lu, THTensor *piv, THTensor *info, THTensor *a, int
             *int32_at(&in, 0) = inf;
         }
     }
-    THBlas_threadsEnd(nth);
+    if (!small) THBlas_threadsEnd(nth);
     if (!st) {
         THTensor_bumpVersion(lu);
         THTensor_bumpVersion(piv);
@@ -881,8 +1079,10 @@ int THTensor_getrs(THTensor *x, THTensor *lu, THTensor *piv, THTensor *b, int tr
         }
     }
     if (!st) st = TH_prepareOut(x, dt, nd, b->size);
-    int nth = THBlas_threadsBegin(n, n, nrhs);
-    for (int64_t bi = 0; !st && bi < nbatch; bi++) {
+    int small = n <= LU_SMALL;
+    if (!st && small && n > 0 && nrhs > 0) small_getrs_batch(x, lu, piv, b, trans, nbatch, index_base);
+    int nth = small ? 1 : THBlas_threadsBegin(n, n, nrhs);
+    for (int64_t bi = 0; !st && !small && bi < nbatch; bi++) {
         if (n == 0 || nrhs == 0) break;
         THTensor l = batch_item(lu, 2, bi), p = batch_item(piv, 1, bi), rhs = batch_item(b, 2, bi);
         THTensor dst = batch_item(x, 2, bi);
@@ -897,7 +1097,7 @@ int THTensor_getrs(THTensor *x, THTensor *lu, THTensor *piv, THTensor *b, int tr
         st = lapack_status(fn, "getrs", inf, NULL);
         if (!st) st = THTensor_copy(&dst, B);
     }
-    THBlas_threadsEnd(nth);
+    if (!small) THBlas_threadsEnd(nth);
     if (!st) THTensor_bumpVersion(x);
     TH_free(ipiv);
     THTensor_free(A);
