@@ -4,8 +4,8 @@ interpolation) and grid_sample, on the THNN Volumetric* / SpatialGridSamplerBili
 from .._lib import check, lib
 from ..autograd.function import Function
 from ..dtypes import int64
-from .functional import (_c, _conv_transpose_args, _kernel_function, _new, _p, _pair, _pool_args, _pool_check,
-                         _shape, _zeros_like)
+from .functional import (_c, _conv_transpose_args, _ConvT, _kernel_function, _new, _pair, _pool_args, _pool_check,
+                         _shape)
 
 
 _MaxPool3d = _kernel_function("VolumetricDilatedMaxPooling", indices=True)
@@ -21,38 +21,6 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return (out, idx) if return_indices else out
 
 
-class _ConvT3d(Function):
-    """THNN VolumetricFullConvolution; args: kT, kW, kH, dT, dW, dH, pT, pW, pH, aT, aW, aH."""
-
-    @staticmethod
-    def forward(ctx, x, w, b, args, groups):
-        x = _c(x)
-        out, cols, ones = _new(), _new(), _new()
-        check(lib.THNN_VolumetricFullConvolution_updateOutput(x._t, out._t, _c(w)._t, _p(b), cols._t, ones._t,
-                                                              *args, groups))
-        ctx.args, ctx.groups = args, groups
-        ctx.save_for_backward(x, w, b)
-        return out
-
-    @staticmethod
-    def backward(ctx, go):
-        x, w, b = ctx.saved_tensors
-        go = _c(go)
-        need = ctx.needs_input_grad
-        gi = gw = gb = None
-        cols, ones = _new(), _new()
-        if need[0]:
-            gi = _new()
-            check(lib.THNN_VolumetricFullConvolution_updateGradInput(x._t, go._t, gi._t, _c(w)._t, cols._t, ones._t,
-                                                                     *ctx.args, ctx.groups))
-        if need[1] or need[2]:
-            gw = _zeros_like(w)
-            gb = _zeros_like(b) if b is not None else None
-            check(lib.THNN_VolumetricFullConvolution_accGradParameters(x._t, go._t, gw._t, _p(gb), cols._t, ones._t,
-                                                                       *ctx.args, 1.0, ctx.groups))
-        return gi, gw, gb, None, None
-
-
 def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     """Transposed 3-D convolution (THNN VolumetricFullConvolution); weight C_in x C_out/groups x kD x kH x kW."""
     s, p, op, d = _conv_transpose_args("conv_transpose3d", input, weight, stride, padding, output_padding, dilation, 3)
@@ -66,7 +34,7 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
     if unbatched:
         input = input.unsqueeze(0)
     args = (kd, kw, kh, s[0], s[2], s[1], p[0], p[2], p[1], op[0], op[2], op[1])
-    out = _ConvT3d.apply(input, weight, bias, args, groups)
+    out = _ConvT.apply(input, weight, bias, "full3", args, groups)
     return out.squeeze(0) if unbatched else out
 
 

@@ -579,19 +579,23 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv_nd("conv3d", input, weight, bias, stride, padding, dilation, groups, 3)
 
 
-class _ConvT2d(Function):
+# kind -> (THNN kernel, whether it takes a second "ones" buffer after columns)
+_CONVT_KERNELS = {"full2": ("SpatialFullConvolution", False),
+                  "fulldil2": ("SpatialFullDilatedConvolution", False),
+                  "full3": ("VolumetricFullConvolution", True)}
+
+
+class _ConvT(Function):
+    """Transposed convolution on the THNN kernel of kind (_CONVT_KERNELS), THNN's argument order in args."""
+
     @staticmethod
-    def forward(ctx, x, w, b, args, dil, groups):
+    def forward(ctx, x, w, b, kind, args, groups):
+        name, ones = _CONVT_KERNELS[kind]
         x = _c(x)
-        out = _new()
-        cols = _new()
-        if dil:
-            check(lib.THNN_SpatialFullDilatedConvolution_updateOutput(x._t, out._t, w._t, _p(b), cols._t, _NULL,
-                                                                      *args, groups))
-        else:
-            check(lib.THNN_SpatialFullConvolution_updateOutput(x._t, out._t, w._t, _p(b), cols._t, _NULL,
-                                                               *args, groups))
-        ctx.args, ctx.dil, ctx.groups = args, dil, groups
+        out, cols = _new(), _new()
+        bufs = (cols._t, _new()._t if ones else _NULL)
+        check(getattr(lib, f"THNN_{name}_updateOutput")(x._t, out._t, _c(w)._t, _p(b), *bufs, *args, groups))
+        ctx.kind, ctx.args, ctx.groups = kind, args, groups
         ctx.save_for_backward(x, w, b)
         return out
 
@@ -599,21 +603,21 @@ class _ConvT2d(Function):
     def backward(ctx, go):
         x, w, b = ctx.saved_tensors
         go = _c(go)
+        name, ones = _CONVT_KERNELS[ctx.kind]
         args, g = ctx.args, ctx.groups
         need = ctx.needs_input_grad
         gi = gw = gb = None
         cols = _new()
+        extra = _new()._t if ones else _NULL
         if need[0]:
             gi = _new()
-            fn = lib.THNN_SpatialFullDilatedConvolution_updateGradInput if ctx.dil else \
-                lib.THNN_SpatialFullConvolution_updateGradInput
-            check(fn(x._t, go._t, gi._t, w._t, cols._t, *args, g))
+            gi_bufs = (cols._t, extra) if ones else (cols._t,)
+            check(getattr(lib, f"THNN_{name}_updateGradInput")(x._t, go._t, gi._t, _c(w)._t, *gi_bufs, *args, g))
         if need[1] or need[2]:
             gw = _zeros_like(w)
             gb = _zeros_like(b) if b is not None else None
-            fn = lib.THNN_SpatialFullDilatedConvolution_accGradParameters if ctx.dil else \
-                lib.THNN_SpatialFullConvolution_accGradParameters
-            check(fn(x._t, go._t, gw._t, _p(gb), cols._t, _NULL, *args, 1.0, g))
+            check(getattr(lib, f"THNN_{name}_accGradParameters")(x._t, go._t, gw._t, _p(gb), cols._t, extra,
+                                                                 *args, 1.0, g))
         return gi, gw, gb, None, None, None
 
 
@@ -638,7 +642,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
         input = input.unsqueeze(0)
     dil = d != (1, 1)
     args = (kw, kh, s[1], s[0], p[1], p[0]) + ((d[1], d[0]) if dil else ()) + (op[1], op[0])
-    out = _ConvT2d.apply(input, weight, bias, args, dil, groups)
+    out = _ConvT.apply(input, weight, bias, "fulldil2" if dil else "full2", args, groups)
     return out.squeeze(0) if unbatched else out
 
 
