@@ -1,5 +1,6 @@
 -- Classes with their own write/read methods, shared by test_serialize.lua and
--- stress_t7_custom_read.lua: dofile returns newSeq(items).
+-- stress_t7_custom_read.lua: dofile returns newSeq(items); sertest.mutationSweep() is the
+-- byte-corruption sweep both run.
 require 'torch'
 
 -- classes whose write/read methods write any sequence of objects and primitives (as nn
@@ -48,6 +49,20 @@ function Bag:read(file)
    self.n = file:readLong()
    self.v = {}
    for i = 1, self.n do self.v[i] = file:readObject() end
+end
+
+-- every byte of a stream full of read methods set in turn to 0, 255, 3 and 128, each stream
+-- deserialized under pcall (an error or a value, never a crash); returns (streams tried, length)
+function sertest.mutationSweep()
+   local rich = torch.serialize({sertest.Bag(sertest.Bag(1, {2}), 'x'), newSeq({'a', torch.range(1, 3)})})
+   local n = 0
+   for i = 1, #rich do
+      for _, b in ipairs({0, 255, 3, 128}) do
+         pcall(torch.deserialize, rich:sub(1, i - 1) .. string.char(b) .. rich:sub(i + 1))
+         n = n + 1
+      end
+   end
+   return n, #rich
 end
 
 return newSeq
