@@ -225,13 +225,18 @@ def multigammaln(input, p):
     return (x.unsqueeze(-1) + args).lgamma().sum(-1) + p * (p - 1) * math.log(math.pi) / 4
 
 
+def _float_inplace(self, name, compute):
+    """self.copy_(compute()) for an in-place special function; self must be floating point, as in PyTorch."""
+    _tensor_arg(self, name, "self")
+    if not self.dtype.is_floating_point:
+        raise RuntimeError(f"{name}(): result type Float can't be cast to the desired output type "
+                           + _pw._TNAME[self.dtype.code])
+    return self.copy_(compute())
+
+
 def _mvlgamma_(self, p):
     """In-place multigammaln (self must be floating point)."""
-    _tensor_arg(self, "mvlgamma_", "self")
-    if not self.dtype.is_floating_point:
-        raise RuntimeError("mvlgamma_(): result type Float can't be cast to the desired output type "
-                           + _pw._TNAME[self.dtype.code])
-    return self.copy_(multigammaln(self, p))
+    return _float_inplace(self, "mvlgamma_", lambda: multigammaln(self, p))
 
 
 def _xlogy_method(self, other):
@@ -240,11 +245,7 @@ def _xlogy_method(self, other):
 
 def _xlogy_(self, other):
     """In-place xlogy (self must be floating point)."""
-    _tensor_arg(self, "xlogy_", "self")
-    if not self.dtype.is_floating_point:
-        raise RuntimeError("xlogy_(): result type Float can't be cast to the desired output type "
-                           + _pw._TNAME[self.dtype.code])
-    return self.copy_(xlogy(self, other))
+    return _float_inplace(self, "xlogy_", lambda: xlogy(self, other))
 
 
 Tensor.mvlgamma = multigammaln
